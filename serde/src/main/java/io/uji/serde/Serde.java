@@ -1,0 +1,25 @@
+package io.uji.serde;
+
+/**
+ * Turns values of one type into bytes and back. Implementations are thread-safe.
+ *
+ * <p>The byte form is durable: it is written to RocksDB, the write-ahead log and checkpoint
+ * files, so an implementation must keep reading what earlier versions wrote.
+ *
+ * @param <T> the type of the values
+ */
+public interface Serde<T> {
+
+  /**
+   * @return the bytes of {@code value}
+   * @throws SerdeException if the value (or something it holds) cannot be serialized, for
+   *     example a class that was not registered
+   */
+  byte[] toBytes(T value);
+
+  /**
+   * @return the value read from {@code bytes}
+   * @throws SerdeException if the bytes are not a valid serialized value of this type
+   */
+  T fromBytes(byte[] bytes);
+}
