@@ -1,0 +1,119 @@
+package io.uji.state;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompactionStyle;
+import org.rocksdb.CompressionType;
+import org.rocksdb.DBOptions;
+import org.rocksdb.InfoLogLevel;
+import org.rocksdb.LRUCache;
+import org.rocksdb.WriteBufferManager;
+import org.rocksdb.WriteOptions;
+
+/**
+ * The long-lived RocksDB option objects of one store, built from a {@link StateStoreConfig}.
+ * Owned by the {@link StateStore}, which closes them after the database.
+ *
+ * <p>Memory: one {@link LRUCache} of {@code memoryBudgetBytes} holds data, index and filter
+ * blocks ({@code cacheIndexAndFilterBlocks}), and a {@link WriteBufferManager} charges the
+ * memtables of every column family to that same cache, so blocks and memtables share one budget.
+ */
+final class NativeOptions implements AutoCloseable {
+  private static final int NUM_LEVELS = 7;
+
+  final LRUCache cache;
+  final WriteBufferManager writeBufferManager;
+  final BloomFilter bloomFilter;
+  final DBOptions dbOptions;
+  final ColumnFamilyOptions cfOptions;
+  /** No WAL, no sync: the live database is rebuilt from a checkpoint after a crash. */
+  final WriteOptions writeOptions;
+
+  NativeOptions(StateStoreConfig config) {
+    long budget = config.memoryBudgetBytes();
+    long writeBuffers = (long) (budget * config.writeBufferRatio());
+    List<AutoCloseable> made = new ArrayList<>();
+    try {
+      // 10% of the cache is reserved (high priority) for index and filter blocks, so a scan of
+      // data blocks cannot push them out.
+      cache = add(made, new LRUCache(budget, -1, false, 0.1));
+      writeBufferManager = add(made, new WriteBufferManager(writeBuffers, cache));
+      bloomFilter = add(made, new BloomFilter(10, false));
+
+      dbOptions = add(made, new DBOptions());
+      dbOptions
+          .setCreateIfMissing(true)
+          .setCreateMissingColumnFamilies(true)
+          .setMaxBackgroundJobs(2)
+          .setMaxOpenFiles(config.maxOpenFiles())
+          .setWriteBufferManager(writeBufferManager)
+          .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
+          .setMaxLogFileSize(4L << 20)
+          .setKeepLogFileNum(2)
+          .setStatsDumpPeriodSec(0);
+
+      BlockBasedTableConfig table = new BlockBasedTableConfig()
+          .setBlockCache(cache)
+          .setBlockSize(8 << 10)
+          .setCacheIndexAndFilterBlocks(true)
+          .setCacheIndexAndFilterBlocksWithHighPriority(true)
+          .setPinL0FilterAndIndexBlocksInCache(true)
+          .setFilterPolicy(bloomFilter);
+
+      // Memtables: a few per column family, bounded overall by the write buffer manager.
+      long writeBufferSize = Math.max(2L << 20, Math.min(64L << 20, writeBuffers / 4));
+      List<CompressionType> perLevel = new ArrayList<>();
+      for (int level = 0; level < NUM_LEVELS; level++) {
+        // Upper levels are small and hot: no compression; lower levels hold most bytes: LZ4.
+        perLevel.add(level < 2 ? CompressionType.NO_COMPRESSION : CompressionType.LZ4_COMPRESSION);
+      }
+      cfOptions = add(made, new ColumnFamilyOptions());
+      cfOptions
+          .setTableFormatConfig(table)
+          .setWriteBufferSize(writeBufferSize)
+          .setMaxWriteBufferNumber(3)
+          .setCompactionStyle(CompactionStyle.LEVEL)
+          .setNumLevels(NUM_LEVELS)
+          .setLevelCompactionDynamicLevelBytes(true)
+          .setCompressionPerLevel(perLevel)
+          .setBottommostCompressionType(CompressionType.LZ4_COMPRESSION)
+          .setOptimizeFiltersForHits(false);
+
+      writeOptions = add(made, new WriteOptions());
+      writeOptions.setDisableWAL(true).setSync(false);
+    } catch (RuntimeException | Error e) {
+      closeQuietly(made, e);
+      throw e;
+    }
+  }
+
+  private static <T extends AutoCloseable> T add(List<AutoCloseable> made, T resource) {
+    made.add(resource);
+    return resource;
+  }
+
+  private static void closeQuietly(List<AutoCloseable> made, Throwable cause) {
+    for (int i = made.size() - 1; i >= 0; i--) {
+      try {
+        made.get(i).close();
+      } catch (Exception e) {
+        cause.addSuppressed(e);
+      }
+    }
+  }
+
+  /**
+   * Closes the options after the database that used them: options hold references to the
+   * write buffer manager, the filter and the cache, and the write buffer manager charges the
+   * cache, so the order is options, filter, write buffer manager, cache.
+   */
+  @Override
+  public void close() {
+    Closer.closeAll(
+        "RocksDB options",
+        List.of(writeOptions, cfOptions, dbOptions, bloomFilter, writeBufferManager, cache));
+  }
+}

@@ -1,0 +1,469 @@
+package io.uji.state;
+
+import io.uji.serde.Serde;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.BiConsumer;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
+import org.rocksdb.WriteBatch;
+
+/**
+ * One partition of a {@link StateTable}: a contiguous key range in RocksDB behind a bounded
+ * write-back cache on the heap.
+ *
+ * <h2>Threads</h2>
+ * A partition is used by <b>one thread at a time</b> (no locks on the per-record path); the
+ * engine hands each partition to one worker per batch. Different partitions may be used in
+ * parallel.
+ *
+ * <h2>Cache</h2>
+ * The cache maps keys to their deserialized state, so hot keys are never deserialized again.
+ * {@link #put} and {@link #remove} only touch the cache (the entry becomes dirty); dirty entries
+ * reach RocksDB in one {@code WriteBatch} on {@link #flush()} (at a checkpoint) or when evicted.
+ * The bound ({@link StateStoreConfig#cacheEntriesPerTable()} / numPartitions) is enforced at
+ * {@link #endBatch()}, in bulk: during a batch the cache also holds every key the batch
+ * touched. Eviction drops the entries unused for the most batches first and, among those
+ * equally old, clean ones before dirty ones, down to 7/8 of the bound.
+ *
+ * <p>When the cache is known to hold every key of the partition (a new table that never
+ * evicted, or after a {@link #forEach} that could cache everything), misses are answered
+ * without reading RocksDB and {@link #forEach} iterates the heap only.
+ *
+ * <p>Values handed out are the cached instances: callers must not mutate them, or must {@link
+ * #put} them back after mutating.
+ *
+ * @param <K> the key type; its {@code equals}/{@code hashCode} must agree with its serialized
+ *     form
+ * @param <S> the state type
+ */
+public final class StatePartition<K, S> {
+  private static final int MULTI_GET_CHUNK = 4096;
+  private static final int WRITE_CHUNK = 32768;
+  private static final int MAX_AGE = 127;
+
+  private final StateStore store;
+  private final String table;
+  private final int partition;
+  private final Serde<K> keySerde;
+  private final Serde<S> stateSerde;
+  private final ColumnFamilyHandle cf;
+  private final TimeIndex<K> timeIndex;
+  private final int maxEntries;
+  private final HashMap<K, Entry<K, S>> cache = new HashMap<>();
+  /** Entries made dirty since the last flush; may also hold entries cleaned by an eviction. */
+  private final ArrayList<Entry<K, S>> dirty = new ArrayList<>();
+  /** Counts {@link #endBatch()} calls: the clock of the recency policy. */
+  private int batch;
+  /** True while the cache holds every key of this partition that exists. */
+  private boolean complete;
+
+  private static final class Entry<K, S> {
+    final K key;
+    /** null = absent (a removal when dirty, a known absence when clean). */
+    S value;
+    boolean dirty;
+    int lastUsed;
+
+    Entry(K key, S value, int lastUsed) {
+      this.key = key;
+      this.value = value;
+      this.lastUsed = lastUsed;
+    }
+  }
+
+  StatePartition(StateStore store, String table, int partition, Serde<K> keySerde, Serde<S> stateSerde,
+      ColumnFamilyHandle cf, TimeIndex<K> timeIndex, int maxEntries, boolean fresh) {
+    this.store = store;
+    this.table = table;
+    this.partition = partition;
+    this.keySerde = Objects.requireNonNull(keySerde, "keySerde");
+    this.stateSerde = Objects.requireNonNull(stateSerde, "stateSerde");
+    this.cf = cf;
+    this.timeIndex = timeIndex;
+    this.maxEntries = maxEntries;
+    this.complete = fresh;
+  }
+
+  /** @return this partition's number */
+  public int id() {
+    return partition;
+  }
+
+  /** @return the time index of this partition (same thread contract as the partition) */
+  public TimeIndex<K> timeIndex() {
+    return timeIndex;
+  }
+
+  /**
+   * Looks up many keys at once: the cache first, then one {@code multiGet} per chunk of misses.
+   * Keys read from RocksDB (present or absent) enter the cache. Meant to be called once per
+   * batch with the batch's distinct keys of this partition.
+   *
+   * @param keys the keys (non-null; distinct for best speed)
+   * @param out receives {@code keys.size()} values appended in the order of {@code keys}, null
+   *     for an absent key; must support {@code set} (e.g. an {@link ArrayList})
+   * @throws StateStoreException if reading RocksDB fails
+   * @throws io.uji.serde.SerdeException if a key or state cannot be (de)serialized
+   * @throws StateStoreClosedException if the store is closed
+   */
+  public void getAll(List<? extends K> keys, List<? super S> out) {
+    store.checkOpen(table);
+    final int base = out.size();
+    final int n = keys.size();
+    final int now = batch;
+    final boolean known = complete;
+    int[] missIndex = null;
+    int misses = 0;
+    for (int i = 0; i < n; i++) {
+      K k = keys.get(i);
+      Entry<K, S> e = cache.get(k);
+      if (e != null) {
+        e.lastUsed = now;
+        out.add(e.value);
+      } else {
+        out.add(null);
+        if (!known) {
+          if (missIndex == null) {
+            missIndex = new int[Math.min(n - i, 1024)];
+          } else if (misses == missIndex.length) {
+            missIndex = Arrays.copyOf(missIndex, Math.min(n, misses * 2));
+          }
+          missIndex[misses++] = i;
+        }
+      }
+    }
+    if (misses > 0) {
+      readMisses(keys, missIndex, misses, out, base);
+    }
+  }
+
+  private void readMisses(List<? extends K> keys, int[] missIndex, int misses, List<? super S> out, int base) {
+    store.enter(table);
+    try (ReadOptions ro = new ReadOptions()) {
+      List<byte[]> chunk = new ArrayList<>(Math.min(misses, MULTI_GET_CHUNK));
+      for (int from = 0; from < misses; from += MULTI_GET_CHUNK) {
+        int to = Math.min(misses, from + MULTI_GET_CHUNK);
+        chunk.clear();
+        for (int m = from; m < to; m++) {
+          chunk.add(KeyLayout.stateKey(partition, keySerde.toBytes(keys.get(missIndex[m]))));
+        }
+        List<byte[]> values = store.db().multiGetAsList(ro, Collections.nCopies(chunk.size(), cf), chunk);
+        for (int m = from; m < to; m++) {
+          byte[] v = values.get(m - from);
+          int i = missIndex[m];
+          K k = keys.get(i);
+          S s = v == null ? null : stateSerde.fromBytes(v);
+          Entry<K, S> e = cache.get(k);
+          if (e == null) {
+            cache.put(k, new Entry<>(k, s, batch));
+          } else {
+            s = e.value; // a duplicate key in the list, already read
+          }
+          out.set(base + i, s);
+        }
+      }
+    } catch (RocksDBException e) {
+      throw store.error("multiGet", table, e);
+    } finally {
+      store.exit();
+    }
+  }
+
+  /**
+   * @return the state of {@code key}, or null if absent
+   * @throws StateStoreException if reading RocksDB fails
+   * @throws StateStoreClosedException if the store is closed
+   */
+  public S get(K key) {
+    store.checkOpen(table);
+    Entry<K, S> e = cache.get(key);
+    if (e != null) {
+      e.lastUsed = batch;
+      return e.value;
+    }
+    if (complete) {
+      return null;
+    }
+    store.enter(table);
+    try {
+      byte[] v = store.db().get(cf, KeyLayout.stateKey(partition, keySerde.toBytes(key)));
+      S s = v == null ? null : stateSerde.fromBytes(v);
+      cache.put(key, new Entry<>(key, s, batch));
+      return s;
+    } catch (RocksDBException ex) {
+      throw store.error("get", table, ex);
+    } finally {
+      store.exit();
+    }
+  }
+
+  /**
+   * Sets the state of {@code key} in the cache (written to RocksDB on flush or eviction).
+   *
+   * @throws NullPointerException if {@code key} or {@code state} is null (use {@link #remove})
+   * @throws StateStoreClosedException if the store is closed
+   */
+  public void put(K key, S state) {
+    Objects.requireNonNull(state, "state");
+    store.checkOpen(table);
+    write(key, state);
+  }
+
+  /**
+   * Removes the state of {@code key} (deleted from RocksDB on flush or eviction).
+   *
+   * @throws StateStoreClosedException if the store is closed
+   */
+  public void remove(K key) {
+    store.checkOpen(table);
+    write(key, null);
+  }
+
+  private void write(K key, S state) {
+    Entry<K, S> e = cache.get(key);
+    if (e == null) {
+      if (state == null && complete) {
+        return; // known absent
+      }
+      e = new Entry<>(Objects.requireNonNull(key, "key"), null, batch);
+      cache.put(key, e);
+    }
+    e.value = state;
+    e.lastUsed = batch;
+    if (!e.dirty) {
+      e.dirty = true;
+      dirty.add(e);
+    }
+  }
+
+  /**
+   * Calls {@code action} for every (key, state) of this partition, in no particular order, with
+   * the cache's updates applied. The action may {@link #put} or {@link #remove} the key it is
+   * given, but must not touch other keys of this partition nor call {@link #flush}, {@link
+   * #endBatch} or {@link #forEach}.
+   *
+   * <p>When the cache holds the whole partition this iterates the heap; otherwise it flushes the
+   * dirty entries and scans the partition's key range in RocksDB (without filling the block
+   * cache), using cached states where present and caching the others while there is room.
+   *
+   * @throws StateStoreException if reading or flushing fails
+   * @throws StateStoreClosedException if the store is closed
+   */
+  public void forEach(BiConsumer<? super K, ? super S> action) {
+    store.checkOpen(table);
+    if (complete) {
+      for (Entry<K, S> e : cache.values()) {
+        S s = e.value;
+        if (s != null) {
+          action.accept(e.key, s);
+        }
+      }
+      return;
+    }
+    store.enter(table);
+    try (Slice lower = new Slice(KeyLayout.partitionStart(partition));
+        Slice upper = new Slice(KeyLayout.partitionEnd(partition));
+        ReadOptions ro = new ReadOptions()
+            .setIterateLowerBound(lower)
+            .setIterateUpperBound(upper)
+            .setFillCache(false)
+            .setReadaheadSize(2L << 20)) {
+      flushLocked();
+      boolean cachedAll = true;
+      int scanned = batch - 1; // scanned entries count as not used by this batch
+      try (RocksIterator it = store.db().newIterator(cf, ro)) {
+        for (it.seekToFirst(); it.isValid(); it.next()) {
+          K k = keySerde.fromBytes(KeyLayout.userKey(it.key()));
+          Entry<K, S> e = cache.get(k);
+          S s;
+          if (e != null) {
+            s = e.value;
+          } else {
+            s = stateSerde.fromBytes(it.value());
+            if (cache.size() < maxEntries) {
+              cache.put(k, new Entry<>(k, s, scanned));
+            } else {
+              cachedAll = false;
+            }
+          }
+          action.accept(k, s);
+        }
+        it.status();
+      }
+      if (cachedAll) {
+        complete = true;
+        dropKnownAbsent();
+      }
+    } catch (RocksDBException e) {
+      throw store.error("iterate", table, e);
+    } finally {
+      store.exit();
+    }
+  }
+
+  /**
+   * Ends a batch: evicts if the cache is over its bound (writing evicted dirty entries in one
+   * {@code WriteBatch}) and advances the recency clock. Call once per batch after the last
+   * access of the batch.
+   *
+   * @throws StateStoreException if writing evicted entries fails
+   * @throws StateStoreClosedException if the store is closed
+   */
+  public void endBatch() {
+    store.checkOpen(table);
+    if (cache.size() > maxEntries) {
+      store.enter(table);
+      try {
+        evict(cache.size() - (maxEntries - maxEntries / 8));
+      } finally {
+        store.exit();
+      }
+    }
+    batch++;
+  }
+
+  /** Evicts {@code count} entries: the oldest first, clean before dirty at equal age. */
+  private void evict(int count) {
+    final int now = batch;
+    long[] histogram = new long[(MAX_AGE + 1) * 2];
+    for (Entry<K, S> e : cache.values()) {
+      histogram[rank(e, now)]++;
+    }
+    int cutoff = histogram.length - 1;
+    long atCutoff = 0;
+    long sum = 0;
+    for (; cutoff >= 0; cutoff--) {
+      if (sum + histogram[cutoff] >= count) {
+        atCutoff = count - sum;
+        break;
+      }
+      sum += histogram[cutoff];
+    }
+    List<Entry<K, S>> written = new ArrayList<>();
+    try (WriteBatch wb = new WriteBatch()) {
+      Iterator<Entry<K, S>> it = cache.values().iterator();
+      while (it.hasNext()) {
+        Entry<K, S> e = it.next();
+        int r = rank(e, now);
+        if (r > cutoff || (r == cutoff && atCutoff-- > 0)) {
+          if (e.dirty) {
+            addTo(wb, e);
+            written.add(e);
+            if (written.size() >= WRITE_CHUNK) {
+              commit(wb, written);
+            }
+          }
+          it.remove();
+        }
+      }
+      commit(wb, written);
+    } catch (RocksDBException e) {
+      throw store.error("evict", table, e);
+    }
+    dirty.removeIf(e -> !e.dirty);
+    complete = false;
+  }
+
+  private static int rank(Entry<?, ?> e, int now) {
+    int age = Math.min(MAX_AGE, Math.max(0, now - e.lastUsed));
+    return age * 2 + (e.dirty ? 0 : 1);
+  }
+
+  /**
+   * Writes the dirty entries to RocksDB in one {@code WriteBatch} (no WAL), keeping them
+   * cached. {@link StateStore#checkpoint} calls it for every partition.
+   *
+   * @throws StateStoreException if writing fails
+   * @throws StateStoreClosedException if the store is closed
+   */
+  public void flush() {
+    store.enter(table);
+    try {
+      flushLocked();
+    } finally {
+      store.exit();
+    }
+  }
+
+  void flushLocked() {
+    if (dirty.isEmpty()) {
+      return;
+    }
+    List<Entry<K, S>> written = new ArrayList<>(Math.min(dirty.size(), WRITE_CHUNK));
+    try (WriteBatch wb = new WriteBatch()) {
+      for (Entry<K, S> e : dirty) {
+        if (e.dirty) {
+          addTo(wb, e);
+          written.add(e);
+          if (written.size() >= WRITE_CHUNK) {
+            commit(wb, written);
+          }
+        }
+      }
+      commit(wb, written);
+    } catch (RocksDBException e) {
+      throw store.error("flush", table, e);
+    }
+    if (complete) {
+      // In a complete cache absence is implied: drop the entries of the removals just written.
+      for (Entry<K, S> e : dirty) {
+        if (e.value == null && !e.dirty) {
+          cache.remove(e.key, e);
+        }
+      }
+    }
+    dirty.clear();
+  }
+
+  /** In a complete cache absence is implied: drop the clean null entries (known absences). */
+  private void dropKnownAbsent() {
+    cache.values().removeIf(e -> e.value == null && !e.dirty);
+  }
+
+  private void addTo(WriteBatch wb, Entry<K, S> e) throws RocksDBException {
+    byte[] k = KeyLayout.stateKey(partition, keySerde.toBytes(e.key));
+    if (e.value == null) {
+      wb.delete(cf, k);
+    } else {
+      wb.put(cf, k, stateSerde.toBytes(e.value));
+    }
+  }
+
+  /** Writes the batch and marks its entries clean only once it is written. */
+  private void commit(WriteBatch wb, List<Entry<K, S>> written) throws RocksDBException {
+    if (written.isEmpty()) {
+      return;
+    }
+    store.db().write(store.writeOptions(), wb);
+    for (Entry<K, S> e : written) {
+      e.dirty = false;
+    }
+    written.clear();
+    wb.clear();
+  }
+
+  /** @return the number of cached entries (including known absences and pending removals) */
+  public int cachedEntries() {
+    return cache.size();
+  }
+
+  /** @return the number of entries waiting to be written */
+  public int dirtyEntries() {
+    int n = 0;
+    for (Entry<K, S> e : dirty) {
+      if (e.dirty) {
+        n++;
+      }
+    }
+    return n;
+  }
+}

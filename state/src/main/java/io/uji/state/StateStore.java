@@ -1,0 +1,459 @@
+package io.uji.state;
+
+import io.uji.serde.Serde;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.stream.Stream;
+import org.rocksdb.Checkpoint;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.FlushOptions;
+import org.rocksdb.MemoryUsageType;
+import org.rocksdb.MemoryUtil;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keyed state on one RocksDB instance: one column family per {@link StateTable}, one native
+ * memory budget, checkpoints by hard links and restore from them.
+ *
+ * <h2>Durability</h2>
+ *
+ * The live database is <em>not</em> the durable copy of the state. Writes skip RocksDB's WAL and
+ * the write-back caches hold recent updates on the heap; only {@link #checkpoint(Path)} makes a
+ * consistent, durable copy. After a crash the owner calls {@link #restore(Path,
+ * StateStoreConfig)} with the newest checkpoint and replays what came after it. {@link
+ * #open(StateStoreConfig)} on an existing live directory (without restore) sees what was flushed
+ * ({@link StatePartition#flush()}, a checkpoint, an eviction) before the store was closed; it is
+ * meant for tests and for running without checkpoints, not for recovery.
+ *
+ * <h2>Threads</h2>
+ *
+ * {@link #table}, {@link #checkpoint}, {@link #close} and the other store methods are
+ * thread-safe. A {@link StatePartition} is used by one thread at a time; different partitions
+ * may be used in parallel. {@link #checkpoint} must not run while a partition is in use (the
+ * engine calls it at a batch boundary). {@link #close} waits for native calls in progress and
+ * then makes every later call fail with {@link StateStoreClosedException}.
+ */
+public final class StateStore implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
+  static final String META_CF = "uji.meta";
+  static final String TIMEOUTS_SUFFIX = ".timeouts";
+  private static final String DEFAULT_CF = new String(RocksDB.DEFAULT_COLUMN_FAMILY, StandardCharsets.UTF_8);
+  private static final String META_TABLE_PREFIX = "table/";
+  private static final byte META_FORMAT = 1;
+
+  static {
+    RocksDB.loadLibrary();
+  }
+
+  private final StateStoreConfig config;
+  private final String name;
+  private final NativeOptions options;
+  private final RocksDB db;
+  /** Every column family of the database by name, including the default and meta ones. */
+  private final Map<String, ColumnFamilyHandle> handles;
+  /** numPartitions of every table recorded in the meta column family. */
+  private final Map<String, Integer> recordedTables;
+  private final Map<String, StateTable<?, ?>> openTables = new LinkedHashMap<>();
+  /**
+   * Read-held by every native call of tables and partitions, write-held by {@link #close}, so
+   * closing never frees native handles under a running call. Taken once per call (a batch of
+   * keys), never per record.
+   */
+  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  private volatile boolean closed;
+
+  private StateStore(StateStoreConfig config, NativeOptions options, RocksDB db,
+      Map<String, ColumnFamilyHandle> handles, Map<String, Integer> recordedTables) {
+    this.config = config;
+    this.name = config.dir().toString();
+    this.options = options;
+    this.db = db;
+    this.handles = handles;
+    this.recordedTables = recordedTables;
+  }
+
+  /**
+   * Opens the live database in {@code config.dir()}, creating it if missing, with every column
+   * family it has.
+   *
+   * @throws StateStoreException if the directory cannot be created or opened, for example
+   *     because it is a file or another store of this process has it open
+   */
+  public static StateStore open(StateStoreConfig config) {
+    Path dir = config.dir();
+    String path = dir.toAbsolutePath().toString();
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new StateStoreException("Error opening state store " + dir + ": cannot create the directory", e);
+    }
+    NativeOptions options = new NativeOptions(config);
+    List<ColumnFamilyHandle> handleList = new ArrayList<>();
+    RocksDB db = null;
+    try {
+      List<String> names = existingColumnFamilies(dir);
+      if (!names.contains(META_CF)) {
+        names.add(META_CF);
+      }
+      List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+      for (String n : names) {
+        descriptors.add(new ColumnFamilyDescriptor(n.getBytes(StandardCharsets.UTF_8), options.cfOptions));
+      }
+      db = RocksDB.open(options.dbOptions, path, descriptors, handleList);
+      Map<String, ColumnFamilyHandle> handles = new LinkedHashMap<>();
+      for (int i = 0; i < names.size(); i++) {
+        handles.put(names.get(i), handleList.get(i));
+      }
+      Map<String, Integer> recorded = readMeta(db, handles.get(META_CF));
+      LOG.info("Opened state store {} with tables {}", dir, recorded.keySet());
+      return new StateStore(config, options, db, handles, recorded);
+    } catch (RocksDBException | RuntimeException e) {
+      List<AutoCloseable> toClose = new ArrayList<>(handleList);
+      toClose.add(db);
+      toClose.add(options);
+      try {
+        Closer.closeAll("state store " + dir + " after a failed open", toClose);
+      } catch (StateStoreException closeFailure) {
+        e.addSuppressed(closeFailure);
+      }
+      throw new StateStoreException("Error opening state store " + dir, e);
+    }
+  }
+
+  /**
+   * Replaces the live directory {@code config.dir()} by a copy of a checkpoint made by {@link
+   * #checkpoint(Path)} and opens it. SST files are hard-linked (they are immutable), the small
+   * files copied, so the checkpoint is never modified and can be restored again.
+   *
+   * @param checkpointDir a directory written by {@link #checkpoint(Path)}
+   * @throws StateStoreException if {@code checkpointDir} is not a checkpoint, if the live
+   *     directory exists, is not empty and is not a RocksDB directory (it is never deleted
+   *     then), or if copying or opening fails
+   */
+  public static StateStore restore(Path checkpointDir, StateStoreConfig config) {
+    Path live = config.dir();
+    long start = System.nanoTime();
+    if (!Files.isRegularFile(checkpointDir.resolve("CURRENT"))) {
+      throw new StateStoreException("Error restoring state store " + live + " from " + checkpointDir
+          + ": not a state checkpoint (no CURRENT file)");
+    }
+    try {
+      Files.createDirectories(live.getParent() == null ? live.toAbsolutePath().getParent() : live.getParent());
+      if (Files.exists(live)) {
+        boolean empty;
+        try (Stream<Path> s = Files.list(live)) {
+          empty = s.findAny().isEmpty();
+        }
+        if (!empty && !Files.exists(live.resolve("CURRENT"))) {
+          throw new StateStoreException("Error restoring state store " + live + " from " + checkpointDir
+              + ": the live directory is not empty and holds no RocksDB database; refusing to delete it");
+        }
+        deleteRecursively(live);
+      }
+      Files.createDirectory(live);
+      int linked = 0;
+      int copied = 0;
+      try (Stream<Path> files = Files.list(checkpointDir)) {
+        for (Path f : (Iterable<Path>) files::iterator) {
+          if (!Files.isRegularFile(f)) {
+            continue;
+          }
+          Path target = live.resolve(f.getFileName());
+          String n = f.getFileName().toString();
+          if ((n.endsWith(".sst") || n.endsWith(".blob")) && tryLink(target, f)) {
+            linked++;
+          } else {
+            // MANIFEST, CURRENT, OPTIONS: RocksDB rewrites or appends to some of these, so
+            // each restore gets its own copy.
+            Files.copy(f, target);
+            copied++;
+          }
+        }
+      }
+      LOG.info("Restored state store {} from {}: {} files linked, {} copied in {} ms",
+          live, checkpointDir, linked, copied, (System.nanoTime() - start) / 1_000_000);
+    } catch (IOException e) {
+      throw new StateStoreException("Error restoring state store " + live + " from " + checkpointDir, e);
+    }
+    return open(config);
+  }
+
+  private static boolean tryLink(Path link, Path existing) throws IOException {
+    try {
+      Files.createLink(link, existing);
+      return true;
+    } catch (UnsupportedOperationException | FileSystemException e) {
+      // Another file system, or links not supported: fall back to a copy.
+      return false;
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      List<Path> paths = walk.sorted(Collections.reverseOrder()).toList();
+      for (Path p : paths) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  private static List<String> existingColumnFamilies(Path dir) throws RocksDBException {
+    List<String> names = new ArrayList<>();
+    if (!Files.exists(dir.resolve("CURRENT"))) {
+      names.add(DEFAULT_CF);
+      return names;
+    }
+    try (Options o = new Options()) {
+      for (byte[] n : RocksDB.listColumnFamilies(o, dir.toAbsolutePath().toString())) {
+        names.add(new String(n, StandardCharsets.UTF_8));
+      }
+    }
+    if (!names.contains(DEFAULT_CF)) {
+      names.add(0, DEFAULT_CF);
+    }
+    return names;
+  }
+
+  private static Map<String, Integer> readMeta(RocksDB db, ColumnFamilyHandle meta) {
+    Map<String, Integer> tables = new LinkedHashMap<>();
+    try (RocksIterator it = db.newIterator(meta)) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        String key = new String(it.key(), StandardCharsets.UTF_8);
+        byte[] v = it.value();
+        if (key.startsWith(META_TABLE_PREFIX) && v.length == 5 && v[0] == META_FORMAT) {
+          tables.put(key.substring(META_TABLE_PREFIX.length()), KeyLayout.getInt(v, 1));
+        }
+      }
+    }
+    return tables;
+  }
+
+  /**
+   * Opens the table {@code id}: its column family, created if missing, and its partitions.
+   * A table's number of partitions is recorded in the database when it is first created and
+   * must be the same on every later open (the key layout depends on it).
+   *
+   * @param id the table's stable id (the stateful operator's id): not empty, not starting with
+   *     {@code "uji."}, not ending with {@code ".timeouts"}, not {@code "default"}
+   * @param numPartitions in [1, 65535]
+   * @throws IllegalArgumentException if {@code id} or {@code numPartitions} is invalid
+   * @throws IllegalStateException if the table is already open in this store
+   * @throws StateStoreException if the table was created with another number of partitions,
+   *     or if creating its column families fails
+   * @throws StateStoreClosedException if the store is closed
+   */
+  public synchronized <K, S> StateTable<K, S> table(
+      String id, Serde<K> keySerde, Serde<S> stateSerde, int numPartitions) {
+    checkOpen(null);
+    if (id == null || id.isEmpty() || id.startsWith("uji.") || id.endsWith(TIMEOUTS_SUFFIX) || id.equals(DEFAULT_CF)) {
+      throw new IllegalArgumentException("Invalid state table id: '" + id + "'");
+    }
+    if (numPartitions < 1 || numPartitions > KeyLayout.MAX_PARTITIONS) {
+      throw new IllegalArgumentException("numPartitions of table '" + id + "' must be in [1, "
+          + KeyLayout.MAX_PARTITIONS + "]: " + numPartitions);
+    }
+    if (openTables.containsKey(id)) {
+      throw new IllegalStateException("Table '" + id + "' of state store " + name + " is already open");
+    }
+    Integer recorded = recordedTables.get(id);
+    if (recorded != null && recorded != numPartitions) {
+      throw new StateStoreException("Table '" + id + "' of state store " + name + " was created with "
+          + recorded + " partitions, but is opened with " + numPartitions
+          + "; the number of partitions of a stateful operator cannot change across restarts");
+    }
+    lifecycle.readLock().lock();
+    try {
+      checkOpen(id);
+      boolean fresh = !handles.containsKey(id);
+      ColumnFamilyHandle stateCf = columnFamily(id);
+      ColumnFamilyHandle timeoutsCf = columnFamily(id + TIMEOUTS_SUFFIX);
+      if (recorded == null) {
+        byte[] v = new byte[5];
+        v[0] = META_FORMAT;
+        KeyLayout.putInt(v, 1, numPartitions);
+        db.put(handles.get(META_CF), options.writeOptions,
+            (META_TABLE_PREFIX + id).getBytes(StandardCharsets.UTF_8), v);
+        recordedTables.put(id, numPartitions);
+      }
+      long perPartition = Math.max(1, config.cacheEntriesPerTable() / numPartitions);
+      StateTable<K, S> table = new StateTable<>(this, id, keySerde, stateSerde, numPartitions,
+          stateCf, timeoutsCf, (int) Math.min(Integer.MAX_VALUE - 8, perPartition), fresh);
+      openTables.put(id, table);
+      return table;
+    } catch (RocksDBException e) {
+      throw error("create", id, e);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  private ColumnFamilyHandle columnFamily(String cf) throws RocksDBException {
+    ColumnFamilyHandle h = handles.get(cf);
+    if (h == null) {
+      h = db.createColumnFamily(new ColumnFamilyDescriptor(cf.getBytes(StandardCharsets.UTF_8), options.cfOptions));
+      handles.put(cf, h);
+    }
+    return h;
+  }
+
+  /**
+   * @return the ids of the tables in the database (open or not), including those created before
+   *     this store was opened
+   * @throws StateStoreClosedException if the store is closed
+   */
+  public synchronized Set<String> tableNames() {
+    checkOpen(null);
+    return Collections.unmodifiableSet(new TreeSet<>(recordedTables.keySet()));
+  }
+
+  /**
+   * Writes a consistent copy of the whole store to {@code target}: flushes every partition's
+   * dirty cache entries, flushes the memtables (needed since there is no WAL), then creates a
+   * RocksDB checkpoint (hard links to the SST files). Must not run while a partition is in use.
+   *
+   * @param target a directory that must not exist; its parent is created if missing
+   * @throws StateStoreException if {@code target} exists or writing fails
+   * @throws StateStoreClosedException if the store is closed
+   */
+  public synchronized void checkpoint(Path target) {
+    long start = System.nanoTime();
+    enter(null);
+    try {
+      if (Files.exists(target)) {
+        throw new StateStoreException("Error creating checkpoint of state store " + name + " in " + target
+            + ": the target exists");
+      }
+      Path parent = target.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      for (StateTable<?, ?> t : openTables.values()) {
+        t.flushLocked();
+      }
+      try (FlushOptions flush = new FlushOptions().setWaitForFlush(true);
+          Checkpoint checkpoint = Checkpoint.create(db)) {
+        db.flush(flush, new ArrayList<>(handles.values()));
+        checkpoint.createCheckpoint(target.toAbsolutePath().toString());
+      }
+      LOG.info("Checkpoint of state store {} in {} took {} ms", name, target, (System.nanoTime() - start) / 1_000_000);
+    } catch (RocksDBException | IOException e) {
+      throw new StateStoreException("Error creating checkpoint of state store " + name + " in " + target, e);
+    } finally {
+      exit();
+    }
+  }
+
+  /**
+   * @return the approximate native memory of the store in bytes: the block cache's usage, which
+   *     includes the memtables (charged to it by the write buffer manager) and the cached index
+   *     and filter blocks, plus table-reader memory outside the cache. Not counted: RocksDB's
+   *     own allocations outside these (iterators' pinned blocks, compaction buffers, the
+   *     allocator's fragmentation), typically a few MiB
+   * @throws StateStoreClosedException if the store is closed
+   */
+  public long nativeMemoryUsage() {
+    enter(null);
+    try {
+      Map<MemoryUsageType, Long> usage =
+          MemoryUtil.getApproximateMemoryUsageByType(List.of(db), Set.of(options.cache));
+      return usage.getOrDefault(MemoryUsageType.kCacheTotal, 0L)
+          + usage.getOrDefault(MemoryUsageType.kTableReadersTotal, 0L);
+    } finally {
+      exit();
+    }
+  }
+
+  /** @return the configuration the store was opened with */
+  public StateStoreConfig config() {
+    return config;
+  }
+
+  /**
+   * Closes the store: waits for native calls in progress, then frees every native resource.
+   * Cache entries not flushed are dropped (the live database is not the durable copy); RocksDB
+   * flushes its memtables on close. Closing again does nothing.
+   *
+   * @throws StateStoreException if closing the database failed (everything is closed anyway)
+   */
+  @Override
+  public void close() {
+    lifecycle.writeLock().lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      // Order matters: column family handles before the database that owns them, the database
+      // before the options, cache and write buffer manager it uses (freeing those first would
+      // leave RocksDB with dangling pointers). Tables and partitions hold no native objects;
+      // iterators and batches are all short-lived and closed by the calls that made them.
+      List<AutoCloseable> order = new ArrayList<>(handles.values());
+      order.add(db::closeE);
+      order.add(options);
+      Closer.closeAll("state store " + name, order);
+      LOG.info("Closed state store {}", name);
+    } finally {
+      lifecycle.writeLock().unlock();
+    }
+  }
+
+  // --- for tables and partitions ---
+
+  RocksDB db() {
+    return db;
+  }
+
+  org.rocksdb.WriteOptions writeOptions() {
+    return options.writeOptions;
+  }
+
+  String name() {
+    return name;
+  }
+
+  /** Enters a native call. @throws StateStoreClosedException if the store is closed */
+  void enter(String table) {
+    lifecycle.readLock().lock();
+    if (closed) {
+      lifecycle.readLock().unlock();
+      throw closedError(table);
+    }
+  }
+
+  void exit() {
+    lifecycle.readLock().unlock();
+  }
+
+  /** For heap-only calls. @throws StateStoreClosedException if the store is closed */
+  void checkOpen(String table) {
+    if (closed) {
+      throw closedError(table);
+    }
+  }
+
+  private StateStoreClosedException closedError(String table) {
+    return new StateStoreClosedException(
+        (table == null ? "" : "Table '" + table + "' of ") + "state store " + name + " is closed");
+  }
+
+  StateStoreException error(String operation, String table, Exception cause) {
+    return new StateStoreException("Error in " + operation + " on table '" + table + "' of state store " + name, cause);
+  }
+}
