@@ -1,0 +1,344 @@
+package io.uji.checkpoint;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.commons.io.FileUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The checkpoint directory of one context: owner-only, locked by one owner at a time.
+ *
+ * <pre>
+ * &lt;dir&gt;/
+ *   LOCK                                   OS file lock; holds the owner's pid
+ *   wal/&lt;name&gt;/                            one SegmentedLog per receiver
+ *   lineage/                               the batch lineage SegmentedLog
+ *   state/                                 the live state store's files (never trusted after a crash)
+ *   checkpoints/checkpoint-&lt;20-digit id&gt;/   completed: state/ + metadata
+ *   checkpoints/checkpoint-&lt;id&gt;.inprogress/  being written; deleted on open
+ *   checkpoints/checkpoint-&lt;id&gt;.deleting/    being deleted by retention; deleted on open
+ * </pre>
+ */
+public final class CheckpointDirectory implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(CheckpointDirectory.class);
+
+  static final String STATE = "state";
+  static final String METADATA = "metadata";
+  private static final String CHECKPOINTS = "checkpoints";
+  private static final String IN_PROGRESS = ".inprogress";
+  private static final String DELETING = ".deleting";
+  private static final Pattern COMPLETED = Pattern.compile("checkpoint-(\\d{20})");
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      PosixFilePermissions.fromString("rwx------");
+
+  private final Path root;
+  private final FileIo io;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+  private boolean closed;
+
+  private CheckpointDirectory(Path root, FileIo io, FileChannel lockChannel, FileLock lock) {
+    this.root = root;
+    this.io = io;
+    this.lockChannel = lockChannel;
+    this.lock = lock;
+  }
+
+  /**
+   * Opens {@code dir} on the real file system.
+   *
+   * @throws CheckpointDirectoryLockedException if another owner holds it
+   * @throws CheckpointException if it cannot be created, is read-only, or cannot be cleaned
+   */
+  public static CheckpointDirectory open(Path dir) {
+    return open(dir, FileIo.real());
+  }
+
+  /**
+   * Opens (creating with rwx------ if missing) and locks {@code dir}, then deletes leftovers of
+   * checkpoints that were in progress or being deleted when a previous owner stopped.
+   *
+   * @param io the file operations (a fault-injection seam)
+   * @throws CheckpointDirectoryLockedException if another owner, in this JVM or another process,
+   *     holds it
+   * @throws CheckpointException if it cannot be created, is read-only, or cannot be cleaned
+   */
+  public static CheckpointDirectory open(Path dir, FileIo io) {
+    Path root = dir.toAbsolutePath().normalize();
+    createOwnerOnly(root);
+    Path lockFile = root.resolve("LOCK");
+    FileChannel ch;
+    try {
+      ch = io.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+          StandardOpenOption.WRITE);
+    } catch (IOException e) {
+      throw notWritable(root, lockFile, e);
+    }
+    FileLock lock;
+    try {
+      lock = ch.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null;
+    } catch (IOException e) {
+      closeQuietly(ch);
+      throw new CheckpointException("Cannot lock " + lockFile + ": " + e, e);
+    }
+    if (lock == null) {
+      String holder = readHolder(ch);
+      closeQuietly(ch);
+      throw new CheckpointDirectoryLockedException("Checkpoint directory " + root
+          + " is in use by another owner (lock file " + lockFile + " is held"
+          + (holder.isEmpty() ? "" : " by pid " + holder) + "); only one context may use it");
+    }
+    try {
+      byte[] pid = Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8);
+      ch.truncate(0);
+      io.write(ch, ByteBuffer.wrap(pid), 0);
+      CheckpointDirectory d = new CheckpointDirectory(root, io, ch, lock);
+      d.cleanLeftovers();
+      return d;
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(ch); // also releases the lock
+      if (e instanceof CheckpointException ce) {
+        throw ce;
+      }
+      throw new CheckpointException("Cannot prepare checkpoint directory " + root + ": " + e, e);
+    }
+  }
+
+  /** @return the directory */
+  public Path root() {
+    return root;
+  }
+
+  FileIo fileIo() {
+    return io;
+  }
+
+  /**
+   * @param name the receiver's stable name: letters, digits, '.', '_', '-'
+   * @return {@code wal/<name>/}, created if missing
+   * @throws IllegalArgumentException if the name could escape the directory
+   */
+  public Path walDir(String name) {
+    if (!NAME.matcher(Objects.requireNonNull(name, "name")).matches()) {
+      throw new IllegalArgumentException("Invalid WAL name '" + name
+          + "': use letters, digits, '.', '_' and '-', starting with a letter or digit");
+    }
+    return subdir(root.resolve("wal").resolve(name));
+  }
+
+  /** @return {@code lineage/}, created if missing */
+  public Path lineageDir() {
+    return subdir(root.resolve("lineage"));
+  }
+
+  /** @return {@code state/}, created if missing */
+  public Path liveStateDir() {
+    return subdir(root.resolve(STATE));
+  }
+
+  /**
+   * Starts checkpoint {@code id} in {@code checkpoints/checkpoint-<id>.inprogress/}.
+   *
+   * @throws IllegalArgumentException if {@code id} is negative
+   * @throws CheckpointException if a checkpoint with this id exists or the directory cannot be
+   *     created
+   * @throws IllegalStateException if this directory is closed
+   */
+  public synchronized PendingCheckpoint begin(long id) {
+    checkOpen();
+    if (id < 0) {
+      throw new IllegalArgumentException("negative checkpoint id " + id);
+    }
+    Path finalDir = checkpointsDir().resolve(String.format("checkpoint-%020d", id));
+    Path pending = finalDir.resolveSibling(finalDir.getFileName() + IN_PROGRESS);
+    if (Files.exists(finalDir) || Files.exists(pending)) {
+      throw new CheckpointException("Checkpoint " + id + " already exists in " + checkpointsDir());
+    }
+    try {
+      Files.createDirectories(pending);
+    } catch (IOException e) {
+      throw notWritable(root, pending, e);
+    }
+    return new PendingCheckpoint(this, id, pending, finalDir);
+  }
+
+  /**
+   * @return the completed checkpoints, newest (largest id) first
+   * @throws CheckpointException if the directory cannot be listed
+   * @throws IllegalStateException if this directory is closed
+   */
+  public synchronized List<CompletedCheckpoint> checkpoints() {
+    checkOpen();
+    List<CompletedCheckpoint> out = new ArrayList<>();
+    for (Path p : list(checkpointsDir())) {
+      Matcher m = COMPLETED.matcher(p.getFileName().toString());
+      if (m.matches() && Files.isDirectory(p)) {
+        out.add(new CompletedCheckpoint(Long.parseLong(m.group(1)), p));
+      }
+    }
+    out.sort(Comparator.comparingLong(CompletedCheckpoint::id).reversed());
+    return out;
+  }
+
+  /**
+   * Deletes all but the newest {@code n} completed checkpoints. Each is first renamed to
+   * {@code .deleting} so that a crash mid-delete never leaves a half-deleted checkpoint that
+   * looks complete.
+   *
+   * @return how many were deleted
+   * @throws IllegalArgumentException if {@code n < 1}
+   * @throws CheckpointException if one cannot be deleted
+   */
+  public synchronized int retainNewest(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("must retain at least one checkpoint, not " + n);
+    }
+    List<CompletedCheckpoint> all = checkpoints();
+    int deleted = 0;
+    for (CompletedCheckpoint c : all.subList(Math.min(n, all.size()), all.size())) {
+      CrashPoints.hit("checkpoint.cleanup");
+      Path doomed = c.dir().resolveSibling(c.dir().getFileName() + DELETING);
+      try {
+        io.atomicMove(c.dir(), doomed);
+        io.forceDirectory(checkpointsDir());
+        FileUtils.deleteDirectory(doomed.toFile());
+      } catch (IOException e) {
+        throw new CheckpointException("Cannot delete old checkpoint " + c.dir() + ": " + e, e);
+      }
+      deleted++;
+    }
+    return deleted;
+  }
+
+  /** Releases the lock. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      lock.release();
+    } catch (IOException e) {
+      LOG.debug("Releasing lock of {} failed; closing the channel releases it", root, e);
+    }
+    closeQuietly(lockChannel);
+  }
+
+  @Override
+  public String toString() {
+    return "CheckpointDirectory[" + root + "]";
+  }
+
+  private Path checkpointsDir() {
+    return subdir(root.resolve(CHECKPOINTS));
+  }
+
+  private void cleanLeftovers() {
+    for (Path p : list(checkpointsDir())) {
+      String name = p.getFileName().toString();
+      if (name.endsWith(IN_PROGRESS) || name.endsWith(DELETING)) {
+        LOG.warn("Deleting {} left by an owner that stopped while it was being {}", p,
+            name.endsWith(IN_PROGRESS) ? "written" : "deleted");
+        try {
+          FileUtils.deleteDirectory(p.toFile());
+        } catch (IOException e) {
+          throw new CheckpointException("Cannot delete leftover " + p + ": " + e, e);
+        }
+      }
+    }
+  }
+
+  private Path subdir(Path dir) {
+    checkOpen();
+    try {
+      return Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw notWritable(root, dir, e);
+    }
+  }
+
+  private static List<Path> list(Path dir) {
+    List<Path> out = new ArrayList<>();
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+      s.forEach(out::add);
+    } catch (IOException e) {
+      throw new CheckpointException("Cannot list " + dir + ": " + e, e);
+    }
+    return out;
+  }
+
+  private static void createOwnerOnly(Path root) {
+    if (Files.isDirectory(root)) {
+      return;
+    }
+    try {
+      if (root.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        Files.createDirectories(root, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        // The umask may have masked bits of the creation attribute; set them exactly.
+        Files.setPosixFilePermissions(root, OWNER_ONLY);
+      } else {
+        Files.createDirectories(root);
+      }
+    } catch (IOException e) {
+      throw notWritable(root, root, e);
+    }
+  }
+
+  private static CheckpointException notWritable(Path root, Path file, IOException e) {
+    String reason = e instanceof AccessDeniedException
+        || (e instanceof FileSystemException fse
+            && String.valueOf(fse.getReason()).contains("Read-only"))
+        ? "the checkpoint directory is read-only or not writable by this user"
+        : e.toString();
+    return new CheckpointException("Cannot create " + file + " in checkpoint directory " + root
+        + ": " + reason, e);
+  }
+
+  private static String readHolder(FileChannel ch) {
+    try {
+      ByteBuffer b = ByteBuffer.allocate(32);
+      ch.read(b, 0);
+      return new String(b.array(), 0, b.position(), StandardCharsets.UTF_8).trim();
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private static void closeQuietly(FileChannel ch) {
+    try {
+      ch.close();
+    } catch (IOException ignored) {
+      // Nothing was written through this channel that matters after a failure.
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("Checkpoint directory " + root + " is closed");
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package io.uji.checkpoint;
+
+import java.nio.file.Path;
+
+/**
+ * A checkpoint whose directory was renamed to its final name: its state and metadata were
+ * complete and durable before the rename.
+ *
+ * @param id the checkpoint id (larger is newer)
+ * @param dir {@code checkpoints/checkpoint-<20-digit id>/}
+ */
+public record CompletedCheckpoint(long id, Path dir) {
+
+  /** @return the state directory handed out by {@link PendingCheckpoint#stateDir()} */
+  public Path stateDir() {
+    return dir.resolve(CheckpointDirectory.STATE);
+  }
+
+  /** @return the metadata file */
+  public Path metadataFile() {
+    return dir.resolve(CheckpointDirectory.METADATA);
+  }
+
+  /**
+   * @return the metadata passed to {@link PendingCheckpoint#complete(byte[])}
+   * @throws CheckpointCorruptedException if the file is missing, torn or bit-flipped: fall back
+   *     to the previous checkpoint
+   */
+  public byte[] readMetadata() {
+    return MetadataFile.read(metadataFile());
+  }
+}

@@ -1,0 +1,88 @@
+package io.uji.checkpoint;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+
+/**
+ * Walks the records of one segment file and classifies how it ends (Ratis'
+ * SegmentedRaftLogReader, Kafka's LogSegment.recover): a clean end, a torn tail, or corruption.
+ */
+final class SegmentScanner {
+
+  /**
+   * @param outcome how the segment ends
+   * @param validEnd offset just past the last valid record
+   * @param records how many valid records precede {@code validEnd}
+   * @param badOffset for CORRUPTED, the offset of the first bad frame; else -1
+   * @param reason for a non-clean outcome, what was wrong at {@code validEnd}
+   */
+  record Result(RecoveryOutcome outcome, long validEnd, long records, long badOffset,
+      String reason) {}
+
+  private SegmentScanner() {}
+
+  /** Scans {@code channel} (a segment whose header is already checked) up to {@code size}. */
+  static Result scan(FileChannel channel, long size) throws IOException {
+    if (size <= LogFormat.HEADER_LENGTH) {
+      return new Result(RecoveryOutcome.CLEAN, LogFormat.HEADER_LENGTH, 0, -1, null);
+    }
+    if (size > Integer.MAX_VALUE) {
+      throw new IOException("segment of " + size + " bytes is larger than supported");
+    }
+    // A read-only mapping: sequential and allocation-free; dropped when this method returns.
+    MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
+    int end = (int) size;
+    int pos = LogFormat.HEADER_LENGTH;
+    long records = 0;
+    while (pos < end) {
+      String problem = frameProblem(map, pos, end);
+      if (problem != null) {
+        int next = findValidFrameAfter(map, pos, end);
+        if (next >= 0) {
+          return new Result(RecoveryOutcome.CORRUPTED, pos, records, pos,
+              problem + ", yet a valid record follows at offset " + next);
+        }
+        return new Result(RecoveryOutcome.TORN_TAIL_TRUNCATED, pos, records, -1, problem);
+      }
+      pos += LogFormat.FRAME_OVERHEAD + map.getInt(pos);
+      records++;
+    }
+    return new Result(RecoveryOutcome.CLEAN, pos, records, -1, null);
+  }
+
+  /** @return null if a valid frame starts at {@code pos}, else what is wrong with it */
+  static String frameProblem(ByteBuffer map, int pos, int end) {
+    if (end - pos < 4) {
+      return "short read of a length field (" + (end - pos) + " of 4 bytes)";
+    }
+    int length = map.getInt(pos);
+    if (length < 0) {
+      return "negative record length " + length;
+    }
+    if ((long) length + LogFormat.FRAME_OVERHEAD > end - pos) {
+      return "short read of a " + length + "-byte record (" + (end - pos) + " bytes left)";
+    }
+    int stored = map.getInt(pos + 4 + length);
+    int actual = LogFormat.recordCrc(length, map.slice(pos + 4, length));
+    if (stored != actual) {
+      return "record CRC mismatch";
+    }
+    return null;
+  }
+
+  /**
+   * Looks for any valid frame starting after {@code bad}. Random bytes pass the CRC with
+   * probability 2^-32 per offset, and zeros never do (CRC32C of a zero length is not zero), so
+   * finding one means real records follow the damage: corruption, not a torn write.
+   */
+  private static int findValidFrameAfter(ByteBuffer map, int bad, int end) {
+    for (int q = bad + 1; q + LogFormat.FRAME_OVERHEAD <= end; q++) {
+      if (frameProblem(map, q, end) == null) {
+        return q;
+      }
+    }
+    return -1;
+  }
+}

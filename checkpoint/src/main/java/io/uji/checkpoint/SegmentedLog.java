@@ -1,0 +1,619 @@
+package io.uji.checkpoint;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An append-only log of byte records in one directory, cut into segment files (format:
+ * {@link LogFormat}). Used for each receiver's write-ahead log and for the batch lineage log.
+ *
+ * <p>Appends are thread-safe and return only once the record is durable under the configured
+ * {@link FsyncPolicy}. Reads are thread-safe and may run concurrently with appends.
+ *
+ * <p>Opening recovers the log and reports it as a {@link RecoveryOutcome}: a clean end is left
+ * alone; a torn tail in the last segment is truncated to the last good record (logged as a
+ * WARN naming the file and the bytes dropped); anything else throws
+ * {@link LogCorruptedException} and changes nothing.
+ */
+public final class SegmentedLog implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SegmentedLog.class);
+  private static final Pattern SEGMENT_NAME = Pattern.compile("\\d{20}\\.log");
+
+  private final Path dir;
+  private final LogConfig config;
+  private final FileIo io;
+  private final RecoveryReport recovery;
+  private final NavigableMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
+
+  // Appending: everything below is guarded by writeLock.
+  private final ReentrantLock writeLock = new ReentrantLock();
+  private Segment active;
+  private ByteBuffer frame = ByteBuffer.allocate(4096);
+  private long written;        // records written so far (each append's ticket)
+  private long forcedWritten;  // `written` as of the last force of the active segment
+  private volatile boolean closed;
+  private volatile Throwable failure;
+
+  // Group commit: guarded by syncLock. Lock order: writeLock before syncLock, never reversed.
+  private final ReentrantLock syncLock = new ReentrantLock();
+  private final Condition forcedChanged = syncLock.newCondition();
+  private long forced;         // every ticket <= forced is durable
+  private boolean forcing;     // a leader is inside its window or its force
+
+  private SegmentedLog(Path dir, LogConfig config) throws IOException {
+    this.dir = dir;
+    this.config = config;
+    this.io = config.fileIo();
+    this.recovery = recover();
+  }
+
+  /**
+   * Opens (creating if needed) the log in {@code dir} and recovers it.
+   *
+   * @throws LogCorruptedException if a segment is damaged in a way a crash cannot explain
+   * @throws CheckpointException if the directory cannot be created or read
+   */
+  public static SegmentedLog open(Path dir, LogConfig config) {
+    try {
+      return new SegmentedLog(dir, config);
+    } catch (IOException e) {
+      throw new CheckpointException("Cannot open log in " + dir + ": " + e, e);
+    }
+  }
+
+  /** @return what recovery found and did when this log was opened */
+  public RecoveryReport recovery() {
+    return recovery;
+  }
+
+  /** @return the log's directory */
+  public Path directory() {
+    return dir;
+  }
+
+  /**
+   * Appends one record and waits until it is durable under the fsync policy.
+   *
+   * @return the record's position
+   * @throws CheckpointException if writing or forcing failed (for example the disk is full);
+   *     records acknowledged earlier stay intact. After a failed force the log refuses further
+   *     appends: reopen it to recover.
+   * @throws IllegalStateException if the log is closed
+   */
+  public LogPosition append(byte[] payload) {
+    return append(payload, 0, payload.length);
+  }
+
+  /**
+   * As {@link #append(byte[])}, for {@code payload[offset, offset+length)}.
+   *
+   * @throws CheckpointException if writing or forcing failed
+   * @throws IllegalStateException if the log is closed
+   */
+  public LogPosition append(byte[] payload, int offset, int length) {
+    java.util.Objects.checkFromIndexSize(offset, length, payload.length);
+    CrashPoints.hit("wal.before-append");
+    LogPosition position;
+    long ticket;
+    writeLock.lock();
+    try {
+      checkWritable();
+      long frameLength = LogFormat.FRAME_OVERHEAD + (long) length;
+      if (shouldRoll(frameLength)) {
+        roll();
+      }
+      Segment seg = active;
+      long at = seg.size();
+      position = new LogPosition(seg.number, at);
+      ByteBuffer buf = encode(payload, offset, length);
+      if (CrashPoints.arrive("wal.mid-record")) {
+        tearAndHalt(seg, buf, at);
+      }
+      try {
+        io.write(seg.channel, buf, at);
+      } catch (IOException e) {
+        undoPartialWrite(seg, at, e);
+        throw new CheckpointException("Cannot append a " + length + "-byte record to "
+            + seg.file + " at offset " + at + ": " + e.getMessage(), e);
+      }
+      seg.setSize(at + frameLength);
+      ticket = ++written;
+      if (config.fsyncPolicy().mode() == FsyncPolicy.Mode.PER_APPEND) {
+        forceActiveLocked();
+      }
+    } finally {
+      writeLock.unlock();
+    }
+    if (config.fsyncPolicy().mode() == FsyncPolicy.Mode.GROUP_COMMIT) {
+      awaitForced(ticket);
+    }
+    CrashPoints.hit("wal.after-append-before-ack");
+    return position;
+  }
+
+  /**
+   * @return the payload of the record at {@code position}
+   * @throws LogCorruptedException if the record fails its checksum
+   * @throws CheckpointException if its segment was deleted or the read fails
+   * @throws IllegalArgumentException if no record can start at that position
+   * @throws IllegalStateException if the log is closed
+   */
+  public byte[] read(LogPosition position) {
+    checkOpen();
+    Segment seg = segment(position.segment());
+    try {
+      return seg.read(position.offset()).payload();
+    } catch (IOException e) {
+      throw readFailure(seg, position.offset(), e);
+    }
+  }
+
+  /**
+   * Delivers, in order, every record from {@code from} (inclusive) to the end of the log as it
+   * was when this call started.
+   *
+   * @param from a record position, {@link #start()} or {@link #end()}
+   * @return the position just past the last record delivered (where a later call can resume)
+   * @throws LogCorruptedException if a record fails its checksum
+   * @throws CheckpointException if {@code from} lies in a deleted segment or a read fails
+   * @throws IllegalStateException if the log is closed
+   */
+  public LogPosition readFrom(LogPosition from, Consumer<LogEntry> consumer) {
+    checkOpen();
+    LogPosition end = end();
+    segment(from.segment()); // fails clearly for a deleted segment
+    LogPosition next = from;
+    for (Segment seg : segments.tailMap(from.segment(), true).values()) {
+      if (seg.number > end.segment()) {
+        break;
+      }
+      long stop = seg.number == end.segment() ? end.offset() : seg.size();
+      long offset = seg.number == from.segment() ? from.offset() : LogFormat.HEADER_LENGTH;
+      while (offset < stop) {
+        Segment.ReadResult r;
+        try {
+          r = seg.read(offset);
+        } catch (IOException e) {
+          throw readFailure(seg, offset, e);
+        }
+        consumer.accept(new LogEntry(new LogPosition(seg.number, offset), r.payload()));
+        offset = r.nextOffset();
+      }
+      next = new LogPosition(seg.number, offset);
+    }
+    return next;
+  }
+
+  /** @return every record from {@code from}; for tests and small logs */
+  public List<LogEntry> readAllFrom(LogPosition from) {
+    List<LogEntry> out = new ArrayList<>();
+    readFrom(from, out::add);
+    return out;
+  }
+
+  /**
+   * @return the position of the first record still in the log (or {@link #end()} if empty)
+   * @throws IllegalStateException if the log is closed
+   */
+  public LogPosition start() {
+    checkOpen();
+    return new LogPosition(segments.firstKey(), LogFormat.HEADER_LENGTH);
+  }
+
+  /**
+   * @return the position just past the last record written: every record's position is
+   *     smaller
+   * @throws IllegalStateException if the log is closed
+   */
+  public LogPosition end() {
+    checkOpen();
+    writeLock.lock();
+    try {
+      return new LogPosition(active.number, active.size());
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** @return the number of segment files, the active one included */
+  public int segmentCount() {
+    return segments.size();
+  }
+
+  /**
+   * Deletes every segment whose records all lie before {@code position}. The active segment is
+   * never deleted.
+   *
+   * @return how many segments were deleted
+   * @throws CheckpointException if a file cannot be deleted
+   * @throws IllegalStateException if the log is closed
+   */
+  public int deleteSegmentsBefore(LogPosition position) {
+    writeLock.lock();
+    try {
+      checkOpen();
+      int deleted = 0;
+      for (Segment seg : new ArrayList<>(segments.headMap(position.segment(), false).values())) {
+        if (seg == active) {
+          continue;
+        }
+        segments.remove(seg.number);
+        seg.closeQuietly();
+        try {
+          Files.deleteIfExists(seg.file);
+        } catch (IOException e) {
+          throw new CheckpointException("Cannot delete log segment " + seg.file + ": " + e, e);
+        }
+        deleted++;
+      }
+      if (deleted > 0) {
+        forceDirectory();
+      }
+      return deleted;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * Forces what was written, then closes every file. Idempotent.
+   *
+   * @throws CheckpointException if the final force fails
+   */
+  @Override
+  public void close() {
+    writeLock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      try {
+        if (failure == null && written > forcedWritten) {
+          io.force(active.channel);
+          forcedWritten = written;
+          markForced(written);
+        }
+      } catch (IOException e) {
+        failure = e;
+        throw new CheckpointException("Cannot force " + active.file + " on close: " + e, e);
+      } finally {
+        segments.values().forEach(Segment::closeQuietly);
+        syncLock.lock();
+        try {
+          forcedChanged.signalAll(); // waiters see `closed` or `failure`
+        } finally {
+          syncLock.unlock();
+        }
+      }
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SegmentedLog[" + dir + "]";
+  }
+
+  // ---- recovery ------------------------------------------------------------------------------
+
+  private RecoveryReport recover() throws IOException {
+    Files.createDirectories(dir);
+    List<Path> files = new ArrayList<>();
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+      for (Path p : stream) {
+        String name = p.getFileName().toString();
+        if (name.endsWith(LogFormat.SEGMENT_SUFFIX + ".tmp")) {
+          // A segment whose creation did not finish: it was never renamed, so it holds nothing.
+          Files.delete(p);
+        } else if (SEGMENT_NAME.matcher(name).matches()) {
+          files.add(p);
+        }
+      }
+    }
+    files.sort(null); // zero-padded names sort numerically
+    long now = config.clock().millis();
+    RecoveryReport report = null;
+    try {
+      for (int i = 0; i < files.size(); i++) {
+        Path file = files.get(i);
+        long number = Long.parseLong(file.getFileName().toString().substring(0, 20));
+        if (i > 0 && number != segments.lastKey() + 1) {
+          throw new LogCorruptedException(file, 0, "segment " + (segments.lastKey() + 1)
+              + " is missing: segments must be contiguous");
+        }
+        boolean last = i == files.size() - 1;
+        report = recoverSegment(file, number, last, now);
+      }
+      if (segments.isEmpty()) {
+        Segment first = Segment.create(dir, 0, io, now);
+        segments.put(0L, first);
+        report = new RecoveryReport(RecoveryOutcome.CLEAN, first.file, first.size(), 0);
+      }
+    } catch (IOException | RuntimeException e) {
+      segments.values().forEach(Segment::closeQuietly);
+      throw e;
+    }
+    active = segments.lastEntry().getValue();
+    return report;
+  }
+
+  private RecoveryReport recoverSegment(Path file, long number, boolean last, long now)
+      throws IOException {
+    FileChannel ch = last
+        ? io.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)
+        : io.open(file, StandardOpenOption.READ);
+    try {
+      long size = ch.size();
+      if (size < LogFormat.HEADER_LENGTH) {
+        throw new LogCorruptedException(file, 0, "file of " + size
+            + " bytes is shorter than the " + LogFormat.HEADER_LENGTH + "-byte header");
+      }
+      ByteBuffer header = ByteBuffer.allocate(LogFormat.HEADER_LENGTH);
+      while (header.hasRemaining() && ch.read(header, header.position()) >= 0) {
+        // positional read until the header is full
+      }
+      String headerProblem = LogFormat.checkHeader(header, number);
+      if (headerProblem != null) {
+        throw new LogCorruptedException(file, 0, headerProblem);
+      }
+      SegmentScanner.Result r = SegmentScanner.scan(ch, size);
+      RecoveryReport report;
+      switch (r.outcome()) {
+        case CLEAN -> report = new RecoveryReport(RecoveryOutcome.CLEAN, file, size, 0);
+        case TORN_TAIL_TRUNCATED -> {
+          if (!last) {
+            throw new LogCorruptedException(file, r.validEnd(),
+                r.reason() + " in a segment that is not the last (a roll forces the segment,"
+                    + " so a crash cannot tear it)");
+          }
+          long dropped = size - r.validEnd();
+          LOG.warn("Log segment {} ends with a torn write: truncating {} bytes after offset {}"
+              + " ({})", file, dropped, r.validEnd(), r.reason());
+          ch.truncate(r.validEnd());
+          io.force(ch);
+          report = new RecoveryReport(RecoveryOutcome.TORN_TAIL_TRUNCATED, file, r.validEnd(),
+              dropped);
+        }
+        case CORRUPTED -> throw new LogCorruptedException(file, r.badOffset(), r.reason());
+        default -> throw new IllegalStateException("unknown outcome " + r.outcome());
+      }
+      segments.put(number, Segment.existing(number, file, ch, report.validEnd(), now));
+      return report;
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
+    }
+  }
+
+  // ---- appending -----------------------------------------------------------------------------
+
+  private boolean shouldRoll(long frameLength) {
+    if (!active.hasRecords()) {
+      return false; // an empty segment takes any record, however large
+    }
+    if (active.size() + frameLength > config.maxSegmentBytes()) {
+      return true;
+    }
+    long ageMillis = config.clock().millis() - active.openedAtMillis;
+    return ageMillis >= config.maxSegmentAge().toMillis();
+  }
+
+  /** Seals the active segment (forced, so only the last segment can ever be torn). */
+  private void roll() {
+    Segment old = active;
+    try {
+      if (written > forcedWritten) {
+        io.force(old.channel);
+        forcedWritten = written;
+        markForced(written);
+      }
+      CrashPoints.hit("wal.segment-roll");
+      Segment next = Segment.create(dir, old.number + 1, io, config.clock().millis());
+      segments.put(next.number, next);
+      active = next;
+    } catch (IOException e) {
+      failure = e;
+      throw new CheckpointException("Cannot roll log " + dir + " past segment " + old.file
+          + ": " + e.getMessage(), e);
+    }
+  }
+
+  private ByteBuffer encode(byte[] payload, int offset, int length) {
+    int frameLength = LogFormat.FRAME_OVERHEAD + length;
+    if (frame.capacity() < frameLength) {
+      frame = ByteBuffer.allocate(Math.max(frameLength, frame.capacity() * 2));
+    }
+    ByteBuffer b = frame.clear();
+    b.putInt(length).put(payload, offset, length);
+    b.putInt(LogFormat.recordCrc(length, ByteBuffer.wrap(payload, offset, length)));
+    return b.flip();
+  }
+
+  /** Crash test: leave half a record on disk, as a power failure mid-write would. */
+  private void tearAndHalt(Segment seg, ByteBuffer buf, long at) {
+    try {
+      buf.limit(Math.max(1, buf.remaining() / 2));
+      io.write(seg.channel, buf, at);
+      io.force(seg.channel);
+    } catch (IOException e) {
+      // Halting anyway: the test checks whatever reached the disk.
+    }
+    CrashPoints.halt();
+  }
+
+  /**
+   * A failed write may have left part of the frame behind; cut it off so the next append does
+   * not land after garbage. If even that fails, the log refuses further appends until reopened
+   * (recovery then truncates the torn tail).
+   */
+  private void undoPartialWrite(Segment seg, long at, IOException cause) {
+    try {
+      seg.channel.truncate(at);
+    } catch (IOException e) {
+      cause.addSuppressed(e);
+      failure = cause;
+    }
+  }
+
+  private void forceActiveLocked() {
+    if (written == forcedWritten) {
+      return; // nothing written since the last force
+    }
+    try {
+      io.force(active.channel);
+    } catch (IOException e) {
+      // After a failed fsync the page cache can no longer be trusted (the kernel may have
+      // dropped the dirty pages), so the log stops here; reopening recovers from the disk.
+      failure = e;
+      throw new CheckpointException("Cannot force log segment " + active.file + ": "
+          + e.getMessage(), e);
+    }
+    forcedWritten = written;
+    markForced(written);
+  }
+
+  private void markForced(long ticket) {
+    syncLock.lock();
+    try {
+      if (ticket > forced) {
+        forced = ticket;
+        forcedChanged.signalAll();
+      }
+    } finally {
+      syncLock.unlock();
+    }
+  }
+
+  /**
+   * Group commit, leader/follower: the first appender to wait becomes the leader, holds the
+   * force back for up to maxDelay so that others can write, then forces once for all of them.
+   * Appenders arriving during a force wait for the next one.
+   */
+  private void awaitForced(long ticket) {
+    long delayNanos = config.fsyncPolicy().maxDelay().toNanos();
+    syncLock.lock();
+    try {
+      while (forced < ticket) {
+        throwIfFailedOrClosed();
+        if (forcing) {
+          forcedChanged.awaitUninterruptibly();
+          continue;
+        }
+        forcing = true;
+        try {
+          waitWindow(delayNanos);
+          if (forced >= ticket) {
+            continue; // a roll or close forced us meanwhile
+          }
+          syncLock.unlock();
+          try {
+            writeLock.lock();
+            try {
+              throwIfFailedOrClosed();
+              forceActiveLocked(); // takes syncLock to publish; order writeLock -> syncLock
+            } finally {
+              writeLock.unlock();
+            }
+          } finally {
+            syncLock.lock();
+          }
+        } finally {
+          forcing = false;
+          forcedChanged.signalAll();
+        }
+      }
+    } finally {
+      syncLock.unlock();
+    }
+  }
+
+  private void waitWindow(long delayNanos) {
+    long deadline = System.nanoTime() + delayNanos;
+    long remaining = delayNanos;
+    boolean interrupted = false;
+    while (remaining > 0 && forcing) {
+      try {
+        forcedChanged.awaitNanos(remaining);
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+      remaining = deadline - System.nanoTime();
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void throwIfFailedOrClosed() {
+    Throwable f = failure;
+    if (f != null) {
+      throw new CheckpointException("Log " + dir + " failed earlier and must be reopened: " + f, f);
+    }
+    if (closed) {
+      throw new IllegalStateException("Log " + dir + " was closed before this append was forced");
+    }
+  }
+
+  private void checkWritable() {
+    checkOpen();
+    Throwable f = failure;
+    if (f != null) {
+      throw new CheckpointException("Log " + dir + " failed earlier and must be reopened: " + f, f);
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("Log " + dir + " is closed");
+    }
+  }
+
+  private Segment segment(long number) {
+    Segment seg = segments.get(number);
+    if (seg == null) {
+      Map.Entry<Long, Segment> first = segments.firstEntry();
+      throw new CheckpointException("Log " + dir + " has no segment " + number
+          + (first != null && number < first.getKey() ? " (deleted; the first is " + first.getKey()
+              + ")" : ""));
+    }
+    return seg;
+  }
+
+  private RuntimeException readFailure(Segment seg, long offset, IOException e) {
+    if (e instanceof ClosedChannelException) {
+      if (closed) {
+        return new IllegalStateException("Log " + dir + " was closed during a read");
+      }
+      return new CheckpointException("Log segment " + seg.file + " was deleted during a read at"
+          + " offset " + offset, e);
+    }
+    return new CheckpointException("Cannot read " + seg.file + " at offset " + offset + ": " + e, e);
+  }
+
+  private void forceDirectory() {
+    try {
+      io.forceDirectory(dir);
+    } catch (IOException e) {
+      throw new CheckpointException("Cannot force directory " + dir + ": " + e, e);
+    }
+  }
+}
