@@ -1,0 +1,25 @@
+package io.uji.engine.graph;
+
+import io.uji.streaming.Time;
+
+/**
+ * A node that keeps keyed state across batches (updateStateByKey, mapWithState). The batch
+ * runner computes every stateful node each batch (even without a downstream output, so state
+ * never depends on which outputs exist), then commits them in registration order.
+ */
+public interface StatefulNode {
+  /** @return the operator's stable id: the column family of its state and its key in checkpoints */
+  String stateId();
+
+  /** @return the node itself */
+  Node<?> node();
+
+  /** Called once at start, before the first batch, to attach the context's state store. */
+  void open(StateBinding binding);
+
+  /** Called after every output of batch {@code t} ran: the batch's state changes are final. */
+  void commit(Time t);
+
+  /** @return a description of the key and state types, stored in checkpoints to detect a changed program */
+  String typeSignature();
+}

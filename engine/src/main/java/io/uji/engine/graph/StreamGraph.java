@@ -1,0 +1,159 @@
+package io.uji.engine.graph;
+
+import io.uji.engine.exec.WorkerPool;
+import io.uji.streaming.Duration;
+import io.uji.streaming.Time;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The program of one context: its nodes, input nodes, output operations and stateful nodes.
+ * Built on the user's thread before start; read-only afterwards (adding throws).
+ */
+public final class StreamGraph {
+  private final Duration batchInterval;
+  private final int defaultParallelism;
+  private final List<Node<?>> nodes = new ArrayList<>();
+  private final List<InputNode<?>> inputs = new ArrayList<>();
+  private final List<OutputOperation<?>> outputs = new ArrayList<>();
+  private final List<StatefulNode> statefulNodes = new ArrayList<>();
+  private final Set<String> statefulIds = new HashSet<>();
+  private volatile boolean frozen;
+  private WorkerPool pool;
+  private Duration userRememberDuration;
+  private Time zeroTime;
+
+  public StreamGraph(Duration batchInterval, int defaultParallelism) {
+    if (batchInterval == null || !batchInterval.isPositive()) {
+      throw new IllegalArgumentException("The batch interval must be positive, got " + batchInterval);
+    }
+    this.batchInterval = batchInterval;
+    this.defaultParallelism = defaultParallelism;
+  }
+
+  public Duration batchInterval() {
+    return batchInterval;
+  }
+
+  public int defaultParallelism() {
+    return defaultParallelism;
+  }
+
+  /** @return the pool datasets are transformed on (set at start) */
+  public WorkerPool pool() {
+    return pool;
+  }
+
+  public void setPool(WorkerPool pool) {
+    this.pool = pool;
+  }
+
+  synchronized int register(Node<?> node) {
+    checkNotFrozen();
+    nodes.add(node);
+    if (node instanceof InputNode<?> in) {
+      inputs.add(in);
+    }
+    return nodes.size() - 1;
+  }
+
+  public synchronized int addOutput(OutputOperation<?> out) {
+    checkNotFrozen();
+    outputs.add(out);
+    return outputs.size() - 1;
+  }
+
+  /**
+   * Registers a stateful node under its stable id.
+   *
+   * @throws IllegalArgumentException if another stateful operator already has that id
+   */
+  public synchronized void addStateful(StatefulNode node) {
+    checkNotFrozen();
+    if (!statefulIds.add(node.stateId())) {
+      throw new IllegalArgumentException("Two stateful operators have the id '" + node.stateId()
+          + "'; give each a distinct name with .name(...)");
+    }
+    statefulNodes.add(node);
+  }
+
+  private void checkNotFrozen() {
+    if (frozen) {
+      throw new IllegalStateException("Adding new inputs, transformations, and output operations after "
+          + "starting a context is not supported");
+    }
+  }
+
+  public List<InputNode<?>> inputs() {
+    return Collections.unmodifiableList(inputs);
+  }
+
+  public List<OutputOperation<?>> outputs() {
+    return Collections.unmodifiableList(outputs);
+  }
+
+  public List<StatefulNode> statefulNodes() {
+    return Collections.unmodifiableList(statefulNodes);
+  }
+
+  public List<Node<?>> nodes() {
+    return Collections.unmodifiableList(nodes);
+  }
+
+  public void remember(Duration d) {
+    checkNotFrozen();
+    userRememberDuration = d;
+  }
+
+  /** Freezes the graph. Validates it; throws IllegalArgumentException / IllegalStateException. */
+  public synchronized void freeze() {
+    if (outputs.isEmpty()) {
+      throw new IllegalStateException("No output operations registered, so nothing to execute");
+    }
+    frozen = true;
+  }
+
+  /** Sets the zero time of every node (the batch time before the first batch) and validates. */
+  public synchronized void start(Time zero) {
+    this.zeroTime = zero;
+    for (OutputOperation<?> out : outputs) {
+      out.parent().initialize(zero);
+    }
+    for (StatefulNode s : statefulNodes) {
+      s.node().initialize(zero);
+    }
+    for (OutputOperation<?> out : outputs) {
+      out.parent().remember(userRememberDuration);
+    }
+    for (StatefulNode s : statefulNodes) {
+      s.node().remember(userRememberDuration);
+    }
+    for (OutputOperation<?> out : outputs) {
+      out.parent().validateAtStart();
+    }
+  }
+
+  public Time zeroTime() {
+    return zeroTime;
+  }
+
+  /** Drops cached datasets no longer needed after batch {@code t}. */
+  public void clearMetadata(Time t) {
+    for (OutputOperation<?> out : outputs) {
+      out.parent().clearMetadata(t);
+    }
+    for (StatefulNode s : statefulNodes) {
+      s.node().clearMetadata(t);
+    }
+  }
+
+  /** Drops every cached dataset of every node. */
+  public void clearAll() {
+    for (Node<?> n : nodes) {
+      n.clearAll();
+    }
+  }
+}

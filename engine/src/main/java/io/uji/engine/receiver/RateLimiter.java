@@ -1,0 +1,33 @@
+package io.uji.engine.receiver;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Limits a receiver to {@code ratePerSecond} records per second by making {@code store} wait:
+ * each call reserves the next free time slot for its records and waits until the slot starts.
+ * An idle receiver builds up no credit, so bursts are at most one call's records.
+ */
+final class RateLimiter {
+  private final long ratePerSecond;
+  private long nextFreeNanos = System.nanoTime();
+
+  RateLimiter(long ratePerSecond) {
+    this.ratePerSecond = ratePerSecond;
+  }
+
+  /** Waits until {@code n} more records fit under the rate; returns early if interrupted. */
+  void acquire(int n) {
+    if (ratePerSecond <= 0) {
+      return;
+    }
+    long slotStart;
+    synchronized (this) {
+      slotStart = Math.max(nextFreeNanos, System.nanoTime());
+      nextFreeNanos = slotStart + n * 1_000_000_000L / ratePerSecond;
+    }
+    long now;
+    while ((now = System.nanoTime()) < slotStart && !Thread.currentThread().isInterrupted()) {
+      LockSupport.parkNanos(slotStart - now);
+    }
+  }
+}

@@ -1,0 +1,238 @@
+package io.uji.engine.receiver;
+
+import io.uji.engine.scheduler.ListenerBus;
+import io.uji.streaming.Receiver;
+import io.uji.streaming.ReceiverInfo;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine side of one receiver: starts and restarts it, cuts what it stores into blocks,
+ * writes blocks to the {@link BlockStore}, and applies backpressure.
+ *
+ * <p>Backpressure: a receiver holds one permit per record from {@code store} until the batch
+ * holding the record completes, out of {@code maxBuffered}; {@code store} waits for permits, so a
+ * slow batch stops the receiver instead of growing the heap.
+ */
+public final class ReceiverSupervisor<T> implements ReceiverSink<T> {
+  private static final Logger LOG = LoggerFactory.getLogger(ReceiverSupervisor.class);
+
+  private final Receiver<T> receiver;
+  private final int streamId;
+  private final ListenerBus bus;
+  private final BlockStore<T> blockStore;
+  private final Semaphore permits;
+  private final int maxPermitsPerBlock;
+  private final int maxBlockRecords;
+  private final RateLimiter rateLimiter;
+  private final long restartDelayMs;
+  private final ScheduledExecutorService control;
+
+  private final Object bufferLock = new Object();
+  private List<T> current = new ArrayList<>();
+  private final List<Block<T>> ready = new ArrayList<>();
+
+  private volatile boolean stopped = true;
+  private volatile boolean terminated;
+
+  public ReceiverSupervisor(Receiver<T> receiver, int streamId, ListenerBus bus, BlockStore<T> blockStore,
+      long maxBuffered, int maxBlockRecords, long maxRatePerSecond, long restartDelayMs) {
+    this.receiver = receiver;
+    this.streamId = streamId;
+    this.bus = bus;
+    this.blockStore = blockStore;
+    int max = (int) Math.min(Integer.MAX_VALUE, maxBuffered);
+    this.permits = new Semaphore(max);
+    this.maxPermitsPerBlock = max;
+    this.maxBlockRecords = maxBlockRecords;
+    this.rateLimiter = new RateLimiter(maxRatePerSecond);
+    this.restartDelayMs = restartDelayMs;
+    this.control = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "uji-receiver-" + streamId + "-" + receiver.name());
+      t.setDaemon(true);
+      return t;
+    });
+    receiver.attach(this);
+  }
+
+  public void start() {
+    control.execute(this::startReceiver);
+  }
+
+  private void startReceiver() {
+    if (terminated) {
+      return;
+    }
+    stopped = false;
+    try {
+      receiver.onStart();
+      bus.post(l -> l.onReceiverStarted(info(true, "", null)));
+    } catch (Throwable t) {
+      LOG.warn("Receiver {} failed to start; restarting it", receiver.name(), t);
+      restart("Error starting receiver " + receiver.name() + ": " + t, t);
+    }
+  }
+
+  private void stopReceiverNow() {
+    stopped = true;
+    try {
+      receiver.onStop();
+    } catch (Throwable t) {
+      LOG.warn("Receiver {} threw in onStop", receiver.name(), t);
+    }
+  }
+
+  @Override
+  public void restart(String message, Throwable error) {
+    if (terminated) {
+      return;
+    }
+    bus.post(l -> l.onReceiverError(info(false, message, error)));
+    stopped = true;
+    control.execute(() -> {
+      stopReceiverNow();
+      bus.post(l -> l.onReceiverStopped(info(false, message, error)));
+      if (!terminated) {
+        control.schedule(this::startReceiver, restartDelayMs, TimeUnit.MILLISECONDS);
+      }
+    });
+  }
+
+  @Override
+  public void reportError(String message, Throwable error) {
+    bus.post(l -> l.onReceiverError(info(!stopped, message, error)));
+  }
+
+  @Override
+  public void stopReceiver(String message, Throwable error) {
+    stopped = true;
+    control.execute(() -> {
+      stopReceiverNow();
+      bus.post(l -> l.onReceiverStopped(info(false, message, error)));
+    });
+  }
+
+  /** Stops the receiver for good and ends its control thread; blocks already stored stay. */
+  public void terminate() {
+    if (terminated) {
+      return;
+    }
+    terminated = true;
+    stopped = true;
+    try {
+      control.submit(() -> {
+        stopReceiverNow();
+        bus.post(l -> l.onReceiverStopped(info(false, "context stopped", null)));
+      }).get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("Receiver {} did not stop within 10 s", receiver.name(), e);
+    }
+    control.shutdownNow();
+    try {
+      control.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    receiver.attach(null);
+  }
+
+  @Override
+  public boolean isStopped() {
+    return stopped;
+  }
+
+  private ReceiverInfo info(boolean active, String message, Throwable error) {
+    return new ReceiverInfo(streamId, receiver.name(), active, message == null ? "" : message, error);
+  }
+
+  @Override
+  public void storeOne(T record) {
+    rateLimiter.acquire(1);
+    acquirePermits(1);
+    Block<T> full = null;
+    synchronized (bufferLock) {
+      current.add(record);
+      if (current.size() >= maxBlockRecords) {
+        full = new Block<>(current, null, current.size());
+        current = new ArrayList<>();
+      }
+    }
+    if (full != null) {
+      pushBlock(full.records(), full.permits());
+    }
+  }
+
+  @Override
+  public void storeBlock(List<T> records) {
+    if (records.isEmpty()) {
+      return;
+    }
+    List<T> copy = List.copyOf(records);
+    rateLimiter.acquire(copy.size());
+    int n = Math.min(copy.size(), maxPermitsPerBlock);
+    acquirePermits(n);
+    pushBlock(copy, n);
+  }
+
+  private void acquirePermits(int n) {
+    try {
+      while (!permits.tryAcquire(n, 50, TimeUnit.MILLISECONDS)) {
+        if (terminated) {
+          throw new IllegalStateException("Receiver " + receiver.name() + " was stopped; the records were not stored");
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while waiting to store records of receiver " + receiver.name(), e);
+    }
+  }
+
+  private void pushBlock(List<T> records, int heldPermits) {
+    Object position;
+    try {
+      position = blockStore.write(records);
+    } catch (RuntimeException e) {
+      permits.release(heldPermits);
+      throw e;
+    }
+    synchronized (bufferLock) {
+      ready.add(new Block<>(records, position, heldPermits));
+    }
+  }
+
+  /**
+   * Takes every block stored so far, cutting the partly filled one. Called at each batch tick.
+   */
+  public List<Block<T>> takeBlocks() {
+    List<T> partial;
+    List<Block<T>> out;
+    synchronized (bufferLock) {
+      partial = current.isEmpty() ? null : current;
+      if (partial != null) {
+        current = new ArrayList<>();
+      }
+      out = new ArrayList<>(ready);
+      ready.clear();
+    }
+    if (partial != null) {
+      Object pos = blockStore.write(partial);
+      out.add(new Block<>(partial, pos, partial.size()));
+    }
+    return out;
+  }
+
+  /** Returns the permits of blocks whose batch completed. */
+  public void release(int n) {
+    permits.release(n);
+  }
+
+  public Receiver<T> receiver() {
+    return receiver;
+  }
+}

@@ -1,0 +1,241 @@
+package io.uji.engine.scheduler;
+
+import io.uji.engine.graph.InputNode;
+import io.uji.engine.graph.OutputOperation;
+import io.uji.engine.graph.StatefulNode;
+import io.uji.engine.graph.StreamGraph;
+import io.uji.streaming.BatchInfo;
+import io.uji.streaming.Clock;
+import io.uji.streaming.OutputOperationInfo;
+import io.uji.streaming.Time;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cuts the input into batches at every batch interval and runs them in order.
+ *
+ * <p>Two threads: the <em>generator</em> waits on the clock for each batch time, takes every
+ * input's share ({@link InputNode#allocate}), has the journal make the lineage durable and queues
+ * the batch; the <em>runner</em> runs queued batches one at a time: every output operation in
+ * registration order, every stateful node (computed even without an output), the state commit,
+ * then the journal's checkpoint. Batches therefore complete strictly in time order. A batch that
+ * fails stops the context (its error is handed to {@code onFailure}): running later batches on
+ * top of partial state could count twice.
+ */
+public final class BatchScheduler {
+  private static final Logger LOG = LoggerFactory.getLogger(BatchScheduler.class);
+  private static final Batch POISON = new Batch(new Time(Long.MIN_VALUE), 0, List.of(), false);
+
+  private final String name;
+  private final StreamGraph graph;
+  private final Clock clock;
+  private final ListenerBus bus;
+  private final BatchJournal journal;
+  private final Consumer<Throwable> onFailure;
+  private final LinkedBlockingQueue<Batch> queue = new LinkedBlockingQueue<>();
+  private final Object generateLock = new Object();
+  private Thread generator;
+  private Thread runner;
+  private volatile long nextTime;
+  private volatile long lastGenerated = Long.MIN_VALUE;
+  private volatile long lastCompleted = Long.MIN_VALUE;
+
+  public BatchScheduler(String name, StreamGraph graph, Clock clock, ListenerBus bus, BatchJournal journal,
+      Consumer<Throwable> onFailure) {
+    this.name = name;
+    this.graph = graph;
+    this.clock = clock;
+    this.bus = bus;
+    this.journal = journal;
+    this.onFailure = onFailure;
+  }
+
+  /** @return the first batch time for a start now: the next multiple of the interval (Spark's RecurringTimer) */
+  public static Time firstBatchTime(Clock clock, long intervalMs) {
+    return new Time((Math.floorDiv(clock.getTimeMillis(), intervalMs) + 1) * intervalMs);
+  }
+
+  /**
+   * Queues a batch rebuilt from the lineage log (recovery); must be called before {@link #start}
+   * in time order.
+   */
+  public void enqueueReplay(Batch batch) {
+    queue.add(batch);
+    lastGenerated = batch.time().milliseconds();
+    bus.post(l -> l.onBatchSubmitted(info(batch, -1, -1, null)));
+  }
+
+  /** Starts generating at {@code firstTime} and running batches. */
+  public void start(Time firstTime) {
+    nextTime = firstTime.milliseconds();
+    runner = new Thread(this::runLoop, name + "-batch-runner");
+    generator = new Thread(this::generateLoop, name + "-job-generator");
+    runner.setDaemon(true);
+    generator.setDaemon(true);
+    runner.start();
+    generator.start();
+  }
+
+  private void generateLoop() {
+    long interval = graph.batchInterval().milliseconds();
+    try {
+      while (!Thread.currentThread().isInterrupted()) {
+        clock.waitTillTime(nextTime);
+        synchronized (generateLock) {
+          if (Thread.currentThread().isInterrupted()) {
+            return;
+          }
+          generate(new Time(nextTime));
+          nextTime += interval;
+        }
+      }
+    } catch (InterruptedException e) {
+      // stop() interrupts the generator between batches; nothing is half generated.
+    } catch (Throwable t) {
+      LOG.error("Generating the batch at {} failed; stopping", nextTime, t);
+      onFailure.accept(t);
+    }
+  }
+
+  private void generate(Time t) {
+    List<InputNode.Allocation<?>> inputs = new ArrayList<>(graph.inputs().size());
+    for (InputNode<?> in : graph.inputs()) {
+      inputs.add(in.allocate(t));
+    }
+    Batch batch = new Batch(t, clock.getTimeMillis(), inputs, false);
+    journal.logBatch(batch);
+    lastGenerated = t.milliseconds();
+    queue.add(batch);
+    bus.post(l -> l.onBatchSubmitted(info(batch, -1, -1, null)));
+  }
+
+  private void runLoop() {
+    try {
+      while (true) {
+        Batch b = queue.take();
+        if (b == POISON) {
+          return;
+        }
+        if (!runBatch(b)) {
+          return;
+        }
+      }
+    } catch (InterruptedException e) {
+      // stopped without waiting for queued batches
+    }
+  }
+
+  private boolean runBatch(Batch b) {
+    Time t = b.time();
+    long start = clock.getTimeMillis();
+    bus.post(l -> l.onBatchStarted(info(b, start, -1, null)));
+    try {
+      for (OutputOperation<?> out : graph.outputs()) {
+        runOutput(out, t);
+      }
+      for (StatefulNode s : graph.statefulNodes()) {
+        s.node().getOrCompute(t);
+      }
+      for (StatefulNode s : graph.statefulNodes()) {
+        s.commit(t);
+      }
+      for (InputNode<?> in : graph.inputs()) {
+        in.onBatchCompleted(t);
+      }
+      graph.clearMetadata(t);
+      journal.batchCompleted(t);
+      lastCompleted = t.milliseconds();
+      long end = clock.getTimeMillis();
+      bus.post(l -> l.onBatchCompleted(info(b, start, end, null)));
+      synchronized (this) {
+        notifyAll();
+      }
+      return true;
+    } catch (Throwable e) {
+      long end = clock.getTimeMillis();
+      String reason = String.valueOf(e);
+      bus.post(l -> l.onBatchCompleted(info(b, start, end, reason)));
+      if (Thread.currentThread().isInterrupted() || e instanceof io.uji.engine.exec.WorkerPool.TaskInterruptedException) {
+        LOG.info("Batch {} interrupted by stop", t);
+      } else {
+        LOG.error("Batch {} failed; stopping the context", t, e);
+        onFailure.accept(e);
+      }
+      return false;
+    }
+  }
+
+  private void runOutput(OutputOperation<?> out, Time t) {
+    if (!out.producesAt(t)) {
+      return;
+    }
+    long s = clock.getTimeMillis();
+    bus.post(l -> l.onOutputOperationStarted(new OutputOperationInfo(t, out.id(), out.name(), s, -1, Optional.empty())));
+    try {
+      out.run(t);
+    } catch (RuntimeException | Error e) {
+      long f = clock.getTimeMillis();
+      bus.post(l -> l.onOutputOperationCompleted(
+          new OutputOperationInfo(t, out.id(), out.name(), s, f, Optional.of(String.valueOf(e)))));
+      throw e;
+    }
+    long f = clock.getTimeMillis();
+    bus.post(l -> l.onOutputOperationCompleted(new OutputOperationInfo(t, out.id(), out.name(), s, f, Optional.empty())));
+  }
+
+  private BatchInfo info(Batch b, long start, long end, String failure) {
+    return new BatchInfo(b.time(), b.recordCount(), b.submissionTime(), start, end, Optional.ofNullable(failure));
+  }
+
+  /** @return the time of the last batch that completed, or Long.MIN_VALUE */
+  public long lastCompleted() {
+    return lastCompleted;
+  }
+
+  /**
+   * Stops generating. When {@code graceful}, first generates one last batch (at the next batch
+   * time, without waiting for the clock) holding everything the inputs still have, then waits
+   * until every queued batch ran; otherwise drops queued batches and interrupts the running one.
+   */
+  public void stop(boolean graceful) {
+    if (generator == null) {
+      return;
+    }
+    synchronized (generateLock) {
+      generator.interrupt();
+    }
+    join(generator);
+    if (graceful && runner.isAlive()) {
+      synchronized (generateLock) {
+        try {
+          generate(new Time(nextTime));
+        } catch (RuntimeException e) {
+          LOG.warn("Generating the last batch on graceful stop failed", e);
+        }
+      }
+      queue.add(POISON);
+      join(runner);
+    } else {
+      queue.clear();
+      queue.add(POISON);
+      runner.interrupt();
+      join(runner);
+    }
+  }
+
+  private static void join(Thread t) {
+    try {
+      t.join(60_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (t.isAlive()) {
+      LOG.warn("Thread {} did not end within 60 s", t.getName());
+    }
+  }
+}

@@ -1,0 +1,229 @@
+package io.uji.streaming;
+
+import io.uji.engine.exec.WorkerPool;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * One batch of a stream: an immutable, partitioned, in-memory collection (Spark's RDD, but
+ * materialized: Uji runs in one JVM, so there is no lineage to recompute from within a batch).
+ * Transformations run partition by partition in parallel on the context's worker pool and
+ * return a new dataset; the original never changes.
+ *
+ * @param <T> the element type
+ */
+public final class Dataset<T> {
+  private final List<List<T>> partitions;
+  private final WorkerPool pool;
+
+  /**
+   * Wraps already-built partitions. The lists must not be changed afterwards.
+   *
+   * @param pool the pool that runs transformations, or null to run them in the calling thread
+   */
+  public Dataset(List<List<T>> partitions, WorkerPool pool) {
+    this.partitions = Collections.unmodifiableList(partitions);
+    this.pool = pool;
+  }
+
+  /** @return a dataset of the given partitions, transformed in the calling thread */
+  public static <T> Dataset<T> of(List<List<T>> partitions) {
+    return new Dataset<>(new ArrayList<>(partitions), null);
+  }
+
+  /** @return a dataset with {@code numPartitions} empty partitions */
+  public static <T> Dataset<T> empty(int numPartitions, WorkerPool pool) {
+    List<List<T>> parts = new ArrayList<>(numPartitions);
+    for (int i = 0; i < numPartitions; i++) {
+      parts.add(List.of());
+    }
+    return new Dataset<>(parts, pool);
+  }
+
+  /** @return {@code elements} split into {@code numPartitions} contiguous partitions */
+  public static <T> Dataset<T> parallelize(List<T> elements, int numPartitions) {
+    return parallelize(elements, numPartitions, null);
+  }
+
+  /** @return {@code elements} split into {@code numPartitions} contiguous partitions */
+  public static <T> Dataset<T> parallelize(List<T> elements, int numPartitions, WorkerPool pool) {
+    if (numPartitions <= 0) {
+      throw new IllegalArgumentException("numPartitions must be positive, got " + numPartitions);
+    }
+    List<List<T>> parts = new ArrayList<>(numPartitions);
+    int n = elements.size();
+    for (int i = 0; i < numPartitions; i++) {
+      parts.add(new ArrayList<>(elements.subList((int) ((long) n * i / numPartitions),
+          (int) ((long) n * (i + 1) / numPartitions))));
+    }
+    return new Dataset<>(parts, pool);
+  }
+
+  public int numPartitions() {
+    return partitions.size();
+  }
+
+  /** @return partition {@code i}, unmodifiable */
+  public List<T> partition(int i) {
+    return Collections.unmodifiableList(partitions.get(i));
+  }
+
+  /** @return all partitions, unmodifiable; for the engine's operators */
+  public List<List<T>> partitions() {
+    return partitions;
+  }
+
+  /** @return the worker pool transformations run on, or null */
+  public WorkerPool pool() {
+    return pool;
+  }
+
+  public long count() {
+    long n = 0;
+    for (List<T> p : partitions) {
+      n += p.size();
+    }
+    return n;
+  }
+
+  public boolean isEmpty() {
+    for (List<T> p : partitions) {
+      if (!p.isEmpty()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** @return every element, partition by partition, in a new list */
+  public List<T> collect() {
+    List<T> all = new ArrayList<>((int) Math.min(Integer.MAX_VALUE, count()));
+    for (List<T> p : partitions) {
+      all.addAll(p);
+    }
+    return all;
+  }
+
+  /** @return the first {@code n} elements in partition order */
+  public List<T> take(int n) {
+    List<T> out = new ArrayList<>(Math.min(n, 1024));
+    for (List<T> p : partitions) {
+      for (T t : p) {
+        if (out.size() >= n) {
+          return out;
+        }
+        out.add(t);
+      }
+    }
+    return out;
+  }
+
+  /** Calls {@code action} for every element, partitions in parallel. */
+  public void foreach(Consumer<? super T> action) {
+    runPartitions(p -> {
+      for (T t : partitions.get(p)) {
+        action.accept(t);
+      }
+    });
+  }
+
+  public <R> Dataset<R> map(Function<? super T, ? extends R> f) {
+    Objects.requireNonNull(f);
+    return mapEachPartition(in -> {
+      List<R> out = new ArrayList<>(in.size());
+      for (T t : in) {
+        out.add(f.apply(t));
+      }
+      return out;
+    });
+  }
+
+  /** Spark's flatMap: the function returns an iterator over the outputs of one element. */
+  public <R> Dataset<R> flatMap(Function<? super T, ? extends Iterator<? extends R>> f) {
+    Objects.requireNonNull(f);
+    return mapEachPartition(in -> {
+      List<R> out = new ArrayList<>(in.size());
+      for (T t : in) {
+        Iterator<? extends R> it = f.apply(t);
+        while (it.hasNext()) {
+          out.add(it.next());
+        }
+      }
+      return out;
+    });
+  }
+
+  public Dataset<T> filter(Predicate<? super T> f) {
+    Objects.requireNonNull(f);
+    return mapEachPartition(in -> {
+      List<T> out = new ArrayList<>();
+      for (T t : in) {
+        if (f.test(t)) {
+          out.add(t);
+        }
+      }
+      return out;
+    });
+  }
+
+  /** Spark's mapPartitions: the function sees one partition's elements at once. */
+  public <R> Dataset<R> mapPartitions(Function<? super Iterator<T>, ? extends Iterator<? extends R>> f) {
+    Objects.requireNonNull(f);
+    return mapEachPartition(in -> {
+      List<R> out = new ArrayList<>();
+      Iterator<? extends R> it = f.apply(Collections.unmodifiableList(in).iterator());
+      while (it.hasNext()) {
+        out.add(it.next());
+      }
+      return out;
+    });
+  }
+
+  public <K, V> Dataset<Pair<K, V>> mapToPair(Function<? super T, Pair<K, V>> f) {
+    return map(f);
+  }
+
+  /** @return this dataset's partitions followed by {@code other}'s */
+  public Dataset<T> union(Dataset<T> other) {
+    List<List<T>> parts = new ArrayList<>(partitions.size() + other.partitions.size());
+    parts.addAll(partitions);
+    parts.addAll(other.partitions);
+    return new Dataset<>(parts, pool != null ? pool : other.pool);
+  }
+
+  /**
+   * Applies {@code f} to each partition's list (in parallel) and wraps the results; for the
+   * engine's operators. {@code f} must return a list it does not keep.
+   */
+  public <R> Dataset<R> mapEachPartition(Function<List<T>, List<R>> f) {
+    int n = partitions.size();
+    @SuppressWarnings("unchecked")
+    List<R>[] out = new List[n];
+    runPartitions(p -> out[p] = f.apply(partitions.get(p)));
+    List<List<R>> parts = new ArrayList<>(n);
+    Collections.addAll(parts, out);
+    return new Dataset<>(parts, pool);
+  }
+
+  /** Runs {@code task(p)} for every partition index, in parallel when there is a pool. */
+  public void runPartitions(java.util.function.IntConsumer task) {
+    if (pool == null) {
+      for (int p = 0; p < partitions.size(); p++) {
+        task.accept(p);
+      }
+    } else {
+      pool.run(partitions.size(), task);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Dataset[" + partitions.size() + " partitions, " + count() + " elements]";
+  }
+}

@@ -1,0 +1,325 @@
+package io.uji.streaming;
+
+import io.uji.engine.exec.WorkerPool;
+import io.uji.engine.graph.InputNode;
+import io.uji.engine.graph.StatefulNode;
+import io.uji.engine.graph.StreamGraph;
+import io.uji.engine.input.FileInputNode;
+import io.uji.engine.input.GeneratorInputNode;
+import io.uji.engine.input.QueueInputNode;
+import io.uji.engine.input.ReceiverInputNode;
+import io.uji.engine.input.SocketReceiver;
+import io.uji.engine.receiver.BlockStore;
+import io.uji.engine.receiver.ReceiverSupervisor;
+import io.uji.engine.runtime.ContextRuntime;
+import io.uji.engine.scheduler.BatchScheduler;
+import io.uji.engine.scheduler.ListenerBus;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The entry point (Spark's StreamingContext / JavaStreamingContext): define input streams and
+ * their transformations and outputs, then {@link #start()}; batches are cut every batch interval
+ * and run in order until {@link #stop(boolean)}.
+ *
+ * <p>Life cycle: INITIALIZED → ACTIVE → STOPPED, one way. Streams can only be added while
+ * INITIALIZED; a stopped context cannot be restarted (create a new one).
+ *
+ * <p>Differences from Spark: several contexts may be active in one JVM (each with its own
+ * checkpoint directory); {@link #getActive()} returns the most recently started one that is still
+ * active. A failed batch stops the context and {@link #awaitTermination()} throws its error.
+ */
+public final class StreamingContext {
+  private static final Logger LOG = LoggerFactory.getLogger(StreamingContext.class);
+  private static final List<StreamingContext> ACTIVE = new CopyOnWriteArrayList<>();
+  private static final AtomicInteger SEQ = new AtomicInteger();
+
+  private final StreamingConfig config;
+  private final Duration batchInterval;
+  private final StreamGraph graph;
+  private final ListenerBus bus;
+  private final String name;
+  private final Object lifecycle = new Object();
+  private volatile StreamingContextState state = StreamingContextState.INITIALIZED;
+  private volatile Throwable failure;
+  private Path checkpointDir;
+  private Duration checkpointInterval;
+  private ContextRuntime runtime;
+
+  /** A context with the default configuration. */
+  public StreamingContext(Duration batchInterval) {
+    this(StreamingConfig.defaults(), batchInterval);
+  }
+
+  /**
+   * @throws IllegalArgumentException if the batch interval is not positive
+   */
+  public StreamingContext(StreamingConfig config, Duration batchInterval) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.batchInterval = Objects.requireNonNull(batchInterval, "batchInterval");
+    this.graph = new StreamGraph(batchInterval, config.defaultParallelism());
+    this.name = "uji-" + SEQ.incrementAndGet();
+    this.bus = new ListenerBus(name);
+  }
+
+  public StreamingConfig config() {
+    return config;
+  }
+
+  public Duration batchInterval() {
+    return batchInterval;
+  }
+
+  public StreamingContextState getState() {
+    return state;
+  }
+
+  /** For the engine: the program graph. */
+  public StreamGraph graph() {
+    return graph;
+  }
+
+  private void checkInitialized(String what) {
+    if (state != StreamingContextState.INITIALIZED) {
+      throw new IllegalStateException("Cannot " + what + " once the context was started (state " + state + ")");
+    }
+  }
+
+  // ------------------------------------------------------------------------------- sources
+
+  /** A stream fed by a custom receiver. */
+  public <T> DStream<T> receiverStream(Receiver<T> receiver) {
+    Objects.requireNonNull(receiver, "receiver");
+    checkInitialized("add an input stream");
+    int[] id = new int[1];
+    ReceiverInputNode<T> node = new ReceiverInputNode<>(graph, receiver.name(), () -> new ReceiverSupervisor<>(
+        receiver, id[0], bus, runtime.blockStore(id[0], receiver.name()), config.receiverMaxBufferedRecords(),
+        config.receiverMaxBlockRecords(), config.maxRatePerReceiver(), config.receiverRestartDelay().milliseconds()));
+    id[0] = node.id();
+    return new DStream<>(this, node);
+  }
+
+  /**
+   * Lines of text from a TCP server. Unreliable: lines received but not yet stored in a block are
+   * lost in a crash; use a reliable source where that matters.
+   */
+  public DStream<String> socketTextStream(String host, int port) {
+    return receiverStream(new SocketReceiver(host, port));
+  }
+
+  /**
+   * Lines of the files that appear in {@code directory}: move finished files in atomically; each
+   * file is read once, in the first batch after it appeared.
+   */
+  public DStream<String> textFileStream(String directory) {
+    checkInitialized("add an input stream");
+    return new DStream<>(this, new FileInputNode(graph, Path.of(directory)));
+  }
+
+  /** For tests: each batch takes the next list of the queue (or all of them if not {@code oneAtATime}). */
+  public <T> DStream<T> queueStream(Queue<List<T>> queue, boolean oneAtATime) {
+    return queueStream(queue, oneAtATime, List.of());
+  }
+
+  /** As {@link #queueStream(Queue, boolean)}, with the batch used when the queue is empty. */
+  public <T> DStream<T> queueStream(Queue<List<T>> queue, boolean oneAtATime, List<T> defaultBatch) {
+    checkInitialized("add an input stream");
+    return new DStream<>(this, new QueueInputNode<>(graph, queue, oneAtATime, defaultBatch));
+  }
+
+  /** A deterministic generated stream (replayable from its offsets, no write-ahead log needed). */
+  public <T> DStream<T> generatorStream(GeneratorSpec<T> spec) {
+    Objects.requireNonNull(spec, "spec");
+    checkInitialized("add an input stream");
+    return new DStream<>(this, new GeneratorInputNode<>(graph, spec, config.defaultParallelism()));
+  }
+
+  /** The union of several streams of the same slide. */
+  @SafeVarargs
+  public final <T> DStream<T> union(DStream<T> first, DStream<T>... rest) {
+    DStream<T> u = first;
+    for (DStream<T> d : rest) {
+      u = u.union(d);
+    }
+    return u;
+  }
+
+  // ------------------------------------------------------------------------------- settings
+
+  /** Keeps every stream's datasets at least this long (Spark's remember). */
+  public void remember(Duration duration) {
+    checkInitialized("change remember");
+    graph.remember(duration);
+  }
+
+  public void addStreamingListener(StreamingListener listener) {
+    bus.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /**
+   * Sets the checkpoint directory: the receivers' write-ahead log, the batch lineage, the keyed
+   * state and periodic checkpoints live there, and a restart with {@link #getOrCreate} on the same
+   * directory recovers exactly. Must be called before start.
+   */
+  public void checkpoint(String directory) {
+    checkInitialized("set the checkpoint directory");
+    this.checkpointDir = directory == null ? null : Path.of(directory).toAbsolutePath();
+  }
+
+  /** @return the checkpoint directory, or null */
+  public Path checkpointDirectory() {
+    return checkpointDir;
+  }
+
+  void requestCheckpointInterval(Duration interval) {
+    checkInitialized("change the checkpoint interval");
+    if (checkpointInterval == null || interval.compareTo(checkpointInterval) < 0) {
+      checkpointInterval = interval;
+    }
+  }
+
+  /** @return the interval of periodic checkpoints: the shortest a stream asked for, or 10 batch intervals */
+  public Duration checkpointInterval() {
+    return checkpointInterval != null ? checkpointInterval : batchInterval.times(10);
+  }
+
+  // ------------------------------------------------------------------------------- life cycle
+
+  /**
+   * Starts receiving and processing. With a checkpoint directory that holds a checkpoint, first
+   * restores the state and replays the batches logged after it.
+   *
+   * @throws IllegalStateException if already started or stopped, or if no output operation is defined
+   */
+  public void start() {
+    synchronized (lifecycle) {
+      if (state == StreamingContextState.ACTIVE) {
+        throw new IllegalStateException("The context is already started");
+      }
+      if (state == StreamingContextState.STOPPED) {
+        throw new IllegalStateException("A stopped context cannot be started again; create a new one");
+      }
+      graph.freeze();
+      runtime = new ContextRuntime(name, config, graph, bus, checkpointDir, checkpointInterval(), this::fail);
+      try {
+        bus.start();
+        runtime.start();
+      } catch (RuntimeException | Error e) {
+        runtime.close(false);
+        bus.close();
+        state = StreamingContextState.STOPPED;
+        throw e;
+      }
+      state = StreamingContextState.ACTIVE;
+      ACTIVE.add(this);
+      long now = config.clock().getTimeMillis();
+      bus.post(l -> l.onStreamingStarted(now));
+      LOG.info("Streaming context {} started (batch interval {})", name, batchInterval);
+    }
+  }
+
+  /** Stops without waiting for received data to be processed. */
+  public void stop() {
+    stop(false);
+  }
+
+  /**
+   * Stops the context; afterwards no thread of it runs.
+   *
+   * @param stopGracefully true: stop the receivers, then process everything they stored (one
+   *     last batch at the next batch time, without waiting for the clock) before stopping; false:
+   *     stop now, dropping queued batches (with a checkpoint directory they are replayed on the
+   *     next start)
+   */
+  public void stop(boolean stopGracefully) {
+    synchronized (lifecycle) {
+      if (state == StreamingContextState.STOPPED) {
+        return;
+      }
+      if (state == StreamingContextState.ACTIVE) {
+        runtime.close(stopGracefully);
+        bus.close();
+      }
+      state = StreamingContextState.STOPPED;
+      ACTIVE.remove(this);
+      lifecycle.notifyAll();
+    }
+    LOG.info("Streaming context {} stopped", name);
+  }
+
+  private void fail(Throwable error) {
+    failure = error;
+    Thread t = new Thread(() -> stop(false), name + "-stopper");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /**
+   * Waits until the context stops.
+   *
+   * @throws StreamingException if it stopped because a batch failed
+   */
+  public void awaitTermination() throws InterruptedException {
+    synchronized (lifecycle) {
+      while (state != StreamingContextState.STOPPED) {
+        lifecycle.wait();
+      }
+    }
+    rethrowFailure();
+  }
+
+  /**
+   * Waits at most {@code timeoutMillis} for the context to stop.
+   *
+   * @return true if it stopped
+   * @throws StreamingException if it stopped because a batch failed
+   */
+  public boolean awaitTerminationOrTimeout(long timeoutMillis) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    synchronized (lifecycle) {
+      while (state != StreamingContextState.STOPPED) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(lifecycle, left);
+      }
+    }
+    rethrowFailure();
+    return true;
+  }
+
+  private void rethrowFailure() {
+    Throwable f = failure;
+    if (f != null) {
+      throw new StreamingException("The streaming context " + name + " stopped after an error: " + f, f);
+    }
+  }
+
+  /** For the engine: the running parts (null before start). */
+  public ContextRuntime runtime() {
+    return runtime;
+  }
+
+  // ------------------------------------------------------------------------------- statics
+
+  /** @return the most recently started context that is still active, or null */
+  public static StreamingContext getActive() {
+    List<StreamingContext> active = ACTIVE;
+    return active.isEmpty() ? null : active.get(active.size() - 1);
+  }
+
+  /** @return {@link #getActive()} if there is one, else a new context from {@code factory} (not started) */
+  public static StreamingContext getActiveOrCreate(Supplier<StreamingContext> factory) {
+    StreamingContext active = getActive();
+    return active != null ? active : factory.get();
+  }
+}

@@ -1,0 +1,24 @@
+package io.uji.streaming;
+
+import java.util.concurrent.TimeUnit;
+
+/** The wall clock ({@link System#currentTimeMillis()}). */
+public final class SystemClock implements Clock {
+  public static final SystemClock INSTANCE = new SystemClock();
+
+  @Override
+  public long getTimeMillis() {
+    return System.currentTimeMillis();
+  }
+
+  @Override
+  public long waitTillTime(long targetTime) throws InterruptedException {
+    long now = System.currentTimeMillis();
+    while (now < targetTime) {
+      // Sleep at most 25 ms at a time so that a wall-clock jump cannot delay a batch for long.
+      TimeUnit.MILLISECONDS.sleep(Math.min(targetTime - now, 25));
+      now = System.currentTimeMillis();
+    }
+    return now;
+  }
+}
