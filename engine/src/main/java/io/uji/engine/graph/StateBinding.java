@@ -1,7 +1,30 @@
 package io.uji.engine.graph;
 
+import io.uji.engine.exec.WorkerPool;
+import io.uji.serde.KryoPool;
+import io.uji.state.StateTable;
+
 /**
- * What a stateful node gets from its context at start: the state store and serializers.
- * (Filled in by the keyed-state work.)
+ * What a stateful node gets from its context at start: its state table in the context's state
+ * store (restored from the checkpoint when recovering), serializers and the worker pool.
  */
-public interface StateBinding {}
+public interface StateBinding {
+  /**
+   * Opens the node's table (column family named by its stable id), with Kryo serializers of the
+   * context's registry for the declared key and state types ({@code Object.class} when unknown).
+   */
+  <K, S> StateTable<K, S> table(String id, Class<K> keyType, Class<S> stateType, int numPartitions);
+
+  /** @return the context's Kryo instances (user registrations included) */
+  KryoPool kryo();
+
+  /** @return the context's worker pool */
+  WorkerPool pool();
+
+  /**
+   * @return the key and state class names this operator had in the checkpoint being restored
+   *     (e.g. {@code "java.lang.String/java.lang.Long"}), or null on a fresh start; the node
+   *     must fail with an error naming itself if the program now uses other types
+   */
+  String restoredTypeSignature(String id);
+}

@@ -14,12 +14,18 @@ public interface StatefulNode {
   /** @return the node itself */
   Node<?> node();
 
+  /** @return the number of state partitions (fixed for the life of the checkpoint directory) */
+  int numPartitions();
+
   /** Called once at start, before the first batch, to attach the context's state store. */
   void open(StateBinding binding);
 
   /** Called after every output of batch {@code t} ran: the batch's state changes are final. */
   void commit(Time t);
 
-  /** @return a description of the key and state types, stored in checkpoints to detect a changed program */
+  /**
+   * @return the key and state classes seen so far as {@code "keyClass/stateClass"} (null before
+   *     any), stored in checkpoints to detect a program whose types changed
+   */
   String typeSignature();
 }
