@@ -1,0 +1,174 @@
+package io.uji.examples;
+
+import io.uji.streaming.DStream;
+import io.uji.streaming.Duration;
+import io.uji.streaming.Durations;
+import io.uji.streaming.GeneratorSpec;
+import io.uji.streaming.StreamingConfig;
+import io.uji.streaming.StreamingContext;
+import io.uji.streaming.StreamingException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * The session-count demo: counts events per user, prints per-batch statistics and the top users,
+ * and after {@code --events} events prints the totals and exits.
+ *
+ * <pre>
+ * java -jar examples/target/uji-session-count.jar --events 2000000 --users 100000
+ * </pre>
+ *
+ * <p>The last line of a completed run is exactly {@code TOTAL events=<sum of all per-user counts>
+ * users=<users with a count>}.
+ */
+@Command(name = "session-count", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Counts events per user with Uji and prints per-batch statistics and the top users.")
+public final class SessionCount implements Callable<Integer> {
+  /** The generator's multiplier (shared/bench/WORKLOAD.md): event i belongs to user (i * MUL) mod K. */
+  static final long MUL = 0x9E3779B97F4A7C15L;
+
+  /** Where events come from. */
+  public enum Source { generator, socket, dir }
+
+  /** The command line; also what {@link #create} builds a context from. */
+  public static final class Options {
+    @Option(names = "--events", paramLabel = "N",
+        description = "Stop after N events and print the totals; 0 = run until killed (default: ${DEFAULT-VALUE}).")
+    public long events = 2_000_000;
+
+    @Option(names = "--users", paramLabel = "K", description = "Distinct users of the generator (default: ${DEFAULT-VALUE}).")
+    public long users = 100_000;
+
+    @Option(names = "--rate", paramLabel = "R",
+        description = "Generator events per second; 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
+    public long rate = 0;
+
+    @Option(names = "--batch", paramLabel = "INTERVAL", converter = DurationConverter.class,
+        description = "Batch interval, e.g. 1s or 500ms (default: 1s).")
+    public Duration batch = Durations.seconds(1);
+
+    @Option(names = "--batch-events", paramLabel = "M",
+        description = "Most generator events per batch (with --rate 0: exactly this many) (default: ${DEFAULT-VALUE}).")
+    public long batchEvents = 500_000;
+
+    @Option(names = "--checkpoint", paramLabel = "DIR",
+        description = "Checkpoint directory (write-ahead log, lineage, state checkpoints).")
+    public Path checkpoint;
+
+    @Option(names = "--source", description = "generator, socket (one user id a line) or dir (files of user ids) "
+        + "(default: ${DEFAULT-VALUE}).")
+    public Source source = Source.generator;
+
+    @Option(names = "--host", description = "Socket source host (default: ${DEFAULT-VALUE}).")
+    public String host = "localhost";
+
+    @Option(names = "--port", description = "Socket source port (default: ${DEFAULT-VALUE}).")
+    public int port = 9999;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "Directory source: files moved into it are read once.")
+    public Path dir;
+
+    @Option(names = "--top", paramLabel = "N", description = "Top users to print (default: ${DEFAULT-VALUE}).")
+    public int top = 5;
+
+    @Option(names = "--top-every", paramLabel = "BATCHES",
+        description = "Print the top users every this many batches (default: ${DEFAULT-VALUE}).")
+    public int topEvery = 2;
+
+    @Option(names = "--threads", description = "Worker threads; 0 = one per core (default: ${DEFAULT-VALUE}).")
+    public int threads = 0;
+
+    void validate() {
+      if (events < 0 || users <= 0 || rate < 0 || batchEvents <= 0 || top < 0 || threads < 0) {
+        throw new IllegalArgumentException("--events, --rate, --top and --threads must be >= 0; --users and "
+            + "--batch-events must be positive");
+      }
+      if (source == Source.dir && dir == null) {
+        throw new IllegalArgumentException("--source dir needs --dir DIR");
+      }
+    }
+  }
+
+  @Mixin
+  Options options = new Options();
+
+  /**
+   * Builds the job's context (not started): source, per-user counting, checkpoint directory. A
+   * factory so that a restart can use it with {@code getActiveOrCreate(dir, factory)} once
+   * recovery lands.
+   */
+  public static StreamingContext create(Options o, UserCounts counts) {
+    StreamingConfig config = StreamingConfig.defaults();
+    if (o.threads > 0) {
+      config = config.withWorkerThreads(o.threads);
+    }
+    StreamingContext ssc = new StreamingContext(config, o.batch);
+    if (o.checkpoint != null) {
+      ssc.checkpoint(o.checkpoint.toString());
+    }
+    DStream<String> events = switch (o.source) {
+      case generator -> {
+        final long k = o.users;
+        yield ssc.generatorStream(new GeneratorSpec<>(i -> "user-" + Long.remainderUnsigned(i * MUL, k),
+            o.rate, o.batchEvents, o.events > 0 ? o.events : -1));
+      }
+      case socket -> ssc.socketTextStream(o.host, o.port).map(String::trim).filter(s -> !s.isEmpty());
+      case dir -> ssc.textFileStream(o.dir.toString()).map(String::trim).filter(s -> !s.isEmpty());
+    };
+    UserCounts.countInto(events, counts);
+    return ssc;
+  }
+
+  /**
+   * Runs the job until {@code o.events} records were processed (forever if 0), then stops the
+   * context gracefully and prints the totals.
+   *
+   * @return the exit code: 0 when complete, 1 if the context stopped on an error
+   */
+  public static int run(Options o, PrintStream out) throws InterruptedException {
+    o.validate();
+    UserCounts counts = new UserCounts();
+    StreamingContext ssc = create(o, counts);
+    BatchProgress progress = new BatchProgress(o.events, counts, o.top, o.topEvery, out);
+    ssc.addStreamingListener(progress);
+    out.printf("session-count: source=%s events=%s users=%d rate=%s batch=%s batch-events=%d checkpoint=%s%n",
+        o.source, o.events > 0 ? o.events : "unbounded", o.users, o.rate > 0 ? o.rate + "/s" : "max", o.batch,
+        o.batchEvents, o.checkpoint == null ? "none" : o.checkpoint);
+    long t0 = System.nanoTime();
+    ssc.start();
+    try {
+      while (!progress.awaitDone(100, TimeUnit.MILLISECONDS)) {
+        if (ssc.awaitTerminationOrTimeout(0)) {
+          out.println("The context stopped before all events were processed");
+          return 1;
+        }
+      }
+    } catch (StreamingException e) {
+      out.println("FAILED: " + e.getMessage());
+      return 1;
+    } finally {
+      ssc.stop(true);
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    progress.printTop();
+    out.printf("done in %.1f s (%.0f events/s end to end)%n", seconds, o.events / seconds);
+    out.println("TOTAL events=" + counts.totalEvents() + " users=" + counts.users());
+    out.flush();
+    return 0;
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    return run(options, System.out);
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new SessionCount()).execute(args));
+  }
+}
