@@ -317,6 +317,42 @@ public final class StreamingContext {
     return active.isEmpty() ? null : active.get(active.size() - 1);
   }
 
+  /**
+   * Spark's getOrCreate: a context for {@code checkpointDirectory} that, when started, resumes
+   * from it. Unlike Spark, the factory runs every time — no closures are ever serialized, so the
+   * program is always the current code — and the checkpoint's state is restored into its stateful
+   * operators by their stable ids when {@link #start()} runs, after which the logged batches
+   * after the checkpoint are replayed.
+   *
+   * @throws IllegalArgumentException if the factory set another checkpoint directory
+   */
+  public static StreamingContext getOrCreate(String checkpointDirectory, Supplier<StreamingContext> factory) {
+    Path dir = Path.of(checkpointDirectory).toAbsolutePath();
+    StreamingContext ssc = Objects.requireNonNull(factory.get(), "the factory returned null");
+    if (ssc.checkpointDir == null) {
+      ssc.checkpoint(dir.toString());
+    } else if (!ssc.checkpointDir.equals(dir)) {
+      throw new IllegalArgumentException("The factory set the checkpoint directory " + ssc.checkpointDir
+          + " but getOrCreate was given " + dir);
+    }
+    return ssc;
+  }
+
+  /**
+   * The active context using {@code checkpointDirectory} if there is one, else
+   * {@link #getOrCreate(String, Supplier)}. Several contexts with different checkpoint
+   * directories may be active at once.
+   */
+  public static StreamingContext getActiveOrCreate(String checkpointDirectory, Supplier<StreamingContext> factory) {
+    Path dir = Path.of(checkpointDirectory).toAbsolutePath();
+    for (StreamingContext c : ACTIVE) {
+      if (dir.equals(c.checkpointDir)) {
+        return c;
+      }
+    }
+    return getOrCreate(checkpointDirectory, factory);
+  }
+
   /** @return {@link #getActive()} if there is one, else a new context from {@code factory} (not started) */
   public static StreamingContext getActiveOrCreate(Supplier<StreamingContext> factory) {
     StreamingContext active = getActive();

@@ -40,6 +40,11 @@ public final class FileInputNode extends InputNode<String> {
     }
   }
 
+  /** @return the names of the files taken so far that are still in the directory */
+  public synchronized List<String> seenNames() {
+    return new ArrayList<>(seen);
+  }
+
   @Override
   protected synchronized Allocation<String> takeInput(Time t) {
     List<String> present = new ArrayList<>();

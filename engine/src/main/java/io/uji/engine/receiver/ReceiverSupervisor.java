@@ -207,6 +207,16 @@ public final class ReceiverSupervisor<T> implements ReceiverSink<T> {
   }
 
   /**
+   * Adds a block found in the write-ahead log after a crash that no batch took; it goes into the
+   * next batch. Holds no permit: it is already stored.
+   */
+  public void recoverBlock(List<T> records, Object position) {
+    synchronized (bufferLock) {
+      ready.add(new Block<>(records, position, 0));
+    }
+  }
+
+  /**
    * Takes every block stored so far, cutting the partly filled one. Called at each batch tick.
    */
   public List<Block<T>> takeBlocks() {

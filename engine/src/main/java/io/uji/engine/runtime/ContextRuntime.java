@@ -1,24 +1,58 @@
 package io.uji.engine.runtime;
 
+import io.uji.checkpoint.CheckpointDirectory;
+import io.uji.checkpoint.FsyncPolicy;
+import io.uji.checkpoint.LogConfig;
+import io.uji.checkpoint.LogEntry;
+import io.uji.checkpoint.LogPosition;
+import io.uji.checkpoint.SegmentedLog;
 import io.uji.engine.exec.WorkerPool;
+import io.uji.engine.graph.InputLineage;
 import io.uji.engine.graph.InputNode;
+import io.uji.engine.graph.StatefulNode;
 import io.uji.engine.graph.StreamGraph;
+import io.uji.engine.input.FileInputNode;
+import io.uji.engine.input.GeneratorInputNode;
+import io.uji.engine.input.OffsetRange;
+import io.uji.engine.input.QueueInputNode;
+import io.uji.engine.input.ReceiverInputNode;
+import io.uji.engine.input.WalLineage;
 import io.uji.engine.receiver.BlockStore;
+import io.uji.engine.scheduler.Batch;
 import io.uji.engine.scheduler.BatchJournal;
 import io.uji.engine.scheduler.BatchScheduler;
 import io.uji.engine.scheduler.ListenerBus;
+import io.uji.serde.KryoPool;
+import io.uji.serde.KryoRegistry;
+import io.uji.serde.KryoSerde;
+import io.uji.state.StateStore;
+import io.uji.state.StateStoreConfig;
 import io.uji.streaming.Duration;
 import io.uji.streaming.StreamingConfig;
 import io.uji.streaming.Time;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
+import org.apache.commons.io.file.PathUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running parts of one started context, with one owner each: the worker pool, the
- * scheduler, the journal (lineage log and checkpoints) and the inputs. Started together and
- * closed in reverse order.
+ * The running parts of one started context, each with one owner here: the worker pool, the state
+ * store, the checkpoint directory with its logs, the scheduler and the inputs. Started together
+ * and closed in reverse order.
+ *
+ * <p>With a checkpoint directory, {@link #start} first recovers: restores the newest usable
+ * checkpoint's state, re-registers the inputs of the batches that windows may still need, queues
+ * the logged batches after the checkpoint for replay (outputs run again with the same time and
+ * data), hands receivers the blocks they had stored but no batch took yet, and only then starts
+ * receiving and generating new batches.
  */
 public final class ContextRuntime {
   private static final Logger LOG = LoggerFactory.getLogger(ContextRuntime.class);
@@ -27,12 +61,19 @@ public final class ContextRuntime {
   private final StreamingConfig config;
   private final StreamGraph graph;
   private final ListenerBus bus;
-  private final Path checkpointDir;
+  private final Path checkpointPath;
   private final Duration checkpointInterval;
   private final Consumer<Throwable> onFailure;
+  private final KryoRegistry registry;
+  private final KryoPool kryo;
+  private final Map<Integer, ReceiverWal<?>> wals = new HashMap<>();
   private WorkerPool pool;
+  private CheckpointDirectory checkpointDir;
+  private StateStore store;
+  private Path temporaryStateDir;
   private BatchJournal journal = BatchJournal.NONE;
   private BatchScheduler scheduler;
+  private Map<String, String> restoredTypes = Map.of();
 
   public ContextRuntime(String name, StreamingConfig config, StreamGraph graph, ListenerBus bus, Path checkpointDir,
       Duration checkpointInterval, Consumer<Throwable> onFailure) {
@@ -40,9 +81,11 @@ public final class ContextRuntime {
     this.config = config;
     this.graph = graph;
     this.bus = bus;
-    this.checkpointDir = checkpointDir;
+    this.checkpointPath = checkpointDir;
     this.checkpointInterval = checkpointInterval;
     this.onFailure = onFailure;
+    this.registry = EngineSerialization.registry(config);
+    this.kryo = new KryoPool(registry);
   }
 
   public StreamingConfig config() {
@@ -53,28 +96,251 @@ public final class ContextRuntime {
     return pool;
   }
 
+  public KryoPool kryo() {
+    return kryo;
+  }
+
   public BatchScheduler scheduler() {
     return scheduler;
   }
 
-  /** @return where receiver {@code streamId}'s blocks are made durable */
-  public <T> BlockStore<T> blockStore(int streamId, String receiverName) {
-    return BlockStore.none();
+  /** @return the state store, or null if the program has no stateful operator */
+  public StateStore stateStore() {
+    return store;
+  }
+
+  /**
+   * @return where the receiver of input node {@code nodeId} makes its blocks durable: its
+   *     write-ahead log when checkpointing, nowhere otherwise
+   */
+  public synchronized <T> BlockStore<T> blockStore(int nodeId, String receiverName) {
+    if (checkpointDir == null) {
+      return BlockStore.none();
+    }
+    int index = inputIndex(nodeId);
+    @SuppressWarnings("unchecked")
+    ReceiverWal<T> wal = (ReceiverWal<T>) wals.computeIfAbsent(index, i -> new ReceiverWal<>(
+        SegmentedLog.open(checkpointDir.walDir("input-" + i), walConfig()), kryo));
+    return wal;
+  }
+
+  private int inputIndex(int nodeId) {
+    List<InputNode<?>> inputs = graph.inputs();
+    for (int i = 0; i < inputs.size(); i++) {
+      if (inputs.get(i).id() == nodeId) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException("no input node " + nodeId);
+  }
+
+  private LogConfig walConfig() {
+    long groupMs = config.walGroupCommit().milliseconds();
+    return LogConfig.defaults().withFsyncPolicy(
+        groupMs == 0 ? FsyncPolicy.PER_APPEND : FsyncPolicy.groupCommit(java.time.Duration.ofMillis(groupMs)));
   }
 
   public void start() {
     pool = new WorkerPool(name, config.workerThreads());
     graph.setPool(pool);
-    scheduler = new BatchScheduler(name, graph, config.clock(), bus, journal, onFailure);
     Time first = BatchScheduler.firstBatchTime(config.clock(), graph.batchInterval().milliseconds());
+    if (checkpointPath == null) {
+      startWithoutCheckpoints(first);
+    } else {
+      startWithCheckpoints(first);
+    }
+  }
+
+  private void startWithoutCheckpoints(Time first) {
+    if (!graph.statefulNodes().isEmpty()) {
+      Path dir = config.stateDir();
+      if (dir == null) {
+        try {
+          temporaryStateDir = Files.createTempDirectory("uji-state-");
+        } catch (IOException e) {
+          throw new UncheckedIOException("Cannot create a temporary state directory", e);
+        }
+        dir = temporaryStateDir;
+      }
+      store = StateStore.open(stateConfig(dir));
+    }
+    scheduler = new BatchScheduler(name, graph, config.clock(), bus, journal, onFailure);
     graph.start(first.minus(graph.batchInterval()));
+    openStatefulNodes();
+    startInputsAndScheduler(first);
+  }
+
+  private void startWithCheckpoints(Time first) {
+    for (InputNode<?> in : graph.inputs()) {
+      if (in instanceof QueueInputNode<?>) {
+        throw new IllegalStateException("queueStream cannot be replayed after a crash, so it cannot be used with a "
+            + "checkpoint directory (as in Spark); use a generator, a file stream or a receiver");
+      }
+    }
+    checkpointDir = CheckpointDirectory.open(checkpointPath);
+    KryoSerde<BatchRecord> recordSerde = new KryoSerde<>(kryo, BatchRecord.class);
+    KryoSerde<CheckpointMetadata> metadataSerde = new KryoSerde<>(kryo, CheckpointMetadata.class);
+    SegmentedLog lineage = SegmentedLog.open(checkpointDir.lineageDir(),
+        LogConfig.defaults().withFsyncPolicy(FsyncPolicy.PER_APPEND));
+    Recovery.Plan plan = Recovery.plan(checkpointDir, lineage, recordSerde, metadataSerde, graph);
+
+    if (!graph.statefulNodes().isEmpty()) {
+      Path live = checkpointDir.liveStateDir();
+      if (plan.checkpoint() != null) {
+        store = StateStore.restore(plan.checkpoint().stateDir(), stateConfig(live));
+      } else {
+        // The live database of a crashed run holds effects of batches that will be replayed.
+        deleteQuietly(live);
+        store = StateStore.open(stateConfig(live));
+      }
+    }
+    if (plan.metadata() != null) {
+      Map<String, String> types = new HashMap<>();
+      for (OperatorInfo op : plan.metadata().operators()) {
+        if (op.typeSignature() != null) {
+          types.put(op.id(), op.typeSignature());
+        }
+      }
+      restoredTypes = types;
+    }
+    long zero = plan.zeroTimeMs() != Long.MIN_VALUE ? plan.zeroTimeMs()
+        : first.minus(graph.batchInterval()).milliseconds();
+    CheckpointJournal cj = new CheckpointJournal(checkpointDir, lineage, recordSerde, metadataSerde, graph, store, wals,
+        checkpointInterval.milliseconds(), zero, config.checkpointsRetained(), registry.fingerprint());
+    journal = cj;
+    scheduler = new BatchScheduler(name, graph, config.clock(), bus, journal, onFailure);
+    graph.start(new Time(zero));
+    openStatefulNodes();
+    // Receivers' logs must be open before replay reads blocks from them.
+    for (InputNode<?> in : graph.inputs()) {
+      if (in instanceof ReceiverInputNode<?> r) {
+        attachWal(r);
+      }
+    }
+    Map<Integer, Object> positions = plan.metadata() == null ? new HashMap<>() : new HashMap<>(plan.metadata().inputPositions());
+    restoreInputPositions(plan, positions);
+    cj.seed(plan.records(), plan.recordPositions(), positions);
+    for (BatchRecord r : plan.lookback()) {
+      Time t = new Time(r.timeMs());
+      for (int i = 0; i < graph.inputs().size(); i++) {
+        if (r.inputs().get(i) != null) {
+          graph.inputs().get(i).restore(t, r.inputs().get(i));
+        }
+      }
+    }
+    List<BatchRecord> replay = plan.toReplay();
+    for (BatchRecord r : replay) {
+      Time t = new Time(r.timeMs());
+      List<InputNode.Allocation<?>> allocs = new ArrayList<>();
+      for (int i = 0; i < graph.inputs().size(); i++) {
+        InputLineage l = r.inputs().get(i);
+        allocs.add(l == null ? graph.inputs().get(i).allocate(t) : graph.inputs().get(i).restore(t, l));
+      }
+      scheduler.enqueueReplay(new Batch(r.seq(), t, config.clock().getTimeMillis(), allocs, true));
+    }
+    scheduler.resumeAfter(plan.lastSeq(), plan.lastTimeMs());
+    if (!plan.fresh()) {
+      LOG.info("Recovering from {}: checkpoint {}, {} batches to replay", checkpointDir.root(),
+          plan.checkpoint() == null ? "none" : plan.checkpoint().id(), replay.size());
+    }
+    startInputsAndScheduler(first);
+  }
+
+  private <T> void attachWal(ReceiverInputNode<T> r) {
+    ReceiverWal<T> wal = (ReceiverWal<T>) this.<T>blockStore(r.id(), r.name());
+    r.setBlockReader(wal);
+  }
+
+  /**
+   * Sets each input where the last logged batch left it: generators continue after its range,
+   * file streams know the files already taken, receivers get back the logged blocks no batch took.
+   */
+  private void restoreInputPositions(Recovery.Plan plan, Map<Integer, Object> positions) {
+    List<InputNode<?>> inputs = graph.inputs();
+    for (BatchRecord r : plan.records()) {
+      for (int i = 0; i < inputs.size(); i++) {
+        InputLineage l = r.inputs().get(i);
+        if (l instanceof OffsetRange o) {
+          positions.merge(i, o.until(), (a, b) -> Math.max((Long) a, (Long) b));
+        } else if (l instanceof WalLineage w && !w.positions().isEmpty()) {
+          LogPosition p = (LogPosition) w.positions().get(w.positions().size() - 1);
+          positions.merge(i, p, (a, b) -> ((LogPosition) a).compareTo((LogPosition) b) >= 0 ? a : b);
+        }
+      }
+    }
+    for (int i = 0; i < inputs.size(); i++) {
+      Object pos = positions.get(i);
+      InputNode<?> in = inputs.get(i);
+      if (in instanceof GeneratorInputNode<?> g && pos instanceof Long offset) {
+        g.resumeFrom(offset);
+      } else if (in instanceof FileInputNode f && pos instanceof List<?> names) {
+        f.markSeen(names.stream().map(String::valueOf).toList());
+      } else if (in instanceof ReceiverInputNode<?> r) {
+        handBackUnallocated(r, i, pos instanceof LogPosition p ? p : null);
+      }
+    }
+  }
+
+  private <T> void handBackUnallocated(ReceiverInputNode<T> r, int index, LogPosition lastAllocated) {
+    @SuppressWarnings("unchecked")
+    ReceiverWal<T> wal = (ReceiverWal<T>) wals.get(index);
+    SegmentedLog log = wal.log();
+    int blocks = 0;
+    for (LogEntry e : log.readAllFrom(log.start())) {
+      if (lastAllocated == null || e.position().compareTo(lastAllocated) > 0) {
+        r.supervisor().recoverBlock(wal.read(e.position()), e.position());
+        blocks++;
+      }
+    }
+    if (blocks > 0) {
+      LOG.info("Receiver {}: {} logged blocks that no batch took go into the next batch", r.name(), blocks);
+    }
+  }
+
+  private void startInputsAndScheduler(Time first) {
     for (InputNode<?> in : graph.inputs()) {
       in.start();
     }
     scheduler.start(first);
   }
 
-  /** Stops inputs, then the scheduler (gracefully or not), then the pool and the journal. */
+  private StateStoreConfig stateConfig(Path dir) {
+    return StateStoreConfig.of(dir).withMemoryBudgetBytes(config.stateMemoryBytes())
+        .withCacheEntriesPerTable((long) config.stateCacheEntriesPerPartition() * config.defaultParallelism());
+  }
+
+  private void openStatefulNodes() {
+    StateBinding binding = new StateBinding();
+    for (StatefulNode s : graph.statefulNodes()) {
+      s.open(binding);
+    }
+  }
+
+  /** The stateful nodes' view of this runtime. */
+  private final class StateBinding implements io.uji.engine.graph.StateBinding {
+    @Override
+    public <K, S> io.uji.state.StateTable<K, S> table(String id, Class<K> keyType, Class<S> stateType,
+        int numPartitions) {
+      return store.table(id, new KryoSerde<>(kryo, keyType), new KryoSerde<>(kryo, stateType), numPartitions);
+    }
+
+    @Override
+    public KryoPool kryo() {
+      return kryo;
+    }
+
+    @Override
+    public WorkerPool pool() {
+      return pool;
+    }
+
+    @Override
+    public String restoredTypeSignature(String id) {
+      return restoredTypes.get(id);
+    }
+  }
+
+  /** Stops inputs, then the scheduler (gracefully or not), then the pool, journal and store. */
   public void close(boolean graceful) {
     for (InputNode<?> in : graph.inputs()) {
       try {
@@ -89,6 +355,37 @@ public final class ContextRuntime {
     if (pool != null) {
       pool.close();
     }
-    journal.close();
+    closeQuietly(journal, "the journal");
+    if (journal == BatchJournal.NONE) {
+      for (ReceiverWal<?> w : wals.values()) {
+        closeQuietly(w, "a write-ahead log");
+      }
+    }
+    closeQuietly(store, "the state store");
+    closeQuietly(checkpointDir, "the checkpoint directory");
+    if (temporaryStateDir != null) {
+      deleteQuietly(temporaryStateDir);
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable c, String what) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (Exception e) {
+      LOG.warn("Closing {} failed", what, e);
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try {
+      if (Files.exists(dir)) {
+        PathUtils.deleteDirectory(dir);
+      }
+    } catch (IOException e) {
+      LOG.warn("Cannot delete {}", dir, e);
+    }
   }
 }

@@ -6,12 +6,13 @@ import io.uji.streaming.Time;
 import java.util.List;
 
 /**
- * One generated batch: its time, when it was queued, and per input node (in graph order) what
- * it holds.
+ * One generated batch: its number, time, when it was queued, and per input node (in graph order)
+ * what it holds.
  *
+ * @param seq the batch's number (1, 2, ...; continues across restarts with a checkpoint directory)
  * @param replay true when rebuilt from the lineage log after a crash
  */
-public record Batch(Time time, long submissionTime, List<InputNode.Allocation<?>> inputs, boolean replay) {
+public record Batch(long seq, Time time, long submissionTime, List<InputNode.Allocation<?>> inputs, boolean replay) {
 
   public long recordCount() {
     long n = 0;

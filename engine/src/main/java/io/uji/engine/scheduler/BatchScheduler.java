@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class BatchScheduler {
   private static final Logger LOG = LoggerFactory.getLogger(BatchScheduler.class);
-  private static final Batch POISON = new Batch(new Time(Long.MIN_VALUE), 0, List.of(), false);
+  private static final Batch POISON = new Batch(-1, new Time(Long.MIN_VALUE), 0, List.of(), false);
 
   private final String name;
   private final StreamGraph graph;
@@ -42,6 +42,7 @@ public final class BatchScheduler {
   private Thread generator;
   private Thread runner;
   private volatile long nextTime;
+  private long nextSeq = 1;
   private volatile long lastGenerated = Long.MIN_VALUE;
   private volatile long lastCompleted = Long.MIN_VALUE;
 
@@ -66,13 +67,25 @@ public final class BatchScheduler {
    */
   public void enqueueReplay(Batch batch) {
     queue.add(batch);
+    nextSeq = batch.seq() + 1;
     lastGenerated = batch.time().milliseconds();
     bus.post(l -> l.onBatchSubmitted(info(batch, -1, -1, null)));
   }
 
-  /** Starts generating at {@code firstTime} and running batches. */
+  /** Continues numbering and timing after batch {@code seq} at {@code timeMs} (recovery). */
+  public void resumeAfter(long seq, long timeMs) {
+    nextSeq = Math.max(nextSeq, seq + 1);
+    lastGenerated = Math.max(lastGenerated, timeMs);
+  }
+
+  /**
+   * Starts generating at {@code firstTime} (or after the last replayed batch, whichever is later:
+   * batch times missed while the process was down are skipped, not generated) and running batches.
+   */
   public void start(Time firstTime) {
-    nextTime = firstTime.milliseconds();
+    long interval = graph.batchInterval().milliseconds();
+    nextTime = lastGenerated == Long.MIN_VALUE ? firstTime.milliseconds()
+        : Math.max(firstTime.milliseconds(), lastGenerated + interval);
     runner = new Thread(this::runLoop, name + "-batch-runner");
     generator = new Thread(this::generateLoop, name + "-job-generator");
     runner.setDaemon(true);
@@ -107,7 +120,7 @@ public final class BatchScheduler {
     for (InputNode<?> in : graph.inputs()) {
       inputs.add(in.allocate(t));
     }
-    Batch batch = new Batch(t, clock.getTimeMillis(), inputs, false);
+    Batch batch = new Batch(nextSeq++, t, clock.getTimeMillis(), inputs, false);
     journal.logBatch(batch);
     lastGenerated = t.milliseconds();
     queue.add(batch);

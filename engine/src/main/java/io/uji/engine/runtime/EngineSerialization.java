@@ -1,0 +1,45 @@
+package io.uji.engine.runtime;
+
+import io.uji.checkpoint.LogPosition;
+import io.uji.engine.input.FilesLineage;
+import io.uji.engine.input.OffsetRange;
+import io.uji.engine.input.WalLineage;
+import io.uji.serde.KryoRegistry;
+import io.uji.streaming.StreamingConfig;
+import java.util.Map;
+
+/**
+ * The Kryo registry of a context: Uji's built-ins, the engine's own durable types at fixed
+ * internal ids, then the user's registrations from {@link StreamingConfig#kryoRegistrations()}.
+ *
+ * <p>Internal ids (never reuse one for another class; checkpoints and logs hold them):
+ * <pre>
+ * 50..69  checkpoint records: lineage, metadata, log positions (this class)
+ * 70..79  keyed-state records (see {@link #registerStateTypes})
+ * </pre>
+ */
+public final class EngineSerialization {
+  private EngineSerialization() {}
+
+  /** @return the registry for a context with this configuration */
+  public static KryoRegistry registry(StreamingConfig config) {
+    KryoRegistry.Builder b = KryoRegistry.builder();
+    b.registerInternal(LogPosition.class, 50);
+    b.registerInternal(WalLineage.class, 51);
+    b.registerInternal(OffsetRange.class, 52);
+    b.registerInternal(FilesLineage.class, 53);
+    b.registerInternal(BatchRecord.class, 54);
+    b.registerInternal(CheckpointMetadata.class, 55);
+    b.registerInternal(OperatorInfo.class, 56);
+    registerStateTypes(b);
+    for (Map.Entry<Class<?>, Integer> e : config.kryoRegistrations().entrySet()) {
+      b.register(e.getKey(), e.getValue());
+    }
+    return b.build();
+  }
+
+  /** The keyed-state operators' internal records, ids 70..79. */
+  static void registerStateTypes(KryoRegistry.Builder b) {
+    // filled in by the keyed-state operators
+  }
+}

@@ -1,0 +1,12 @@
+package io.uji.engine.runtime;
+
+/**
+ * A stateful operator as recorded in a checkpoint, to check that a restarted program still has
+ * it with the same shape.
+ *
+ * @param id the stable id
+ * @param kind the node class (e.g. MapWithStateNode)
+ * @param numPartitions state partitions (the key layout depends on it)
+ * @param typeSignature "keyClass/stateClass" seen when the checkpoint was taken, or null
+ */
+public record OperatorInfo(String id, String kind, int numPartitions, String typeSignature) {}
