@@ -348,27 +348,19 @@ public final class StatePartition<K, S> {
       }
       sum += histogram[cutoff];
     }
-    List<Entry<K, S>> written = new ArrayList<>();
-    try (WriteBatch wb = new WriteBatch()) {
-      Iterator<Entry<K, S>> it = cache.values().iterator();
-      while (it.hasNext()) {
-        Entry<K, S> e = it.next();
-        int r = rank(e, now);
-        if (r > cutoff || (r == cutoff && atCutoff-- > 0)) {
-          if (e.dirty) {
-            addTo(wb, e);
-            written.add(e);
-            if (written.size() >= WRITE_CHUNK) {
-              commit(wb, written);
-            }
-          }
-          it.remove();
+    List<Entry<K, S>> victims = new ArrayList<>();
+    Iterator<Entry<K, S>> it = cache.values().iterator();
+    while (it.hasNext()) {
+      Entry<K, S> e = it.next();
+      int r = rank(e, now);
+      if (r > cutoff || (r == cutoff && atCutoff-- > 0)) {
+        if (e.dirty) {
+          victims.add(e);
         }
+        it.remove();
       }
-      commit(wb, written);
-    } catch (RocksDBException e) {
-      throw store.error("evict", table, e);
     }
+    writeSorted(victims, "evict");
     dirty.removeIf(e -> !e.dirty);
     complete = false;
   }
@@ -398,21 +390,13 @@ public final class StatePartition<K, S> {
     if (dirty.isEmpty()) {
       return;
     }
-    List<Entry<K, S>> written = new ArrayList<>(Math.min(dirty.size(), WRITE_CHUNK));
-    try (WriteBatch wb = new WriteBatch()) {
-      for (Entry<K, S> e : dirty) {
-        if (e.dirty) {
-          addTo(wb, e);
-          written.add(e);
-          if (written.size() >= WRITE_CHUNK) {
-            commit(wb, written);
-          }
-        }
+    List<Entry<K, S>> pending = new ArrayList<>(dirty.size());
+    for (Entry<K, S> e : dirty) {
+      if (e.dirty) {
+        pending.add(e);
       }
-      commit(wb, written);
-    } catch (RocksDBException e) {
-      throw store.error("flush", table, e);
     }
+    writeSorted(pending, "flush");
     if (complete) {
       // In a complete cache absence is implied: drop the entries of the removals just written.
       for (Entry<K, S> e : dirty) {
@@ -424,31 +408,89 @@ public final class StatePartition<K, S> {
     dirty.clear();
   }
 
+  /**
+   * Writes entries in (nearly) key order, in batches of {@value #WRITE_CHUNK}, marking each
+   * clean once its batch is written. Key order makes the memtable inserts ~10x faster than
+   * hash order (the skip list's insert hint is reused for nearby keys): measured on 1 M keys,
+   * ~0.1 s instead of ~1-1.5 s. Sorting byte arrays is itself slow (0.3-0.8 s for 500 k, cache
+   * misses), so keys are sorted by the 8 bytes after their common prefix packed with their
+   * index into one long: exact order up to ~5 bytes past the common prefix, which is all the
+   * memtable needs.
+   */
+  private void writeSorted(List<Entry<K, S>> entries, String operation) {
+    if (entries.isEmpty()) {
+      return;
+    }
+    final int n = entries.size();
+    final byte[][] keys = new byte[n][];
+    for (int i = 0; i < n; i++) {
+      keys[i] = KeyLayout.stateKey(partition, keySerde.toBytes(entries.get(i).key));
+    }
+    final int[] order = approximateKeyOrder(keys);
+    WriteBatchEncoder enc = new WriteBatchEncoder(cf.getID());
+    try {
+      for (int from = 0; from < n; from += WRITE_CHUNK) {
+        int to = Math.min(n, from + WRITE_CHUNK);
+        for (int k = from; k < to; k++) {
+          int i = order[k];
+          S value = entries.get(i).value;
+          if (value == null) {
+            enc.delete(keys[i]);
+          } else {
+            enc.put(keys[i], stateSerde.toBytes(value));
+          }
+        }
+        int expected = enc.count();
+        try (WriteBatch wb = new WriteBatch(enc.finish())) {
+          if (wb.count() != expected) {
+            throw new IllegalStateException("WriteBatch encoding mismatch: " + wb.count() + " != " + expected);
+          }
+          store.db().write(store.writeOptions(), wb);
+        }
+        for (int k = from; k < to; k++) {
+          entries.get(order[k]).dirty = false;
+        }
+      }
+    } catch (RocksDBException e) {
+      throw store.error(operation, table, e);
+    }
+  }
+
+  /** @return the indexes of {@code keys} in nearly unsigned-lexicographic order (see caller) */
+  static int[] approximateKeyOrder(byte[][] keys) {
+    final int n = keys.length;
+    int common = keys[0].length;
+    for (int i = 1; i < n && common > 0; i++) {
+      int m = Arrays.mismatch(keys[0], 0, common, keys[i], 0, Math.min(common, keys[i].length));
+      if (m >= 0) {
+        common = m;
+      }
+    }
+    final int indexBits = Math.max(1, 32 - Integer.numberOfLeadingZeros(n - 1));
+    final long indexMask = (1L << indexBits) - 1;
+    long[] packed = new long[n];
+    for (int i = 0; i < n; i++) {
+      byte[] k = keys[i];
+      long prefix = 0;
+      for (int j = 0; j < 8; j++) {
+        int pos = common + j;
+        prefix = (prefix << 8) | (pos < k.length ? (k[pos] & 0xFF) : 0);
+      }
+      // Unsigned order of the prefix = signed order after flipping the sign bit.
+      packed[i] = (((prefix >>> indexBits) << indexBits) | i) ^ Long.MIN_VALUE;
+    }
+    Arrays.sort(packed);
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = (int) ((packed[i] ^ Long.MIN_VALUE) & indexMask);
+    }
+    return order;
+  }
+
+
   /** In a complete cache absence is implied: drop the clean null entries (known absences). */
   private void dropKnownAbsent() {
     cache.values().removeIf(e -> e.value == null && !e.dirty);
-  }
-
-  private void addTo(WriteBatch wb, Entry<K, S> e) throws RocksDBException {
-    byte[] k = KeyLayout.stateKey(partition, keySerde.toBytes(e.key));
-    if (e.value == null) {
-      wb.delete(cf, k);
-    } else {
-      wb.put(cf, k, stateSerde.toBytes(e.value));
-    }
-  }
-
-  /** Writes the batch and marks its entries clean only once it is written. */
-  private void commit(WriteBatch wb, List<Entry<K, S>> written) throws RocksDBException {
-    if (written.isEmpty()) {
-      return;
-    }
-    store.db().write(store.writeOptions(), wb);
-    for (Entry<K, S> e : written) {
-      e.dirty = false;
-    }
-    written.clear();
-    wb.clear();
   }
 
   /** @return the number of cached entries (including known absences and pending removals) */

@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
 import org.rocksdb.Checkpoint;
@@ -332,7 +335,18 @@ public final class StateStore implements AutoCloseable {
    * @throws StateStoreException if {@code target} exists or writing fails
    * @throws StateStoreClosedException if the store is closed
    */
-  public synchronized void checkpoint(Path target) {
+  public void checkpoint(Path target) {
+    checkpoint(target, Runnable::run);
+  }
+
+  /**
+   * As {@link #checkpoint(Path)}, flushing the partitions' caches in parallel on {@code
+   * flushExecutor} (for example the engine's worker pool); the calling thread waits for them.
+   *
+   * @throws StateStoreException if {@code target} exists or writing fails
+   * @throws StateStoreClosedException if the store is closed
+   */
+  public synchronized void checkpoint(Path target, Executor flushExecutor) {
     long start = System.nanoTime();
     enter(null);
     try {
@@ -344,19 +358,48 @@ public final class StateStore implements AutoCloseable {
       if (parent != null) {
         Files.createDirectories(parent);
       }
+      List<CompletableFuture<Void>> flushes = new ArrayList<>();
       for (StateTable<?, ?> t : openTables.values()) {
-        t.flushLocked();
+        for (int p = 0; p < t.numPartitions(); p++) {
+          flushes.add(CompletableFuture.runAsync(t.partitionUnchecked(p)::flushLocked, flushExecutor));
+        }
       }
+      awaitAll(flushes);
+      long cachesFlushed = System.nanoTime();
+      long memtablesFlushed;
       try (FlushOptions flush = new FlushOptions().setWaitForFlush(true);
           Checkpoint checkpoint = Checkpoint.create(db)) {
         db.flush(flush, new ArrayList<>(handles.values()));
+        memtablesFlushed = System.nanoTime();
         checkpoint.createCheckpoint(target.toAbsolutePath().toString());
       }
-      LOG.info("Checkpoint of state store {} in {} took {} ms", name, target, (System.nanoTime() - start) / 1_000_000);
+      long end = System.nanoTime();
+      LOG.info("Checkpoint of state store {} in {} took {} ms (caches {} ms, memtables {} ms, links {} ms)",
+          name, target, (end - start) / 1_000_000, (cachesFlushed - start) / 1_000_000,
+          (memtablesFlushed - cachesFlushed) / 1_000_000, (end - memtablesFlushed) / 1_000_000);
     } catch (RocksDBException | IOException e) {
       throw new StateStoreException("Error creating checkpoint of state store " + name + " in " + target, e);
     } finally {
       exit();
+    }
+  }
+
+  private static void awaitAll(List<CompletableFuture<Void>> futures) {
+    RuntimeException failure = null;
+    for (CompletableFuture<Void> f : futures) {
+      try {
+        f.join();
+      } catch (CompletionException e) {
+        RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : e;
+        if (failure == null) {
+          failure = cause;
+        } else {
+          failure.addSuppressed(cause);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
     }
   }
 

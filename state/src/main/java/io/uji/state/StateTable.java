@@ -65,6 +65,10 @@ public final class StateTable<K, S> {
     }
   }
 
+  StatePartition<K, S> partitionUnchecked(int p) {
+    return partitions[p];
+  }
+
   void flushLocked() {
     for (StatePartition<K, S> p : partitions) {
       p.flushLocked();

