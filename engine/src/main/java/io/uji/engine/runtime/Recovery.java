@@ -12,7 +12,10 @@ import io.uji.engine.graph.StreamGraph;
 import io.uji.serde.KryoSerde;
 import io.uji.serde.SerdeException;
 import io.uji.streaming.StreamingException;
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -86,6 +89,7 @@ final class Recovery {
         break;
       } catch (CheckpointCorruptedException | SerdeException e) {
         LOG.warn("Checkpoint {} is unusable ({}); falling back to the previous one", cp.dir(), e.getMessage());
+        setAside(cp);
       }
     }
     if (chosen == null && !dir.checkpoints().isEmpty()) {
@@ -111,6 +115,20 @@ final class Recovery {
       lastTime = Math.max(lastTime, last.timeMs());
     }
     return new Plan(chosen, meta, zero, records, positions, lastSeq, lastTime);
+  }
+
+  /**
+   * Renames an unusable checkpoint out of the way (kept for inspection, no longer listed), so the
+   * replayed batch that wrote it can write it again.
+   */
+  private static void setAside(CompletedCheckpoint cp) {
+    Path aside = cp.dir().resolveSibling(cp.dir().getFileName() + ".corrupt-" + System.currentTimeMillis());
+    try {
+      Files.move(cp.dir(), aside, StandardCopyOption.ATOMIC_MOVE);
+      LOG.warn("Moved the unusable checkpoint to {}", aside);
+    } catch (IOException e) {
+      throw new StreamingException("Cannot move the unusable checkpoint " + cp.dir() + " aside", e);
+    }
   }
 
   /** Every batch after the checkpoint must be in the log, or the state cannot be rebuilt exactly. */
