@@ -65,8 +65,18 @@ public abstract class InputNode<T> extends Node<T> {
    */
   protected abstract Allocation<T> rebuild(Time t, InputLineage lineage);
 
-  /** Called when batch {@code t} completed: release what the batch held (receiver permits). */
+  /**
+   * Called when batch {@code t} completed: release what the batch held (receiver permits). When a
+   * later batch may still read this batch's data (a window, or a remember duration longer than
+   * one batch), the dataset is materialized first so it stays cached until
+   * {@link #clearMetadata} drops it: a window whose slide is longer than the batch reads batches
+   * that no output computed when they ran.
+   */
   public void onBatchCompleted(Time t) {
+    Duration remember = rememberDuration();
+    if (remember != null && remember.compareTo(slideDuration()) > 0 && isTimeValid(t)) {
+      getOrCompute(t);
+    }
     Allocation<T> a = allocations.remove(t.milliseconds());
     if (a != null) {
       a.release();

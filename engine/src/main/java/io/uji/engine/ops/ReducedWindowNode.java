@@ -104,7 +104,10 @@ public final class ReducedWindowNode<K, V> extends Node<Pair<K, V>> {
             value = reduce.apply(value, acc.added);
           }
         } else if (acc.hasNew) {
-          value = acc.added;
+          // Not in the previous window (or filtered out of it, as holding the identity): values
+          // that left it can still be in the entered batches too, when the slide is longer than
+          // the window (the batches between two windows) — they must cancel out, so take them off.
+          value = acc.hasOld ? invReduce.apply(acc.added, acc.old) : acc.added;
         } else {
           // Only values leaving a window the key was filtered out of: nothing to keep.
           continue;
