@@ -77,9 +77,16 @@ public abstract class InputNode<T> extends Node<T> {
     if (remember != null && remember.compareTo(slideDuration()) > 0 && isTimeValid(t)) {
       getOrCompute(t);
     }
-    Allocation<T> a = allocations.remove(t.milliseconds());
-    if (a != null) {
-      a.release();
+    // Batches complete in time order, so nothing at or before t is still needed here (windows
+    // keep what they need in the dataset caches). This also drops the inputs that recovery
+    // re-registered for windows.
+    java.util.Iterator<Map.Entry<Long, Allocation<T>>> it = allocations.entrySet().iterator();
+    while (it.hasNext()) {
+      Map.Entry<Long, Allocation<T>> e = it.next();
+      if (e.getKey() <= t.milliseconds()) {
+        it.remove();
+        e.getValue().release();
+      }
     }
   }
 

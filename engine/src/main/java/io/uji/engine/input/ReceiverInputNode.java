@@ -72,11 +72,45 @@ public final class ReceiverInputNode<T> extends InputNode<T> {
     if (blockReader == null) {
       throw new IllegalStateException("receiver stream " + name + " has no write-ahead log to replay batch " + t);
     }
-    List<Block<T>> blocks = new ArrayList<>(wal.positions().size());
-    for (Object pos : wal.positions()) {
-      blocks.add(new Block<>(blockReader.read(pos), pos, 0));
+    return new LoggedBlocksAllocation<>(wal, blockReader);
+  }
+
+  /** A batch rebuilt from the write-ahead log; blocks are read only when the batch needs them. */
+  private static final class LoggedBlocksAllocation<T> implements Allocation<T> {
+    private final WalLineage lineage;
+    private final BlockReader<T> reader;
+    private BlocksAllocation<T> blocks;
+
+    LoggedBlocksAllocation(WalLineage lineage, BlockReader<T> reader) {
+      this.lineage = lineage;
+      this.reader = reader;
     }
-    return new BlocksAllocation<>(blocks, null);
+
+    private synchronized BlocksAllocation<T> blocks() {
+      if (blocks == null) {
+        List<Block<T>> read = new ArrayList<>(lineage.positions().size());
+        for (Object pos : lineage.positions()) {
+          read.add(new Block<>(reader.read(pos), pos, 0));
+        }
+        blocks = new BlocksAllocation<>(read, null);
+      }
+      return blocks;
+    }
+
+    @Override
+    public Dataset<T> dataset(WorkerPool pool) {
+      return blocks().dataset(pool);
+    }
+
+    @Override
+    public long recordCount() {
+      return blocks().recordCount();
+    }
+
+    @Override
+    public InputLineage lineage() {
+      return lineage;
+    }
   }
 
   /** The blocks of one batch. */

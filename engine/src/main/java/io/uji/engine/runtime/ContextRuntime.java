@@ -220,7 +220,12 @@ public final class ContextRuntime {
     Map<Integer, Object> positions = plan.metadata() == null ? new HashMap<>() : new HashMap<>(plan.metadata().inputPositions());
     restoreInputPositions(plan, positions);
     cj.seed(plan.records(), plan.recordPositions(), positions);
+    long lookbackFrom = plan.metadata() == null ? Long.MIN_VALUE
+        : plan.metadata().batchTimeMs() - maxInputRememberMs();
     for (BatchRecord r : plan.lookback()) {
+      if (r.timeMs() <= lookbackFrom) {
+        continue;
+      }
       Time t = new Time(r.timeMs());
       for (int i = 0; i < graph.inputs().size(); i++) {
         if (r.inputs().get(i) != null) {
@@ -244,6 +249,17 @@ public final class ContextRuntime {
           plan.checkpoint() == null ? "none" : plan.checkpoint().id(), replay.size());
     }
     startInputsAndScheduler(first);
+  }
+
+  /** @return how far back windows reach into the inputs (their longest remember duration) */
+  private long maxInputRememberMs() {
+    long max = 0;
+    for (InputNode<?> in : graph.inputs()) {
+      if (in.rememberDuration() != null) {
+        max = Math.max(max, in.rememberDuration().milliseconds());
+      }
+    }
+    return max;
   }
 
   private <T> void attachWal(ReceiverInputNode<T> r) {
