@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs one Uji benchmark workload; its last line is the RESULT line of shared/bench/WORKLOAD.md.
+#   bench/run.sh wordcount                       # 4 M lines of 10 words, 200 k lines a batch, 1 s batches
+#   bench/run.sh session-count --variant inmem   # N=10 M, K=1 M, B=500 k (placeholder variant)
+#   bench/run.sh wordcount --n 8000000 --verbose
+# Environment: XMX (default 4g), GC=g1|parallel (default g1), SKIP_BUILD=1 to skip the maven build,
+#              EXTRA_JVM_FLAGS (appended, e.g. a JFR recording).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+if [[ "${SKIP_BUILD:-0}" != "1" || ! -f benchmarks/target/classpath.txt ]]; then
+  mvn -B -q install -DskipTests -pl benchmarks -am >&2
+fi
+CP="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
+JVM_FLAGS=(-Xmx"${XMX:-4g}")
+case "${GC:-g1}" in
+  parallel) JVM_FLAGS+=(-XX:+UseParallelGC) ;;
+  g1) JVM_FLAGS+=(-XX:+UseG1GC) ;;
+  *) echo "GC must be parallel or g1" >&2; exit 2 ;;
+esac
+# shellcheck disable=SC2086
+exec java "${JVM_FLAGS[@]}" ${EXTRA_JVM_FLAGS:-} -cp "$CP" io.uji.bench.Bench "$@"

@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""Summarize RESULT lines of alternating Uji / peer runs: per system the median of each figure,
+and the median of the per-pair throughput ratios (Uji / peer).
+
+usage: summarize.py FILE   (FILE holds lines "uji <RESULT line>" / "peer <RESULT line>", in run order)
+
+Throughput: WORKLOAD.md defines it as N / sum of all batch times (first included). Uji prints that
+as throughput_eps (and throughput_all_eps); Spark's bench prints it as throughput_all_eps (its
+throughput_eps leaves the first batch out), Flink's as throughput_eps (N / job time). So the
+ratio uses throughput_all_eps when a line has it, else throughput_eps.
+"""
+import re
+import statistics
+import sys
+
+FIGS = ("throughput", "median_batch_ms", "p99_batch_ms", "first_batch_ms", "peak_rss_mb")
+
+
+def parse(line):
+    kv = {}
+    for k, v in re.findall(r"(\w+)=([^\s]+)", line):
+        kv.setdefault(k, v)
+    thr = kv.get("throughput_all_eps", kv.get("throughput_eps"))
+    kv["throughput"] = thr
+    return kv
+
+
+def num(v):
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return None
+
+
+runs = {"uji": [], "peer": []}
+for raw in open(sys.argv[1]):
+    who, _, line = raw.strip().partition(" ")
+    if who in runs and line.startswith("RESULT "):
+        runs[who].append(parse(line))
+
+for who in ("uji", "peer"):
+    rs = runs[who]
+    if not rs:
+        print(f"{who}: no RESULT lines")
+        continue
+    print(f"{who}: system={rs[0].get('system', '?')} workload={rs[0].get('workload')} "
+          f"variant={rs[0].get('variant')} runs={len(rs)} checks={','.join(r.get('check', '?') for r in rs)}")
+    for f in FIGS:
+        vals = [num(r.get(f)) for r in rs]
+        vals = [v for v in vals if v is not None]
+        if vals:
+            print(f"   {f:16s} median={statistics.median(vals):.0f}  all={','.join(f'{v:.0f}' for v in vals)}")
+
+pairs = []
+for u, p in zip(runs["uji"], runs["peer"]):
+    tu, tp = num(u.get("throughput")), num(p.get("throughput"))
+    if tu and tp and u.get("check") == "ok" and p.get("check", "ok") == "ok":
+        pairs.append(tu / tp)
+if pairs:
+    print(f"throughput ratio uji/peer: median={statistics.median(pairs):.2f} "
+          f"pairs={len(pairs)} all={','.join(f'{r:.2f}' for r in pairs)}")
+else:
+    print("throughput ratio uji/peer: no valid pair (a check failed or a run gave no RESULT)")

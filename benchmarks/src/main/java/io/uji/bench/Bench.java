@@ -1,0 +1,139 @@
+package io.uji.bench;
+
+import io.uji.streaming.BatchInfo;
+import io.uji.streaming.Durations;
+import io.uji.streaming.StreamingConfig;
+import io.uji.streaming.StreamingContext;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * Runs one workload of {@code shared/bench/WORKLOAD.md} (or Uji's own {@code wordcount}) on Uji
+ * and prints its {@code RESULT} line last:
+ *
+ * <pre>
+ * RESULT system=uji workload=.. variant=.. N= K= B= throughput_eps= median_batch_ms= p99_batch_ms=
+ *        first_batch_ms= peak_rss_mb= check=ok|FAILED:.. [extras]
+ * </pre>
+ *
+ * <p>Figures, as WORKLOAD.md defines them: throughput = N / (sum of the processing times of all
+ * batches that carried records, the first included); the first batch's time is reported apart
+ * and left out of the median and p99. The generator allocates a batch every interval whether or
+ * not the previous one finished, so a slow engine runs batches back to back; processing times
+ * come from {@link BatchInfo#processingDelay()} (records are generated inside the batch, as in
+ * the peers' generator sources).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Runs a benchmark workload on Uji and prints its RESULT line.")
+public final class Bench implements Callable<Integer> {
+  @Parameters(index = "0", description = "wordcount | session-count")
+  String workload;
+
+  @Option(names = "--variant", description = "session-count: inmem (placeholder until keyed state lands).")
+  String variant = "inmem";
+
+  @Option(names = "--n", description = "Events (wordcount: lines) (default: 10,000,000; wordcount 4,000,000).")
+  Long n;
+
+  @Option(names = "--k", description = "Users (wordcount: vocabulary size) (default: 1,000,000; wordcount 10,000).")
+  Long k;
+
+  @Option(names = "--b", description = "Events per batch (default: 500,000; wordcount 200,000 lines).")
+  Long b;
+
+  @Option(names = "--words-per-line", description = "wordcount: words per line (default: ${DEFAULT-VALUE}).")
+  int wordsPerLine = 10;
+
+  @Option(names = "--interval-ms", description = "Batch interval in ms (default: ${DEFAULT-VALUE}).")
+  long intervalMs = 1000;
+
+  @Option(names = "--threads", description = "Worker threads; 0 = one per core (default: ${DEFAULT-VALUE}).")
+  int threads = 0;
+
+  @Option(names = "--checkpoint-dir", description = "Checkpoint directory (fault tolerance on).")
+  String checkpointDir;
+
+  @Option(names = "--max-wait-s", description = "Give up after this long (default: ${DEFAULT-VALUE}).")
+  long maxWaitS = 1800;
+
+  @Option(names = "--verbose", description = "Print a BATCH line per batch.")
+  boolean verbose;
+
+  Workload workload() {
+    return switch (workload) {
+      case "wordcount" -> new WordCountWorkload(or(n, 4_000_000L), or(k, 10_000L), wordsPerLine, or(b, 200_000L));
+      case "session-count" -> new SessionCountWorkload(variant, or(n, 10_000_000L), or(k, 1_000_000L),
+          or(b, 500_000L));
+      default -> throw new IllegalArgumentException("unknown workload " + workload + " (wordcount, session-count)");
+    };
+  }
+
+  private static long or(Long v, long dflt) {
+    return v != null ? v : dflt;
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Workload w = workload();
+    StreamingConfig config = StreamingConfig.defaults();
+    if (threads > 0) {
+      config = config.withWorkerThreads(threads);
+    }
+    StreamingContext ssc = new StreamingContext(config, Durations.milliseconds(intervalMs));
+    if (checkpointDir != null) {
+      ssc.checkpoint(checkpointDir);
+    }
+    w.define(ssc);
+    BatchCollector collector = new BatchCollector(w.events(), verbose);
+    ssc.addStreamingListener(collector);
+
+    long gc0 = Stats.gcMillis();
+    long wall0 = System.nanoTime();
+    ssc.start();
+    boolean finished = collector.await(maxWaitS);
+    double wallS = (System.nanoTime() - wall0) / 1e9;
+    long gcMs = Stats.gcMillis() - gc0;
+    ssc.stop(false);
+    double rssMb = Stats.peakRssMb();
+
+    String head = String.format(Locale.ROOT, "RESULT system=uji workload=%s variant=%s N=%d K=%d B=%d",
+        w.name(), w.variant(), w.events(), w.k(), w.b());
+    List<BatchInfo> batches = collector.dataBatches();
+    if (!finished || collector.failure() != null || batches.isEmpty()) {
+      String why = collector.failure() != null ? "batch-failed:" + collector.failure().replace(' ', '_')
+          : "timeout-after-" + maxWaitS + "s,records=" + collector.records();
+      System.out.println(head + " check=FAILED:" + why);
+      return 1;
+    }
+    String check = w.check();
+    long[] proc = batches.stream().mapToLong(BatchInfo::processingDelay).toArray();
+    long first = proc[0];
+    long sumAll = Arrays.stream(proc).sum();
+    long[] rest = Arrays.copyOfRange(proc, 1, proc.length);
+    long sumRest = Arrays.stream(rest).sum();
+    Arrays.sort(rest);
+    long maxSched = batches.stream().mapToLong(BatchInfo::schedulingDelay).max().orElse(0);
+    double thr = w.events() / (Math.max(1, sumAll) / 1000.0);
+    double thrExclFirst = (w.events() - batches.get(0).numRecords()) / (Math.max(1, sumRest) / 1000.0);
+    System.out.printf(Locale.ROOT,
+        "%s throughput_eps=%.0f median_batch_ms=%.0f p99_batch_ms=%.0f first_batch_ms=%d peak_rss_mb=%.0f check=%s"
+            + " throughput_all_eps=%.0f throughput_excl_first_eps=%.0f batches=%d sum_batch_ms=%d interval_ms=%d"
+            + " max_sched_delay_ms=%d wall_s=%.1f gc_ms=%d ft=%s threads=%d %s%s%n",
+        head, thr, Stats.median(rest), Stats.percentile(rest, 0.99), first, rssMb, check, thr, thrExclFirst,
+        proc.length, sumAll, intervalMs, maxSched, wallS, gcMs, checkpointDir != null ? "on" : "off",
+        ssc.config().workerThreads(), Stats.jvmDesc(), w.extras().isEmpty() ? "" : " " + w.extras());
+    return check.equals("ok") ? 0 : 1;
+  }
+
+  public static void main(String[] args) {
+    int rc = new CommandLine(new Bench()).execute(args);
+    System.out.flush();
+    System.exit(rc);
+  }
+}
