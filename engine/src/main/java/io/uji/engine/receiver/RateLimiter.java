@@ -8,6 +8,7 @@ import java.util.concurrent.locks.LockSupport;
  * An idle receiver builds up no credit, so bursts are at most one call's records.
  */
 final class RateLimiter {
+  private static final long MAX_PARK_NANOS = 50_000_000L;
   private final long ratePerSecond;
   private long nextFreeNanos = System.nanoTime();
 
@@ -15,8 +16,12 @@ final class RateLimiter {
     this.ratePerSecond = ratePerSecond;
   }
 
-  /** Waits until {@code n} more records fit under the rate; returns early if interrupted. */
-  void acquire(int n) {
+  /**
+   * Waits until {@code n} more records fit under the rate; returns early if interrupted or when
+   * {@code cancelled} becomes true (checked every 50 ms: a throttled receiver must not outlive
+   * the context's stop).
+   */
+  void acquire(int n, java.util.function.BooleanSupplier cancelled) {
     if (ratePerSecond <= 0) {
       return;
     }
@@ -26,8 +31,9 @@ final class RateLimiter {
       nextFreeNanos = slotStart + n * 1_000_000_000L / ratePerSecond;
     }
     long now;
-    while ((now = System.nanoTime()) < slotStart && !Thread.currentThread().isInterrupted()) {
-      LockSupport.parkNanos(slotStart - now);
+    while ((now = System.nanoTime()) < slotStart && !Thread.currentThread().isInterrupted()
+        && !cancelled.getAsBoolean()) {
+      LockSupport.parkNanos(Math.min(slotStart - now, MAX_PARK_NANOS));
     }
   }
 }

@@ -153,7 +153,7 @@ public final class ReceiverSupervisor<T> implements ReceiverSink<T> {
 
   @Override
   public void storeOne(T record) {
-    rateLimiter.acquire(1);
+    rateLimiter.acquire(1, () -> terminated);
     acquirePermits(1);
     Block<T> full = null;
     synchronized (bufferLock) {
@@ -174,13 +174,16 @@ public final class ReceiverSupervisor<T> implements ReceiverSink<T> {
       return;
     }
     List<T> copy = List.copyOf(records);
-    rateLimiter.acquire(copy.size());
+    rateLimiter.acquire(copy.size(), () -> terminated);
     int n = Math.min(copy.size(), maxPermitsPerBlock);
     acquirePermits(n);
     pushBlock(copy, n);
   }
 
   private void acquirePermits(int n) {
+    if (terminated) {
+      throw new IllegalStateException("Receiver " + receiver.name() + " was stopped; the records were not stored");
+    }
     try {
       while (!permits.tryAcquire(n, 50, TimeUnit.MILLISECONDS)) {
         if (terminated) {

@@ -42,6 +42,7 @@ public final class BatchScheduler {
   private Thread generator;
   private Thread runner;
   private volatile long nextTime;
+  private volatile boolean stopping;
   private long nextSeq = 1;
   private volatile long lastGenerated = Long.MIN_VALUE;
   private volatile long lastCompleted = Long.MIN_VALUE;
@@ -173,7 +174,10 @@ public final class BatchScheduler {
       long end = clock.getTimeMillis();
       String reason = String.valueOf(e);
       bus.post(l -> l.onBatchCompleted(info(b, start, end, reason)));
-      if (Thread.currentThread().isInterrupted() || e instanceof io.uji.engine.exec.WorkerPool.TaskInterruptedException) {
+      // A non-graceful stop interrupts the running batch; whatever the interrupted user code
+      // threw then (often a wrapped InterruptedException) is the stop, not a failure.
+      if (stopping || Thread.currentThread().isInterrupted()
+          || e instanceof io.uji.engine.exec.WorkerPool.TaskInterruptedException) {
         LOG.info("Batch {} interrupted by stop", t);
       } else {
         LOG.error("Batch {} failed; stopping the context", t, e);
@@ -234,6 +238,7 @@ public final class BatchScheduler {
       queue.add(POISON);
       join(runner);
     } else {
+      stopping = true;
       queue.clear();
       queue.add(POISON);
       runner.interrupt();

@@ -1,0 +1,381 @@
+package io.uji.streaming;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.uji.streaming.Harness.Collector;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ReceiverTest {
+  private Harness h = Harness.create();
+
+  @AfterEach
+  void stop() {
+    h.close();
+  }
+
+  private void use(StreamingConfig config) {
+    h.close();
+    h = new Harness(0, config);
+  }
+
+  /**
+   * Stores 0, 1, 2, ... one record at a time from its own thread ({@code limit} records in all,
+   * or endless with -1), until stopped. {@code stored} counts the store calls that returned.
+   */
+  static class LoopReceiver extends Receiver<Integer> {
+    final int limit;
+    final int blockSize;
+    final AtomicInteger stored = new AtomicInteger();
+    final AtomicInteger starts = new AtomicInteger();
+    final AtomicInteger stops = new AtomicInteger();
+    final AtomicLong firstStoreNanos = new AtomicLong();
+    volatile boolean storing;
+    volatile Thread thread;
+    volatile Throwable storeError;
+
+    LoopReceiver(int limit) {
+      this(limit, 0);
+    }
+
+    /** @param blockSize 0: store(T); otherwise store(List) of that many */
+    LoopReceiver(int limit, int blockSize) {
+      this.limit = limit;
+      this.blockSize = blockSize;
+    }
+
+    @Override
+    public void onStart() {
+      starts.incrementAndGet();
+      Thread t = new Thread(this::loop, "test-receiver-" + starts.get());
+      t.setDaemon(true);
+      thread = t;
+      t.start();
+    }
+
+    void loop() {
+      firstStoreNanos.compareAndSet(0, System.nanoTime());
+      try {
+        while (!isStopped() && (limit < 0 || stored.get() < limit)) {
+          int next = stored.get();
+          storing = true;
+          if (blockSize == 0) {
+            store(next);
+            stored.incrementAndGet();
+          } else {
+            store(IntStream.range(next, next + blockSize).boxed().toList());
+            stored.addAndGet(blockSize);
+          }
+          storing = false;
+        }
+      } catch (IllegalStateException e) {
+        storeError = e;
+      }
+    }
+
+    @Override
+    public void onStop() {
+      stops.incrementAndGet();
+    }
+  }
+
+  /** Records receiver events. */
+  static final class ReceiverEvents implements StreamingListener {
+    final List<String> events = new CopyOnWriteArrayList<>();
+    final List<ReceiverInfo> errors = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onReceiverStarted(ReceiverInfo r) {
+      events.add("started");
+    }
+
+    @Override
+    public void onReceiverError(ReceiverInfo r) {
+      errors.add(r);
+      events.add("error");
+    }
+
+    @Override
+    public void onReceiverStopped(ReceiverInfo r) {
+      events.add("stopped");
+    }
+  }
+
+  private static List<Integer> range(int n) {
+    return IntStream.range(0, n).boxed().toList();
+  }
+
+  @Test
+  void storedRecordsArriveInTheNextBatchInOrder() {
+    LoopReceiver r = new LoopReceiver(2500);
+    use(Harness.config().withReceiverMaxBlockRecords(100));
+    Collector<Integer> c = Collector.on(h.ssc.receiverStream(r));
+    h.start();
+    await().atMost(Harness.WAIT).until(() -> r.stored.get() == 2500);
+    h.runBatches(2);
+    assertEquals(range(2500), c.at(1000));
+    assertEquals(List.of(), c.at(2000));
+    assertEquals(2500, h.completed.get(1000L).numRecords());
+  }
+
+  @Test
+  void storedBlocksArriveWhole() {
+    LoopReceiver r = new LoopReceiver(300, 50);
+    Collector<Integer> c = Collector.on(h.ssc.receiverStream(r));
+    h.start();
+    await().atMost(Harness.WAIT).until(() -> r.stored.get() == 300);
+    h.runBatches(1);
+    assertEquals(range(300), c.at(1000));
+    assertEquals(6, c.partitions.get(1000L), "one partition per block");
+  }
+
+  @Test
+  void storeBlocksOnceMaxBufferedRecordsAreHeldAndResumesWhenTheBatchCompletes() throws InterruptedException {
+    use(Harness.config().withReceiverMaxBufferedRecords(100).withReceiverMaxBlockRecords(10));
+    LoopReceiver r = new LoopReceiver(-1);
+    CountDownLatch release = new CountDownLatch(1);
+    Collector<Integer> c = Collector.on(h.ssc.receiverStream(r));
+    h.ssc.receiverStream(new LoopReceiver(0)).foreachBatch(d -> { });
+    DStream<Integer> slow = h.ssc.queueStream(new java.util.concurrent.ConcurrentLinkedQueue<List<Integer>>(), true);
+    slow.foreachBatch((d, t) -> {
+      if (t.milliseconds() == 1000) {
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    });
+    h.start();
+    // Nothing has run yet: the receiver holds 100 records and store blocks.
+    await().atMost(Harness.WAIT).until(() -> r.stored.get() == 100 && r.storing);
+    h.clock.setTime(1000);
+    // The first batch took the 100 records but is held by the slow output: still no room.
+    await().atMost(Harness.WAIT).until(() -> c.at(1000) != null);
+    await().during(java.time.Duration.ofMillis(300)).atMost(Harness.WAIT).until(() -> r.stored.get() == 100);
+    assertEquals(range(100), c.at(1000));
+    release.countDown();
+    h.awaitCompleted(1000);
+    await().atMost(Harness.WAIT).until(() -> r.stored.get() == 200 && r.storing);
+    await().during(java.time.Duration.ofMillis(100)).atMost(Harness.WAIT).until(() -> r.stored.get() == 200);
+    h.clock.setTime(2000);
+    h.awaitCompleted(2000);
+    assertEquals(IntStream.range(100, 200).boxed().toList(), c.at(2000));
+  }
+
+  @Test
+  void maxRatePerReceiverBoundsHowFastRecordsAreStored() {
+    long rate = 200;
+    use(Harness.config().withMaxRatePerReceiver(rate));
+    LoopReceiver r = new LoopReceiver(-1);
+    h.ssc.receiverStream(r).foreachBatch(d -> { });
+    h.start();
+    await().atMost(Harness.WAIT).until(() -> r.stored.get() >= 60);
+    long elapsedNanos = System.nanoTime() - r.firstStoreNanos.get();
+    int stored = r.stored.get();
+    double allowed = rate * elapsedNanos / 1e9 + 2;
+    assertTrue(stored <= allowed, stored + " records in " + elapsedNanos / 1e6 + " ms exceed " + rate + "/s");
+  }
+
+  @Test
+  void maxRatePerReceiverAlsoBoundsBlockStores() {
+    long rate = 500;
+    use(Harness.config().withMaxRatePerReceiver(rate));
+    LoopReceiver r = new LoopReceiver(-1, 50);
+    h.ssc.receiverStream(r).foreachBatch(d -> { });
+    h.start();
+    await().atMost(Harness.WAIT).until(() -> r.stored.get() >= 250);
+    long elapsedNanos = System.nanoTime() - r.firstStoreNanos.get();
+    int stored = r.stored.get();
+    double allowed = rate * elapsedNanos / 1e9 + 50;
+    assertTrue(stored <= allowed, stored + " records in " + elapsedNanos / 1e6 + " ms exceed " + rate + "/s");
+  }
+
+  @Test
+  void stopUnblocksAReceiverWaitingInStoreAndStopsTheContext() {
+    use(Harness.config().withReceiverMaxBufferedRecords(50));
+    LoopReceiver r = new LoopReceiver(-1);
+    h.ssc.receiverStream(r).foreachBatch(d -> { });
+    h.start();
+    await().atMost(Harness.WAIT).until(() -> r.stored.get() == 50 && r.storing);
+    h.ssc.stop(false);
+    assertEquals(StreamingContextState.STOPPED, h.ssc.getState());
+    await().atMost(Harness.WAIT).until(() -> !r.thread.isAlive());
+    assertNotNull(r.storeError, "store failed instead of hanging");
+    assertEquals(1, r.stops.get());
+    LifecycleTest.awaitNoUjiThreads();
+  }
+
+  @Test
+  void stopUnblocksAReceiverThrottledByTheMaxRate() {
+    use(Harness.config().withMaxRatePerReceiver(1));
+    LoopReceiver r = new LoopReceiver(-1, 100);
+    h.ssc.receiverStream(r).foreachBatch(d -> { });
+    h.start();
+    // The first block passes; the second waits ~100 s for the rate.
+    await().atMost(Harness.WAIT).until(() -> r.stored.get() == 100 && r.storing);
+    h.ssc.stop(false);
+    await().atMost(java.time.Duration.ofSeconds(10)).until(() -> !r.thread.isAlive());
+    LifecycleTest.awaitNoUjiThreads();
+  }
+
+  @Test
+  void storeAfterTheContextStoppedThrows() {
+    LoopReceiver r = new LoopReceiver(0);
+    h.ssc.receiverStream(r).foreachBatch(d -> { });
+    h.start();
+    h.ssc.stop(false);
+    assertThrows(IllegalStateException.class, () -> r.store(1));
+    assertTrue(r.isStopped());
+  }
+
+  @Test
+  void gracefulStopProcessesEverythingStoredBeforeStop() {
+    LoopReceiver r = new LoopReceiver(777);
+    Collector<Integer> c = Collector.on(h.ssc.receiverStream(r));
+    h.start();
+    h.runBatches(1);
+    await().atMost(Harness.WAIT).until(() -> r.stored.get() == 777);
+    h.ssc.stop(true);
+    assertEquals(range(777), c.all());
+  }
+
+  @Test
+  void nonGracefulStopDoesNotProcessWhatWasStored() {
+    LoopReceiver r = new LoopReceiver(777);
+    Collector<Integer> c = Collector.on(h.ssc.receiverStream(r));
+    h.start();
+    await().atMost(Harness.WAIT).until(() -> r.stored.get() == 777);
+    h.ssc.stop(false);
+    assertEquals(List.of(), c.all());
+  }
+
+  @Test
+  void nonGracefulStopDoesNotWaitForARunningBatchAndIsNotAFailure() throws InterruptedException {
+    CountDownLatch never = new CountDownLatch(1);
+    CountDownLatch entered = new CountDownLatch(1);
+    TestInputs.queue(h.ssc, List.of(List.of(1))).foreachBatch(d -> {
+      entered.countDown();
+      try {
+        never.await();
+      } catch (InterruptedException e) {
+        throw new IllegalStateException("interrupted", e);
+      }
+    });
+    h.start();
+    h.clock.setTime(1000);
+    assertTrue(entered.await(20, java.util.concurrent.TimeUnit.SECONDS));
+    h.ssc.stop(false);
+    assertTrue(h.ssc.awaitTerminationOrTimeout(1), "stopped without an error");
+    LifecycleTest.awaitNoUjiThreads();
+  }
+
+  @Test
+  void aReceiverWhoseOnStartThrowsIsReportedAndStartedAgain() {
+    use(Harness.config().withReceiverRestartDelay(Durations.milliseconds(10)));
+    ReceiverEvents ev = new ReceiverEvents();
+    h.ssc.addStreamingListener(ev);
+    LoopReceiver r = new LoopReceiver(5) {
+      @Override
+      public void onStart() {
+        if (starts.incrementAndGet() == 1) {
+          throw new IllegalStateException("cannot connect yet");
+        }
+        starts.decrementAndGet();
+        super.onStart();
+      }
+    };
+    Collector<Integer> c = Collector.on(h.ssc.receiverStream(r));
+    h.start();
+    await().atMost(Harness.WAIT).until(() -> r.stored.get() == 5);
+    h.runBatches(1);
+    assertEquals(range(5), c.at(1000));
+    await().atMost(Harness.WAIT).until(() -> ev.events.contains("started"));
+    assertEquals(List.of("error", "stopped", "started"), ev.events);
+    assertTrue(ev.errors.get(0).lastErrorMessage().contains("cannot connect yet"), ev.errors.get(0).lastErrorMessage());
+    assertTrue(ev.errors.get(0).lastError() instanceof IllegalStateException);
+  }
+
+  @Test
+  void aReceiverThatCallsRestartIsReportedStoppedAndStartedAgain() {
+    use(Harness.config().withReceiverRestartDelay(Durations.milliseconds(10)));
+    ReceiverEvents ev = new ReceiverEvents();
+    h.ssc.addStreamingListener(ev);
+    List<Integer> received = new ArrayList<>();
+    Receiver<Integer> r = new Receiver<>() {
+      final AtomicInteger starts = new AtomicInteger();
+
+      @Override
+      public void onStart() {
+        int n = starts.incrementAndGet();
+        Thread t = new Thread(() -> {
+          store(List.of(n * 10, n * 10 + 1));
+          if (n == 1) {
+            restart("connection lost", new IOException("reset by peer"));
+          }
+        }, "test-restarting-receiver");
+        t.setDaemon(true);
+        t.start();
+      }
+
+      @Override
+      public void onStop() { }
+    };
+    Collector<Integer> c = Collector.on(h.ssc.receiverStream(r));
+    h.start();
+    await().atMost(Harness.WAIT).until(() -> ev.events.stream().filter("started"::equals).count() == 2);
+    assertEquals(List.of("started", "error", "stopped", "started"), ev.events);
+    assertEquals("connection lost", ev.errors.get(0).lastErrorMessage());
+    assertTrue(ev.errors.get(0).lastError() instanceof IOException);
+    assertFalse(ev.errors.get(0).active());
+    await().atMost(Harness.WAIT).until(() -> {
+      h.runBatches(1);
+      received.clear();
+      received.addAll(c.all());
+      return received.size() == 4;
+    });
+    assertEquals(List.of(10, 11, 20, 21), received);
+  }
+
+  @Test
+  void reportErrorReachesListenersWithoutStoppingTheReceiver() {
+    ReceiverEvents ev = new ReceiverEvents();
+    h.ssc.addStreamingListener(ev);
+    Receiver<Integer> r = new Receiver<>() {
+      @Override
+      public void onStart() {
+        reportError("disk almost full", null);
+      }
+
+      @Override
+      public void onStop() { }
+    };
+    h.ssc.receiverStream(r).foreachBatch(d -> { });
+    h.start();
+    await().atMost(Harness.WAIT).until(() -> ev.events.size() == 2);
+    assertEquals(List.of("error", "started"), ev.events);
+    assertTrue(ev.errors.get(0).active());
+    assertFalse(r.isStopped());
+  }
+
+  @Test
+  void aReceiverCanFeedOnlyOneStream() {
+    LoopReceiver r = new LoopReceiver(0);
+    h.ssc.receiverStream(r).foreachBatch(d -> { });
+    h.ssc.receiverStream(r).foreachBatch(d -> { });
+    assertThrows(IllegalStateException.class, h.ssc::start);
+  }
+}
