@@ -124,8 +124,9 @@ public final class BatchScheduler {
     Batch batch = new Batch(nextSeq++, t, clock.getTimeMillis(), inputs, false);
     journal.logBatch(batch);
     lastGenerated = t.milliseconds();
-    queue.add(batch);
+    // Posted before queueing: once queued, the runner may post onBatchStarted at once.
     bus.post(l -> l.onBatchSubmitted(info(batch, -1, -1, null)));
+    queue.add(batch);
   }
 
   private void runLoop() {
