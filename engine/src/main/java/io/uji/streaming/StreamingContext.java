@@ -234,12 +234,23 @@ public final class StreamingContext {
   /**
    * Stops the context; afterwards no thread of it runs.
    *
+   * <p>Called from the context's own threads (an output operation, a listener), it returns at
+   * once and the context stops from another thread; use {@link #awaitTermination()} to wait.
+   *
    * @param stopGracefully true: stop the receivers, then process everything they stored (one
    *     last batch at the next batch time, without waiting for the clock) before stopping; false:
    *     stop now, dropping queued batches (with a checkpoint directory they are replayed on the
    *     next start)
    */
   public void stop(boolean stopGracefully) {
+    if (isOwnThread()) {
+      // From an output operation or a listener: stopping waits for the context's threads to
+      // end, this one included, so it would wait for itself. Stop from another thread.
+      Thread t = new Thread(() -> stop(stopGracefully), name + "-stopper");
+      t.setDaemon(true);
+      t.start();
+      return;
+    }
     synchronized (lifecycle) {
       if (state == StreamingContextState.STOPPED) {
         return;
@@ -253,6 +264,11 @@ public final class StreamingContext {
       lifecycle.notifyAll();
     }
     LOG.info("Streaming context {} stopped", name);
+  }
+
+  private boolean isOwnThread() {
+    String thread = Thread.currentThread().getName();
+    return thread.startsWith(name + "-") && !thread.equals(name + "-stopper");
   }
 
   private void fail(Throwable error) {

@@ -174,4 +174,35 @@ class LifecycleTest {
     h.runBatches(1);
     assertEquals(List.of(1, 2, 3), out.at(1000));
   }
+
+  @Test
+  void stopFromAnOutputOperationStopsTheContextWithoutWaitingForItself() throws InterruptedException {
+    List<Long> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    input().foreachBatch((d, t) -> {
+      seen.add(t.milliseconds());
+      if (t.milliseconds() == 2000) {
+        h.ssc.stop(false);
+      }
+    });
+    h.start();
+    h.runBatches(2);
+    assertTrue(h.ssc.awaitTerminationOrTimeout(20_000));
+    assertEquals(List.of(1000L, 2000L), seen);
+    awaitNoUjiThreads();
+  }
+
+  @Test
+  void gracefulStopFromAListenerStopsTheContext() throws InterruptedException {
+    input().foreachBatch(d -> { });
+    h.ssc.addStreamingListener(new StreamingListener() {
+      @Override
+      public void onBatchCompleted(BatchInfo b) {
+        h.ssc.stop(true);
+      }
+    });
+    h.start();
+    h.clock.setTime(1000);
+    assertTrue(h.ssc.awaitTerminationOrTimeout(20_000));
+    awaitNoUjiThreads();
+  }
 }
