@@ -4,6 +4,8 @@ import io.uji.engine.ops.CoGroupNode;
 import io.uji.engine.ops.MapPartitionsNode;
 import io.uji.engine.ops.ReducedWindowNode;
 import io.uji.engine.ops.ShuffleNode;
+import io.uji.engine.state.MapWithStateNode;
+import io.uji.engine.state.UpdateStateNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -21,7 +23,7 @@ import java.util.function.Predicate;
  * @param <K> key type
  * @param <V> value type
  */
-public final class PairDStream<K, V> extends DStream<Pair<K, V>> {
+public class PairDStream<K, V> extends DStream<Pair<K, V>> {
 
   PairDStream(DStream<Pair<K, V>> stream) {
     super(stream.ssc, stream.node);
@@ -219,6 +221,72 @@ public final class PairDStream<K, V> extends DStream<Pair<K, V>> {
       }
       return out;
     });
+  }
+
+  // ---------------------------------------------------------------- keyed state
+
+  /**
+   * Spark's mapWithState: calls the spec's function for every record with the key's state, which
+   * persists across batches (in RocksDB behind a cache on the heap), and emits what it returns.
+   * Only keys with data in the batch, or due to time out, are touched. See {@link StateSpec}.
+   */
+  public <S, M> MapWithStateDStream<K, V, S, M> mapWithState(StateSpec<K, V, S, M> spec) {
+    Objects.requireNonNull(spec, "spec");
+    MapWithStateNode<K, V, S, M> n = new MapWithStateNode<>(node, spec, defaultPartitions());
+    ssc.graph().addStateful(n);
+    return new MapWithStateDStream<>(ssc, n);
+  }
+
+  /**
+   * Spark's updateStateByKey: each batch, calls {@code f(values, state)} for <em>every</em> key
+   * that has state or data (values: the batch's values of the key in batch order, empty if
+   * none); the result is the key's new state, empty removes it. The stream holds every (key,
+   * state) after each batch. Hash-partitioned in the default parallelism.
+   */
+  public <S> StateDStream<K, S> updateStateByKey(BiFunction<List<V>, Optional<S>, Optional<S>> f) {
+    return updateStateByKey(f, defaultPartitions());
+  }
+
+  /** As {@link #updateStateByKey(BiFunction)}, in {@code numPartitions} hash partitions. */
+  public <S> StateDStream<K, S> updateStateByKey(BiFunction<List<V>, Optional<S>, Optional<S>> f, int numPartitions) {
+    return updateStateByKey(f, partitioner(numPartitions));
+  }
+
+  /** As {@link #updateStateByKey(BiFunction)}, partitioned by {@code partitioner}. */
+  public <S> StateDStream<K, S> updateStateByKey(BiFunction<List<V>, Optional<S>, Optional<S>> f,
+      Partitioner partitioner) {
+    return updateStateByKey(f, partitioner, null);
+  }
+
+  /**
+   * As {@link #updateStateByKey(BiFunction, Partitioner)}, starting from {@code initialState}
+   * (loaded on a fresh start only, never over restored state; may be null).
+   */
+  public <S> StateDStream<K, S> updateStateByKey(BiFunction<List<V>, Optional<S>, Optional<S>> f,
+      Partitioner partitioner, Dataset<Pair<K, S>> initialState) {
+    Objects.requireNonNull(f, "f");
+    return updateStateByKey((t, k, values, state) -> f.apply(values, state), partitioner, initialState);
+  }
+
+  /**
+   * The time-aware variant (Spark's {@code (Time, K, Seq[V], Option[S]) => Option[S]}): the
+   * function also gets the batch time and the key; otherwise as {@link
+   * #updateStateByKey(BiFunction, Partitioner, Dataset)}.
+   *
+   * @param initialState may be null
+   */
+  public <S> StateDStream<K, S> updateStateByKey(Function4<Time, K, List<V>, Optional<S>, Optional<S>> f,
+      Partitioner partitioner, Dataset<Pair<K, S>> initialState) {
+    Objects.requireNonNull(f, "f");
+    Objects.requireNonNull(partitioner, "partitioner");
+    UpdateStateNode<K, V, S> n = new UpdateStateNode<>(node, f, partitioner, initialState);
+    ssc.graph().addStateful(n);
+    return new StateDStream<>(ssc, n);
+  }
+
+  /** The time-aware variant in the default hash partitioning, without initial state. */
+  public <S> StateDStream<K, S> updateStateByKey(Function4<Time, K, List<V>, Optional<S>, Optional<S>> f) {
+    return updateStateByKey(f, partitioner(defaultPartitions()), null);
   }
 
   // ---------------------------------------------------------------- windows

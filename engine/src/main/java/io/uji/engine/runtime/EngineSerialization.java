@@ -40,6 +40,6 @@ public final class EngineSerialization {
 
   /** The keyed-state operators' internal records, ids 70..79. */
   static void registerStateTypes(KryoRegistry.Builder b) {
-    // filled in by the keyed-state operators
+    io.uji.engine.state.StateSerialization.register(b);
   }
 }

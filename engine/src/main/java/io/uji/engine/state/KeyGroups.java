@@ -1,0 +1,213 @@
+package io.uji.engine.state;
+
+import io.uji.streaming.Pair;
+import java.util.AbstractList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.RandomAccess;
+
+/**
+ * One state partition's share of a batch grouped by key: the distinct keys in order of first
+ * arrival, and each key's values chained in arrival order. An open-addressing hash table over
+ * primitive arrays, reused batch after batch by one partition task, so grouping allocates
+ * nothing per record (Java's HashMap would allocate a node per key and a list per group).
+ *
+ * <p>Not thread-safe: one instance per state partition.
+ */
+final class KeyGroups<K, V> {
+  private static final int MIN_CAPACITY = 16;
+
+  /** Slot to group number + 1; 0 = empty. Length a power of two, at least twice the records. */
+  private int[] table = new int[MIN_CAPACITY * 2];
+  private Object[] keys = new Object[MIN_CAPACITY];
+  private int[] hashes = new int[MIN_CAPACITY];
+  private int[] head = new int[MIN_CAPACITY];
+  private int[] tail = new int[MIN_CAPACITY];
+  private int[] counts = new int[MIN_CAPACITY];
+  private int groups;
+  private Object[] values = new Object[MIN_CAPACITY];
+  private int[] next = new int[MIN_CAPACITY];
+  private int records;
+  private final KeyList keyList = new KeyList();
+
+  /** Fills this with partition {@code p}'s records of {@code split}, in batch order. */
+  void fill(BatchSplit<K, V> split, int p) {
+    reset(split.recordsFor(p));
+    int m = split.inputPartitions();
+    for (int i = 0; i < m; i++) {
+      List<Pair<K, V>> in = split.input(i);
+      int[] idx = split.indices(i, p);
+      if (idx == null) {
+        for (int j = 0, n = in.size(); j < n; j++) {
+          Pair<K, V> r = in.get(j);
+          add(r.key(), r.value());
+        }
+      } else {
+        for (int j : idx) {
+          Pair<K, V> r = in.get(j);
+          add(r.key(), r.value());
+        }
+      }
+    }
+  }
+
+  /** Empties this for up to {@code maxRecords} records, dropping references to the last batch. */
+  void reset(int maxRecords) {
+    Arrays.fill(keys, 0, groups, null);
+    Arrays.fill(values, 0, records, null);
+    groups = 0;
+    records = 0;
+    int slots = Math.max(MIN_CAPACITY * 2, Integer.highestOneBit(Math.max(1, maxRecords) * 2 - 1) << 1);
+    if (table.length < slots || table.length > slots * 4) {
+      table = new int[slots];
+    } else {
+      Arrays.fill(table, 0);
+    }
+    if (keys.length < maxRecords) {
+      int cap = Math.max(maxRecords, keys.length + (keys.length >> 1));
+      keys = new Object[cap];
+      hashes = new int[cap];
+      head = new int[cap];
+      tail = new int[cap];
+      counts = new int[cap];
+      values = new Object[cap];
+      next = new int[cap];
+    }
+  }
+
+  private static int hash(Object key) {
+    int h = key == null ? 0 : key.hashCode() * 0x9E3779B9;
+    return h ^ (h >>> 16);
+  }
+
+  /** Appends a record; its key must fit: at most {@code maxRecords} records since the reset. */
+  void add(K key, V value) {
+    int r = records++;
+    values[r] = value;
+    next[r] = -1;
+    int h = hash(key);
+    int mask = table.length - 1;
+    for (int s = h & mask; ; s = (s + 1) & mask) {
+      int g = table[s] - 1;
+      if (g < 0) {
+        g = groups++;
+        table[s] = g + 1;
+        keys[g] = key;
+        hashes[g] = h;
+        head[g] = r;
+        tail[g] = r;
+        counts[g] = 1;
+        return;
+      }
+      if (hashes[g] == h && Objects.equals(keys[g], key)) {
+        next[tail[g]] = r;
+        tail[g] = r;
+        counts[g]++;
+        return;
+      }
+    }
+  }
+
+  /** @return the group of {@code key}, or -1 if the batch has no record of it */
+  int find(Object key) {
+    int h = hash(key);
+    int mask = table.length - 1;
+    for (int s = h & mask; ; s = (s + 1) & mask) {
+      int g = table[s] - 1;
+      if (g < 0) {
+        return -1;
+      }
+      if (hashes[g] == h && Objects.equals(keys[g], key)) {
+        return g;
+      }
+    }
+  }
+
+  /** @return the number of records */
+  int records() {
+    return records;
+  }
+
+  /** @return the number of distinct keys */
+  int size() {
+    return groups;
+  }
+
+  @SuppressWarnings("unchecked")
+  K key(int group) {
+    return (K) keys[group];
+  }
+
+  /** @return the first record of a group */
+  int first(int group) {
+    return head[group];
+  }
+
+  /** @return the record after {@code record} in its group, or -1 */
+  int next(int record) {
+    return next[record];
+  }
+
+  @SuppressWarnings("unchecked")
+  V value(int record) {
+    return (V) values[record];
+  }
+
+  /** Marks a group as handled (for a pass that must find the groups it did not see). */
+  void mark(int group) {
+    counts[group] = -Math.abs(counts[group]);
+  }
+
+  boolean marked(int group) {
+    return counts[group] < 0;
+  }
+
+  /** @return a new immutable list of a group's values, in arrival order */
+  List<V> valueList(int group) {
+    int n = Math.abs(counts[group]);
+    Object[] a = new Object[n];
+    int i = 0;
+    for (int r = head[group]; r >= 0; r = next[r]) {
+      a[i++] = values[r];
+    }
+    return new ValueList<>(a);
+  }
+
+  /** @return a view of the distinct keys (valid until the next reset) */
+  List<K> keyList() {
+    return keyList;
+  }
+
+  private final class KeyList extends AbstractList<K> implements RandomAccess {
+    @Override
+    public K get(int index) {
+      return key(Objects.checkIndex(index, groups));
+    }
+
+    @Override
+    public int size() {
+      return groups;
+    }
+  }
+
+  /** The values of one key as given to updateStateByKey functions: immutable, nulls allowed. */
+  static final class ValueList<V> extends AbstractList<V> implements RandomAccess {
+    private final Object[] values;
+
+    ValueList(Object[] values) {
+      this.values = values;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public V get(int index) {
+      return (V) values[index];
+    }
+
+    @Override
+    public int size() {
+      return values.length;
+    }
+  }
+}

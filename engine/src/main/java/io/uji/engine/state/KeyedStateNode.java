@@ -1,0 +1,285 @@
+package io.uji.engine.state;
+
+import io.uji.engine.exec.WorkerPool;
+import io.uji.engine.graph.Node;
+import io.uji.engine.graph.StateBinding;
+import io.uji.engine.graph.StatefulNode;
+import io.uji.state.StatePartition;
+import io.uji.state.StateTable;
+import io.uji.streaming.Dataset;
+import io.uji.streaming.Pair;
+import io.uji.streaming.Partitioner;
+import io.uji.streaming.StreamingException;
+import io.uji.streaming.Time;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the keyed-state operators share: the stable id, the state table, the per-batch split of
+ * the input by state partition, the initial state, and the type check against a checkpoint.
+ *
+ * <p>Each batch: {@link BatchSplit} (parallel per input partition), then {@link
+ * #computePartition} per state partition in parallel, each on its own {@link StatePartition}
+ * and {@link KeyGroups}. A batch time is computed at most once and in increasing order: the
+ * state moves forward only.
+ *
+ * @param <K> key type
+ * @param <V> value type of the input
+ * @param <S> the user's state type
+ * @param <R> what the table stores per key
+ * @param <T> element type of the node's output
+ */
+public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements StatefulNode {
+  private static final Logger LOG = LoggerFactory.getLogger(KeyedStateNode.class);
+  private static final int INITIAL_LOAD_CHUNK = 1 << 16;
+  static final boolean PROFILE = Boolean.getBoolean("uji.profile");
+
+  protected final Node<Pair<K, V>> parent;
+  protected final Partitioner partitioner;
+  private final Class<K> keyType;
+  private final Class<S> stateType;
+  private final Dataset<Pair<K, S>> initialState;
+  private final KeyGroups<K, V>[] groups;
+  private String stateId;
+  private volatile String signature;
+  private String restoredSignature;
+  private StateTable<K, R> table;
+  private WorkerPool pool;
+  private long lastComputed = Long.MIN_VALUE;
+
+  @SuppressWarnings("unchecked")
+  protected KeyedStateNode(Node<Pair<K, V>> parent, Partitioner partitioner, String kind, Class<K> keyType,
+      Class<S> stateType, Dataset<Pair<K, S>> initialState) {
+    super(parent.graph());
+    this.parent = parent;
+    this.partitioner = Objects.requireNonNull(partitioner, "partitioner");
+    this.keyType = keyType;
+    this.stateType = stateType;
+    this.initialState = initialState;
+    this.stateId = kind + "-" + id();
+    this.groups = new KeyGroups[partitioner.numPartitions()];
+    for (int p = 0; p < groups.length; p++) {
+      groups[p] = new KeyGroups<>();
+    }
+    if (keyType != null && stateType != null) {
+      signature = keyType.getName() + "/" + stateType.getName();
+    }
+  }
+
+  /** @return the class the table stores per key */
+  protected abstract Class<R> storedType();
+
+  /** @return the record stored for a key of the initial state */
+  protected abstract R initialRecord(S state, long firstBatchTime);
+
+  /** Called after a partition's initial state was put, with its keys. */
+  protected void initialKeysLoaded(StatePartition<K, R> partition, List<K> keys, long firstBatchTime) {}
+
+  /**
+   * Applies partition {@code p}'s share of the batch at {@code t} to its state; must call {@link
+   * StatePartition#endBatch()} at the end.
+   *
+   * @return the node's output for that partition
+   */
+  protected abstract List<T> computePartition(StatePartition<K, R> partition, KeyGroups<K, V> batch, Time t);
+
+  // ------------------------------------------------------------------ StatefulNode
+
+  @Override
+  public String stateId() {
+    return stateId;
+  }
+
+  /**
+   * Renames the operator before start (the id of its state in the store and in checkpoints).
+   *
+   * @throws IllegalStateException if the context was started
+   * @throws IllegalArgumentException if the name is not a valid state id or another stateful
+   *     operator has it
+   */
+  public void rename(String id) {
+    Objects.requireNonNull(id, "id");
+    if (zeroTime() != null) {
+      throw new IllegalStateException("Cannot rename the stateful operator '" + stateId + "' once the context started");
+    }
+    if (id.isEmpty() || id.startsWith("uji.") || id.endsWith(".timeouts") || id.equals("default")) {
+      throw new IllegalArgumentException("Invalid name for a stateful operator: '" + id
+          + "' (not empty, not starting with 'uji.', not ending with '.timeouts', not 'default')");
+    }
+    for (StatefulNode s : graph.statefulNodes()) {
+      if (s != this && s.stateId().equals(id)) {
+        throw new IllegalArgumentException("Another stateful operator is already named '" + id + "'");
+      }
+    }
+    stateId = id;
+  }
+
+  @Override
+  public Node<?> node() {
+    return this;
+  }
+
+  @Override
+  public int numPartitions() {
+    return groups.length;
+  }
+
+  @Override
+  public String typeSignature() {
+    return signature;
+  }
+
+  @Override
+  public void open(StateBinding binding) {
+    for (StatefulNode s : graph.statefulNodes()) {
+      if (s != this && s.stateId().equals(stateId)) {
+        throw new IllegalArgumentException("Two stateful operators are named '" + stateId + "'; give each a distinct name");
+      }
+    }
+    restoredSignature = binding.restoredTypeSignature(stateId);
+    if (signature != null) {
+      checkSignature(signature, true);
+    }
+    @SuppressWarnings("unchecked")
+    Class<K> k = keyType != null ? keyType : (Class<K>) Object.class;
+    table = binding.table(stateId, k, storedType(), groups.length);
+    pool = binding.pool();
+    if (initialState != null && restoredSignature == null && isEmpty()) {
+      loadInitialState();
+    }
+  }
+
+  @Override
+  public void commit(Time t) {
+    // Nothing to do: a batch's changes are final once compute returned (its partitions ended
+    // their batch); durability comes from the store's checkpoints, which flush the caches.
+  }
+
+  // ------------------------------------------------------------------ computing
+
+  @Override
+  public List<Node<?>> dependencies() {
+    return List.of(parent);
+  }
+
+  @Override
+  protected Dataset<T> compute(Time t) {
+    if (table == null) {
+      throw new IllegalStateException("The stateful operator '" + stateId + "' was not opened");
+    }
+    if (t.milliseconds() <= lastComputed) {
+      throw new IllegalStateException("The state of '" + stateId + "' is already at " + lastComputed
+          + " ms; it cannot compute the earlier batch " + t);
+    }
+    long t0 = System.nanoTime();
+    Dataset<Pair<K, V>> input = parent.getOrCompute(t);
+    long t1 = System.nanoTime();
+    BatchSplit<K, V> split = BatchSplit.of(input, partitioner, pool);
+    long t2 = System.nanoTime();
+    int n = groups.length;
+    @SuppressWarnings("unchecked")
+    List<T>[] out = new List[n];
+    pool.run(n, p -> {
+      KeyGroups<K, V> g = groups[p];
+      long a = System.nanoTime();
+      g.fill(split, p);
+      long b = System.nanoTime();
+      out[p] = computePartition(table.partition(p), g, t);
+      if (PROFILE) System.err.printf("  p%d fill %d ms compute %d ms%n", p, (b - a) / 1000000, (System.nanoTime() - b) / 1000000);
+    });
+    if (PROFILE) System.err.printf("%s parent %d ms split %d ms partitions %d ms%n", stateId, (t1 - t0) / 1000000, (t2 - t1) / 1000000, (System.nanoTime() - t2) / 1000000);
+    lastComputed = t.milliseconds();
+    List<List<T>> parts = new ArrayList<>(n);
+    for (List<T> o : out) {
+      parts.add(o);
+    }
+    return new Dataset<>(parts, pool);
+  }
+
+  /** @return the table (after open) */
+  protected final StateTable<K, R> table() {
+    return table;
+  }
+
+  public final WorkerPool pool() {
+    return pool;
+  }
+
+  /** Records the types of the first key and state stored, when none were declared. */
+  protected final void observe(K key, S state) {
+    if (signature == null && key != null && state != null) {
+      String s = key.getClass().getName() + "/" + state.getClass().getName();
+      synchronized (this) {
+        if (signature == null) {
+          checkSignature(s, false);
+          signature = s;
+        }
+      }
+    }
+  }
+
+  private void checkSignature(String mine, boolean declared) {
+    if (restoredSignature == null || restoredSignature.equals(mine)) {
+      return;
+    }
+    String msg = "The stateful operator '" + stateId + "' has key/state types " + mine
+        + " but its checkpoint holds " + restoredSignature;
+    if (declared) {
+      throw new StreamingException(msg + "; a program cannot change the types of its state");
+    }
+    // Undeclared types are observed from values, whose classes may legitimately vary (a List
+    // implementation, a subclass); warn rather than refuse.
+    LOG.warn("{} (declare the types with StateSpec.types(...) to make this an error)", msg);
+  }
+
+  private boolean isEmpty() {
+    boolean[] any = new boolean[1];
+    for (int p = 0; p < groups.length && !any[0]; p++) {
+      table.partition(p).forEach((k, v) -> any[0] = true);
+    }
+    return !any[0];
+  }
+
+  /** Puts the initial state, keys counted as seen at the first batch time. */
+  private void loadInitialState() {
+    long first = zeroTime().plus(slideDuration()).milliseconds();
+    int n = groups.length;
+    List<List<Pair<K, S>>> byPartition = new ArrayList<>(n);
+    for (int p = 0; p < n; p++) {
+      byPartition.add(new ArrayList<>());
+    }
+    long count = 0;
+    for (List<Pair<K, S>> part : initialState.partitions()) {
+      for (Pair<K, S> kv : part) {
+        byPartition.get(partitioner.getPartition(kv.key())).add(kv);
+        count++;
+      }
+    }
+    pool.run(n, p -> {
+      StatePartition<K, R> sp = table.partition(p);
+      List<Pair<K, S>> pairs = byPartition.get(p);
+      List<K> keys = new ArrayList<>(pairs.size());
+      for (int i = 0; i < pairs.size(); i++) {
+        Pair<K, S> kv = pairs.get(i);
+        Objects.requireNonNull(kv.value(), "a state of the initial state is null");
+        sp.put(kv.key(), initialRecord(kv.value(), first));
+        observe(kv.key(), kv.value());
+        keys.add(kv.key());
+        if ((i + 1) % INITIAL_LOAD_CHUNK == 0) {
+          sp.endBatch(); // keeps the cache within its bound while loading a large initial state
+        }
+      }
+      initialKeysLoaded(sp, keys, first);
+      sp.endBatch();
+    });
+    LOG.info("Stateful operator '{}': loaded {} keys of initial state", stateId, count);
+  }
+
+  @Override
+  public String toString() {
+    return getClass().getSimpleName() + "#" + id() + "[" + stateId + "]";
+  }
+}

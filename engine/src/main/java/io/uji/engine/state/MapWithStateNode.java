@@ -1,0 +1,215 @@
+package io.uji.engine.state;
+
+import io.uji.engine.graph.Node;
+import io.uji.state.StatePartition;
+import io.uji.state.TimeIndex;
+import io.uji.streaming.Duration;
+import io.uji.streaming.Function3;
+import io.uji.streaming.Function4;
+import io.uji.streaming.HashPartitioner;
+import io.uji.streaming.Pair;
+import io.uji.streaming.State;
+import io.uji.streaming.StateSpec;
+import io.uji.streaming.Time;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * mapWithState: per state partition, looks up the batch's distinct keys once ({@code getAll}),
+ * calls the function for each record of each key in batch order carrying the state from record
+ * to record, writes each key back once, then fires the timeouts that fell due.
+ *
+ * <h2>Timeouts</h2>
+ * Spark's rule: a key times out in the first batch {@code t} with {@code lastSeen < t - timeout};
+ * a record of the key refreshes {@code lastSeen} even when the function leaves the state alone.
+ * The partition's {@link TimeIndex} files each key once, under its last-seen time when filed
+ * ({@link TimedState#filedAt}). At {@code t} the buckets of times {@code < t - timeout} are taken
+ * out; for each key still filed there, either it is due (one call with {@code isTimingOut()},
+ * then removed) or it was seen since and is filed again under its last-seen time. So a key with
+ * steady traffic costs one index write per timeout period, not one per batch, and an entry is
+ * re-examined at most once per period.
+ *
+ * @param <K> key type
+ * @param <V> value type
+ * @param <S> state type
+ * @param <M> mapped type
+ */
+public final class MapWithStateNode<K, V, S, M> extends KeyedStateNode<K, V, S, TimedState<S>, M> {
+  private final Function3<K, Optional<V>, State<S>, M> function;
+  private final Function4<Time, K, Optional<V>, State<S>, Optional<M>> timedFunction;
+  /** Idle timeout in ms, or -1 without one. */
+  private final long timeoutMs;
+  private final StateImpl<S>[] states;
+  private final ArrayList<TimedState<S>>[] lookups;
+
+  @SuppressWarnings("unchecked")
+  public MapWithStateNode(Node<Pair<K, V>> parent, StateSpec<K, V, S, M> spec, int defaultPartitions) {
+    super(parent, spec.getPartitioner() != null ? spec.getPartitioner() : new HashPartitioner(defaultPartitions),
+        "mapWithState", spec.getKeyType(), spec.getStateType(), spec.getInitialState());
+    this.function = spec.getFunction();
+    this.timedFunction = spec.getTimedFunction();
+    Duration timeout = spec.getTimeout();
+    this.timeoutMs = timeout == null ? -1 : timeout.milliseconds();
+    int n = partitioner.numPartitions();
+    this.states = new StateImpl[n];
+    this.lookups = new ArrayList[n];
+    for (int p = 0; p < n; p++) {
+      states[p] = new StateImpl<>();
+      lookups[p] = new ArrayList<>();
+    }
+    if (spec.getName() != null) {
+      rename(spec.getName());
+    }
+  }
+
+  @Override
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  protected Class<TimedState<S>> storedType() {
+    return (Class) TimedState.class;
+  }
+
+  @Override
+  protected TimedState<S> initialRecord(S state, long firstBatchTime) {
+    return new TimedState<>(state, firstBatchTime, firstBatchTime);
+  }
+
+  @Override
+  protected void initialKeysLoaded(StatePartition<K, TimedState<S>> partition, List<K> keys, long firstBatchTime) {
+    if (timeoutMs >= 0) {
+      partition.timeIndex().add(firstBatchTime, keys);
+    }
+  }
+
+  /** @return the user's state of every key of partition {@code p} (for stateSnapshots) */
+  public List<Pair<K, S>> snapshot(int p) {
+    List<Pair<K, S>> out = new ArrayList<>();
+    table().partition(p).forEach((k, r) -> out.add(new Pair<>(k, r.state)));
+    return out;
+  }
+
+  @Override
+  protected List<M> computePartition(StatePartition<K, TimedState<S>> partition, KeyGroups<K, V> batch, Time t) {
+    int p = partition.id();
+    StateImpl<S> st = states[p];
+    ArrayList<TimedState<S>> found = lookups[p];
+    found.clear();
+    long a = System.nanoTime();
+    partition.getAll(batch.keyList(), found);
+    long b = System.nanoTime();
+    final long now = t.milliseconds();
+    final boolean timed = timeoutMs >= 0;
+    List<M> out = new ArrayList<>(batch.records() + 16);
+    List<K> fresh = timed ? new ArrayList<>() : null;
+    // Records often share one value instance (a constant 1L, say): reuse its Optional.
+    Object lastValue = null;
+    Optional<V> lastOptional = Optional.empty();
+    for (int g = 0, groups = batch.size(); g < groups; g++) {
+      K key = batch.key(g);
+      TimedState<S> rec = found.get(g);
+      boolean existed = rec != null;
+      S cur = existed ? rec.state : null;
+      boolean exists = existed;
+      boolean changed = false;
+      for (int r = batch.first(g); r >= 0; r = batch.next(r)) {
+        V v = batch.value(r);
+        if (v != lastValue || lastOptional.isEmpty()) {
+          lastValue = v;
+          lastOptional = Optional.ofNullable(v);
+        }
+        st.wrap(cur, exists);
+        call(t, key, lastOptional, st, out);
+        if (st.isRemoved()) {
+          exists = false;
+          cur = null;
+          changed = true;
+        } else if (st.isUpdated()) {
+          cur = st.get();
+          exists = true;
+          changed = true;
+        }
+      }
+      // Positional writes: the entry found by getAll, no second hash lookup.
+      if (!exists) {
+        if (existed) {
+          partition.removeAt(g);
+        }
+      } else if (existed) {
+        // With a timeout, lastSeen must be refreshed even without an update (Spark's rule).
+        if (changed || timed) {
+          rec.state = cur;
+          rec.lastSeen = now;
+          partition.putAt(g, rec);
+        }
+      } else {
+        partition.putAt(g, new TimedState<>(cur, now, now));
+        observe(key, cur);
+        if (timed) {
+          fresh.add(key);
+        }
+      }
+    }
+    found.clear();
+    long c = System.nanoTime();
+    if (timed) {
+      partition.timeIndex().add(now, fresh);
+      fireTimeouts(partition, st, t, out);
+    }
+    long d = System.nanoTime();
+    partition.endBatch();
+    if (PROFILE) System.err.printf("  p%d getAll %d ms (%d keys) loop %d ms index %d ms (%d fresh) endBatch %d ms%n", p, (b - a) / 1000000, batch.size(), (c - b) / 1000000, (d - c) / 1000000, fresh == null ? 0 : fresh.size(), (System.nanoTime() - d) / 1000000);
+    return out;
+  }
+
+  private void call(Time t, K key, Optional<V> value, StateImpl<S> st, List<M> out) {
+    if (function != null) {
+      out.add(function.apply(key, value, st));
+    } else {
+      Optional<M> m = timedFunction.apply(t, key, value, st);
+      if (m.isPresent()) {
+        out.add(m.get());
+      }
+    }
+  }
+
+  /** Takes out the index buckets that fell due at {@code t}; times out or re-files their keys. */
+  private void fireTimeouts(StatePartition<K, TimedState<S>> partition, StateImpl<S> st, Time t, List<M> out) {
+    long threshold = t.milliseconds() - timeoutMs; // due: lastSeen < threshold
+    List<TimeIndex.Bucket<K>> buckets = partition.timeIndex().pollUpTo(threshold - 1);
+    if (buckets.isEmpty()) {
+      return;
+    }
+    List<K> keys = new ArrayList<>();
+    List<Long> filedAt = new ArrayList<>();
+    for (TimeIndex.Bucket<K> b : buckets) {
+      for (K k : b.keys()) {
+        keys.add(k);
+        filedAt.add(b.time());
+      }
+    }
+    ArrayList<TimedState<S>> found = new ArrayList<>(keys.size());
+    partition.getAll(keys, found);
+    TreeMap<Long, List<K>> refile = new TreeMap<>();
+    Optional<V> none = Optional.empty();
+    for (int i = 0; i < keys.size(); i++) {
+      TimedState<S> rec = found.get(i);
+      long f = filedAt.get(i);
+      if (rec == null || rec.filedAt != f) {
+        continue; // stale: the key was removed, or filed again by a later life
+      }
+      K key = keys.get(i);
+      if (rec.lastSeen < threshold) {
+        st.wrapTimingOut(rec.state);
+        call(t, key, none, st, out);
+        partition.removeAt(i);
+      } else {
+        rec.filedAt = rec.lastSeen;
+        partition.putAt(i, rec);
+        refile.computeIfAbsent(rec.lastSeen, x -> new ArrayList<>()).add(key);
+      }
+    }
+    TimeIndex<K> index = partition.timeIndex();
+    refile.forEach(index::add);
+  }
+}

@@ -1,0 +1,39 @@
+package io.uji.engine.state;
+
+import io.uji.engine.graph.Node;
+import io.uji.streaming.Dataset;
+import io.uji.streaming.Pair;
+import io.uji.streaming.Time;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * mapWithState's {@code stateSnapshots()}: every (key, state) right after the operator computed
+ * batch {@code t}, one output partition per state partition. Computing it forces the operator's
+ * batch first, and it must be read in that batch (outputs run before the state moves on).
+ */
+public final class StateSnapshotNode<K, S> extends Node<Pair<K, S>> {
+  private final MapWithStateNode<K, ?, S, ?> source;
+
+  public StateSnapshotNode(MapWithStateNode<K, ?, S, ?> source) {
+    super(source.graph());
+    this.source = source;
+  }
+
+  @Override
+  public List<Node<?>> dependencies() {
+    return List.of(source);
+  }
+
+  @Override
+  protected Dataset<Pair<K, S>> compute(Time t) {
+    if (source.getOrCompute(t) == null) {
+      return null;
+    }
+    int n = source.numPartitions();
+    @SuppressWarnings("unchecked")
+    List<Pair<K, S>>[] parts = new List[n];
+    source.pool().run(n, p -> parts[p] = source.snapshot(p));
+    return new Dataset<>(new ArrayList<>(List.of(parts)), source.pool());
+  }
+}
