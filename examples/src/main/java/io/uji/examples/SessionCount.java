@@ -99,9 +99,8 @@ public final class SessionCount implements Callable<Integer> {
   Options options = new Options();
 
   /**
-   * Builds the job's context (not started): source, per-user counting, checkpoint directory. A
-   * factory so that a restart can use it with {@code getActiveOrCreate(dir, factory)} once
-   * recovery lands.
+   * Builds the job's context (not started): source, per-user counting, checkpoint directory; the
+   * factory {@link #run} hands to {@code getActiveOrCreate(dir, factory)} when checkpointing.
    */
   public static StreamingContext create(Options o, UserCounts counts) {
     StreamingConfig config = StreamingConfig.defaults();
@@ -134,7 +133,10 @@ public final class SessionCount implements Callable<Integer> {
   public static int run(Options o, PrintStream out) throws InterruptedException {
     o.validate();
     UserCounts counts = new UserCounts();
-    StreamingContext ssc = create(o, counts);
+    // With a checkpoint directory a restart resumes the stream where the last run's logged
+    // batches end. The counts are still in memory, so they then cover this run's events only.
+    StreamingContext ssc = o.checkpoint == null ? create(o, counts)
+        : StreamingContext.getActiveOrCreate(o.checkpoint.toString(), () -> create(o, counts));
     BatchProgress progress = new BatchProgress(o.events, counts, o.top, o.topEvery, out);
     ssc.addStreamingListener(progress);
     out.printf("session-count: source=%s events=%s users=%d rate=%s batch=%s batch-events=%d checkpoint=%s%n",
