@@ -49,6 +49,7 @@ public final class JobMain {
   private final int users;
   private final CountDownLatch done = new CountDownLatch(1);
   private volatile String total;
+  private volatile String sessionsTotal;
   /** Events per batch time in the "events" outputs, including earlier runs' (stateless workloads). */
   private final Map<Long, Integer> eventsByTime = new ConcurrentHashMap<>();
   /** Events counted in timed-out sessions per batch time, with their users (sessions workloads). */
@@ -193,7 +194,10 @@ public final class JobMain {
       }
       long sum = perUser.values().stream().mapToLong(Long::longValue).sum();
       if (sum == events) {
-        finish("TOTAL events=" + sum + " users=" + perUser.size());
+        sessionsTotal = "TOTAL events=" + sum + " users=" + perUser.size();
+        if (!a.get("workload").equals("two")) {
+          finish(sessionsTotal);
+        }
       }
     });
   }
@@ -217,9 +221,11 @@ public final class JobMain {
       for (Pair<Integer, Long> p : d.collect()) {
         sum += p.value();
       }
-      // In "two", the sessions output decides when to finish; this one checks its own total then.
       if (sum == events && finishes) {
         finish("TOTAL events=" + sum + " users=" + d.count());
+      } else if (sum == events && sessionsTotal != null) {
+        // "two": this output runs after the sessions' in each batch; both must have seen every event.
+        finish(sessionsTotal);
       }
     });
   }

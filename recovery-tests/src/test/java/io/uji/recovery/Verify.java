@@ -112,6 +112,36 @@ final class Verify {
   }
 
   /**
+   * The receiver job's outputs: every record {@code 0..n-1} is present (nothing acknowledged, or
+   * even stored, is lost); a record seen more than once belongs to a whole block that the
+   * receiver sent again after a crash because it had not acknowledged it, and there are at most
+   * {@code crashes} such blocks.
+   */
+  static void receiverRecords(Path out, long n, int block, int crashes) {
+    assertEquals(List.of(), Outputs.mismatches(out), "a replayed batch wrote different output");
+    long[] seen = new long[(int) n];
+    for (List<String> b : Outputs.read(out, "events").values()) {
+      for (String s : b) {
+        long id = Long.parseLong(s);
+        assertTrue(id >= 0 && id < n, "unknown record " + id);
+        seen[(int) id]++;
+      }
+    }
+    int repeatedBlocks = 0;
+    for (int start = 0; start < n; start += block) {
+      long c = seen[start];
+      for (int j = start; j < Math.min(n, start + block); j++) {
+        assertTrue(seen[j] >= 1, "record " + j + " was lost");
+        assertEquals(c, seen[j], "block at " + start + ": records seen unequally often (not a whole re-sent block)");
+      }
+      if (c > 1) {
+        repeatedBlocks += (int) (c - 1);
+      }
+    }
+    assertTrue(repeatedBlocks <= crashes, repeatedBlocks + " repeated blocks after only " + crashes + " crashes");
+  }
+
+  /**
    * Old checkpoints and log segments are really deleted: at most {@code retained + 1} completed
    * checkpoints (one may be mid-retention when a run ends), and each log has few segments.
    */

@@ -1,0 +1,162 @@
+package io.uji.recovery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Deterministic crashes: the child halts ({@code Runtime.halt}, as a power failure) at the N-th
+ * arrival at a named crash point ({@code -Duji.crash.at}, {@code -Duji.crash.after}), is
+ * restarted on the same checkpoint directory, and so on; then it runs to the end and its outputs
+ * are checked against the ground truth.
+ */
+class CrashMatrixTest {
+  private static final int USERS = 40;
+
+  /** Points reached by a generator job with two stateful operators (the lineage log shares the wal.* points). */
+  static final List<String> GENERATOR_POINTS = List.of("lineage.before-append", "lineage.after-append",
+      "wal.before-append", "wal.mid-record", "wal.after-append-before-ack", "job.before-output", "job.after-output",
+      "checkpoint.before-state", "checkpoint.after-state", "checkpoint.before-rename", "checkpoint.after-rename",
+      "checkpoint.cleanup", "cleanup.before-delete");
+
+  /**
+   * Crashes {@code cycles} times at {@code point}, each time at a random one of its first
+   * {@code maxAfter} arrivals; @return how many runs halted there.
+   */
+  static int crashRepeatedly(Scenario s, String point, int cycles, int maxAfter, Random rnd) {
+    int halts = 0;
+    for (int c = 0; c < cycles; c++) {
+      int after = 1 + rnd.nextInt(maxAfter);
+      ChildJvm.Child child = s.start("uji.crash.at", point, "uji.crash.after", after);
+      try {
+        int code = child.awaitExit(Scenario.RUN_TIMEOUT);
+        if (code == 0) {
+          return halts; // finished before reaching the point
+        }
+        if (code != Scenario.HALTED) {
+          fail("run " + s.runs() + " (crash at " + point + " #" + after + ") exited with " + code);
+        }
+        halts++;
+      } finally {
+        child.close();
+      }
+    }
+    return halts;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"lineage.before-append", "lineage.after-append", "wal.before-append", "wal.mid-record",
+      "wal.after-append-before-ack", "job.before-output", "job.after-output", "checkpoint.before-state",
+      "checkpoint.after-state", "checkpoint.before-rename", "checkpoint.after-rename", "checkpoint.cleanup",
+      "cleanup.before-delete"})
+  void twoStatefulOperatorsCrashedAtNamedPointRecoverExactly(String point, @TempDir Path tmp) {
+    long n = 1200;
+    Scenario s = new Scenario(tmp, JobMain.class, "workload=two", "events=" + n, "users=" + USERS, "perBatch=20",
+        "batchMs=50", "checkpointBatches=3");
+    try {
+      int halts = crashRepeatedly(s, point, Cycles.perPoint(2), 4, new Random(point.hashCode()));
+      assertTrue(halts >= 1, "the job never reached " + point);
+      ChildJvm.Child last = s.runToCompletion();
+      Verify.totalLine(last.stdout(), n, USERS);
+      Verify.sessions(s.out, n, USERS);
+      Verify.updateTotals(s.out, n, USERS);
+      Verify.checkpointDirBounded(s.ckpt, 2, 2);
+      System.out.println(point + ": " + halts + " halts");
+    } catch (Throwable t) {
+      throw Cycles.withReport(t, s);
+    } finally {
+      s.closeAll();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"wal.before-append", "wal.mid-record", "wal.after-append-before-ack", "source.before-ack",
+      "job.after-output", "checkpoint.after-rename"})
+  void receiverJobCrashedAtNamedPointLosesNoAcknowledgedRecord(String point, @TempDir Path tmp) throws Exception {
+    long n = 1500;
+    int block = 10;
+    Scenario s = new Scenario(tmp, ReceiverJobMain.class, "events=" + n, "block=" + block, "rate=1000",
+        "batchMs=50", "checkpointBatches=3");
+    try {
+      int halts = crashRepeatedly(s, point, Cycles.perPoint(2), 6, new Random(point.hashCode()));
+      assertTrue(halts >= 1, "the job never reached " + point);
+      s.runToCompletion();
+      Verify.receiverRecords(s.out, n, block, halts);
+      assertEquals(Long.toString(n), Files.readString(s.out.resolve("ack")).trim(), "acknowledged position");
+      Verify.checkpointDirBounded(s.ckpt, 2, 2);
+      System.out.println("receiver " + point + ": " + halts + " halts");
+    } catch (Throwable t) {
+      throw Cycles.withReport(t, s);
+    } finally {
+      s.closeAll();
+    }
+  }
+
+  /** At least 20 crashes on one directory, each at the next named point in turn. */
+  @Test
+  void everyNamedPointInTurnOnOneDirectoryRecoversExactly(@TempDir Path tmp) {
+    long n = 4000;
+    Scenario s = new Scenario(tmp, JobMain.class, "workload=two", "events=" + n, "users=" + USERS, "perBatch=20",
+        "batchMs=50", "checkpointBatches=3");
+    Random rnd = new Random(5);
+    try {
+      int halts = 0;
+      int cycles = Math.max(Cycles.random(20), 20);
+      for (int c = 0; c < cycles; c++) {
+        halts += crashRepeatedly(s, GENERATOR_POINTS.get(c % GENERATOR_POINTS.size()), 1, 3, rnd);
+      }
+      assertTrue(halts >= 20, "only " + halts + " crashes");
+      ChildJvm.Child last = s.runToCompletion();
+      Verify.totalLine(last.stdout(), n, USERS);
+      Verify.sessions(s.out, n, USERS);
+      Verify.updateTotals(s.out, n, USERS);
+      Verify.checkpointDirBounded(s.ckpt, 2, 2);
+      System.out.println("rotation: " + halts + " halts on one directory");
+    } catch (Throwable t) {
+      throw Cycles.withReport(t, s);
+    } finally {
+      s.closeAll();
+    }
+  }
+
+  /**
+   * A crash while replaying: every restart halts at the first batch whose output already exists
+   * (so during recovery's replay), again and again, then the job finishes exactly.
+   */
+  @Test
+  void crashWhileReplayingAfterACrashRecoversExactly(@TempDir Path tmp) {
+    long n = 2000;
+    Scenario s = new Scenario(tmp, JobMain.class, "workload=update", "events=" + n, "users=" + USERS,
+        "perBatch=20", "batchMs=50", "checkpointBatches=10");
+    Random rnd = new Random(11);
+    try {
+      // First a crash mid-batch, far from a checkpoint, so there are batches to replay.
+      assertEquals(1, crashRepeatedly(s, "job.after-output", 1, 1, rnd), "the first crash");
+      int replayHalts = 0;
+      for (int c = 0; c < Math.max(5, Cycles.perPoint(2) * 3); c++) {
+        replayHalts += crashRepeatedly(s, "job.replay-output", 1, 3, rnd);
+        crashRepeatedly(s, "job.after-output", 1, 8, rnd);
+      }
+      int halts = replayHalts;
+      assertTrue(replayHalts >= 5, "only " + replayHalts + " crashes while replaying");
+      ChildJvm.Child last = s.runToCompletion();
+      Verify.totalLine(last.stdout(), n, USERS);
+      Verify.updateTotals(s.out, n, USERS);
+      long replayed = last.lines().stream().filter(l -> l.endsWith("replay")).count();
+      System.out.println("replay crashes: " + halts + ", the last run replayed " + replayed);
+    } catch (Throwable t) {
+      throw Cycles.withReport(t, s);
+    } finally {
+      s.closeAll();
+    }
+  }
+}
