@@ -148,7 +148,6 @@ class ReceiverTest {
     LoopReceiver r = new LoopReceiver(-1);
     CountDownLatch release = new CountDownLatch(1);
     Collector<Integer> c = Collector.on(h.ssc.receiverStream(r));
-    h.ssc.receiverStream(new LoopReceiver(0)).foreachBatch(d -> { });
     DStream<Integer> slow = h.ssc.queueStream(new java.util.concurrent.ConcurrentLinkedQueue<List<Integer>>(), true);
     slow.foreachBatch((d, t) -> {
       if (t.milliseconds() == 1000) {
@@ -251,6 +250,20 @@ class ReceiverTest {
     await().atMost(Harness.WAIT).until(() -> r.stored.get() == 777);
     h.ssc.stop(true);
     assertEquals(range(777), c.all());
+  }
+
+  @Test
+  void gracefulStopWhileReceivingProcessesEveryRecordStoredBeforeStop() {
+    LoopReceiver r = new LoopReceiver(-1);
+    Collector<Integer> c = Collector.on(h.ssc.receiverStream(r));
+    h.start();
+    h.runBatches(1);
+    await().atMost(Harness.WAIT).until(() -> r.stored.get() > 1000);
+    int storedBeforeStop = r.stored.get();
+    h.ssc.stop(true);
+    List<Integer> all = c.all();
+    assertTrue(all.size() >= storedBeforeStop, all.size() + " < " + storedBeforeStop);
+    assertEquals(range(all.size()), all);
   }
 
   @Test
