@@ -69,6 +69,21 @@ public final class KryoPool {
 
   private static final byte[] EMPTY = new byte[0];
 
+  /**
+   * Per-thread fast path: one Kryo, Output and Input per thread, lent without the pool's lock.
+   * A nested borrow on the same thread (a serializer using a serde) falls back to the pool.
+   */
+  private static final class Local {
+    Kryo kryo;
+    boolean kryoLent;
+    Output output;
+    boolean outputLent;
+    Input input;
+    boolean inputLent;
+  }
+
+  private final ThreadLocal<Local> local = ThreadLocal.withInitial(Local::new);
+
   /** @return the registry this pool configures its Kryo instances with */
   public KryoRegistry registry() {
     return registry;
@@ -90,31 +105,76 @@ public final class KryoPool {
 
   /** @return a Kryo instance for this thread's exclusive use; give it back with {@link #release} */
   public Kryo borrowKryo() {
+    Local l = local.get();
+    if (!l.kryoLent) {
+      if (l.kryo == null) {
+        l.kryo = registry.newKryo();
+      }
+      l.kryoLent = true;
+      return l.kryo;
+    }
     return kryos.obtain();
   }
 
   /** Returns a Kryo instance from {@link #borrowKryo()}. */
   public void release(Kryo kryo) {
-    kryos.free(kryo);
+    Local l = local.get();
+    if (kryo == l.kryo && l.kryoLent) {
+      l.kryoLent = false;
+    } else {
+      kryos.free(kryo);
+    }
   }
 
   /** @return an empty, growable Output; give it back with {@link #release(Output)} */
   public Output borrowOutput() {
+    Local l = local.get();
+    if (!l.outputLent) {
+      if (l.output == null) {
+        l.output = new Output(INITIAL_BUFFER, -1);
+      }
+      l.outputLent = true;
+      return l.output;
+    }
     return outputs.obtain();
   }
 
   /** Returns an Output from {@link #borrowOutput()}; the caller must not use it afterwards. */
   public void release(Output output) {
-    outputs.free(output);
+    Local l = local.get();
+    if (output == l.output && l.outputLent) {
+      if (output.getBuffer().length > MAX_RETAINED_BUFFER) {
+        output.setBuffer(new byte[INITIAL_BUFFER], -1);
+      } else {
+        output.reset();
+      }
+      l.outputLent = false;
+    } else {
+      outputs.free(output);
+    }
   }
 
   /** @return an Input; set its buffer, then give it back with {@link #release(Input)} */
   public Input borrowInput() {
+    Local l = local.get();
+    if (!l.inputLent) {
+      if (l.input == null) {
+        l.input = new Input();
+      }
+      l.inputLent = true;
+      return l.input;
+    }
     return inputs.obtain();
   }
 
   /** Returns an Input from {@link #borrowInput()}. */
   public void release(Input input) {
-    inputs.free(input);
+    Local l = local.get();
+    if (input == l.input && l.inputLent) {
+      input.setBuffer(EMPTY);
+      l.inputLent = false;
+    } else {
+      inputs.free(input);
+    }
   }
 }

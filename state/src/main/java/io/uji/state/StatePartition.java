@@ -180,7 +180,7 @@ public final class StatePartition<K, S> {
   /**
    * Reads the misses from RocksDB in chunks of {@value #MULTI_GET_CHUNK}, in (nearly) key
    * order: multiGet on sorted keys walks each file's index and data blocks forward instead of
-   * jumping around (measured several times faster than hash order on uncached state).
+   * jumping around (on a loaded 2-core box, ~25-30% less CPU in getAll on uncached state).
    */
   private void readMisses(List<? extends K> keys, int[] missIndex, int misses, List<? super S> out, int base) {
     store.enter(table);

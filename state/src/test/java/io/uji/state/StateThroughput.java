@@ -40,6 +40,7 @@ public final class StateThroughput {
       stateSerde = new KryoSerde<>(pool, Long.class);
     }
     Path dir = Files.createTempDirectory("uji-state-bench");
+    System.out.println("dir " + dir);
     StateStoreConfig cfg = StateStoreConfig.of(dir.resolve("live")).withCacheEntriesPerTable(cacheEntries);
     ExecutorService pool = Executors.newFixedThreadPool(partitions);
     try (StateStore store = StateStore.open(cfg)) {
@@ -70,12 +71,22 @@ public final class StateThroughput {
           List<String> keys = perPartition.get(p);
           fs.add(pool.submit(() -> {
             List<Long> out = new ArrayList<>(keys.size());
+            java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+            long c0 = mx.getCurrentThreadCpuTime();
+            long t0 = System.nanoTime();
             part.getAll(keys, out);
+            long t1 = System.nanoTime();
+            long c1 = mx.getCurrentThreadCpuTime();
             for (int i = 0; i < keys.size(); i++) {
               Long old = out.get(i);
               part.put(keys.get(i), old == null ? 1L : old + 1);
             }
+            long t2 = System.nanoTime();
             part.endBatch();
+            long t3 = System.nanoTime();
+            long c3 = mx.getCurrentThreadCpuTime();
+            System.out.printf("  p%d getAll %,d ms put %,d ms endBatch %,d ms; cpu getAll %,d ms total %,d ms%n", part.id(),
+                (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (c1 - c0) / 1_000_000, (c3 - c0) / 1_000_000);
           }));
         }
         for (Future<?> f : fs) {
