@@ -159,4 +159,41 @@ class CrashMatrixTest {
       s.closeAll();
     }
   }
+
+  /**
+   * A crash while the second checkpoint is written: recovery restores the first and replays two
+   * batches, and the next window also spans two batches before the checkpoint, which recovery
+   * re-registers from their lineage. The window must count them (it once saw them as empty).
+   */
+  @ParameterizedTest(name = "crash at checkpoint #{0}")
+  @ValueSource(ints = {2, 3})
+  void windowSpanningBatchesBeforeTheRestoredCheckpointCountsThem(int checkpointNumber, @TempDir Path tmp) {
+    long n = 600;
+    Scenario s = new Scenario(tmp, JobMain.class, "workload=window", "events=" + n, "users=" + USERS,
+        "perBatch=20", "batchMs=50", "checkpointBatches=2");
+    try {
+      assertEquals(1, crashAt(s, "checkpoint.before-rename", checkpointNumber), "halted in the checkpoint");
+      s.runToCompletion();
+      Verify.generatorEvents(s.out, n, USERS);
+      Verify.windows(s.out, 4 * 50, USERS);
+    } catch (Throwable t) {
+      throw Cycles.withReport(t, s);
+    } finally {
+      s.closeAll();
+    }
+  }
+
+  /** One run that halts at the {@code after}-th arrival at {@code point}; @return 1 if it halted there. */
+  static int crashAt(Scenario s, String point, int after) {
+    ChildJvm.Child child = s.start("uji.crash.at", point, "uji.crash.after", after);
+    try {
+      int code = child.awaitExit(Scenario.RUN_TIMEOUT);
+      if (code != Scenario.HALTED && code != 0) {
+        fail("run " + s.runs() + " (crash at " + point + " #" + after + ") exited with " + code);
+      }
+      return code == Scenario.HALTED ? 1 : 0;
+    } finally {
+      child.close();
+    }
+  }
 }

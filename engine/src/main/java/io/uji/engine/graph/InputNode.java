@@ -74,12 +74,19 @@ public abstract class InputNode<T> extends Node<T> {
    */
   public void onBatchCompleted(Time t) {
     Duration remember = rememberDuration();
-    if (remember != null && remember.compareTo(slideDuration()) > 0 && isTimeValid(t)) {
-      getOrCompute(t);
+    if (remember != null && remember.compareTo(slideDuration()) > 0) {
+      // Not only t: the batches before a restored checkpoint that recovery re-registered for
+      // windows were never computed; dropping their allocations uncomputed would make a later
+      // window see them as empty.
+      for (Long ms : new java.util.TreeSet<>(allocations.keySet())) {
+        Time at = new Time(ms);
+        if (ms <= t.milliseconds() && ms > t.milliseconds() - remember.milliseconds() && isTimeValid(at)) {
+          getOrCompute(at);
+        }
+      }
     }
     // Batches complete in time order, so nothing at or before t is still needed here (windows
-    // keep what they need in the dataset caches). This also drops the inputs that recovery
-    // re-registered for windows.
+    // keep what they need in the dataset caches, filled above).
     java.util.Iterator<Map.Entry<Long, Allocation<T>>> it = allocations.entrySet().iterator();
     while (it.hasNext()) {
       Map.Entry<Long, Allocation<T>> e = it.next();
