@@ -40,6 +40,9 @@ public final class ReceiverSupervisor<T> implements ReceiverSink<T> {
 
   private volatile boolean stopped = true;
   private volatile boolean terminated;
+  /** Read-held by every store while it adds records; write-taken once by terminate to drain them. */
+  private final java.util.concurrent.locks.ReentrantReadWriteLock storeGate =
+      new java.util.concurrent.locks.ReentrantReadWriteLock();
 
   public ReceiverSupervisor(Receiver<T> receiver, int streamId, ListenerBus bus, BlockStore<T> blockStore,
       long maxBuffered, int maxBlockRecords, long maxRatePerSecond, long restartDelayMs) {
@@ -124,6 +127,11 @@ public final class ReceiverSupervisor<T> implements ReceiverSink<T> {
       return;
     }
     terminated = true;
+    // Wait for stores in progress: a store racing with the stop either completes before this
+    // returns (and is in the last batch of a graceful stop) or throws; none returns normally
+    // with its records dropped.
+    storeGate.writeLock().lock();
+    storeGate.writeLock().unlock();
     stopped = true;
     try {
       control.submit(() -> {
@@ -155,6 +163,19 @@ public final class ReceiverSupervisor<T> implements ReceiverSink<T> {
   public void storeOne(T record) {
     rateLimiter.acquire(1, () -> terminated);
     acquirePermits(1);
+    storeGate.readLock().lock();
+    try {
+      if (terminated) {
+        permits.release(1);
+        throw stoppedError();
+      }
+      storeOneAdmitted(record);
+    } finally {
+      storeGate.readLock().unlock();
+    }
+  }
+
+  private void storeOneAdmitted(T record) {
     Block<T> full = null;
     synchronized (bufferLock) {
       current.add(record);
@@ -177,7 +198,16 @@ public final class ReceiverSupervisor<T> implements ReceiverSink<T> {
     rateLimiter.acquire(copy.size(), () -> terminated);
     int n = Math.min(copy.size(), maxPermitsPerBlock);
     acquirePermits(n);
-    pushBlock(copy, n);
+    storeGate.readLock().lock();
+    try {
+      if (terminated) {
+        permits.release(n);
+        throw stoppedError();
+      }
+      pushBlock(copy, n);
+    } finally {
+      storeGate.readLock().unlock();
+    }
   }
 
   private void acquirePermits(int n) {
@@ -207,6 +237,10 @@ public final class ReceiverSupervisor<T> implements ReceiverSink<T> {
     synchronized (bufferLock) {
       ready.add(new Block<>(records, position, heldPermits));
     }
+  }
+
+  private IllegalStateException stoppedError() {
+    return new IllegalStateException("Receiver " + receiver.name() + " was stopped; the records were not stored");
   }
 
   /**
