@@ -34,7 +34,7 @@ final class SessionCountWorkload implements Workload {
     this.n = n;
     this.k = k;
     this.b = b;
-    this.counting = forVariant(variant);
+    this.counting = forVariant(variant, n, k);
   }
 
   /**
@@ -42,11 +42,13 @@ final class SessionCountWorkload implements Workload {
    * and no fault tolerance, so its figures are not comparable with the peers' mapWithState or
    * updateStateByKey. Add {@code mapWithState} and {@code update} here.
    */
-  static Counting forVariant(String variant) {
+  static Counting forVariant(String variant, long n, long k) {
     return switch (variant) {
       case "inmem" -> new InMemoryCounting();
+      case "mapWithState" -> new MapWithStateCounting(n, k);
+      case "update" -> new UpdateStateCounting();
       default -> throw new IllegalArgumentException("unknown session-count variant " + variant
-          + " (available: inmem; mapWithState and update come with keyed state)");
+          + " (available: inmem, mapWithState, update)");
     };
   }
 
@@ -89,6 +91,88 @@ final class SessionCountWorkload implements Workload {
       return "FAILED:sum=" + r[0] + ",keys=" + r[1] + ",expected_keys=" + expectedKeys;
     }
     return "ok";
+  }
+
+  /**
+   * {@code mapWithState}: a Long count per user with an idle timeout (60 s; 1 h for more than
+   * 10 M users, as session-count-large says), emitting (user, newCount) per record. The state
+   * is checked through the emitted counts: with exact state, user u emits 1..n_u, so the
+   * emitted counts add up to the sum of n_u(n_u+1)/2 and exactly one per user is 1; a lost or
+   * doubled state breaks one of these. Reported as {sum of final counts, users} when they hold.
+   */
+  static final class MapWithStateCounting implements Counting {
+    private final long n;
+    private final long k;
+    private final java.util.concurrent.atomic.LongAdder emitted = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder countSum = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder firsts = new java.util.concurrent.atomic.LongAdder();
+
+    MapWithStateCounting(long n, long k) {
+      this.n = n;
+      this.k = k;
+    }
+
+    @Override
+    public void define(DStream<String> events) {
+      io.uji.streaming.StateSpec<String, Long, Long, Pair<String, Long>> spec =
+          io.uji.streaming.StateSpec.<String, Long, Long, Pair<String, Long>>function((user, one, state) -> {
+            long c = state.exists() ? state.get() + one.orElse(1L) : one.orElse(1L);
+            state.update(c);
+            return Pair.of(user, c);
+          });
+      spec.timeout(io.uji.streaming.Durations.seconds(k > 10_000_000 ? 3600 : 60))
+          .types(String.class, Long.class).name("session-count");
+      events.mapToPair(u -> Pair.of(u, 1L)).mapWithState(spec).foreachBatch(batch -> batch.foreach(kv -> {
+        emitted.increment();
+        countSum.add(kv.value());
+        if (kv.value() == 1) {
+          firsts.increment();
+        }
+      }));
+    }
+
+    @Override
+    public long[] sumAndKeys() {
+      int[] perUser = new int[Math.toIntExact(k)];
+      for (long i = 0; i < n; i++) {
+        perUser[(int) Gen.user(i, k)]++;
+      }
+      long expected = 0;
+      for (int c : perUser) {
+        expected += (long) c * (c + 1) / 2;
+      }
+      boolean consistent = countSum.sum() == expected && emitted.sum() == n;
+      return new long[] {consistent ? emitted.sum() : -countSum.sum(), firsts.sum()};
+    }
+  }
+
+  /** {@code update}: updateStateByKey summing the batch's values into the count; its stream is every count. */
+  static final class UpdateStateCounting implements Counting {
+    private volatile long[] last = {0, 0};
+
+    @Override
+    public void define(DStream<String> events) {
+      events.mapToPair(u -> Pair.of(u, 1L)).<Long>updateStateByKey((values, old) -> {
+        long sum = old.orElse(0L);
+        for (long v : values) {
+          sum += v;
+        }
+        return java.util.Optional.of(sum);
+      }).name("session-count").foreachBatch(states -> {
+        java.util.concurrent.atomic.LongAdder sum = new java.util.concurrent.atomic.LongAdder();
+        java.util.concurrent.atomic.LongAdder keys = new java.util.concurrent.atomic.LongAdder();
+        states.foreach(kv -> {
+          sum.add(kv.value());
+          keys.increment();
+        });
+        last = new long[] {sum.sum(), keys.sum()};
+      });
+    }
+
+    @Override
+    public long[] sumAndKeys() {
+      return last;
+    }
   }
 
   /**

@@ -22,6 +22,9 @@ import java.util.Objects;
  * @param stateMemoryBytes the native memory budget of the keyed state (RocksDB block cache and
  *     write buffers together)
  * @param stateCacheEntriesPerPartition hot keys kept deserialized on the heap per state partition
+ *     (default: what fits in about an eighth of the maximum heap at ~200 bytes a key, over the
+ *     default parallelism, at most 2^20; e.g. ~335 k with {@code -Xmx1g} and 2 cores). Beyond
+ *     it the state lives in RocksDB; during a batch the keys it touches come on top
  * @param stateDir where keyed state lives when no checkpoint directory is set (null: a fresh
  *     temporary directory, deleted on stop)
  * @param kryoRegistrations the user's types (class to id, ids from 100 up) that may appear in
@@ -75,7 +78,17 @@ public record StreamingConfig(
   public static StreamingConfig defaults() {
     int cores = Runtime.getRuntime().availableProcessors();
     return new StreamingConfig(cores, cores, SystemClock.INSTANCE, 1_000_000, 10_000, 0,
-        Durations.seconds(2), 256L << 20, 1 << 20, null, Map.of(), Duration.ofMillis(0), 3);
+        Durations.seconds(2), 256L << 20, defaultStateCacheEntries(cores), null, Map.of(), Duration.ofMillis(0), 3);
+  }
+
+  /**
+   * A cache bound the heap can hold: the write-back cache costs ~200 bytes a key (the key, the
+   * state and the cache's entry); an eighth of the heap leaves room for the batch's records and
+   * for the keys a batch adds on top of the bound until it ends.
+   */
+  private static int defaultStateCacheEntries(int partitions) {
+    long perPartition = Runtime.getRuntime().maxMemory() / 8 / 200 / Math.max(1, partitions);
+    return (int) Math.max(4096, Math.min(1 << 20, perPartition));
   }
 
   public StreamingConfig withWorkerThreads(int n) {

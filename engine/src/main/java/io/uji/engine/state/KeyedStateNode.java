@@ -35,7 +35,6 @@ import org.slf4j.LoggerFactory;
 public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements StatefulNode {
   private static final Logger LOG = LoggerFactory.getLogger(KeyedStateNode.class);
   private static final int INITIAL_LOAD_CHUNK = 1 << 16;
-  static final boolean PROFILE = Boolean.getBoolean("uji.profile");
 
   protected final Node<Pair<K, V>> parent;
   protected final Partitioner partitioner;
@@ -174,23 +173,15 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
       throw new IllegalStateException("The state of '" + stateId + "' is already at " + lastComputed
           + " ms; it cannot compute the earlier batch " + t);
     }
-    long t0 = System.nanoTime();
-    Dataset<Pair<K, V>> input = parent.getOrCompute(t);
-    long t1 = System.nanoTime();
-    BatchSplit<K, V> split = BatchSplit.of(input, partitioner, pool);
-    long t2 = System.nanoTime();
+    BatchSplit<K, V> split = BatchSplit.of(parent.getOrCompute(t), partitioner, pool);
     int n = groups.length;
     @SuppressWarnings("unchecked")
     List<T>[] out = new List[n];
     pool.run(n, p -> {
       KeyGroups<K, V> g = groups[p];
-      long a = System.nanoTime();
       g.fill(split, p);
-      long b = System.nanoTime();
       out[p] = computePartition(table.partition(p), g, t);
-      if (PROFILE) System.err.printf("  p%d fill %d ms compute %d ms%n", p, (b - a) / 1000000, (System.nanoTime() - b) / 1000000);
     });
-    if (PROFILE) System.err.printf("%s parent %d ms split %d ms partitions %d ms%n", stateId, (t1 - t0) / 1000000, (t2 - t1) / 1000000, (System.nanoTime() - t2) / 1000000);
     lastComputed = t.milliseconds();
     List<List<T>> parts = new ArrayList<>(n);
     for (List<T> o : out) {

@@ -37,6 +37,9 @@ import java.util.TreeMap;
  * @param <M> mapped type
  */
 public final class MapWithStateNode<K, V, S, M> extends KeyedStateNode<K, V, S, TimedState<S>, M> {
+  /** Keys looked up and written per step; the cache may evict between steps. */
+  static final int CHUNK = 1 << 16;
+
   private final Function3<K, Optional<V>, State<S>, M> function;
   private final Function4<Time, K, Optional<V>, State<S>, Optional<M>> timedFunction;
   /** Idle timeout in ms, or -1 without one. */
@@ -94,10 +97,6 @@ public final class MapWithStateNode<K, V, S, M> extends KeyedStateNode<K, V, S, 
     int p = partition.id();
     StateImpl<S> st = states[p];
     ArrayList<TimedState<S>> found = lookups[p];
-    found.clear();
-    long a = System.nanoTime();
-    partition.getAll(batch.keyList(), found);
-    long b = System.nanoTime();
     final long now = t.milliseconds();
     final boolean timed = timeoutMs >= 0;
     List<M> out = new ArrayList<>(batch.records() + 16);
@@ -105,60 +104,69 @@ public final class MapWithStateNode<K, V, S, M> extends KeyedStateNode<K, V, S, 
     // Records often share one value instance (a constant 1L, say): reuse its Optional.
     Object lastValue = null;
     Optional<V> lastOptional = Optional.empty();
-    for (int g = 0, groups = batch.size(); g < groups; g++) {
-      K key = batch.key(g);
-      TimedState<S> rec = found.get(g);
-      boolean existed = rec != null;
-      S cur = existed ? rec.state : null;
-      boolean exists = existed;
-      boolean changed = false;
-      for (int r = batch.first(g); r >= 0; r = batch.next(r)) {
-        V v = batch.value(r);
-        if (v != lastValue || lastOptional.isEmpty()) {
-          lastValue = v;
-          lastOptional = Optional.ofNullable(v);
+    List<K> keys = batch.keyList();
+    for (int from = 0, groups = batch.size(); from < groups; from += CHUNK) {
+      int to = Math.min(groups, from + CHUNK);
+      found.clear();
+      partition.getAll(from == 0 && to == groups ? keys : keys.subList(from, to), found);
+      for (int g = from; g < to; g++) {
+        K key = batch.key(g);
+        TimedState<S> rec = found.get(g - from);
+        boolean existed = rec != null;
+        S cur = existed ? rec.state : null;
+        boolean exists = existed;
+        boolean changed = false;
+        for (int r = batch.first(g); r >= 0; r = batch.next(r)) {
+          V v = batch.value(r);
+          if (v != lastValue || lastOptional.isEmpty()) {
+            lastValue = v;
+            lastOptional = Optional.ofNullable(v);
+          }
+          st.wrap(cur, exists);
+          call(t, key, lastOptional, st, out);
+          if (st.isRemoved()) {
+            exists = false;
+            cur = null;
+            changed = true;
+          } else if (st.isUpdated()) {
+            cur = st.get();
+            exists = true;
+            changed = true;
+          }
         }
-        st.wrap(cur, exists);
-        call(t, key, lastOptional, st, out);
-        if (st.isRemoved()) {
-          exists = false;
-          cur = null;
-          changed = true;
-        } else if (st.isUpdated()) {
-          cur = st.get();
-          exists = true;
-          changed = true;
+        // Positional writes: the entry found by getAll, no second hash lookup.
+        int at = g - from;
+        if (!exists) {
+          if (existed) {
+            partition.removeAt(at);
+          }
+        } else if (existed) {
+          // With a timeout, lastSeen must be refreshed even without an update (Spark's rule).
+          if (changed || timed) {
+            rec.state = cur;
+            rec.lastSeen = now;
+            partition.putAt(at, rec);
+          }
+        } else {
+          partition.putAt(at, new TimedState<>(cur, now, now));
+          observe(key, cur);
+          if (timed) {
+            fresh.add(key);
+          }
         }
       }
-      // Positional writes: the entry found by getAll, no second hash lookup.
-      if (!exists) {
-        if (existed) {
-          partition.removeAt(g);
-        }
-      } else if (existed) {
-        // With a timeout, lastSeen must be refreshed even without an update (Spark's rule).
-        if (changed || timed) {
-          rec.state = cur;
-          rec.lastSeen = now;
-          partition.putAt(g, rec);
-        }
-      } else {
-        partition.putAt(g, new TimedState<>(cur, now, now));
-        observe(key, cur);
-        if (timed) {
-          fresh.add(key);
-        }
+      found.clear();
+      if (to < groups) {
+        // Lets the cache evict between chunks: a batch touching more keys than the cache holds
+        // (state bigger than the heap) then adds at most a chunk on top of the bound.
+        partition.endBatch();
       }
     }
-    found.clear();
-    long c = System.nanoTime();
     if (timed) {
       partition.timeIndex().add(now, fresh);
       fireTimeouts(partition, st, t, out);
     }
-    long d = System.nanoTime();
     partition.endBatch();
-    if (PROFILE) System.err.printf("  p%d getAll %d ms (%d keys) loop %d ms index %d ms (%d fresh) endBatch %d ms%n", p, (b - a) / 1000000, batch.size(), (c - b) / 1000000, (d - c) / 1000000, fresh == null ? 0 : fresh.size(), (System.nanoTime() - d) / 1000000);
     return out;
   }
 
