@@ -33,10 +33,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Arguments {@code key=value}: {@code checkpoint out events block rate batchMs
  * checkpointBatches mode pad}: records are the strings {@code "j"}, or {@code "j|<pad x's>"} to
  * fill write-ahead log segments quickly; mode {@code normal}, {@code failFirstStart} (onStart throws on the
- * first start of each run), {@code unregistered} (stores an unregistered class: the store error
- * is printed as {@code STORE-FAILED <message>} and the JVM exits 4).
+ * first start of each run), {@code unregistered} (stores an unregistered class). When
+ * {@code store} fails the error is printed as {@code STORE-FAILED <message>} and the JVM exits 4.
  */
 public final class ReceiverJobMain {
+  static final int STORE_FAILED_EXIT = 4;
 
   /** A record type no one registers with Kryo. */
   public static final class Unregistered {
@@ -86,15 +87,15 @@ public final class ReceiverJobMain {
         try {
           store(records);
         } catch (RuntimeException e) {
-          if (mode.equals("unregistered")) {
-            System.out.println("STORE-FAILED " + e);
-            System.out.flush();
-            Runtime.getRuntime().halt(4);
-          }
           if (isStopped()) {
             return;
           }
-          throw e;
+          // The application's choice: a source it cannot store must stop the service (nothing
+          // of this block was acknowledged, so a restart sends it again).
+          System.out.println("STORE-FAILED " + e);
+          e.printStackTrace(System.out);
+          System.out.flush();
+          Runtime.getRuntime().halt(STORE_FAILED_EXIT);
         }
         CrashPoints.hit("source.before-ack");
         pos += records.size();

@@ -17,8 +17,8 @@ final class Scenario {
   static final Duration RUN_TIMEOUT = Duration.ofSeconds(120);
 
   final Path root;
-  final Path ckpt;
-  final Path out;
+  Path ckpt;
+  Path out;
   final Path logs;
   private final Class<?> main;
   private final Map<String, String> args = new LinkedHashMap<>();
@@ -36,6 +36,13 @@ final class Scenario {
       int eq = kv.indexOf('=');
       args.put(kv.substring(0, eq), kv.substring(eq + 1));
     }
+  }
+
+  /** Moves the checkpoint directory (for example onto a tmpfs); logs and outputs stay. */
+  Scenario checkpointAt(Path dir) {
+    this.ckpt = dir;
+    args.put("checkpoint", dir.toString());
+    return this;
   }
 
   Scenario set(String key, Object value) {
