@@ -196,4 +196,29 @@ class CrashMatrixTest {
       child.close();
     }
   }
+
+  /**
+   * Write-ahead log segments (64 MiB) roll: 1 MiB blocks fill a few; the job is halted at a
+   * roll (the old segment forced, the new one not yet created), restarted, and at the end loses
+   * nothing and keeps only the segments an unfinished batch or a retained checkpoint needs.
+   */
+  @Test
+  void receiverCrashedAtWalSegmentRollLosesNothingAndOldSegmentsAreDeleted(@TempDir Path tmp) {
+    long n = 2000;
+    int block = 10;
+    Scenario s = new Scenario(tmp, ReceiverJobMain.class, "events=" + n, "block=" + block, "rate=500",
+        "batchMs=50", "checkpointBatches=3", "pad=100000");
+    try {
+      int halts = crashAt(s, "wal.segment-roll", 1) + crashAt(s, "wal.segment-roll", 2);
+      assertTrue(halts >= 1, "never reached a segment roll");
+      s.runToCompletion();
+      Verify.receiverRecords(s.out, n, block, halts);
+      Verify.checkpointDirBounded(s.ckpt, 2, 2);
+      System.out.println("segment roll: " + halts + " halts, checkpoint dir " + (Verify.sizeOf(s.ckpt) >> 20) + " MiB");
+    } catch (Throwable t) {
+      throw Cycles.withReport(t, s);
+    } finally {
+      s.closeAll();
+    }
+  }
 }
