@@ -18,10 +18,14 @@ import java.util.RandomAccess;
 final class KeyGroups<K, V> {
   private static final int MIN_CAPACITY = 16;
 
-  /** Slot to group number + 1; 0 = empty. Length a power of two, at least twice the records. */
-  private int[] table = new int[MIN_CAPACITY * 2];
+  /**
+   * Slot s at [2s, 2s+1]: the key's mixed hash, and its group number + 1 (0 = empty). The hash
+   * sits next to the group so a probe that misses costs one memory access, not two: most
+   * lookups of updateStateByKey's pass over all keys are for keys absent from the batch.
+   * Slots: a power of two, at least twice the records.
+   */
+  private int[] table = new int[MIN_CAPACITY * 4];
   private Object[] keys = new Object[MIN_CAPACITY];
-  private int[] hashes = new int[MIN_CAPACITY];
   private int[] head = new int[MIN_CAPACITY];
   private int[] tail = new int[MIN_CAPACITY];
   private int[] counts = new int[MIN_CAPACITY];
@@ -59,15 +63,14 @@ final class KeyGroups<K, V> {
     groups = 0;
     records = 0;
     int slots = Math.max(MIN_CAPACITY * 2, Integer.highestOneBit(Math.max(1, maxRecords) * 2 - 1) << 1);
-    if (table.length < slots || table.length > slots * 4) {
-      table = new int[slots];
+    if (table.length < slots * 2 || table.length > slots * 8) {
+      table = new int[slots * 2];
     } else {
       Arrays.fill(table, 0);
     }
     if (keys.length < maxRecords) {
       int cap = Math.max(maxRecords, keys.length + (keys.length >> 1));
       keys = new Object[cap];
-      hashes = new int[cap];
       head = new int[cap];
       tail = new int[cap];
       counts = new int[cap];
@@ -77,7 +80,13 @@ final class KeyGroups<K, V> {
   }
 
   private static int hash(Object key) {
-    int h = key == null ? 0 : key.hashCode() * 0x9E3779B9;
+    // Murmur3's finalizer: String hashes of similar keys ("user-1", "user-2") differ in few
+    // bits, and linear probing needs them spread over the low bits.
+    int h = key == null ? 0 : key.hashCode();
+    h ^= h >>> 16;
+    h *= 0x85EBCA6B;
+    h ^= h >>> 13;
+    h *= 0xC2B2AE35;
     return h ^ (h >>> 16);
   }
 
@@ -87,20 +96,21 @@ final class KeyGroups<K, V> {
     values[r] = value;
     next[r] = -1;
     int h = hash(key);
-    int mask = table.length - 1;
+    int[] tab = table;
+    int mask = (tab.length >> 1) - 1;
     for (int s = h & mask; ; s = (s + 1) & mask) {
-      int g = table[s] - 1;
+      int g = tab[2 * s + 1] - 1;
       if (g < 0) {
         g = groups++;
-        table[s] = g + 1;
+        tab[2 * s] = h;
+        tab[2 * s + 1] = g + 1;
         keys[g] = key;
-        hashes[g] = h;
         head[g] = r;
         tail[g] = r;
         counts[g] = 1;
         return;
       }
-      if (hashes[g] == h && Objects.equals(keys[g], key)) {
+      if (tab[2 * s] == h && Objects.equals(keys[g], key)) {
         next[tail[g]] = r;
         tail[g] = r;
         counts[g]++;
@@ -112,13 +122,14 @@ final class KeyGroups<K, V> {
   /** @return the group of {@code key}, or -1 if the batch has no record of it */
   int find(Object key) {
     int h = hash(key);
-    int mask = table.length - 1;
+    int[] tab = table;
+    int mask = (tab.length >> 1) - 1;
     for (int s = h & mask; ; s = (s + 1) & mask) {
-      int g = table[s] - 1;
+      int g = tab[2 * s + 1] - 1;
       if (g < 0) {
         return -1;
       }
-      if (hashes[g] == h && Objects.equals(keys[g], key)) {
+      if (tab[2 * s] == h && Objects.equals(keys[g], key)) {
         return g;
       }
     }
