@@ -59,13 +59,7 @@ public class DStream<T> {
 
   public <R> DStream<R> map(Function<? super T, ? extends R> f) {
     Objects.requireNonNull(f, "f");
-    return wrap(new MapPartitionsNode<T, R>(node, in -> {
-      List<R> out = new ArrayList<>(in.size());
-      for (T t : in) {
-        out.add(f.apply(t));
-      }
-      return out;
-    }));
+    return wrap(new MapPartitionsNode<T, R>(node, (T t, java.util.function.Consumer<? super R> out) -> out.accept(f.apply(t))));
   }
 
   /** Spark's mapToPair: a keyed stream. */
@@ -76,15 +70,11 @@ public class DStream<T> {
   /** Each element to zero or more elements (the function returns an iterator, as in Spark's Java API). */
   public <R> DStream<R> flatMap(Function<? super T, ? extends Iterator<? extends R>> f) {
     Objects.requireNonNull(f, "f");
-    return wrap(new MapPartitionsNode<T, R>(node, in -> {
-      List<R> out = new ArrayList<>(in.size());
-      for (T t : in) {
-        Iterator<? extends R> it = f.apply(t);
-        while (it.hasNext()) {
-          out.add(it.next());
-        }
+    return wrap(new MapPartitionsNode<T, R>(node, (T t, java.util.function.Consumer<? super R> out) -> {
+      Iterator<? extends R> it = f.apply(t);
+      while (it.hasNext()) {
+        out.accept(it.next());
       }
-      return out;
     }));
   }
 
@@ -95,14 +85,10 @@ public class DStream<T> {
 
   public DStream<T> filter(Predicate<? super T> f) {
     Objects.requireNonNull(f, "f");
-    return wrap(new MapPartitionsNode<T, T>(node, in -> {
-      List<T> out = new ArrayList<>();
-      for (T t : in) {
-        if (f.test(t)) {
-          out.add(t);
-        }
+    return wrap(new MapPartitionsNode<T, T>(node, (T t, java.util.function.Consumer<? super T> out) -> {
+      if (f.test(t)) {
+        out.accept(t);
       }
-      return out;
     }));
   }
 

@@ -44,27 +44,19 @@ public class PairDStream<K, V> extends DStream<Pair<K, V>> {
   /** Keys unchanged, values mapped. */
   public <W> PairDStream<K, W> mapValues(Function<? super V, ? extends W> f) {
     Objects.requireNonNull(f, "f");
-    return pair(new MapPartitionsNode<Pair<K, V>, Pair<K, W>>(node, in -> {
-      List<Pair<K, W>> out = new ArrayList<>(in.size());
-      for (Pair<K, V> kv : in) {
-        out.add(new Pair<>(kv.key(), f.apply(kv.value())));
-      }
-      return out;
-    }));
+    return pair(new MapPartitionsNode<Pair<K, V>, Pair<K, W>>(node,
+        (Pair<K, V> kv, java.util.function.Consumer<? super Pair<K, W>> out) -> out.accept(new Pair<>(kv.key(), f.apply(kv.value())))));
   }
 
   /** Each value to zero or more values, keeping the key. */
   public <W> PairDStream<K, W> flatMapValues(Function<? super V, ? extends Iterable<? extends W>> f) {
     Objects.requireNonNull(f, "f");
-    return pair(new MapPartitionsNode<Pair<K, V>, Pair<K, W>>(node, in -> {
-      List<Pair<K, W>> out = new ArrayList<>(in.size());
-      for (Pair<K, V> kv : in) {
-        for (W w : f.apply(kv.value())) {
-          out.add(new Pair<>(kv.key(), w));
-        }
-      }
-      return out;
-    }));
+    return pair(new MapPartitionsNode<Pair<K, V>, Pair<K, W>>(node,
+        (Pair<K, V> kv, java.util.function.Consumer<? super Pair<K, W>> out) -> {
+          for (W w : f.apply(kv.value())) {
+            out.accept(new Pair<>(kv.key(), w));
+          }
+        }));
   }
 
   // ---------------------------------------------------------------- per-batch aggregations

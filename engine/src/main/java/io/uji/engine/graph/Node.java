@@ -26,6 +26,8 @@ public abstract class Node<T> {
   private final Map<Long, Dataset<T>> generated = new TreeMap<>();
   private Time zeroTime;
   private Duration rememberDuration;
+  /** Nodes, outputs and the runner that read this node (set when the graph is frozen). */
+  private int consumers;
 
   protected Node(StreamGraph graph) {
     this.graph = graph;
@@ -79,6 +81,25 @@ public abstract class Node<T> {
       }
     }
     return d;
+  }
+
+  /**
+   * @return the dataset at {@code t} as a source to push records from, or null if there is none;
+   *     by default the (cached) materialized dataset. Narrow nodes read by one consumer only
+   *     override this to stream through without materializing.
+   */
+  public PartitionSource<T> sourceAt(Time t) {
+    Dataset<T> d = getOrCompute(t);
+    return d == null ? null : PartitionSource.of(d);
+  }
+
+  /** @return how many nodes, outputs and stateful commits read this node */
+  protected final int consumers() {
+    return consumers;
+  }
+
+  final void addConsumer() {
+    consumers++;
   }
 
   /** @return the cached dataset at {@code t}, without computing it */

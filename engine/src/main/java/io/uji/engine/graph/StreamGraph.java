@@ -114,6 +114,17 @@ public final class StreamGraph {
       throw new IllegalStateException("No output operations registered, so nothing to execute");
     }
     frozen = true;
+    for (Node<?> n : nodes) {
+      for (Node<?> dep : n.dependencies()) {
+        dep.addConsumer();
+      }
+    }
+    for (OutputOperation<?> out : outputs) {
+      out.parent().addConsumer();
+    }
+    for (StatefulNode s : statefulNodes) {
+      s.node().addConsumer();
+    }
   }
 
   /** Sets the zero time of every node (the batch time before the first batch) and validates. */

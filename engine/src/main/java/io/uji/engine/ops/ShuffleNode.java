@@ -1,6 +1,8 @@
 package io.uji.engine.ops;
 
+import io.uji.engine.exec.WorkerPool;
 import io.uji.engine.graph.Node;
+import io.uji.engine.graph.PartitionSource;
 import io.uji.streaming.Dataset;
 import io.uji.streaming.Pair;
 import io.uji.streaming.Partitioner;
@@ -43,63 +45,97 @@ public final class ShuffleNode<K, V, C> extends Node<Pair<K, C>> {
 
   @Override
   protected Dataset<Pair<K, C>> compute(Time t) {
-    Dataset<Pair<K, V>> in = parent.getOrCompute(t);
-    return in == null ? null : combine(in, createCombiner, mergeValue, mergeCombiners, partitioner);
+    PartitionSource<Pair<K, V>> in = parent.sourceAt(t);
+    return in == null ? null
+        : combine(in, graph.pool(), createCombiner, mergeValue, mergeCombiners, partitioner);
   }
 
   /** combineByKey of one dataset; also used directly by window operators. */
   public static <K, V, C> Dataset<Pair<K, C>> combine(Dataset<Pair<K, V>> in,
       Function<? super V, ? extends C> createCombiner, BiFunction<C, ? super V, C> mergeValue,
       BinaryOperator<C> mergeCombiners, Partitioner partitioner) {
+    return combine(PartitionSource.of(in), in.pool(), createCombiner, mergeValue, mergeCombiners, partitioner);
+  }
+
+  /**
+   * combineByKey of the records pushed by {@code in}: each input partition combines into one map
+   * per output partition (in parallel), then each output partition merges its maps (in
+   * parallel). Combining costs one hash lookup per record.
+   */
+  static <K, V, C> Dataset<Pair<K, C>> combine(PartitionSource<Pair<K, V>> in, WorkerPool pool,
+      Function<? super V, ? extends C> createCombiner, BiFunction<C, ? super V, C> mergeValue,
+      BinaryOperator<C> mergeCombiners, Partitioner partitioner) {
     int m = in.numPartitions();
     int n = partitioner.numPartitions();
     @SuppressWarnings("unchecked")
-    Map<K, C>[][] buckets = new Map[m][n];
-    in.runPartitions(i -> {
-      Map<K, C>[] mine = buckets[i];
-      for (Pair<K, V> kv : in.partitions().get(i)) {
+    Map<K, Combiner<C>>[][] buckets = new Map[m][n];
+    in.runPartitions(pool, i -> {
+      Map<K, Combiner<C>>[] mine = buckets[i];
+      in.push(i, kv -> {
         K k = kv.key();
         int p = partitioner.getPartition(k);
-        Map<K, C> b = mine[p];
+        Map<K, Combiner<C>> b = mine[p];
         if (b == null) {
           b = mine[p] = new HashMap<>();
         }
-        C c = b.get(k);
-        b.put(k, c == null && !b.containsKey(k) ? createCombiner.apply(kv.value()) : mergeValue.apply(c, kv.value()));
-      }
+        Combiner<C> c = b.get(k);
+        if (c == null) {
+          b.put(k, new Combiner<>(createCombiner.apply(kv.value())));
+        } else {
+          c.value = mergeValue.apply(c.value, kv.value());
+        }
+      });
     });
-    return mergeBuckets(in, buckets, n, mergeCombiners);
+    return mergeBuckets(pool, buckets, n, mergeCombiners);
+  }
+
+  /** A mutable slot, so that merging a value into a key's combiner needs no second lookup. */
+  static final class Combiner<C> {
+    C value;
+
+    Combiner(C value) {
+      this.value = value;
+    }
   }
 
   /** Merges per-input-partition maps into {@code n} output partitions, in parallel. */
-  static <K, C> Dataset<Pair<K, C>> mergeBuckets(Dataset<?> in, Map<K, C>[][] buckets, int n,
+  static <K, C> Dataset<Pair<K, C>> mergeBuckets(WorkerPool pool, Map<K, Combiner<C>>[][] buckets, int n,
       BinaryOperator<C> mergeCombiners) {
     @SuppressWarnings("unchecked")
     List<Pair<K, C>>[] out = new List[n];
-    Dataset<Object> outputs = Dataset.empty(n, in.pool());
+    Dataset<Object> outputs = Dataset.empty(n, pool);
     outputs.runPartitions(p -> {
-      Map<K, C> merged = null;
-      for (Map<K, C>[] fromInput : buckets) {
-        Map<K, C> b = fromInput[p];
+      Map<K, Combiner<C>> merged = null;
+      for (Map<K, Combiner<C>>[] fromInput : buckets) {
+        Map<K, Combiner<C>> b = fromInput[p];
         if (b == null) {
           continue;
         }
         if (merged == null) {
           merged = b;
         } else {
-          for (Map.Entry<K, C> e : b.entrySet()) {
-            merged.merge(e.getKey(), e.getValue(), mergeCombiners);
+          for (Map.Entry<K, Combiner<C>> e : b.entrySet()) {
+            Combiner<C> c = merged.get(e.getKey());
+            if (c == null) {
+              merged.put(e.getKey(), e.getValue());
+            } else {
+              c.value = mergeCombiners.apply(c.value, e.getValue().value);
+            }
           }
         }
       }
       List<Pair<K, C>> list = new ArrayList<>(merged == null ? 0 : merged.size());
       if (merged != null) {
-        for (Map.Entry<K, C> e : merged.entrySet()) {
-          list.add(new Pair<>(e.getKey(), e.getValue()));
+        for (Map.Entry<K, Combiner<C>> e : merged.entrySet()) {
+          list.add(new Pair<>(e.getKey(), e.getValue().value));
         }
       }
       out[p] = list;
     });
-    return new Dataset<>(new ArrayList<>(List.of(out)), in.pool());
+    List<List<Pair<K, C>>> parts = new ArrayList<>(n);
+    for (List<Pair<K, C>> l : out) {
+      parts.add(l);
+    }
+    return new Dataset<>(parts, pool);
   }
 }
