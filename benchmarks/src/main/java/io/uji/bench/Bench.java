@@ -65,6 +65,14 @@ public final class Bench implements Callable<Integer> {
   @Option(names = "--verbose", description = "Print a BATCH line per batch.")
   boolean verbose;
 
+  @Option(names = "--state-memory-mb", description = "RocksDB memory budget of the state store in MiB"
+      + " (default: StreamingConfig's, 256).")
+  Long stateMemoryMb;
+
+  @Option(names = "--state-cache", description = "Write-back cache entries per state partition"
+      + " (default: derived from -Xmx).")
+  Integer stateCache;
+
   Workload workload() {
     return switch (workload) {
       case "wordcount" -> new WordCountWorkload(or(n, 4_000_000L), or(k, 10_000L), wordsPerLine, or(b, 200_000L));
@@ -84,6 +92,12 @@ public final class Bench implements Callable<Integer> {
     StreamingConfig config = StreamingConfig.defaults();
     if (threads > 0) {
       config = config.withWorkerThreads(threads);
+    }
+    if (stateMemoryMb != null) {
+      config = config.withStateMemoryBytes(stateMemoryMb << 20);
+    }
+    if (stateCache != null) {
+      config = config.withStateCacheEntriesPerPartition(stateCache);
     }
     StreamingContext ssc = new StreamingContext(config, Durations.milliseconds(intervalMs));
     if (checkpointDir != null) {
