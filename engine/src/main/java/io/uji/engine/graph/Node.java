@@ -144,13 +144,18 @@ public abstract class Node<T> {
       return;
     }
     zeroTime = zero;
-    // The minimum remember duration: one slide, as in Spark.
-    if (rememberDuration == null || rememberDuration.compareTo(slideDuration()) < 0) {
-      rememberDuration = slideDuration();
+    Duration min = minRememberDuration();
+    if (rememberDuration == null || rememberDuration.compareTo(min) < 0) {
+      rememberDuration = min;
     }
     for (Node<?> dep : dependencies()) {
       dep.initialize(zero);
     }
+  }
+
+  /** @return the shortest time this node keeps its datasets (default: one slide, as in Spark) */
+  protected Duration minRememberDuration() {
+    return slideDuration();
   }
 
   /** Raises how long this node keeps datasets, and its parents accordingly. */
@@ -177,7 +182,10 @@ public abstract class Node<T> {
 
   /** Drops datasets older than the remember duration before {@code t}, here and in the parents. */
   final void clearMetadata(Time t) {
-    long oldest = t.milliseconds() - rememberDuration.milliseconds();
+    // A node remembered for just its slide (no window reads its past) needs nothing once batch t
+    // completed: drop t too rather than keeping a whole batch of records alive one batch longer.
+    long keep = rememberDuration.equals(slideDuration()) ? 0 : rememberDuration.milliseconds();
+    long oldest = t.milliseconds() - keep;
     synchronized (generated) {
       generated.keySet().removeIf(ms -> ms <= oldest);
     }

@@ -54,6 +54,12 @@ public final class ReducedWindowNode<K, V> extends Node<Pair<K, V>> {
     return slide;
   }
 
+  /** The previous window must still be cached when the next one is computed. */
+  @Override
+  protected Duration minRememberDuration() {
+    return slide.times(2);
+  }
+
   @Override
   protected Duration parentRememberDuration() {
     return rememberDuration().plus(window);
