@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
 
 /**
  * Prints one line of statistics per completed batch and the top users every few batches, and
- * signals when {@code expectedEvents} records have been processed.
+ * signals when {@code expectedEvents} events have been processed — counted in the job's state,
+ * so across restarts too.
  */
 final class BatchProgress implements StreamingListener {
   private static final DateTimeFormatter TIME =
@@ -26,7 +27,7 @@ final class BatchProgress implements StreamingListener {
   private final int topEvery;
   private final PrintStream out;
   private final CountDownLatch done = new CountDownLatch(1);
-  private long processed;
+  private volatile Sessions.Totals totals = Sessions.Totals.ZERO;
   private long batches;
 
   /**
@@ -49,16 +50,26 @@ final class BatchProgress implements StreamingListener {
           b.failureReason().get());
       return;
     }
-    processed += b.numRecords();
+    long processed = totals.processed();
     out.printf("batch %s  records=%d  processing=%d ms  scheduling_delay=%d ms  total_delay=%d ms  processed=%d%s%n",
         TIME.format(Instant.ofEpochMilli(b.batchTime().milliseconds())), b.numRecords(), b.processingDelay(),
         b.schedulingDelay(), b.totalDelay(), processed, expectedEvents > 0 ? "/" + expectedEvents : "");
     if (b.numRecords() > 0 && ++batches % topEvery == 0) {
       printTop();
     }
-    if (expectedEvents > 0 && processed >= expectedEvents) {
+  }
+
+  /** Takes the job's totals after batch {@code t} (called by the job's output, replays included). */
+  void totals(Sessions.Totals t, io.uji.streaming.Time time) {
+    totals = t;
+    if (expectedEvents > 0 && t.processed() >= expectedEvents) {
       done.countDown();
     }
+  }
+
+  /** @return the job's totals after the last batch */
+  Sessions.Totals totals() {
+    return totals;
   }
 
   void printTop() {

@@ -57,6 +57,10 @@ public final class SessionCount implements Callable<Integer> {
         description = "Most generator events per batch (with --rate 0: exactly this many) (default: ${DEFAULT-VALUE}).")
     public long batchEvents = 500_000;
 
+    @Option(names = "--session-timeout", paramLabel = "IDLE", converter = DurationConverter.class,
+        description = "A user's session ends after this idle time, e.g. 30s or 10m (default: 30m).")
+    public Duration sessionTimeout = Durations.minutes(30);
+
     @Option(names = "--checkpoint", paramLabel = "DIR",
         description = "Checkpoint directory (write-ahead log, lineage, state checkpoints).")
     public Path checkpoint;
@@ -99,10 +103,11 @@ public final class SessionCount implements Callable<Integer> {
   Options options = new Options();
 
   /**
-   * Builds the job's context (not started): source, per-user counting, checkpoint directory; the
-   * factory {@link #run} hands to {@code getActiveOrCreate(dir, factory)} when checkpointing.
+   * Builds the job's context (not started): source, the stateful session counting, checkpoint
+   * directory. With {@code --checkpoint} it is the factory handed to
+   * {@code getActiveOrCreate(dir, factory)}, run on every start.
    */
-  public static StreamingContext create(Options o, UserCounts counts) {
+  public static StreamingContext create(Options o, UserCounts counts, BatchProgress progress) {
     StreamingConfig config = StreamingConfig.defaults();
     if (o.threads > 0) {
       config = config.withWorkerThreads(o.threads);
@@ -120,28 +125,28 @@ public final class SessionCount implements Callable<Integer> {
       case socket -> ssc.socketTextStream(o.host, o.port).map(String::trim).filter(s -> !s.isEmpty());
       case dir -> ssc.textFileStream(o.dir.toString()).map(String::trim).filter(s -> !s.isEmpty());
     };
-    UserCounts.countInto(events, counts);
+    Sessions.countInto(events, o.sessionTimeout, counts::record, progress::totals);
+    ssc.addStreamingListener(progress);
     return ssc;
   }
 
   /**
-   * Runs the job until {@code o.events} records were processed (forever if 0), then stops the
-   * context gracefully and prints the totals.
+   * Runs the job until {@code o.events} events were processed (forever if 0), then stops the
+   * context gracefully and prints the totals. With a checkpoint directory a killed run resumes
+   * where it stopped, and the totals stay exact.
    *
    * @return the exit code: 0 when complete, 1 if the context stopped on an error
    */
   public static int run(Options o, PrintStream out) throws InterruptedException {
     o.validate();
     UserCounts counts = new UserCounts();
-    // With a checkpoint directory a restart resumes the stream where the last run's logged
-    // batches end. The counts are still in memory, so they then cover this run's events only.
-    StreamingContext ssc = o.checkpoint == null ? create(o, counts)
-        : StreamingContext.getActiveOrCreate(o.checkpoint.toString(), () -> create(o, counts));
     BatchProgress progress = new BatchProgress(o.events, counts, o.top, o.topEvery, out);
-    ssc.addStreamingListener(progress);
-    out.printf("session-count: source=%s events=%s users=%d rate=%s batch=%s batch-events=%d checkpoint=%s%n",
-        o.source, o.events > 0 ? o.events : "unbounded", o.users, o.rate > 0 ? o.rate + "/s" : "max", o.batch,
-        o.batchEvents, o.checkpoint == null ? "none" : o.checkpoint);
+    StreamingContext ssc = o.checkpoint == null ? create(o, counts, progress)
+        : StreamingContext.getActiveOrCreate(o.checkpoint.toString(), () -> create(o, counts, progress));
+    out.printf("session-count: source=%s events=%s users=%d rate=%s batch=%s batch-events=%d session-timeout=%s "
+        + "checkpoint=%s%n", o.source, o.events > 0 ? o.events : "unbounded", o.users,
+        o.rate > 0 ? o.rate + "/s" : "max", o.batch, o.batchEvents, o.sessionTimeout,
+        o.checkpoint == null ? "none" : o.checkpoint);
     long t0 = System.nanoTime();
     ssc.start();
     try {
@@ -159,8 +164,9 @@ public final class SessionCount implements Callable<Integer> {
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     progress.printTop();
-    out.printf("done in %.1f s (%.0f events/s end to end)%n", seconds, o.events / seconds);
-    out.println("TOTAL events=" + counts.totalEvents() + " users=" + counts.users());
+    Sessions.Totals totals = progress.totals();
+    out.printf("done in %.1f s (%.0f events/s end to end in this run)%n", seconds, o.events / seconds);
+    out.println("TOTAL events=" + totals.eventsInState() + " users=" + totals.usersWithState());
     out.flush();
     return 0;
   }

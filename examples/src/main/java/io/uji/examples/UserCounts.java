@@ -1,7 +1,6 @@
 package io.uji.examples;
 
 import io.uji.streaming.Dataset;
-import io.uji.streaming.DStream;
 import io.uji.streaming.Pair;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -11,12 +10,10 @@ import java.util.Map;
 import java.util.PriorityQueue;
 
 /**
- * The session-count job's per-user event counts, kept in memory for now: every batch is reduced
- * by key and merged into one map. Not fault tolerant (a restart starts from zero); this is the
- * placeholder until the job keeps its counts with {@code mapWithState}, and {@link #countInto} is
- * the one method that change replaces.
+ * The latest count of every user updated in this run, for the demo's top-users display. (The
+ * counts themselves live in the job's keyed state; this is only what the display has seen.)
  *
- * <p>Thread-safe: the batch runner merges while the listener thread reads the top users.
+ * <p>Thread-safe: the batch runner records while the listener thread reads the top users.
  */
 public final class UserCounts {
   /** Orders (user, count) by count descending, then user ascending, so ties print the same way every run. */
@@ -25,29 +22,17 @@ public final class UserCounts {
 
   private final Map<String, Long> counts = new HashMap<>();
 
-  /** Counts {@code events} (one user id each) per user: a per-batch reduceByKey merged into {@code counts}. */
-  public static void countInto(DStream<String> events, UserCounts counts) {
-    events.mapToPair(user -> Pair.of(user, 1L))
-        .reduceByKey(Long::sum)
-        .foreachBatch(counts::add);
-  }
-
-  /** Adds one batch's per-user counts. */
-  public synchronized void add(Dataset<Pair<String, Long>> batchCounts) {
-    for (List<Pair<String, Long>> partition : batchCounts.partitions()) {
-      for (Pair<String, Long> kv : partition) {
-        counts.merge(kv.key(), kv.value(), Long::sum);
+  /** Takes one batch's updates of the {@code sessions} operator. */
+  public synchronized void record(Dataset<Sessions.Update> updates) {
+    for (List<Sessions.Update> partition : updates.partitions()) {
+      for (Sessions.Update u : partition) {
+        if (u.ended()) {
+          counts.remove(u.user());
+        } else {
+          counts.put(u.user(), u.count());
+        }
       }
     }
-  }
-
-  /** @return the sum of all users' counts */
-  public synchronized long totalEvents() {
-    long sum = 0;
-    for (long c : counts.values()) {
-      sum += c;
-    }
-    return sum;
   }
 
   /** @return how many users have a count */

@@ -3,7 +3,9 @@ package io.uji.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.uji.streaming.DStream;
 import io.uji.streaming.Dataset;
+import io.uji.streaming.GeneratorSpec;
 import io.uji.streaming.Durations;
 import io.uji.streaming.Pair;
 import io.uji.streaming.StreamingContext;
@@ -73,27 +75,82 @@ class SessionCountTest {
   @Test
   void shouldCountEveryUserExactly() {
     UserCounts counts = new UserCounts();
-    StreamingContext ssc = SessionCount.create(smallRun(), counts);
+    BatchProgress progress = new BatchProgress(N, counts, 0, 1, new PrintStream(new ByteArrayOutputStream()));
+    StreamingContext ssc = SessionCount.create(smallRun(), counts, progress);
     ssc.start();
     try {
-      Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> counts.totalEvents() == N);
+      Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> progress.totals().processed() == N);
     } finally {
       ssc.stop(true);
     }
     Map<String, Long> expected = expectedCounts();
     assertEquals(expected.size(), counts.users());
     expected.forEach((user, c) -> assertEquals(c, counts.get(user), user));
+    assertEquals(new Sessions.Totals(N, N, expected.size()), progress.totals());
+  }
+
+  @Test
+  void shouldEmitOneSummaryWhenAnIdleSessionEnds() {
+    List<Sessions.Update> updates = new java.util.concurrent.CopyOnWriteArrayList<>();
+    BatchProgress progress = new BatchProgress(0, new UserCounts(), 0, 1, new PrintStream(new ByteArrayOutputStream()));
+    StreamingContext ssc = new StreamingContext(Durations.milliseconds(50));
+    // two batches of 2,000 events, then the users fall idle and their sessions end after 100 ms
+    DStream<String> users = ssc.generatorStream(new GeneratorSpec<>(
+        i -> "user-" + Long.remainderUnsigned(i * SessionCount.MUL, K), 0, 2_000, 4_000));
+    Sessions.countInto(users, Durations.milliseconds(100), d -> updates.addAll(d.collect()), progress::totals);
+    ssc.start();
+    try {
+      Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> progress.totals().usersWithState() == 0
+          && progress.totals().processed() == 4_000);
+    } finally {
+      ssc.stop(false);
+    }
+    Map<String, Long> ended = new HashMap<>();
+    for (Sessions.Update u : updates) {
+      if (u.ended()) {
+        assertEquals(null, ended.put(u.user(), u.count()), "one summary per session of " + u.user());
+      }
+    }
+    Map<String, Long> expected = new HashMap<>();
+    for (long i = 0; i < 4_000; i++) {
+      expected.merge("user-" + Long.remainderUnsigned(i * SessionCount.MUL, K), 1L, Long::sum);
+    }
+    assertEquals(expected, ended);
+    assertEquals(0, progress.totals().eventsInState());
   }
 
   @Test
   void shouldListTopUsersByCountDescendingThenByName() {
     UserCounts counts = new UserCounts();
-    counts.add(Dataset.of(List.of(
-        List.of(Pair.of("b", 2L), Pair.of("a", 2L)),
-        List.of(Pair.of("c", 5L), Pair.of("d", 1L)))));
+    counts.record(Dataset.of(List.of(
+        List.of(new Sessions.Update("b", 2, false), new Sessions.Update("a", 2, false)),
+        List.of(new Sessions.Update("c", 5, false), new Sessions.Update("d", 1, false),
+            new Sessions.Update("e", 9, true)))));
 
     assertEquals(List.of(Pair.of("c", 5L), Pair.of("a", 2L), Pair.of("b", 2L)), counts.top(3));
-    assertEquals(10, counts.totalEvents());
+    assertEquals(4, counts.users());
+  }
+
+  @Test
+  void shouldResumeFromTheCheckpointDirectoryWithExactTotals(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+      throws Exception {
+    SessionCount.Options o = smallRun();
+    o.checkpoint = tmp.resolve("ckpt");
+    // First run: stopped (not gracefully) after some batches, as a service being shut down.
+    BatchProgress first = new BatchProgress(N, new UserCounts(), 0, 1, new PrintStream(new ByteArrayOutputStream()));
+    StreamingContext ssc = StreamingContext.getActiveOrCreate(o.checkpoint.toString(),
+        () -> SessionCount.create(o, new UserCounts(), first));
+    ssc.start();
+    Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> first.totals().processed() >= N / 2);
+    ssc.stop(false);
+    assertTrue(first.totals().processed() < N, "the first run must stop before the end");
+
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    int rc = SessionCount.run(o, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    String text = bytes.toString(StandardCharsets.UTF_8);
+    assertEquals(0, rc, text);
+    String[] lines = text.split("\n");
+    assertEquals("TOTAL events=" + N + " users=" + expectedCounts().size(), lines[lines.length - 1], text);
   }
 
   @Test
