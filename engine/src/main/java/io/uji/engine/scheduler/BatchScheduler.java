@@ -1,5 +1,6 @@
 package io.uji.engine.scheduler;
 
+import io.uji.checkpoint.CrashPoints;
 import io.uji.engine.graph.InputNode;
 import io.uji.engine.graph.OutputOperation;
 import io.uji.engine.graph.StatefulNode;
@@ -156,9 +157,11 @@ public final class BatchScheduler {
       for (StatefulNode s : graph.statefulNodes()) {
         s.node().getOrCompute(t);
       }
+      CrashPoints.hit("batch.before-state-commit");
       for (StatefulNode s : graph.statefulNodes()) {
         s.commit(t);
       }
+      CrashPoints.hit("batch.after-state-commit");
       for (InputNode<?> in : graph.inputs()) {
         in.onBatchCompleted(t);
       }
