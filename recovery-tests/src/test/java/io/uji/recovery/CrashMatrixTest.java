@@ -26,7 +26,7 @@ class CrashMatrixTest {
   static final List<String> GENERATOR_POINTS = List.of("lineage.before-append", "lineage.after-append",
       "wal.before-append", "wal.mid-record", "wal.after-append-before-ack", "job.before-output", "job.after-output",
       "checkpoint.before-state", "checkpoint.after-state", "checkpoint.before-rename", "checkpoint.after-rename",
-      "checkpoint.cleanup", "cleanup.before-delete");
+      "checkpoint.cleanup", "cleanup.before-delete", "batch.before-state-commit", "batch.after-state-commit");
 
   /**
    * Crashes {@code cycles} times at {@code point}, each time at a random one of its first
@@ -57,7 +57,7 @@ class CrashMatrixTest {
   @ValueSource(strings = {"lineage.before-append", "lineage.after-append", "wal.before-append", "wal.mid-record",
       "wal.after-append-before-ack", "job.before-output", "job.after-output", "checkpoint.before-state",
       "checkpoint.after-state", "checkpoint.before-rename", "checkpoint.after-rename", "checkpoint.cleanup",
-      "cleanup.before-delete"})
+      "cleanup.before-delete", "batch.before-state-commit", "batch.after-state-commit"})
   void twoStatefulOperatorsCrashedAtNamedPointRecoverExactly(String point, @TempDir Path tmp) {
     long n = 1200;
     Scenario s = new Scenario(tmp, JobMain.class, "workload=two", "events=" + n, "users=" + USERS, "perBatch=20",
