@@ -4,6 +4,8 @@ import io.uji.streaming.BatchInfo;
 import io.uji.streaming.Durations;
 import io.uji.streaming.StreamingConfig;
 import io.uji.streaming.StreamingContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -35,7 +37,7 @@ public final class Bench implements Callable<Integer> {
   @Parameters(index = "0", description = "wordcount | session-count")
   String workload;
 
-  @Option(names = "--variant", description = "session-count: inmem (placeholder until keyed state lands).")
+  @Option(names = "--variant", description = "session-count: mapWithState, update, or inmem (heap maps, no state store) (default: ${DEFAULT-VALUE}).")
   String variant = "inmem";
 
   @Option(names = "--n", description = "Events (wordcount: lines) (default: 10,000,000; wordcount 4,000,000).")
@@ -56,8 +58,17 @@ public final class Bench implements Callable<Integer> {
   @Option(names = "--threads", description = "Worker threads; 0 = one per core (default: ${DEFAULT-VALUE}).")
   int threads = 0;
 
-  @Option(names = "--checkpoint-dir", description = "Checkpoint directory (fault tolerance on).")
+  @Option(names = "--ft", description = "Fault tolerance: on = a checkpoint directory (a fresh temporary one unless"
+      + " --checkpoint-dir is given; deleted after the run) and the state checkpointed every --checkpoint-every"
+      + " batches; off = neither (default: ${DEFAULT-VALUE}).")
+  String ft = "off";
+
+  @Option(names = "--checkpoint-dir", description = "Checkpoint directory (implies --ft on; kept after the run).")
   String checkpointDir;
+
+  @Option(names = "--checkpoint-every", description = "With --ft on: checkpoint the state every this many batches"
+      + " (default: ${DEFAULT-VALUE}, as WORKLOAD.md says).")
+  long checkpointEvery = 5;
 
   @Option(names = "--max-wait-s", description = "Give up after this long (default: ${DEFAULT-VALUE}).")
   long maxWaitS = 1800;
@@ -78,7 +89,8 @@ public final class Bench implements Callable<Integer> {
       case "wordcount" -> new WordCountWorkload(or(n, 4_000_000L), or(k, 10_000L), wordsPerLine, or(b, 200_000L));
       case "session-count" -> new SessionCountWorkload(variant, or(n, 10_000_000L), or(k, 1_000_000L),
           or(b, 500_000L));
-      default -> throw new IllegalArgumentException("unknown workload " + workload + " (wordcount, session-count)");
+      default -> throw new IllegalArgumentException("unknown workload " + workload
+          + " (wordcount, session-count, recovery, receiver-wal)");
     };
   }
 
@@ -87,8 +99,36 @@ public final class Bench implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws Exception {
+    if (!ft.equals("on") && !ft.equals("off")) {
+      throw new IllegalArgumentException("--ft must be on or off");
+    }
     Workload w = workload();
+    StreamingConfig config = config();
+    StreamingContext ssc = new StreamingContext(config, Durations.milliseconds(intervalMs));
+    boolean ftOn = ft.equals("on") || checkpointDir != null;
+    Path ckpt = null;
+    boolean deleteCkpt = false;
+    if (ftOn) {
+      if (checkpointDir != null) {
+        ckpt = Path.of(checkpointDir);
+      } else {
+        ckpt = Files.createTempDirectory("uji-bench-ckpt-");
+        deleteCkpt = true;
+      }
+      ssc.checkpoint(ckpt.toString());
+    }
+    try {
+      return run(w, ssc, ckpt);
+    } finally {
+      if (deleteCkpt) {
+        CheckpointProbe.deleteRecursively(ckpt);
+      }
+    }
+  }
+
+  /** The context's settings from the options (shared with the other workloads' runners). */
+  StreamingConfig config() {
     StreamingConfig config = StreamingConfig.defaults();
     if (threads > 0) {
       config = config.withWorkerThreads(threads);
@@ -99,11 +139,16 @@ public final class Bench implements Callable<Integer> {
     if (stateCache != null) {
       config = config.withStateCacheEntriesPerPartition(stateCache);
     }
-    StreamingContext ssc = new StreamingContext(config, Durations.milliseconds(intervalMs));
-    if (checkpointDir != null) {
-      ssc.checkpoint(checkpointDir);
+    return config;
+  }
+
+  private int run(Workload w, StreamingContext ssc, Path ckpt) throws InterruptedException {
+    w.define(ssc, ckpt == null ? null : Durations.milliseconds(intervalMs * checkpointEvery));
+    CheckpointProbe probe = null;
+    if (ckpt != null) {
+      probe = new CheckpointProbe(ckpt, intervalMs, checkpointEvery);
+      ssc.addStreamingListener(probe); // before the collector: it has seen the last batch when the run ends
     }
-    w.define(ssc);
     BatchCollector collector = new BatchCollector(w.events(), verbose);
     ssc.addStreamingListener(collector);
 
@@ -138,14 +183,16 @@ public final class Bench implements Callable<Integer> {
     System.out.printf(Locale.ROOT,
         "%s throughput_eps=%.0f median_batch_ms=%.0f p99_batch_ms=%.0f first_batch_ms=%d peak_rss_mb=%.0f check=%s"
             + " throughput_all_eps=%.0f throughput_excl_first_eps=%.0f batches=%d sum_batch_ms=%d interval_ms=%d"
-            + " max_sched_delay_ms=%d wall_s=%.1f gc_ms=%d ft=%s threads=%d %s%s%n",
+            + " max_sched_delay_ms=%d wall_s=%.1f gc_ms=%d ft=%s threads=%d %s%s%s%n",
         head, thr, Stats.median(rest), Stats.percentile(rest, 0.99), first, rssMb, check, thr, thrExclFirst,
-        proc.length, sumAll, intervalMs, maxSched, wallS, gcMs, checkpointDir != null ? "on" : "off",
-        ssc.config().workerThreads(), Stats.jvmDesc(), w.extras().isEmpty() ? "" : " " + w.extras());
+        proc.length, sumAll, intervalMs, maxSched, wallS, gcMs, ckpt != null ? "on" : "off",
+        ssc.config().workerThreads(), Stats.jvmDesc(), w.extras().isEmpty() ? "" : " " + w.extras(),
+        probe == null ? "" : " checkpoint_every_batches=" + checkpointEvery + " " + probe.extras());
     return check.equals("ok") ? 0 : 1;
   }
 
   public static void main(String[] args) {
+    CheckpointProbe.installLogTap(); // before slf4j-simple prints anything
     int rc = new CommandLine(new Bench()).execute(args);
     System.out.flush();
     System.exit(rc);

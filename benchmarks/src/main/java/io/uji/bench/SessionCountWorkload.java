@@ -2,6 +2,7 @@ package io.uji.bench;
 
 import io.uji.streaming.DStream;
 import io.uji.streaming.Dataset;
+import io.uji.streaming.Duration;
 import io.uji.streaming.GeneratorSpec;
 import io.uji.streaming.Pair;
 import io.uji.streaming.StreamingContext;
@@ -16,8 +17,12 @@ import java.util.Map;
 final class SessionCountWorkload implements Workload {
   /** One way of keeping the per-user counts. */
   interface Counting {
-    /** Defines the counting of {@code events} (user ids). */
-    void define(DStream<String> events);
+    /**
+     * Defines the counting of {@code events} (user ids).
+     *
+     * @param checkpoint how often the state is checkpointed, or null (no checkpoint directory)
+     */
+    void define(DStream<String> events, Duration checkpoint);
 
     /** @return {sum of all counts, number of users with a count}, read after the run */
     long[] sumAndKeys();
@@ -78,9 +83,9 @@ final class SessionCountWorkload implements Workload {
   }
 
   @Override
-  public void define(StreamingContext ssc) {
+  public void define(StreamingContext ssc, Duration stateCheckpoint) {
     final long users = k;
-    counting.define(ssc.generatorStream(new GeneratorSpec<>(i -> Gen.record(i, users), 0, b, n)));
+    counting.define(ssc.generatorStream(new GeneratorSpec<>(i -> Gen.record(i, users), 0, b, n)), stateCheckpoint);
   }
 
   @Override
@@ -113,7 +118,7 @@ final class SessionCountWorkload implements Workload {
     }
 
     @Override
-    public void define(DStream<String> events) {
+    public void define(DStream<String> events, Duration checkpoint) {
       io.uji.streaming.StateSpec<String, Long, Long, Pair<String, Long>> spec =
           io.uji.streaming.StateSpec.<String, Long, Long, Pair<String, Long>>function((user, one, state) -> {
             long c = state.exists() ? state.get() + one.orElse(1L) : one.orElse(1L);
@@ -122,7 +127,12 @@ final class SessionCountWorkload implements Workload {
           });
       spec.timeout(io.uji.streaming.Durations.seconds(k > 10_000_000 ? 3600 : 60))
           .types(String.class, Long.class).name("session-count");
-      events.mapToPair(u -> Pair.of(u, 1L)).mapWithState(spec).foreachBatch(batch -> batch.foreach(kv -> {
+      io.uji.streaming.MapWithStateDStream<String, Long, Long, Pair<String, Long>> mapped =
+          events.mapToPair(u -> Pair.of(u, 1L)).mapWithState(spec);
+      if (checkpoint != null) {
+        mapped.checkpoint(checkpoint);
+      }
+      mapped.foreachBatch(batch -> batch.foreach(kv -> {
         emitted.increment();
         countSum.add(kv.value());
         if (kv.value() == 1) {
@@ -151,14 +161,18 @@ final class SessionCountWorkload implements Workload {
     private volatile long[] last = {0, 0};
 
     @Override
-    public void define(DStream<String> events) {
-      events.mapToPair(u -> Pair.of(u, 1L)).<Long>updateStateByKey((values, old) -> {
+    public void define(DStream<String> events, Duration checkpoint) {
+      io.uji.streaming.StateDStream<String, Long> counts = events.mapToPair(u -> Pair.of(u, 1L)).<Long>updateStateByKey((values, old) -> {
         long sum = old.orElse(0L);
         for (long v : values) {
           sum += v;
         }
         return java.util.Optional.of(sum);
-      }).name("session-count").foreachBatch(states -> {
+      }).name("session-count");
+      if (checkpoint != null) {
+        counts.checkpoint(checkpoint);
+      }
+      counts.foreachBatch(states -> {
         java.util.concurrent.atomic.LongAdder sum = new java.util.concurrent.atomic.LongAdder();
         java.util.concurrent.atomic.LongAdder keys = new java.util.concurrent.atomic.LongAdder();
         states.foreach(kv -> {
@@ -184,7 +198,7 @@ final class SessionCountWorkload implements Workload {
     private Map<String, Long>[] maps;
 
     @Override
-    public void define(DStream<String> events) {
+    public void define(DStream<String> events, Duration checkpoint) {
       events.mapToPair(u -> Pair.of(u, 1L)).reduceByKey(Long::sum).foreachBatch(this::merge);
     }
 

@@ -62,7 +62,7 @@ final class WordCountWorkload implements Workload {
   }
 
   @Override
-  public void define(StreamingContext ssc) {
+  public void define(StreamingContext ssc, io.uji.streaming.Duration stateCheckpoint) {
     final int w = wordsPerLine;
     final long v = vocabulary;
     ssc.generatorStream(new GeneratorSpec<>(i -> Gen.line(i, w, v), 0, batchLines, n))

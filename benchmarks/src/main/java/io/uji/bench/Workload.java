@@ -1,5 +1,6 @@
 package io.uji.bench;
 
+import io.uji.streaming.Duration;
 import io.uji.streaming.StreamingContext;
 
 /** One benchmark workload: defines its job on a fresh context and checks the result after the run. */
@@ -19,8 +20,13 @@ interface Workload {
   /** @return the B of the RESULT line: events per batch */
   long b();
 
-  /** Defines the input and the job on {@code ssc} (not started). */
-  void define(StreamingContext ssc);
+  /**
+   * Defines the input and the job on {@code ssc} (not started).
+   *
+   * @param stateCheckpoint with fault tolerance on, how often the stateful stream is
+   *     checkpointed ({@code dstream.checkpoint(...)}); null when off or stateless
+   */
+  void define(StreamingContext ssc, Duration stateCheckpoint);
 
   /** @return {@code "ok"} or {@code "FAILED:<reason>"}, computed after the run (not timed) */
   String check();
