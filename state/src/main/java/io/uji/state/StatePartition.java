@@ -4,8 +4,6 @@ import io.uji.serde.Serde;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BiConsumer;
@@ -49,6 +47,7 @@ public final class StatePartition<K, S> {
   private static final int MULTI_GET_CHUNK = 8192;
   private static final int WRITE_CHUNK = 32768;
   private static final int MAX_AGE = 127;
+  private static final int INITIAL_CAPACITY = 1024;
 
   private final StateStore store;
   private final String table;
@@ -58,36 +57,41 @@ public final class StatePartition<K, S> {
   private final ColumnFamilyHandle cf;
   private final TimeIndex<K> timeIndex;
   private final int maxEntries;
-  private final HashMap<K, Entry<K, S>> cache = new HashMap<>();
-  /** Entries made dirty since the last flush; may also hold entries cleaned by an eviction. */
-  private final ArrayList<Entry<K, S>> dirty = new ArrayList<>();
-  /**
-   * The entries the last {@link #getAll} found or read, by position (null: known absent), so
-   * {@link #putAt}/{@link #removeAt} write without hashing the key again: on a cache of a
-   * million keys each lookup is several cache misses, and a second one per key cost as much as
-   * the first. Valid for {@link #lookedUp} positions, until anything that may drop entries.
+
+  /*
+   * The cache: an open-addressing table (linear probing) on parallel arrays, so a cached key
+   * costs ~17 bytes a slot (about 25-35 bytes a key at the table's load) instead of a HashMap
+   * node plus an entry object (~100 bytes). Slot i is empty when cacheKeys[i] is null; its state
+   * is cacheValues[i] (null = absent: a removal when dirty, a known absence when clean), the
+   * mixed hash of its key hashes[i], the batch that last used it lastUsed[i].
    */
-  private Entry<K, S>[] looked = newEntries(0);
+  private Object[] cacheKeys;
+  private Object[] cacheValues;
+  private int[] hashes;
+  private int[] lastUsed;
+  private boolean[] dirtyFlags;
+  private int mask;
+  private int size;
+  /** Entries whose dirty flag is set. */
+  private int dirtyCount;
+  /** Bumped whenever entries move to other slots (resize, removal): invalidates slot numbers. */
+  private int generation;
+
+  /**
+   * The slots the last {@link #getAll} found or filled, by position (-1: known absent, not
+   * cached), so {@link #putAt}/{@link #removeAt} write without hashing the key again: on a cache
+   * of a million keys each lookup is several cache misses, and a second one per key cost as much
+   * as the first. Valid for {@link #lookedUp} positions while {@link #generation} is {@link
+   * #lookedGeneration}; after entries moved the positions fall back to a lookup by key.
+   */
+  private int[] looked = new int[0];
+  private int lookedGeneration;
   private List<? extends K> lookedKeys = List.of();
   private int lookedUp;
   /** Counts {@link #endBatch()} calls: the clock of the recency policy. */
   private int batch;
   /** True while the cache holds every key of this partition that exists. */
   private boolean complete;
-
-  private static final class Entry<K, S> {
-    final K key;
-    /** null = absent (a removal when dirty, a known absence when clean). */
-    S value;
-    boolean dirty;
-    int lastUsed;
-
-    Entry(K key, S value, int lastUsed) {
-      this.key = key;
-      this.value = value;
-      this.lastUsed = lastUsed;
-    }
-  }
 
   StatePartition(StateStore store, String table, int partition, Serde<K> keySerde, Serde<S> stateSerde,
       ColumnFamilyHandle cf, TimeIndex<K> timeIndex, int maxEntries, boolean fresh) {
@@ -100,7 +104,146 @@ public final class StatePartition<K, S> {
     this.timeIndex = timeIndex;
     this.maxEntries = maxEntries;
     this.complete = fresh;
+    allocate(INITIAL_CAPACITY);
   }
+
+  // ------------------------------------------------------------------ the table
+
+  private void allocate(int capacity) {
+    cacheKeys = new Object[capacity];
+    cacheValues = new Object[capacity];
+    hashes = new int[capacity];
+    lastUsed = new int[capacity];
+    dirtyFlags = new boolean[capacity];
+    mask = capacity - 1;
+  }
+
+  private static int hash(Object key) {
+    int h = key.hashCode();
+    h ^= h >>> 16;
+    h *= 0x85ebca6b;
+    h ^= h >>> 13;
+    h *= 0xc2b2ae35;
+    return h ^ (h >>> 16);
+  }
+
+  /** @return the slot of {@code key}, or {@code -1 - slot} of the empty slot where it would go */
+  private int find(Object key, int h) {
+    final Object[] ks = cacheKeys;
+    final int[] hs = hashes;
+    final int m = mask;
+    for (int i = h & m; ; i = (i + 1) & m) {
+      Object k = ks[i];
+      if (k == null) {
+        return -1 - i;
+      }
+      if (hs[i] == h && (k == key || k.equals(key))) {
+        return i;
+      }
+    }
+  }
+
+  /** At most 3/4 full. */
+  private static int threshold(int capacity) {
+    return capacity - (capacity >>> 2);
+  }
+
+  /** Makes room for {@code extra} more entries without a resize (which moves entries). */
+  private void reserve(int extra) {
+    long needed = (long) size + extra;
+    int capacity = mask + 1;
+    if (needed <= threshold(capacity)) {
+      return;
+    }
+    while (needed > threshold(capacity)) {
+      capacity <<= 1;
+    }
+    Object[] ks = cacheKeys;
+    Object[] vs = cacheValues;
+    int[] hs = hashes;
+    int[] lu = lastUsed;
+    boolean[] df = dirtyFlags;
+    allocate(capacity);
+    for (int i = 0; i < ks.length; i++) {
+      if (ks[i] != null) {
+        int j = -1 - find(ks[i], hs[i]);
+        cacheKeys[j] = ks[i];
+        cacheValues[j] = vs[i];
+        hashes[j] = hs[i];
+        lastUsed[j] = lu[i];
+        dirtyFlags[j] = df[i];
+      }
+    }
+    generation++;
+  }
+
+  /** Inserts a new key, clean; @return its slot. The caller made room ({@link #reserve}). */
+  private int insert(Object key, int h, Object value, int used) {
+    int i = -1 - find(key, h);
+    cacheKeys[i] = key;
+    cacheValues[i] = value;
+    hashes[i] = h;
+    lastUsed[i] = used;
+    dirtyFlags[i] = false;
+    size++;
+    return i;
+  }
+
+  /** Empties slot {@code i} (its entry must be clean); call {@link #compact} after a run of these. */
+  private void clearSlot(int i) {
+    cacheKeys[i] = null;
+    cacheValues[i] = null;
+    size--;
+  }
+
+  /**
+   * Restores the probing invariant after {@link #clearSlot}s, in place: walking the table once
+   * from an empty slot, every entry is taken out and put back at the first free slot from its
+   * home, which is never after where it was.
+   */
+  private void compact() {
+    final Object[] ks = cacheKeys;
+    final int m = mask;
+    int start = 0;
+    while (ks[start] != null) {
+      start++; // the table is never full
+    }
+    for (int n = 1; n <= m; n++) {
+      int i = (start + n) & m;
+      Object k = ks[i];
+      if (k == null) {
+        continue;
+      }
+      int h = hashes[i];
+      int j = h & m;
+      while (ks[j] != null && j != i) {
+        j = (j + 1) & m;
+      }
+      if (j != i) {
+        ks[j] = k;
+        cacheValues[j] = cacheValues[i];
+        hashes[j] = h;
+        lastUsed[j] = lastUsed[i];
+        dirtyFlags[j] = dirtyFlags[i];
+        ks[i] = null;
+        cacheValues[i] = null;
+        dirtyFlags[i] = false;
+      }
+    }
+    generation++;
+  }
+
+  @SuppressWarnings("unchecked")
+  private K keyAt(int slot) {
+    return (K) cacheKeys[slot];
+  }
+
+  @SuppressWarnings("unchecked")
+  private S valueAt(int slot) {
+    return (S) cacheValues[slot];
+  }
+
+  // ------------------------------------------------------------------ API
 
   /** @return this partition's number */
   public int id() {
@@ -131,19 +274,22 @@ public final class StatePartition<K, S> {
     final int now = batch;
     final boolean known = complete;
     forgetLookups();
+    // Room for every key to enter (a miss read, or a put of a new key): slots do not move.
+    reserve(n);
     if (looked.length < n) {
-      looked = newEntries(Math.max(n, looked.length + (looked.length >> 1)));
+      looked = new int[Math.max(n, looked.length + (looked.length >> 1))];
     }
-    final Entry<K, S>[] found = looked;
+    lookedGeneration = generation;
+    final int[] found = looked;
     int[] missIndex = null;
     int misses = 0;
     for (int i = 0; i < n; i++) {
       K k = keys.get(i);
-      Entry<K, S> e = cache.get(k);
-      found[i] = e;
-      if (e != null) {
-        e.lastUsed = now;
-        out.add(e.value);
+      int slot = find(k, hash(k));
+      found[i] = slot < 0 ? -1 : slot;
+      if (slot >= 0) {
+        lastUsed[slot] = now;
+        out.add(valueAt(slot));
       } else {
         out.add(null);
         if (!known) {
@@ -156,22 +302,16 @@ public final class StatePartition<K, S> {
         }
       }
     }
+    lookedKeys = keys;
+    lookedUp = n;
     if (misses > 0) {
       readMisses(keys, missIndex, misses, out, base);
     }
-    lookedKeys = keys;
-    lookedUp = n;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <K, S> Entry<K, S>[] newEntries(int n) {
-    return new Entry[n];
   }
 
   /** Invalidates the positions of the last {@link #getAll}, dropping its references. */
   private void forgetLookups() {
     if (lookedUp > 0) {
-      Arrays.fill(looked, 0, lookedUp, null);
       lookedUp = 0;
       lookedKeys = List.of();
     }
@@ -204,14 +344,15 @@ public final class StatePartition<K, S> {
           raw[order[m]] = null;
           K k = keys.get(i);
           S s = v == null ? null : stateSerde.fromBytes(v);
-          Entry<K, S> e = cache.get(k);
-          if (e == null) {
-            e = new Entry<>(k, s, batch);
-            cache.put(k, e);
+          int h = hash(k);
+          int slot = find(k, h);
+          if (slot < 0) {
+            reserve(1); // room was reserved by getAll: no move
+            slot = insert(k, h, s, batch);
           } else {
-            s = e.value; // a duplicate key in the list, already read
+            s = valueAt(slot); // a duplicate key in the list, already read
           }
-          looked[i] = e;
+          looked[i] = slot;
           out.set(base + i, s);
         }
       }
@@ -229,10 +370,11 @@ public final class StatePartition<K, S> {
    */
   public S get(K key) {
     store.checkOpen(table);
-    Entry<K, S> e = cache.get(key);
-    if (e != null) {
-      e.lastUsed = batch;
-      return e.value;
+    int h = hash(key);
+    int slot = find(key, h);
+    if (slot >= 0) {
+      lastUsed[slot] = batch;
+      return valueAt(slot);
     }
     if (complete) {
       return null;
@@ -241,7 +383,8 @@ public final class StatePartition<K, S> {
     try {
       byte[] v = store.db().get(cf, KeyLayout.stateKey(partition, keySerde.toBytes(key)));
       S s = v == null ? null : stateSerde.fromBytes(v);
-      cache.put(key, new Entry<>(key, s, batch));
+      reserve(1);
+      insert(key, h, s, batch);
       return s;
     } catch (RocksDBException ex) {
       throw store.error("get", table, ex);
@@ -304,32 +447,34 @@ public final class StatePartition<K, S> {
       throw new IllegalStateException("Position " + i + " is not one of the last getAll on table '" + table
           + "' partition " + partition + " (" + lookedUp + " valid positions)");
     }
-    Entry<K, S> e = looked[i];
-    if (e == null) {
-      write(lookedKeys.get(i), state); // known absent at getAll: not cached
+    int slot = looked[i];
+    if (slot < 0 || generation != lookedGeneration) {
+      write(lookedKeys.get(i), state); // known absent at getAll (not cached), or entries moved since
     } else {
-      writeEntry(e, state);
+      writeSlot(slot, state);
     }
   }
 
   private void write(K key, S state) {
-    Entry<K, S> e = cache.get(key);
-    if (e == null) {
+    Objects.requireNonNull(key, "key");
+    int h = hash(key);
+    int slot = find(key, h);
+    if (slot < 0) {
       if (state == null && complete) {
         return; // known absent
       }
-      e = new Entry<>(Objects.requireNonNull(key, "key"), null, batch);
-      cache.put(key, e);
+      reserve(1);
+      slot = insert(key, h, null, batch);
     }
-    writeEntry(e, state);
+    writeSlot(slot, state);
   }
 
-  private void writeEntry(Entry<K, S> e, S state) {
-    e.value = state;
-    e.lastUsed = batch;
-    if (!e.dirty) {
-      e.dirty = true;
-      dirty.add(e);
+  private void writeSlot(int slot, S state) {
+    cacheValues[slot] = state;
+    lastUsed[slot] = batch;
+    if (!dirtyFlags[slot]) {
+      dirtyFlags[slot] = true;
+      dirtyCount++;
     }
   }
 
@@ -350,10 +495,16 @@ public final class StatePartition<K, S> {
     store.checkOpen(table);
     forgetLookups();
     if (complete) {
-      for (Entry<K, S> e : cache.values()) {
-        S s = e.value;
-        if (s != null) {
-          action.accept(e.key, s);
+      // The action only rewrites the slot of the key it is given: the arrays stay as they are.
+      final Object[] ks = cacheKeys;
+      final Object[] vs = cacheValues;
+      for (int i = 0; i < ks.length; i++) {
+        Object k = ks[i];
+        if (k != null) {
+          Object s = vs[i];
+          if (s != null) {
+            action.accept(keyAt(i), valueAt(i));
+          }
         }
       }
       return;
@@ -372,14 +523,16 @@ public final class StatePartition<K, S> {
       try (RocksIterator it = store.db().newIterator(cf, ro)) {
         for (it.seekToFirst(); it.isValid(); it.next()) {
           K k = keySerde.fromBytes(KeyLayout.userKey(it.key()));
-          Entry<K, S> e = cache.get(k);
+          int h = hash(k);
+          int slot = find(k, h);
           S s;
-          if (e != null) {
-            s = e.value;
+          if (slot >= 0) {
+            s = valueAt(slot);
           } else {
             s = stateSerde.fromBytes(it.value());
-            if (cache.size() < maxEntries) {
-              cache.put(k, new Entry<>(k, s, scanned));
+            if (size < maxEntries) {
+              reserve(1);
+              insert(k, h, s, scanned);
             } else {
               cachedAll = false;
             }
@@ -410,10 +563,10 @@ public final class StatePartition<K, S> {
   public void endBatch() {
     store.checkOpen(table);
     forgetLookups();
-    if (cache.size() > maxEntries) {
+    if (size > maxEntries) {
       store.enter(table);
       try {
-        evict(cache.size() - (maxEntries - maxEntries / 8));
+        evict(size - (maxEntries - maxEntries / 8));
       } finally {
         store.exit();
       }
@@ -424,9 +577,12 @@ public final class StatePartition<K, S> {
   /** Evicts {@code count} entries: the oldest first, clean before dirty at equal age. */
   private void evict(int count) {
     final int now = batch;
+    final Object[] ks = cacheKeys;
     long[] histogram = new long[(MAX_AGE + 1) * 2];
-    for (Entry<K, S> e : cache.values()) {
-      histogram[rank(e, now)]++;
+    for (int i = 0; i < ks.length; i++) {
+      if (ks[i] != null) {
+        histogram[rank(i, now)]++;
+      }
     }
     int cutoff = histogram.length - 1;
     long atCutoff = 0;
@@ -438,26 +594,33 @@ public final class StatePartition<K, S> {
       }
       sum += histogram[cutoff];
     }
-    List<Entry<K, S>> victims = new ArrayList<>();
-    Iterator<Entry<K, S>> it = cache.values().iterator();
-    while (it.hasNext()) {
-      Entry<K, S> e = it.next();
-      int r = rank(e, now);
+    int[] victims = new int[count];
+    int nv = 0;
+    int[] dirtyVictims = new int[Math.min(count, dirtyCount)];
+    int nd = 0;
+    for (int i = 0; i < ks.length && nv < count; i++) {
+      if (ks[i] == null) {
+        continue;
+      }
+      int r = rank(i, now);
       if (r > cutoff || (r == cutoff && atCutoff-- > 0)) {
-        if (e.dirty) {
-          victims.add(e);
+        victims[nv++] = i;
+        if (dirtyFlags[i]) {
+          dirtyVictims[nd++] = i;
         }
-        it.remove();
       }
     }
-    writeSorted(victims, "evict");
-    dirty.removeIf(e -> !e.dirty);
+    writeSorted(dirtyVictims, nd, "evict");
+    for (int v = 0; v < nv; v++) {
+      clearSlot(victims[v]);
+    }
+    compact();
     complete = false;
   }
 
-  private static int rank(Entry<?, ?> e, int now) {
-    int age = Math.min(MAX_AGE, Math.max(0, now - e.lastUsed));
-    return age * 2 + (e.dirty ? 0 : 1);
+  private int rank(int slot, int now) {
+    int age = Math.min(MAX_AGE, Math.max(0, now - lastUsed[slot]));
+    return age * 2 + (dirtyFlags[slot] ? 0 : 1);
   }
 
   /**
@@ -478,44 +641,41 @@ public final class StatePartition<K, S> {
 
   void flushLocked() {
     forgetLookups();
-    if (dirty.isEmpty()) {
+    if (dirtyCount == 0) {
       return;
     }
-    List<Entry<K, S>> pending = new ArrayList<>(dirty.size());
-    for (Entry<K, S> e : dirty) {
-      if (e.dirty) {
-        pending.add(e);
+    int[] pending = new int[dirtyCount];
+    int n = 0;
+    boolean removals = false;
+    for (int i = 0; i < dirtyFlags.length && n < pending.length; i++) {
+      if (dirtyFlags[i]) {
+        pending[n++] = i;
+        removals |= cacheValues[i] == null;
       }
     }
-    writeSorted(pending, "flush");
-    if (complete) {
+    writeSorted(pending, n, "flush");
+    if (complete && removals) {
       // In a complete cache absence is implied: drop the entries of the removals just written.
-      for (Entry<K, S> e : dirty) {
-        if (e.value == null && !e.dirty) {
-          cache.remove(e.key, e);
-        }
-      }
+      dropKnownAbsent();
     }
-    dirty.clear();
   }
 
   /**
-   * Writes entries in (nearly) key order, in batches of {@value #WRITE_CHUNK}, marking each
-   * clean once its batch is written. Key order makes the memtable inserts ~10x faster than
-   * hash order (the skip list's insert hint is reused for nearby keys): measured on 1 M keys,
-   * ~0.1 s instead of ~1-1.5 s. Sorting byte arrays is itself slow (0.3-0.8 s for 500 k, cache
-   * misses), so keys are sorted by the 8 bytes after their common prefix packed with their
-   * index into one long: exact order up to ~5 bytes past the common prefix, which is all the
-   * memtable needs.
+   * Writes the entries of {@code slots[0..n)} in (nearly) key order, in batches of {@value
+   * #WRITE_CHUNK}, marking each clean once its batch is written. Key order makes the memtable
+   * inserts ~10x faster than hash order (the skip list's insert hint is reused for nearby keys):
+   * measured on 1 M keys, ~0.1 s instead of ~1-1.5 s. Sorting byte arrays is itself slow
+   * (0.3-0.8 s for 500 k, cache misses), so keys are sorted by the 8 bytes after their common
+   * prefix packed with their index into one long: exact order up to ~5 bytes past the common
+   * prefix, which is all the memtable needs.
    */
-  private void writeSorted(List<Entry<K, S>> entries, String operation) {
-    if (entries.isEmpty()) {
+  private void writeSorted(int[] slots, int n, String operation) {
+    if (n == 0) {
       return;
     }
-    final int n = entries.size();
     final byte[][] keys = new byte[n][];
     for (int i = 0; i < n; i++) {
-      keys[i] = KeyLayout.stateKey(partition, keySerde.toBytes(entries.get(i).key));
+      keys[i] = KeyLayout.stateKey(partition, keySerde.toBytes(keyAt(slots[i])));
     }
     final int[] order = approximateKeyOrder(keys);
     WriteBatchEncoder enc = new WriteBatchEncoder(cf.getID());
@@ -524,12 +684,13 @@ public final class StatePartition<K, S> {
         int to = Math.min(n, from + WRITE_CHUNK);
         for (int k = from; k < to; k++) {
           int i = order[k];
-          S value = entries.get(i).value;
+          S value = valueAt(slots[i]);
           if (value == null) {
             enc.delete(keys[i]);
           } else {
             enc.put(keys[i], stateSerde.toBytes(value));
           }
+          keys[i] = null;
         }
         int expected = enc.count();
         try (WriteBatch wb = new WriteBatch(enc.finish())) {
@@ -539,7 +700,11 @@ public final class StatePartition<K, S> {
           store.db().write(store.writeOptions(), wb);
         }
         for (int k = from; k < to; k++) {
-          entries.get(order[k]).dirty = false;
+          int slot = slots[order[k]];
+          if (dirtyFlags[slot]) {
+            dirtyFlags[slot] = false;
+            dirtyCount--;
+          }
         }
       }
     } catch (RocksDBException e) {
@@ -581,22 +746,25 @@ public final class StatePartition<K, S> {
 
   /** In a complete cache absence is implied: drop the clean null entries (known absences). */
   private void dropKnownAbsent() {
-    cache.values().removeIf(e -> e.value == null && !e.dirty);
+    boolean any = false;
+    for (int i = 0; i < cacheKeys.length; i++) {
+      if (cacheKeys[i] != null && cacheValues[i] == null && !dirtyFlags[i]) {
+        clearSlot(i);
+        any = true;
+      }
+    }
+    if (any) {
+      compact();
+    }
   }
 
   /** @return the number of cached entries (including known absences and pending removals) */
   public int cachedEntries() {
-    return cache.size();
+    return size;
   }
 
   /** @return the number of entries waiting to be written */
   public int dirtyEntries() {
-    int n = 0;
-    for (Entry<K, S> e : dirty) {
-      if (e.dirty) {
-        n++;
-      }
-    }
-    return n;
+    return dirtyCount;
   }
 }
