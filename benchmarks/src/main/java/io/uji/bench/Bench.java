@@ -34,7 +34,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Runs a benchmark workload on Uji and prints its RESULT line.")
 public final class Bench implements Callable<Integer> {
-  @Parameters(index = "0", description = "wordcount | session-count")
+  @Parameters(index = "0", description = "wordcount | session-count | recovery | receiver-wal")
   String workload;
 
   @Option(names = "--variant", description = "session-count: mapWithState, update, or inmem (heap maps, no state store) (default: ${DEFAULT-VALUE}).")
@@ -73,6 +73,9 @@ public final class Bench implements Callable<Integer> {
   @Option(names = "--max-wait-s", description = "Give up after this long (default: ${DEFAULT-VALUE}).")
   long maxWaitS = 1800;
 
+  @Option(names = "--kill-after", description = "recovery: SIGKILL the child after this many batches (default: ${DEFAULT-VALUE}).")
+  int killAfter = 10;
+
   @Option(names = "--verbose", description = "Print a BATCH line per batch.")
   boolean verbose;
 
@@ -100,6 +103,12 @@ public final class Bench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (workload.equals("recovery-child")) {
+      return RecoveryWorkload.child(this, Path.of(checkpointDir).toAbsolutePath());
+    }
+    if (workload.equals("recovery")) {
+      return RecoveryWorkload.parent(this, childArgs(), killAfter);
+    }
     if (!ft.equals("on") && !ft.equals("off")) {
       throw new IllegalArgumentException("--ft must be on or off");
     }
@@ -191,7 +200,26 @@ public final class Bench implements Callable<Integer> {
     return check.equals("ok") ? 0 : 1;
   }
 
+  private static String[] mainArgs = new String[0];
+
+  /** The command line minus the workload, --kill-after and --checkpoint-dir: what the recovery child gets. */
+  private static String[] childArgs() {
+    List<String> out = new java.util.ArrayList<>();
+    for (int i = 1; i < mainArgs.length; i++) {
+      String a = mainArgs[i];
+      if (a.equals("--kill-after") || a.equals("--checkpoint-dir")) {
+        i++;
+      } else if (!a.startsWith("--kill-after=") && !a.startsWith("--checkpoint-dir=") && !a.equals("--ft")) {
+        out.add(a);
+      } else if (a.equals("--ft")) {
+        i++;
+      }
+    }
+    return out.toArray(new String[0]);
+  }
+
   public static void main(String[] args) {
+    mainArgs = args.clone();
     CheckpointProbe.installLogTap(); // before slf4j-simple prints anything
     int rc = new CommandLine(new Bench()).execute(args);
     System.out.flush();
