@@ -76,6 +76,19 @@ public final class Bench implements Callable<Integer> {
   @Option(names = "--kill-after", description = "recovery: SIGKILL the child after this many batches (default: ${DEFAULT-VALUE}).")
   int killAfter = 10;
 
+  @Option(names = "--rate", description = "receiver-wal: target events/s (default: ${DEFAULT-VALUE}).")
+  long rate = 1_000_000;
+
+  @Option(names = "--duration-s", description = "receiver-wal: run length in s (default: ${DEFAULT-VALUE}).")
+  long durationS = 60;
+
+  @Option(names = "--warmup-s", description = "receiver-wal: batches of the first s are not counted"
+      + " (default: 10, or a quarter of a shorter run).")
+  Long warmupS;
+
+  @Option(names = "--block", description = "receiver-wal: records per store(List) block (default: ${DEFAULT-VALUE}).")
+  int block = 10_000;
+
   @Option(names = "--verbose", description = "Print a BATCH line per batch.")
   boolean verbose;
 
@@ -105,6 +118,9 @@ public final class Bench implements Callable<Integer> {
   public Integer call() throws Exception {
     if (workload.equals("recovery-child")) {
       return RecoveryWorkload.child(this, Path.of(checkpointDir).toAbsolutePath());
+    }
+    if (workload.equals("receiver-wal")) {
+      return ReceiverWalWorkload.run(this, rate, durationS, block, warmupS != null ? warmupS : Math.min(10, durationS / 4));
     }
     if (workload.equals("recovery")) {
       return RecoveryWorkload.parent(this, childArgs(), killAfter);
