@@ -12,7 +12,9 @@
 # folder may be read-only, so it is copied once to $PEER_WORK (default: a temp dir) and built
 # there once; later runs reuse that copy with SKIP_BUILD=1.
 # Environment: PEER_BENCH (default: ../shared/peer-bench next to this repo), PEER_WORK, XMX, GC
-#              (passed to both run.sh scripts), OUT (default: bench-results/<time>-<workload>).
+#              (passed to both run.sh scripts), OUT (default: bench-results/<time>-<workload>),
+#              SKIP_BUILD=1 (build neither: both are built already), MVN_FLAGS (e.g. -o).
+# Each output file starts with the date, `uptime` (load average) and the command.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 [[ $# -ge 1 ]] || { sed -n 2,15p "$0"; exit 2; }
@@ -43,18 +45,27 @@ mkdir -p "$out"
 log="$out/results.txt"
 : > "$log"
 
-echo "building Uji and $peer once ..." >&2
-(cd "$root" && mvn -B -q install -DskipTests -pl benchmarks -am) >&2
-(cd "$peer_work/$peer" && mvn -B -q package -DskipTests) >&2
+if [[ "${SKIP_BUILD:-0}" != "1" ]]; then
+  echo "building Uji and $peer once ..." >&2
+  # shellcheck disable=SC2086
+  (cd "$root" && mvn -B -q ${MVN_FLAGS:-} install -DskipTests -pl benchmarks -am) >&2
+  # shellcheck disable=SC2086
+  (cd "$peer_work/$peer" && mvn -B -q ${MVN_FLAGS:-} package -DskipTests) >&2
+fi
+header() { echo "# $(date -u +%FT%TZ) $(uptime)"; echo "# $*"; }
 
 for ((i = 1; i <= pairs; i++)); do
   echo "pair $i/$pairs: uji" >&2
   # shellcheck disable=SC2086
-  SKIP_BUILD=1 "$root/bench/run.sh" "$workload" $uji_args "${common[@]}" > "$out/uji-$i.txt" 2>&1 || true
+  { header "uji: bench/run.sh $workload $uji_args ${common[*]}"
+    SKIP_BUILD=1 "$root/bench/run.sh" "$workload" $uji_args "${common[@]}" 2>&1 || true
+    echo "# end $(uptime)"; } > "$out/uji-$i.txt"
   grep '^RESULT ' "$out/uji-$i.txt" | tail -1 | sed 's/^/uji /' >> "$log" || echo "uji run $i: no RESULT line" >&2
   echo "pair $i/$pairs: $peer" >&2
   # shellcheck disable=SC2086
-  (cd "$peer_work/$peer" && SKIP_BUILD=1 ./run.sh "$workload" $peer_args "${common[@]}") > "$out/peer-$i.txt" 2>&1 || true
+  { header "$peer: run.sh $workload $peer_args ${common[*]}"
+    (cd "$peer_work/$peer" && SKIP_BUILD=1 ./run.sh "$workload" $peer_args "${common[@]}") 2>&1 || true
+    echo "# end $(uptime)"; } > "$out/peer-$i.txt"
   grep '^RESULT ' "$out/peer-$i.txt" | tail -1 | sed 's/^/peer /' >> "$log" || echo "$peer run $i: no RESULT line" >&2
 done
 echo "outputs in $out" >&2

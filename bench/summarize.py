@@ -13,7 +13,9 @@ import re
 import statistics
 import sys
 
-FIGS = ("throughput", "median_batch_ms", "p99_batch_ms", "first_batch_ms", "peak_rss_mb")
+FIGS = ("throughput", "median_batch_ms", "p99_batch_ms", "first_batch_ms", "peak_rss_mb",
+        "restart_to_first_batch_s", "restart_to_context_s", "run2_peak_rss_mb", "checkpoint_ms_median",
+        "checkpoint_bytes")
 
 
 def parse(line):
@@ -49,7 +51,23 @@ for who in ("uji", "peer"):
         vals = [num(r.get(f)) for r in rs]
         vals = [v for v in vals if v is not None]
         if vals:
-            print(f"   {f:16s} median={statistics.median(vals):.0f}  all={','.join(f'{v:.0f}' for v in vals)}")
+            fmt = ".2f" if f.endswith("_s") else ".0f"
+            print(f"   {f:24s} median={statistics.median(vals):{fmt}}  all={','.join(f'{v:{fmt}}' for v in vals)}")
+
+def ok(r):
+    return r.get("check", "ok").lower() == "ok"
+
+
+# recovery: seconds from the restart to the first completed batch; the ratio is peer / uji (speed-up).
+rec = []
+for u, p in zip(runs["uji"], runs["peer"]):
+    su, sp = num(u.get("restart_to_first_batch_s")), num(p.get("restart_to_first_batch_s"))
+    if su and sp and ok(u) and ok(p):
+        rec.append(sp / su)
+if rec:
+    print(f"recovery speed-up peer/uji (restart to first batch): median={statistics.median(rec):.2f} "
+          f"pairs={len(rec)} all={','.join(f'{r:.2f}' for r in rec)}")
+    sys.exit(0)
 
 pairs = []
 for u, p in zip(runs["uji"], runs["peer"]):
