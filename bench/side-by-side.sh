@@ -3,7 +3,10 @@
 # A B A B ... (at least 3 pairs), keeps every output, and prints the median ratio.
 #
 #   bench/side-by-side.sh WORKLOAD [--peer spark|flink] [--pairs 3]
-#                         [--uji-args "..."] [--peer-args "..."] [-- COMMON ARGS]
+#                         [--uji-args "..."] [--uji-args-b "..."] [--peer-args "..."] [-- COMMON ARGS]
+#
+# With --uji-args-b each round is A B A': a second Uji configuration (e.g. --ft off next to
+# --ft on) runs right after the peer, and the summary gives both ratios and A vs A'.
 #
 #   bench/side-by-side.sh session-count --peer spark --uji-args "--variant inmem" \
 #       --peer-args "--variant update --interval-ms 2000" -- --n 10000000 --k 1000000 --b 500000
@@ -19,12 +22,13 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 [[ $# -ge 1 ]] || { sed -n 2,15p "$0"; exit 2; }
 workload="$1"; shift
-peer=spark pairs=3 uji_args="" peer_args=""
+peer=spark pairs=3 uji_args="" uji_args_b="" peer_args=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --peer) peer="$2"; shift 2 ;;
     --pairs) pairs="$2"; shift 2 ;;
     --uji-args) uji_args="$2"; shift 2 ;;
+    --uji-args-b) uji_args_b="$2"; shift 2 ;;
     --peer-args) peer_args="$2"; shift 2 ;;
     --) shift; break ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -67,6 +71,14 @@ for ((i = 1; i <= pairs; i++)); do
     (cd "$peer_work/$peer" && SKIP_BUILD=1 ./run.sh "$workload" $peer_args "${common[@]}") 2>&1 || true
     echo "# end $(uptime)"; } > "$out/peer-$i.txt"
   grep '^RESULT ' "$out/peer-$i.txt" | tail -1 | sed 's/^/peer /' >> "$log" || echo "$peer run $i: no RESULT line" >&2
+  if [[ -n "$uji_args_b" ]]; then
+    echo "pair $i/$pairs: uji (b)" >&2
+    # shellcheck disable=SC2086
+    { header "uji (b): bench/run.sh $workload $uji_args_b ${common[*]}"
+      SKIP_BUILD=1 "$root/bench/run.sh" "$workload" $uji_args_b "${common[@]}" 2>&1 || true
+      echo "# end $(uptime)"; } > "$out/ujib-$i.txt"
+    grep '^RESULT ' "$out/ujib-$i.txt" | tail -1 | sed 's/^/ujib /' >> "$log" || echo "uji (b) run $i: no RESULT line" >&2
+  fi
 done
 echo "outputs in $out" >&2
 python3 "$root/bench/summarize.py" "$log" | tee "$out/summary.txt"

@@ -2,7 +2,8 @@
 """Summarize RESULT lines of alternating Uji / peer runs: per system the median of each figure,
 and the median of the per-pair throughput ratios (Uji / peer).
 
-usage: summarize.py FILE   (FILE holds lines "uji <RESULT line>" / "peer <RESULT line>", in run order)
+usage: summarize.py FILE   (FILE holds lines "uji <RESULT line>" / "peer <RESULT line>" [/ "ujib <RESULT line>"],
+                           in run order; ujib = a second Uji configuration run in the same rounds)
 
 Throughput: WORKLOAD.md defines it as N / sum of all batch times (first included). Uji prints that
 as throughput_eps (and throughput_all_eps); Spark's bench prints it as throughput_all_eps (its
@@ -34,14 +35,16 @@ def num(v):
         return None
 
 
-runs = {"uji": [], "peer": []}
+runs = {"uji": [], "peer": [], "ujib": []}
 for raw in open(sys.argv[1]):
     who, _, line = raw.strip().partition(" ")
     if who in runs and line.startswith("RESULT "):
         runs[who].append(parse(line))
 
-for who in ("uji", "peer"):
+for who in ("uji", "peer", "ujib"):
     rs = runs[who]
+    if not rs and who == "ujib":
+        continue
     if not rs:
         print(f"{who}: no RESULT lines")
         continue
@@ -69,13 +72,21 @@ if rec:
           f"pairs={len(rec)} all={','.join(f'{r:.2f}' for r in rec)}")
     sys.exit(0)
 
-pairs = []
-for u, p in zip(runs["uji"], runs["peer"]):
-    tu, tp = num(u.get("throughput")), num(p.get("throughput"))
-    if tu and tp and u.get("check") == "ok" and p.get("check", "ok") == "ok":
-        pairs.append(tu / tp)
-if pairs:
-    print(f"throughput ratio uji/peer: median={statistics.median(pairs):.2f} "
-          f"pairs={len(pairs)} all={','.join(f'{r:.2f}' for r in pairs)}")
-else:
-    print("throughput ratio uji/peer: no valid pair (a check failed or a run gave no RESULT)")
+def ratios(a, b):
+    out = []
+    for u, p in zip(runs[a], runs[b]):
+        tu, tp = num(u.get("throughput")), num(p.get("throughput"))
+        if tu and tp and ok(u) and ok(p):
+            out.append(tu / tp)
+    return out
+
+
+for a, b in (("uji", "peer"), ("ujib", "peer"), ("ujib", "uji")):
+    if not runs[a]:
+        continue
+    rs = ratios(a, b)
+    if rs:
+        print(f"throughput ratio {a}/{b}: median={statistics.median(rs):.2f} "
+              f"pairs={len(rs)} all={','.join(f'{r:.2f}' for r in rs)}")
+    else:
+        print(f"throughput ratio {a}/{b}: no valid pair (a check failed or a run gave no RESULT)")
