@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The measured runs behind docs/PERFORMANCE.md, in the order they were made, each step's output
+# in bench-results/suite-<time>/<step>/ (load average before and after every run inside).
+#   bench/suite.sh [STEP...]     # steps: mws update recovery wal wal-spark jmh flink (default: all)
+# Needs Spark's peer built in $PEER_WORK/spark and Flink's in $PEER_WORK/flink (side-by-side.sh
+# copies and builds them; here SKIP_BUILD=1 is used throughout). Build Uji first:
+#   mvn -B -q -o install -DskipTests -pl benchmarks -am
+set -uo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+peer_work="${PEER_WORK:-${TMPDIR:-/tmp}/uji-peer-bench}"
+suite="${SUITE_OUT:-$root/bench-results/suite-$(date +%Y%m%d-%H%M%S)}"
+mkdir -p "$suite"
+steps=("$@")
+[[ ${#steps[@]} -gt 0 ]] || steps=(mws update recovery wal wal-spark jmh flink)
+common=(--n 10000000 --k 1000000 --b 500000 --interval-ms 2000)
+export SKIP_BUILD=1
+stamp() { echo "# $(date -u +%FT%TZ) $(uptime)"; }
+
+for step in "${steps[@]}"; do
+  echo "== $step $(date -u +%T) $(uptime)" >&2
+  case "$step" in
+    mws)
+      OUT="$suite/mws" bench/side-by-side.sh session-count --peer spark --pairs 3 \
+        --uji-args "--variant mapWithState --ft on" --uji-args-b "--variant mapWithState --ft off" \
+        --peer-args "--variant mapWithState" -- "${common[@]}" ;;
+    update)
+      OUT="$suite/update" bench/side-by-side.sh session-count --peer spark --pairs 3 \
+        --uji-args "--variant update --ft on" --uji-args-b "--variant update --ft off" \
+        --peer-args "--variant update" -- "${common[@]}" ;;
+    recovery)
+      OUT="$suite/recovery" bench/side-by-side.sh recovery --peer spark --pairs 3 -- "${common[@]}" --kill-after 10 ;;
+    wal)
+      mkdir -p "$suite/wal"
+      for rate in ${WAL_RATES:-1600000 2400000 3200000 4000000}; do
+        { stamp; echo "# bench/run.sh receiver-wal --rate $rate --duration-s 25 --warmup-s 5"
+          bench/run.sh receiver-wal --rate "$rate" --duration-s 25 --warmup-s 5 2>&1; stamp; } \
+          > "$suite/wal/uji-$rate.txt"
+        grep '^RESULT' "$suite/wal/uji-$rate.txt" >&2
+      done ;;
+    wal-spark)
+      mkdir -p "$suite/wal"
+      { stamp; echo "# spark run.sh receiver-wal --rate 1600000 --duration-s 30 --processing count --master local[2]"
+        (cd "$peer_work/spark" && ./run.sh receiver-wal --rate 1600000 --duration-s 30 --processing count \
+          --master 'local[2]') 2>&1; stamp; } > "$suite/wal/spark-1600000.txt"
+      grep '^RESULT' "$suite/wal/spark-1600000.txt" >&2 ;;
+    jmh)
+      mkdir -p "$suite/jmh"
+      { stamp; bench/jmh.sh "KryoRoundTrip|StateAccess|WalAppend" -f 1 -wi 3 -i 5 -w 1s -r 1s \
+          -rf json -rff "$suite/jmh/jmh.json" 2>&1; stamp; } > "$suite/jmh/jmh.txt"
+      grep -A40 '^Benchmark ' "$suite/jmh/jmh.txt" >&2 ;;
+    flink)
+      mkdir -p "$suite/flink"
+      { stamp; echo "# flink run.sh session-count --backend rocksdb --n 10000000 --k 1000000"
+        (cd "$peer_work/flink" && ./run.sh session-count --backend rocksdb --n 10000000 --k 1000000) 2>&1; stamp; } \
+        > "$suite/flink/flink-rocksdb.txt"
+      grep '^RESULT' "$suite/flink/flink-rocksdb.txt" >&2 ;;
+    *) echo "unknown step $step" >&2 ;;
+  esac
+done
+echo "suite outputs in $suite" >&2
