@@ -133,8 +133,8 @@ final class RecoveryWorkload {
     ssc.addStreamingListener(new StreamingListener() {
       @Override
       public void onBatchCompleted(BatchInfo bi) {
-        if ((bi.numRecords() == 0 && bi.failureReason().isEmpty()) || done.getCount() == 0) {
-          return; // empty, or after the check (the batch that stop() interrupts)
+        if (bi.failureReason().isEmpty() ? bi.numRecords() == 0 : done.getCount() == 0) {
+          return; // empty, or the batch that stop() interrupts after the check
         }
         System.out.printf(Locale.ROOT, "BATCH n=%d time=%d records=%d proc_ms=%d sched_ms=%d ms_since_jvm_start=%d%s%n",
             completed.incrementAndGet(), bi.batchTime().milliseconds(), bi.numRecords(), bi.processingDelay(),
