@@ -32,7 +32,7 @@ for step in "${steps[@]}"; do
       OUT="$suite/recovery" bench/side-by-side.sh recovery --peer spark --pairs 3 -- "${common[@]}" --kill-after 10 ;;
     wal)
       mkdir -p "$suite/wal"
-      for rate in ${WAL_RATES:-1600000 2400000 3200000 4000000}; do
+      for rate in ${WAL_RATES:-3200000 4000000 4800000}; do
         { stamp; echo "# bench/run.sh receiver-wal --rate $rate --duration-s 25 --warmup-s 5"
           bench/run.sh receiver-wal --rate "$rate" --duration-s 25 --warmup-s 5 2>&1; stamp; } \
           > "$suite/wal/uji-$rate.txt"
