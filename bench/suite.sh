@@ -23,11 +23,11 @@ for step in "${steps[@]}"; do
     mws)
       OUT="$suite/mws" bench/side-by-side.sh session-count --peer spark --pairs 3 \
         --uji-args "--variant mapWithState --ft on" --uji-args-b "--variant mapWithState --ft off" \
-        --peer-args "--variant mapWithState" -- "${common[@]}" ;;
+        --peer-args "--variant mapWithState --source gen" -- "${common[@]}" ;;
     update)
       OUT="$suite/update" bench/side-by-side.sh session-count --peer spark --pairs 3 \
         --uji-args "--variant update --ft on" --uji-args-b "--variant update --ft off" \
-        --peer-args "--variant update" -- "${common[@]}" ;;
+        --peer-args "--variant update --source gen" -- "${common[@]}" ;;
     recovery)
       OUT="$suite/recovery" bench/side-by-side.sh recovery --peer spark --pairs 3 -- "${common[@]}" --kill-after 10 ;;
     wal)
