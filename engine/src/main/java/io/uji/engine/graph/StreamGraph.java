@@ -113,6 +113,14 @@ public final class StreamGraph {
     if (outputs.isEmpty()) {
       throw new IllegalStateException("No output operations registered, so nothing to execute");
     }
+    // Ids may have changed since registration (.name(...)): check them once more, as they are now.
+    Set<String> ids = new HashSet<>();
+    for (StatefulNode s : statefulNodes) {
+      if (!ids.add(s.stateId())) {
+        throw new IllegalArgumentException("Two stateful operators have the id '" + s.stateId()
+            + "'; give each a distinct name with .name(...)");
+      }
+    }
     frozen = true;
     for (Node<?> n : nodes) {
       for (Node<?> dep : n.dependencies()) {
