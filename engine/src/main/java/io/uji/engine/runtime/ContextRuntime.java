@@ -182,7 +182,14 @@ public final class ContextRuntime {
     KryoSerde<CheckpointMetadata> metadataSerde = new KryoSerde<>(kryo, CheckpointMetadata.class);
     SegmentedLog lineage = SegmentedLog.open(checkpointDir.lineageDir(),
         LogConfig.defaults().withFsyncPolicy(FsyncPolicy.PER_APPEND));
-    Recovery.Plan plan = Recovery.plan(checkpointDir, lineage, recordSerde, metadataSerde, graph);
+    Recovery.Plan plan;
+    try {
+      plan = Recovery.plan(checkpointDir, lineage, recordSerde, metadataSerde, graph);
+    } catch (RuntimeException | Error e) {
+      // Until the journal owns the lineage log, this method does.
+      lineage.close();
+      throw e;
+    }
 
     if (!graph.statefulNodes().isEmpty()) {
       Path live = checkpointDir.liveStateDir();
