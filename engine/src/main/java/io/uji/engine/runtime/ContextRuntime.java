@@ -74,6 +74,8 @@ public final class ContextRuntime {
   private BatchJournal journal = BatchJournal.NONE;
   private BatchScheduler scheduler;
   private Map<String, String> restoredTypes = Map.of();
+  /** The lineage log while recovery reads it, before the journal takes it over (closed by close()). */
+  private SegmentedLog lineageUntilJournal;
 
   public ContextRuntime(String name, StreamingConfig config, StreamGraph graph, ListenerBus bus, Path checkpointDir,
       Duration checkpointInterval, Consumer<Throwable> onFailure) {
@@ -182,14 +184,8 @@ public final class ContextRuntime {
     KryoSerde<CheckpointMetadata> metadataSerde = new KryoSerde<>(kryo, CheckpointMetadata.class);
     SegmentedLog lineage = SegmentedLog.open(checkpointDir.lineageDir(),
         LogConfig.defaults().withFsyncPolicy(FsyncPolicy.PER_APPEND));
-    Recovery.Plan plan;
-    try {
-      plan = Recovery.plan(checkpointDir, lineage, recordSerde, metadataSerde, graph);
-    } catch (RuntimeException | Error e) {
-      // Until the journal owns the lineage log, this method does.
-      lineage.close();
-      throw e;
-    }
+    lineageUntilJournal = lineage;
+    Recovery.Plan plan = Recovery.plan(checkpointDir, lineage, recordSerde, metadataSerde, graph);
 
     if (!graph.statefulNodes().isEmpty()) {
       Path live = checkpointDir.liveStateDir();
@@ -215,6 +211,7 @@ public final class ContextRuntime {
     CheckpointJournal cj = new CheckpointJournal(checkpointDir, lineage, recordSerde, metadataSerde, graph, store, wals,
         checkpointInterval.milliseconds(), zero, config.checkpointsRetained(), registry.fingerprint());
     journal = cj;
+    lineageUntilJournal = null;
     scheduler = new BatchScheduler(name, graph, config.clock(), bus, journal, onFailure);
     graph.start(new Time(zero));
     openStatefulNodes();
@@ -379,6 +376,7 @@ public final class ContextRuntime {
       pool.close();
     }
     closeQuietly(journal, "the journal");
+    closeQuietly(lineageUntilJournal, "the lineage log");
     if (journal == BatchJournal.NONE) {
       for (ReceiverWal<?> w : wals.values()) {
         closeQuietly(w, "a write-ahead log");
