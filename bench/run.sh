@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs one Uji benchmark workload; its last line is the RESULT line of shared/bench/WORKLOAD.md.
 #   bench/run.sh wordcount                       # 4 M lines of 10 words, 200 k lines a batch, 1 s batches
-#   bench/run.sh session-count --variant inmem   # N=10 M, K=1 M, B=500 k (placeholder variant)
+#   bench/run.sh session-count --variant mapWithState --ft on   # N=10 M, K=1 M, B=500 k; also: update, inmem; --ft off
+#   bench/run.sh recovery --interval-ms 2000 --kill-after 10   # child JVM, SIGKILL after batch 10, restart
+#   bench/run.sh receiver-wal --rate 4000000 --duration-s 60   # WAL fsync per block of 10,000, count only
 #   bench/run.sh wordcount --n 8000000 --verbose
 # Environment: XMX (default 4g), GC=g1|parallel (default g1), SKIP_BUILD=1 to skip the maven build,
 #              EXTRA_JVM_FLAGS (appended, e.g. a JFR recording).
