@@ -15,7 +15,7 @@
 # folder may be read-only, so it is copied once to $PEER_WORK (default: a temp dir) and built
 # there once; later runs reuse that copy with SKIP_BUILD=1.
 # Environment: PEER_BENCH (default: ../shared/peer-bench next to this repo), PEER_WORK, XMX, GC
-#              (passed to both run.sh scripts), OUT (default: bench-results/<time>-<workload>),
+#              (passed to both run.sh scripts), UJI_XMX, UJI_GC (Uji's runs only, override XMX/GC), OUT (default: bench-results/<time>-<workload>),
 #              SKIP_BUILD=1 (build neither: both are built already), MVN_FLAGS (e.g. -o).
 # Each output file starts with the date, `uptime` (load average) and the command.
 set -euo pipefail
@@ -62,7 +62,8 @@ for ((i = 1; i <= pairs; i++)); do
   echo "pair $i/$pairs: uji" >&2
   # shellcheck disable=SC2086
   { header "uji: bench/run.sh $workload $uji_args ${common[*]}"
-    SKIP_BUILD=1 "$root/bench/run.sh" "$workload" $uji_args "${common[@]}" 2>&1 || true
+    SKIP_BUILD=1 XMX="${UJI_XMX:-${XMX:-4g}}" GC="${UJI_GC:-${GC:-g1}}" \
+      "$root/bench/run.sh" "$workload" $uji_args "${common[@]}" 2>&1 || true
     echo "# end $(uptime)"; } > "$out/uji-$i.txt"
   grep '^RESULT ' "$out/uji-$i.txt" | tail -1 | sed 's/^/uji /' >> "$log" || echo "uji run $i: no RESULT line" >&2
   echo "pair $i/$pairs: $peer" >&2
@@ -75,7 +76,8 @@ for ((i = 1; i <= pairs; i++)); do
     echo "pair $i/$pairs: uji (b)" >&2
     # shellcheck disable=SC2086
     { header "uji (b): bench/run.sh $workload $uji_args_b ${common[*]}"
-      SKIP_BUILD=1 "$root/bench/run.sh" "$workload" $uji_args_b "${common[@]}" 2>&1 || true
+      SKIP_BUILD=1 XMX="${UJI_XMX:-${XMX:-4g}}" GC="${UJI_GC:-${GC:-g1}}" \
+        "$root/bench/run.sh" "$workload" $uji_args_b "${common[@]}" 2>&1 || true
       echo "# end $(uptime)"; } > "$out/ujib-$i.txt"
     grep '^RESULT ' "$out/ujib-$i.txt" | tail -1 | sed 's/^/ujib /' >> "$log" || echo "uji (b) run $i: no RESULT line" >&2
   fi

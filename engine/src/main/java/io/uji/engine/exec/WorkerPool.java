@@ -43,6 +43,14 @@ public final class WorkerPool implements AutoCloseable {
   }
 
   /**
+   * @return the pool as an executor, for work submitted from outside it (the state store's
+   *     parallel flush at a checkpoint, which runs on the batch thread)
+   */
+  public java.util.concurrent.Executor executor() {
+    return executor;
+  }
+
+  /**
    * Runs {@code task(0) .. task(count - 1)} on the pool and waits for all of them.
    *
    * @throws RuntimeException the first task failure (others are added as suppressed); an
