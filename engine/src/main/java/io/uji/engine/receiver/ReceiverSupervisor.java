@@ -96,16 +96,23 @@ public final class ReceiverSupervisor<T> implements ReceiverSink<T> {
     if (terminated) {
       return;
     }
-    bus.post(l -> l.onReceiverError(info(false, message, error)));
     stopped = true;
-    control.execute(() -> {
-      stopReceiverNow();
-      bus.post(l -> l.onReceiverStopped(info(false, message, error)));
-      if (!terminated) {
-        control.schedule(this::startReceiver, restartDelayMs, TimeUnit.MILLISECONDS);
-      }
-    });
+    try {
+      // Reported from the control thread, so a restart asked for while onStart is still running
+      // is reported after that start (events stay in the order things happened to the receiver).
+      control.execute(() -> {
+        bus.post(l -> l.onReceiverError(info(false, message, error)));
+        stopReceiverNow();
+        bus.post(l -> l.onReceiverStopped(info(false, message, error)));
+        if (!terminated) {
+          control.schedule(this::startReceiver, restartDelayMs, TimeUnit.MILLISECONDS);
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // The context stopped meanwhile: there is nothing to restart.
+    }
   }
+
 
   @Override
   public void reportError(String message, Throwable error) {
