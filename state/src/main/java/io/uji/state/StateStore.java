@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -157,8 +158,15 @@ public final class StateStore implements AutoCloseable {
       throw new StateStoreException("Error restoring state store " + live + " from " + checkpointDir
           + ": not a state checkpoint (no CURRENT file)");
     }
+    // The copy is built beside the live directory and swapped in by renames, so a crash at any
+    // point leaves either the old live database, the new one, or none, plus leftovers of ours
+    // (".restoring", ".old") that the next restore deletes: never a half-copied live directory.
+    Path staging = live.resolveSibling(live.getFileName() + ".restoring");
+    Path old = live.resolveSibling(live.getFileName() + ".old");
     try {
-      Files.createDirectories(live.getParent() == null ? live.toAbsolutePath().getParent() : live.getParent());
+      Files.createDirectories(live.toAbsolutePath().getParent());
+      deleteRecursively(staging);
+      deleteRecursively(old);
       if (Files.exists(live)) {
         boolean empty;
         try (Stream<Path> s = Files.list(live)) {
@@ -168,9 +176,8 @@ public final class StateStore implements AutoCloseable {
           throw new StateStoreException("Error restoring state store " + live + " from " + checkpointDir
               + ": the live directory is not empty and holds no RocksDB database; refusing to delete it");
         }
-        deleteRecursively(live);
       }
-      Files.createDirectory(live);
+      Files.createDirectory(staging);
       int linked = 0;
       int copied = 0;
       try (Stream<Path> files = Files.list(checkpointDir)) {
@@ -178,7 +185,7 @@ public final class StateStore implements AutoCloseable {
           if (!Files.isRegularFile(f)) {
             continue;
           }
-          Path target = live.resolve(f.getFileName());
+          Path target = staging.resolve(f.getFileName());
           String n = f.getFileName().toString();
           if ((n.endsWith(".sst") || n.endsWith(".blob")) && tryLink(target, f)) {
             linked++;
@@ -190,6 +197,11 @@ public final class StateStore implements AutoCloseable {
           }
         }
       }
+      if (Files.exists(live)) {
+        Files.move(live, old, StandardCopyOption.ATOMIC_MOVE);
+      }
+      Files.move(staging, live, StandardCopyOption.ATOMIC_MOVE);
+      deleteRecursively(old);
       LOG.info("Restored state store {} from {}: {} files linked, {} copied in {} ms",
           live, checkpointDir, linked, copied, (System.nanoTime() - start) / 1_000_000);
     } catch (IOException e) {
@@ -209,6 +221,9 @@ public final class StateStore implements AutoCloseable {
   }
 
   private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
     try (Stream<Path> walk = Files.walk(dir)) {
       List<Path> paths = walk.sorted(Collections.reverseOrder()).toList();
       for (Path p : paths) {

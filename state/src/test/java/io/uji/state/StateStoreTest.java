@@ -3,6 +3,7 @@ package io.uji.state;
 import static io.uji.state.TestSerdes.LONG;
 import static io.uji.state.TestSerdes.STRING;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -85,6 +86,26 @@ class StateStoreTest {
       expected.remove("k1");
       assertEquals(expected, got);
     }
+  }
+
+  @Test
+  void restoreAfterACrashMidRestoreIgnoresTheLeftoversAndGivesTheCheckpoint() throws IOException {
+    Path cp = tmp.resolve("cp");
+    try (StateStore store = StateStore.open(config("live"))) {
+      store.table("counts", STRING, LONG, 1).partition(0).put("a", 1L);
+      store.checkpoint(cp);
+    }
+    // What a crash leaves at each step of a restore: a half-built copy, the old live directory
+    // moved aside, and no live directory at all.
+    Path live = config("live").dir();
+    Files.createDirectories(live.resolveSibling(live.getFileName() + ".restoring")).resolve("000009.sst").toFile()
+        .createNewFile();
+    Files.move(live, live.resolveSibling(live.getFileName() + ".old"));
+    try (StateStore store = StateStore.restore(cp, config("live"))) {
+      assertEquals(Map.of("a", 1L), contents(store.table("counts", STRING, LONG, 1)));
+    }
+    assertFalse(Files.exists(live.resolveSibling(live.getFileName() + ".restoring")));
+    assertFalse(Files.exists(live.resolveSibling(live.getFileName() + ".old")));
   }
 
   @Test
