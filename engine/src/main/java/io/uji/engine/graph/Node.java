@@ -194,12 +194,6 @@ public abstract class Node<T> {
     }
   }
 
-  /** Drops every cached dataset (used after a replay, before the context goes live). */
-  final void clearAll() {
-    synchronized (generated) {
-      generated.clear();
-    }
-  }
 
   @Override
   public String toString() {

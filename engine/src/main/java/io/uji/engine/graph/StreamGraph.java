@@ -169,10 +169,4 @@ public final class StreamGraph {
     }
   }
 
-  /** Drops every cached dataset of every node. */
-  public void clearAll() {
-    for (Node<?> n : nodes) {
-      n.clearAll();
-    }
-  }
 }

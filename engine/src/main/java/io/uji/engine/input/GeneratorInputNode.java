@@ -31,10 +31,6 @@ public final class GeneratorInputNode<T> extends InputNode<T> {
     this.partitions = partitions;
   }
 
-  /** @return the next event number a batch will take */
-  public synchronized long nextOffset() {
-    return next;
-  }
 
   /** Continues after {@code offset} (recovery: the end of the last logged batch). */
   public synchronized void resumeFrom(long offset) {
@@ -42,10 +38,6 @@ public final class GeneratorInputNode<T> extends InputNode<T> {
     this.rateStart = null;
   }
 
-  /** @return true once every event of a bounded generator was allocated to a batch */
-  public synchronized boolean exhausted() {
-    return spec.totalEvents() >= 0 && next >= spec.totalEvents();
-  }
 
   @Override
   protected synchronized Allocation<T> takeInput(Time t) {

@@ -46,7 +46,6 @@ public final class BatchScheduler {
   private volatile boolean stopping;
   private long nextSeq = 1;
   private volatile long lastGenerated = Long.MIN_VALUE;
-  private volatile long lastCompleted = Long.MIN_VALUE;
 
   public BatchScheduler(String name, StreamGraph graph, Clock clock, ListenerBus bus, BatchJournal journal,
       Consumer<Throwable> onFailure) {
@@ -167,7 +166,6 @@ public final class BatchScheduler {
       }
       graph.clearMetadata(t);
       journal.batchCompleted(t);
-      lastCompleted = t.milliseconds();
       long end = clock.getTimeMillis();
       bus.post(l -> l.onBatchCompleted(info(b, start, end, null)));
       synchronized (this) {
@@ -213,10 +211,6 @@ public final class BatchScheduler {
     return new BatchInfo(b.time(), b.recordCount(), b.submissionTime(), start, end, Optional.ofNullable(failure));
   }
 
-  /** @return the time of the last batch that completed, or Long.MIN_VALUE */
-  public long lastCompleted() {
-    return lastCompleted;
-  }
 
   /**
    * Stops generating. When {@code graceful}, first generates one last batch (at the next batch
