@@ -172,6 +172,7 @@ public final class Bench implements Callable<Integer> {
     CheckpointProbe probe = null;
     if (ckpt != null) {
       probe = new CheckpointProbe(ckpt, intervalMs, checkpointEvery);
+      probe.register();
       ssc.addStreamingListener(probe); // before the collector: it has seen the last batch when the run ends
     }
     BatchCollector collector = new BatchCollector(w.events(), verbose);

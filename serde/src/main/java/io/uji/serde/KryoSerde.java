@@ -91,8 +91,11 @@ public final class KryoSerde<T> implements Serde<T> {
   /**
    * Appends {@code value} to {@code out} (for callers that batch many values in one buffer).
    *
+   * <p>Same bytes as {@link #toBytes}.
+   *
    * @throws SerdeException if the value, or anything it holds, is of an unregistered class
    */
+  @Override
   public void write(T value, Output out) {
     Kryo kryo = pool.borrowKryo();
     try {

@@ -22,4 +22,14 @@ public interface Serde<T> {
    * @throws SerdeException if the bytes are not a valid serialized value of this type
    */
   T fromBytes(byte[] bytes);
+
+  /**
+   * Appends the bytes of {@code value} to {@code out}, the same bytes as {@link #toBytes}: for
+   * callers that serialize many values into one buffer. The default copies {@code toBytes}.
+   *
+   * @throws SerdeException if the value cannot be serialized
+   */
+  default void write(T value, com.esotericsoftware.kryo.io.Output out) {
+    out.writeBytes(toBytes(value));
+  }
 }

@@ -29,6 +29,7 @@ import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,9 +51,11 @@ import org.slf4j.LoggerFactory;
  *
  * {@link #table}, {@link #checkpoint}, {@link #close} and the other store methods are
  * thread-safe. A {@link StatePartition} is used by one thread at a time; different partitions
- * may be used in parallel. {@link #checkpoint} must not run while a partition is in use (the
- * engine calls it at a batch boundary). {@link #close} waits for native calls in progress and
- * then makes every later call fail with {@link StateStoreClosedException}.
+ * may be used in parallel. {@link #checkpoint} and {@link #beginCheckpoint} must not run while a
+ * partition is in use (the engine calls them at a batch boundary); the {@link StateSnapshot}
+ * that {@code beginCheckpoint} returns is written on any thread while partitions are in use.
+ * {@link #close} waits for native calls in progress and then makes every later call fail with
+ * {@link StateStoreClosedException}.
  */
 public final class StateStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
@@ -82,6 +85,11 @@ public final class StateStore implements AutoCloseable {
    */
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private volatile boolean closed;
+  /**
+   * Completed when the entries captured by the newest {@link #beginCheckpoint} are in RocksDB;
+   * exceptionally if writing them failed. See {@link #awaitCheckpointWrites}.
+   */
+  private volatile CompletableFuture<Void> pendingCheckpointWrites = CompletableFuture.completedFuture(null);
 
   private StateStore(StateStoreConfig config, NativeOptions options, RocksDB db,
       Map<String, ColumnFamilyHandle> handles, Map<String, Integer> recordedTables) {
@@ -355,66 +363,130 @@ public final class StateStore implements AutoCloseable {
   }
 
   /**
-   * As {@link #checkpoint(Path)}, flushing the partitions' caches in parallel on {@code
-   * flushExecutor} (for example the engine's worker pool); the calling thread waits for them.
+   * As {@link #checkpoint(Path)}, taking the partitions' dirty entries in parallel on {@code
+   * captureExecutor}; the same as {@link #beginCheckpoint} then {@link StateSnapshot#writeTo}.
    *
    * @throws StateStoreException if {@code target} exists or writing fails
    * @throws StateStoreClosedException if the store is closed
    */
-  public synchronized void checkpoint(Path target, Executor flushExecutor) {
+  public void checkpoint(Path target, Executor captureExecutor) {
+    if (Files.exists(target)) {
+      throw new StateStoreException("Error creating checkpoint of state store " + name + " in " + target
+          + ": the target exists");
+    }
+    beginCheckpoint(captureExecutor).writeTo(target);
+  }
+
+  /**
+   * The synchronous half of a checkpoint, at a batch boundary: takes every partition's dirty
+   * cache entries (serialized, in parallel on {@code captureExecutor}) and marks them clean. The
+   * returned snapshot writes them and the RocksDB checkpoint later, on any thread, while the
+   * partitions are used again (Flink's two-phase snapshot: a short synchronous part, the I/O
+   * asynchronous). Until {@link StateSnapshot#writeTo} has written the captured entries, every
+   * partition operation that writes RocksDB or drops cache entries waits for it; reads do not
+   * (a captured entry stays cached until then, so no read can miss it). At most one snapshot is
+   * in flight: this method first waits for the previous one's writes.
+   *
+   * <p>Must not run while a partition is in use.
+   *
+   * @return the snapshot, which must be written ({@link StateSnapshot#writeTo}) exactly once
+   * @throws StateStoreException if taking the entries fails (those taken are then written at once)
+   *     or if an earlier snapshot's writes failed
+   * @throws StateStoreClosedException if the store is closed
+   */
+  public synchronized StateSnapshot beginCheckpoint(Executor captureExecutor) {
+    awaitCheckpointWrites(null);
     long start = System.nanoTime();
     enter(null);
     try {
-      if (Files.exists(target)) {
-        throw new StateStoreException("Error creating checkpoint of state store " + name + " in " + target
-            + ": the target exists");
-      }
-      Path parent = target.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      List<CompletableFuture<Void>> flushes = new ArrayList<>();
+      List<CompletableFuture<SerializedEntries>> captures = new ArrayList<>();
       for (StateTable<?, ?> t : openTables.values()) {
         for (int p = 0; p < t.numPartitions(); p++) {
-          flushes.add(CompletableFuture.runAsync(t.partitionUnchecked(p)::flushLocked, flushExecutor));
+          StatePartition<?, ?> part = t.partitionUnchecked(p);
+          captures.add(CompletableFuture.supplyAsync(part::captureDirtyLocked, captureExecutor));
         }
       }
-      awaitAll(flushes);
-      long cachesFlushed = System.nanoTime();
-      long memtablesFlushed;
-      try (FlushOptions flush = new FlushOptions().setWaitForFlush(true);
-          Checkpoint checkpoint = Checkpoint.create(db)) {
-        db.flush(flush, new ArrayList<>(handles.values()));
-        memtablesFlushed = System.nanoTime();
-        checkpoint.createCheckpoint(target.toAbsolutePath().toString());
+      List<SerializedEntries> captured = new ArrayList<>();
+      RuntimeException failure = null;
+      for (CompletableFuture<SerializedEntries> c : captures) {
+        try {
+          captured.add(c.join());
+        } catch (CompletionException e) {
+          RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : e;
+          if (failure == null) {
+            failure = cause;
+          } else {
+            failure.addSuppressed(cause);
+          }
+        }
       }
-      long end = System.nanoTime();
-      LOG.info("Checkpoint of state store {} in {} took {} ms (caches {} ms, memtables {} ms, links {} ms)",
-          name, target, (end - start) / 1_000_000, (cachesFlushed - start) / 1_000_000,
-          (memtablesFlushed - cachesFlushed) / 1_000_000, (end - memtablesFlushed) / 1_000_000);
-    } catch (RocksDBException | IOException e) {
-      throw new StateStoreException("Error creating checkpoint of state store " + name + " in " + target, e);
+      if (failure != null) {
+        // The partitions that were taken have marked their entries clean: write them now, so
+        // the cache and RocksDB still agree, then report the failure.
+        try {
+          for (SerializedEntries entries : captured) {
+            entries.encode(b -> writeEncoded(b, "checkpoint capture", null));
+          }
+        } catch (RuntimeException e) {
+          failure.addSuppressed(e);
+        }
+        throw failure;
+      }
+      CompletableFuture<Void> writes = new CompletableFuture<>();
+      pendingCheckpointWrites = writes;
+      return new StateSnapshot(this, captured, new ArrayList<>(handles.values()), writes, System.nanoTime() - start);
     } finally {
       exit();
     }
   }
 
-  private static void awaitAll(List<CompletableFuture<Void>> futures) {
-    RuntimeException failure = null;
-    for (CompletableFuture<Void> f : futures) {
-      try {
-        f.join();
-      } catch (CompletionException e) {
-        RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : e;
-        if (failure == null) {
-          failure = cause;
-        } else {
-          failure.addSuppressed(cause);
-        }
-      }
+  /**
+   * Waits until the captured entries of the snapshot in flight (if any) are in RocksDB. Callers
+   * must not hold {@link #enter} (the snapshot's writer takes it).
+   *
+   * @throws StateStoreException if writing them failed: the cache then lacks entries RocksDB
+   *     never got, and the store must be restored from a checkpoint
+   */
+  void awaitCheckpointWrites(String table) {
+    CompletableFuture<Void> writes = pendingCheckpointWrites;
+    if (writes.isDone() && !writes.isCompletedExceptionally()) {
+      return;
     }
-    if (failure != null) {
-      throw failure;
+    try {
+      writes.join();
+    } catch (CompletionException | java.util.concurrent.CancellationException e) {
+      throw new StateStoreException((table == null ? "" : "Table '" + table + "' of ") + "state store " + name
+          + " is unusable: writing the entries taken for a checkpoint failed, so the live database"
+          + " lacks them; restore the store from a checkpoint", e.getCause() == null ? e : e.getCause());
+    }
+  }
+
+  /** Writes one encoded batch. The caller holds {@link #enter}. */
+  void writeEncoded(EncodedBatch batch, String operation, String table) {
+    try (WriteBatch wb = new WriteBatch(batch.rep())) {
+      if (wb.count() != batch.count()) {
+        throw new IllegalStateException("WriteBatch encoding mismatch: " + wb.count() + " != " + batch.count());
+      }
+      db.write(options.writeOptions, wb);
+    } catch (RocksDBException e) {
+      throw error(operation, table, e);
+    }
+  }
+
+  /** The second half of {@link StateSnapshot#writeTo}: memtables flushed, then hard links. */
+  void flushAndLink(List<ColumnFamilyHandle> cfs, Path target) throws RocksDBException, IOException {
+    if (Files.exists(target)) {
+      throw new StateStoreException("Error creating checkpoint of state store " + name + " in " + target
+          + ": the target exists");
+    }
+    Path parent = target.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    try (FlushOptions flush = new FlushOptions().setWaitForFlush(true);
+        Checkpoint checkpoint = Checkpoint.create(db)) {
+      db.flush(flush, cfs);
+      checkpoint.createCheckpoint(target.toAbsolutePath().toString());
     }
   }
 

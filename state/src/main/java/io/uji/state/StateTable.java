@@ -1,6 +1,11 @@
 package io.uji.state;
 
 import io.uji.serde.Serde;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import org.rocksdb.ColumnFamilyHandle;
 
 /**
@@ -57,12 +62,38 @@ public final class StateTable<K, S> {
    * @throws StateStoreClosedException if the store is closed
    */
   public void flush() {
+    store.awaitCheckpointWrites(id);
     store.enter(id);
     try {
       flushLocked();
     } finally {
       store.exit();
     }
+  }
+
+  /**
+   * Preloads every partition's cache ({@link StatePartition#preload}) in parallel on {@code
+   * executor}; the calling thread waits. No partition may be in use.
+   *
+   * @return the number of entries now cached, over all partitions
+   * @throws StateStoreException if reading fails
+   * @throws StateStoreClosedException if the store is closed
+   */
+  public long preload(Executor executor) {
+    store.checkOpen(id);
+    List<CompletableFuture<Integer>> loads = new ArrayList<>();
+    for (StatePartition<K, S> p : partitions) {
+      loads.add(CompletableFuture.supplyAsync(p::preload, executor));
+    }
+    long total = 0;
+    for (CompletableFuture<Integer> l : loads) {
+      try {
+        total += l.join();
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : e;
+      }
+    }
+    return total;
   }
 
   StatePartition<K, S> partitionUnchecked(int p) {

@@ -62,6 +62,7 @@ public final class TimeIndex<K> {
       store.checkOpen(table);
       return;
     }
+    store.awaitCheckpointWrites(table);
     store.enter(table);
     try (WriteBatch wb = new WriteBatch()) {
       int seq = nextSeq(time);
@@ -112,6 +113,7 @@ public final class TimeIndex<K> {
    * @throws StateStoreClosedException if the store is closed
    */
   public List<Bucket<K>> pollUpTo(long time) {
+    store.awaitCheckpointWrites(table);
     store.enter(table);
     byte[] end = time == Long.MAX_VALUE
         ? KeyLayout.partitionEnd(partition)

@@ -38,25 +38,39 @@ final class WriteBatchEncoder {
   }
 
   void put(byte[] key, byte[] value) {
-    ensure(1 + 5 + 5 + key.length + 5 + value.length);
+    put(key, 0, key.length, value, 0, value.length);
+  }
+
+  /** A put of {@code src[keyOff, keyOff + keyLen)} = {@code src[valueOff, valueOff + valueLen)}. */
+  void put(byte[] src, int keyOff, int keyLen, int valueOff, int valueLen) {
+    put(src, keyOff, keyLen, src, valueOff, valueLen);
+  }
+
+  private void put(byte[] keySrc, int keyOff, int keyLen, byte[] valueSrc, int valueOff, int valueLen) {
+    ensure(1 + 5 + 5 + keyLen + 5 + valueLen);
     buf[len++] = CF_VALUE;
     len = varint(buf, len, cfId);
-    len = varint(buf, len, key.length);
-    System.arraycopy(key, 0, buf, len, key.length);
-    len += key.length;
-    len = varint(buf, len, value.length);
-    System.arraycopy(value, 0, buf, len, value.length);
-    len += value.length;
+    len = varint(buf, len, keyLen);
+    System.arraycopy(keySrc, keyOff, buf, len, keyLen);
+    len += keyLen;
+    len = varint(buf, len, valueLen);
+    System.arraycopy(valueSrc, valueOff, buf, len, valueLen);
+    len += valueLen;
     count++;
   }
 
   void delete(byte[] key) {
-    ensure(1 + 5 + 5 + key.length);
+    delete(key, 0, key.length);
+  }
+
+  /** A deletion of the key {@code src[keyOff, keyOff + keyLen)}. */
+  void delete(byte[] src, int keyOff, int keyLen) {
+    ensure(1 + 5 + 5 + keyLen);
     buf[len++] = CF_DELETION;
     len = varint(buf, len, cfId);
-    len = varint(buf, len, key.length);
-    System.arraycopy(key, 0, buf, len, key.length);
-    len += key.length;
+    len = varint(buf, len, keyLen);
+    System.arraycopy(src, keyOff, buf, len, keyLen);
+    len += keyLen;
     count++;
   }
 

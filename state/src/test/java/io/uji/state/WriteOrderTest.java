@@ -17,7 +17,7 @@ class WriteOrderTest {
     for (int i = 0; i < n; i++) {
       keys[i] = ("\0\1user-" + rnd.nextInt(1_000_000)).getBytes(StandardCharsets.UTF_8);
     }
-    int[] order = StatePartition.approximateKeyOrder(keys);
+    int[] order = SerializedEntries.approximateKeyOrder(keys);
     int[] sortedIndexes = order.clone();
     Arrays.sort(sortedIndexes);
     for (int i = 0; i < n; i++) {
@@ -32,8 +32,8 @@ class WriteOrderTest {
 
   @Test
   void approximateKeyOrderHandlesOneKeyAndIdenticalPrefixes() {
-    assertArrayEquals(new int[] {0}, StatePartition.approximateKeyOrder(new byte[][] {{1, 2}}));
-    int[] order = StatePartition.approximateKeyOrder(new byte[][] {{1, 2, 3}, {1, 2}, {1}});
+    assertArrayEquals(new int[] {0}, SerializedEntries.approximateKeyOrder(new byte[][] {{1, 2}}));
+    int[] order = SerializedEntries.approximateKeyOrder(new byte[][] {{1, 2, 3}, {1, 2}, {1}});
     assertArrayEquals(new int[] {2, 1, 0}, order);
   }
 }

@@ -17,6 +17,7 @@ import io.uji.engine.input.WalLineage;
 import io.uji.engine.scheduler.Batch;
 import io.uji.engine.scheduler.BatchJournal;
 import io.uji.serde.KryoSerde;
+import io.uji.state.StateSnapshot;
 import io.uji.state.StateStore;
 import io.uji.streaming.Time;
 import java.io.IOException;
@@ -27,6 +28,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,14 +45,25 @@ import org.slf4j.LoggerFactory;
  *   <li>Before a batch is queued, its {@link BatchRecord} is appended to the lineage log and
  *       forced to disk.
  *   <li>After a batch whose time is a multiple of the checkpoint interval (counted from the zero
- *       time) completes, a checkpoint is written: the RocksDB checkpoint of the state, then the
- *       metadata, then the atomic rename that makes it count. The newest few are kept.
+ *       time) completes, a checkpoint of it is taken in two phases (Flink's synchronous and
+ *       asynchronous parts). On the batch runner, at the batch boundary: the state's dirty cache
+ *       entries are captured ({@link StateStore#beginCheckpoint}) and the metadata is built. On
+ *       the checkpoint writer thread, while later batches run: the captured entries and the
+ *       RocksDB checkpoint of the state, then the metadata, then the atomic rename that makes
+ *       the checkpoint count. The newest few are kept. One checkpoint is in flight at a time:
+ *       the next one's capture waits for it.
  *   <li>Then lineage records and write-ahead log segments that no retained checkpoint needs any
  *       more are deleted. "Needed" reaches back the longest input remember duration before the
  *       oldest retained checkpoint, so windows can be rebuilt after a fallback to it.
  * </ul>
  *
- * <p>Runs on the generator thread ({@link #logBatch}) and the batch runner thread (the rest).
+ * <p>A batch is reported complete before its checkpoint is durable; until the checkpoint is,
+ * recovery falls back to the previous one and replays the batches after it (nothing is deleted
+ * before a newer checkpoint completes). A checkpoint that fails stops the context, as a failed
+ * batch does.
+ *
+ * <p>Runs on the generator thread ({@link #logBatch}), the batch runner thread ({@link
+ * #batchCompleted}) and the checkpoint writer thread (the writing and the cleanup).
  */
 final class CheckpointJournal implements BatchJournal {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointJournal.class);
@@ -60,6 +79,13 @@ final class CheckpointJournal implements BatchJournal {
   private final long zeroTimeMs;
   private final int retained;
   private final String registryFingerprint;
+  private final Consumer<Throwable> onFailure;
+  /** Writes checkpoints after their batch, one at a time. */
+  private final ExecutorService writer;
+  /** The checkpoint being written (batch runner and close only). */
+  private Future<?> inFlight = CompletableFuture.completedFuture(null);
+  /** Set when a checkpoint failed: later batches fail instead of running without checkpoints. */
+  private volatile Throwable failure;
 
   /** Retained lineage records by batch time, with their log positions (both threads). */
   private final TreeMap<Long, Logged> logged = new TreeMap<>();
@@ -71,7 +97,7 @@ final class CheckpointJournal implements BatchJournal {
   CheckpointJournal(CheckpointDirectory dir, SegmentedLog lineage, KryoSerde<BatchRecord> recordSerde,
       KryoSerde<CheckpointMetadata> metadataSerde, StreamGraph graph, StateStore store,
       Map<Integer, ReceiverWal<?>> wals, long checkpointIntervalMs, long zeroTimeMs, int retained,
-      String registryFingerprint) {
+      String registryFingerprint, String contextName, Consumer<Throwable> onFailure) {
     this.dir = dir;
     this.lineage = lineage;
     this.recordSerde = recordSerde;
@@ -83,6 +109,12 @@ final class CheckpointJournal implements BatchJournal {
     this.zeroTimeMs = zeroTimeMs;
     this.retained = retained;
     this.registryFingerprint = registryFingerprint;
+    this.onFailure = onFailure;
+    this.writer = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, contextName + "-checkpoint-writer");
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   /** Seeds what recovery found: retained records and input positions. */
@@ -106,6 +138,10 @@ final class CheckpointJournal implements BatchJournal {
 
   @Override
   public void batchCompleted(Time t) {
+    Throwable failed = failure;
+    if (failed != null) {
+      throw new IllegalStateException("A checkpoint failed earlier; batch " + t + " cannot be made durable", failed);
+    }
     Logged l;
     synchronized (this) {
       l = logged.get(t.milliseconds());
@@ -129,25 +165,64 @@ final class CheckpointJournal implements BatchJournal {
     }
   }
 
+  /** The synchronous part, on the batch runner: capture the state, build the metadata, hand over. */
   private void checkpoint(BatchRecord r) {
+    awaitInFlight();
     long started = System.nanoTime();
-    try (PendingCheckpoint pending = dir.begin(r.timeMs())) {
+    byte[] meta = metadataSerde.toBytes(metadata(r));
+    PendingCheckpoint pending = dir.begin(r.timeMs());
+    StateSnapshot snapshot;
+    try {
+      // The batch runner is idle here: capture the state partitions in parallel on the workers.
+      snapshot = store == null ? null : store.beginCheckpoint(graph.pool().executor());
+    } catch (RuntimeException | Error e) {
+      pending.close();
+      throw e;
+    }
+    long captured = System.nanoTime();
+    inFlight = writer.submit(() -> write(r, pending, snapshot, meta, started, captured));
+  }
+
+  /** The asynchronous part, on the writer thread. */
+  private void write(BatchRecord r, PendingCheckpoint pending, StateSnapshot snapshot, byte[] meta, long started,
+      long captured) {
+    try (pending) {
       CrashPoints.hit("checkpoint.before-state");
-      if (store != null) {
-        // The batch runner is idle here: flush the state partitions in parallel on the workers.
-        store.checkpoint(pending.stateDir(), graph.pool().executor());
+      if (snapshot != null) {
+        snapshot.writeTo(pending.stateDir());
       } else {
         Files.createDirectories(pending.stateDir());
       }
       CrashPoints.hit("checkpoint.after-state");
-      pending.complete(metadataSerde.toBytes(metadata(r)));
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write checkpoint of batch " + r.timeMs() + " in " + dir, e);
+      pending.complete(meta);
+      dir.retainNewest(retained);
+      cleanup();
+      LOG.info("Checkpoint of batch {} (seq {}) written in {} ms ({} ms on the batch thread)", r.timeMs(), r.seq(),
+          (System.nanoTime() - started) / 1_000_000, (captured - started) / 1_000_000);
+    } catch (IOException | RuntimeException | Error e) {
+      Throwable reported = e instanceof IOException io
+          ? new UncheckedIOException("Cannot write checkpoint of batch " + r.timeMs() + " in " + dir, io)
+          : e;
+      failure = reported;
+      LOG.error("Checkpoint of batch {} failed; stopping the context", r.timeMs(), e);
+      onFailure.accept(reported);
     }
-    dir.retainNewest(retained);
-    cleanup();
-    LOG.info("Checkpoint of batch {} (seq {}) written in {} ms", r.timeMs(), r.seq(),
-        (System.nanoTime() - started) / 1_000_000);
+  }
+
+  /** Waits for the checkpoint in flight, if any (its failure, if any, is reported by itself). */
+  private void awaitInFlight() {
+    try {
+      inFlight.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while waiting for the checkpoint in flight", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("The checkpoint in flight failed", e.getCause());
+    }
+    Throwable failed = failure;
+    if (failed != null) {
+      throw new IllegalStateException("A checkpoint failed earlier", failed);
+    }
   }
 
   private CheckpointMetadata metadata(BatchRecord r) {
@@ -219,8 +294,24 @@ final class CheckpointJournal implements BatchJournal {
     }
   }
 
+  /** Waits for the checkpoint in flight to be written, then closes the logs. */
   @Override
   public void close() {
+    writer.shutdown();
+    boolean interrupted = false;
+    while (true) {
+      try {
+        if (writer.awaitTermination(1, TimeUnit.MINUTES)) {
+          break;
+        }
+        LOG.warn("Still waiting for the checkpoint in flight to be written");
+      } catch (InterruptedException e) {
+        interrupted = true; // the checkpoint must not be cut short under the store's close
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
     lineage.close();
     for (ReceiverWal<?> w : wals.values()) {
       w.close();

@@ -1,0 +1,147 @@
+package io.uji.state;
+
+import com.esotericsoftware.kryo.io.Output;
+import io.uji.serde.Serde;
+import java.util.Arrays;
+import java.util.function.Consumer;
+
+/**
+ * Serialized state entries of one partition, waiting to be written: each a RocksDB key (the
+ * partition prefix then the user key's bytes) and a value or a removal, all in one growing
+ * buffer. Filled at a batch boundary with nothing allocated per entry; sorted and cut into write
+ * batches ({@link #encode}) when written, which for a checkpoint happens later on another
+ * thread.
+ *
+ * <p>Not thread-safe; handed from the thread that fills it to the one that encodes it.
+ */
+final class SerializedEntries {
+  /** Entries per write batch: large enough to amortize the JNI call, small enough to stream. */
+  static final int WRITE_CHUNK = 32768;
+
+  private final int cfId;
+  private final Output buffer;
+  /** Entry i: key at [starts[i], starts[i] + keyLengths[i]), then its value (valueLengths[i], -1 = removal). */
+  private int[] starts;
+  private int[] keyLengths;
+  private int[] valueLengths;
+  private int size;
+
+  SerializedEntries(int cfId, int expectedEntries) {
+    this.cfId = cfId;
+    int n = Math.max(16, expectedEntries);
+    this.buffer = new Output((int) Math.min(Integer.MAX_VALUE - 8, 32L * n), -1);
+    this.starts = new int[n];
+    this.keyLengths = new int[n];
+    this.valueLengths = new int[n];
+  }
+
+  /** Appends an entry: {@code value} null is a removal. */
+  <K, S> void add(int partition, K key, Serde<K> keySerde, S value, Serde<S> valueSerde) {
+    if (size == starts.length) {
+      int n = size + (size >> 1);
+      starts = Arrays.copyOf(starts, n);
+      keyLengths = Arrays.copyOf(keyLengths, n);
+      valueLengths = Arrays.copyOf(valueLengths, n);
+    }
+    int start = buffer.position();
+    buffer.writeByte(partition >>> 8);
+    buffer.writeByte(partition);
+    keySerde.write(key, buffer);
+    int keyEnd = buffer.position();
+    int valueLength = -1;
+    if (value != null) {
+      valueSerde.write(value, buffer);
+      valueLength = buffer.position() - keyEnd;
+    }
+    starts[size] = start;
+    keyLengths[size] = keyEnd - start;
+    valueLengths[size] = valueLength;
+    size++;
+  }
+
+  int size() {
+    return size;
+  }
+
+  /**
+   * Hands the entries to {@code sink} as write batches of {@value #WRITE_CHUNK}, in (nearly)
+   * key order. Key order makes the memtable inserts ~10x faster than hash order (the skip list's
+   * insert hint is reused for nearby keys): measured on 1 M keys, ~0.1 s instead of ~1-1.5 s.
+   * See {@link #approximateKeyOrder} for why the order is approximate.
+   */
+  void encode(Consumer<EncodedBatch> sink) {
+    if (size == 0) {
+      return;
+    }
+    byte[] buf = buffer.getBuffer();
+    int[] order = approximateKeyOrder(buf, starts, keyLengths, size);
+    WriteBatchEncoder enc = new WriteBatchEncoder(cfId);
+    for (int from = 0; from < size; from += WRITE_CHUNK) {
+      int to = Math.min(size, from + WRITE_CHUNK);
+      for (int k = from; k < to; k++) {
+        int i = order[k];
+        int keyEnd = starts[i] + keyLengths[i];
+        if (valueLengths[i] < 0) {
+          enc.delete(buf, starts[i], keyLengths[i]);
+        } else {
+          enc.put(buf, starts[i], keyLengths[i], keyEnd, valueLengths[i]);
+        }
+      }
+      int count = enc.count();
+      sink.accept(new EncodedBatch(enc.finish(), count));
+    }
+  }
+
+  /**
+   * @return the indexes of the keys {@code buf[starts[i], starts[i] + lengths[i])}, i &lt; n, in
+   *     nearly unsigned-lexicographic order. Sorting byte arrays is itself slow (0.3-0.8 s for
+   *     500 k, cache misses), so keys are sorted by the 8 bytes after their common prefix packed
+   *     with their index into one long: exact order up to ~5 bytes past the common prefix, which
+   *     is all the memtable needs.
+   */
+  static int[] approximateKeyOrder(byte[] buf, int[] starts, int[] lengths, int n) {
+    int common = lengths[0];
+    for (int i = 1; i < n && common > 0; i++) {
+      int m = Arrays.mismatch(buf, starts[0], starts[0] + common, buf, starts[i], starts[i] + Math.min(common, lengths[i]));
+      if (m >= 0) {
+        common = m;
+      }
+    }
+    final int indexBits = Math.max(1, 32 - Integer.numberOfLeadingZeros(n - 1));
+    final long indexMask = (1L << indexBits) - 1;
+    long[] packed = new long[n];
+    for (int i = 0; i < n; i++) {
+      long prefix = 0;
+      for (int j = 0; j < 8; j++) {
+        int pos = common + j;
+        prefix = (prefix << 8) | (pos < lengths[i] ? (buf[starts[i] + pos] & 0xFF) : 0);
+      }
+      // Unsigned order of the prefix = signed order after flipping the sign bit.
+      packed[i] = (((prefix >>> indexBits) << indexBits) | i) ^ Long.MIN_VALUE;
+    }
+    Arrays.sort(packed);
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = (int) ((packed[i] ^ Long.MIN_VALUE) & indexMask);
+    }
+    return order;
+  }
+
+  /** As {@link #approximateKeyOrder(byte[], int[], int[], int)} for separate arrays. */
+  static int[] approximateKeyOrder(byte[][] keys) {
+    int n = keys.length;
+    int[] starts = new int[n];
+    int[] lengths = new int[n];
+    int total = 0;
+    for (int i = 0; i < n; i++) {
+      starts[i] = total;
+      lengths[i] = keys[i].length;
+      total += keys[i].length;
+    }
+    byte[] buf = new byte[total];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(keys[i], 0, buf, starts[i], lengths[i]);
+    }
+    return approximateKeyOrder(buf, starts, lengths, n);
+  }
+}
