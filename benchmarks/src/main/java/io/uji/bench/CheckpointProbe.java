@@ -204,10 +204,11 @@ final class CheckpointProbe implements StreamingListener {
     return String.format(java.util.Locale.ROOT,
         "checkpoints=%d checkpoint_ms_median=%.0f checkpoint_ms_all=%s checkpoint_sync_ms_median=%.0f checkpoint_sync_ms_all=%s"
             + " ckpt_batch_median_ms=%.0f other_batch_median_ms=%.0f"
-            + " checkpoint_bytes=%.0f checkpoint_bytes_all=%s checkpoint_dir_bytes_end=%d",
+            + " checkpoint_bytes=%.0f checkpoint_bytes_all=%s checkpoint_dir_bytes_end=%d state_dir_bytes_end=%d",
         logged.size(), Stats.median(lg), join(logged), Stats.median(sync), join(loggedSync), Stats.median(ck),
         Stats.median(other),
-        Stats.median(sortedBytes), join(bytesPerCheckpoint), dirBytes(checkpoints.getParent()));
+        Stats.median(sortedBytes), join(bytesPerCheckpoint), dirBytes(checkpoints.getParent()),
+        dirBytes(checkpoints.getParent().resolve("state")));
   }
 
   private static String join(List<Long> xs) {

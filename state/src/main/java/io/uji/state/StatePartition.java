@@ -686,7 +686,7 @@ public final class StatePartition<K, S> {
   }
 
   /**
-   * Takes the dirty entries for a checkpoint: serializes them and marks them clean without
+   * Takes the dirty entries for a checkpoint: serializes their values and marks them clean without
    * writing them. {@link StateSnapshot#writeTo} writes them off the batch thread; until it has,
    * every later write or eviction of this partition waits ({@link
    * StateStore#awaitCheckpointWrites}), so RocksDB receives the writes in order and a captured
@@ -694,18 +694,18 @@ public final class StatePartition<K, S> {
    * here, at the batch boundary, because a later batch may change a state object in place. The
    * caller holds {@code enter}.
    */
-  SerializedEntries captureDirtyLocked() {
+  SerializedEntries<K, S> captureDirtyLocked() {
     forgetLookups();
-    SerializedEntries entries = serializeDirty();
+    SerializedEntries<K, S> entries = serializeDirty();
     markAllClean();
     return entries;
   }
 
-  private SerializedEntries serializeDirty() {
-    SerializedEntries entries = new SerializedEntries(cf.getID(), dirtyCount);
+  private SerializedEntries<K, S> serializeDirty() {
+    SerializedEntries<K, S> entries = new SerializedEntries<>(cf.getID(), partition, keySerde, stateSerde, dirtyCount);
     for (int i = 0, n = 0; i < dirtyFlags.length && n < dirtyCount; i++) {
       if (dirtyFlags[i]) {
-        entries.add(partition, keyAt(i), keySerde, valueAt(i), stateSerde);
+        entries.add(keyAt(i), valueAt(i));
         n++;
       }
     }
@@ -735,9 +735,9 @@ public final class StatePartition<K, S> {
     if (n == 0) {
       return;
     }
-    SerializedEntries entries = new SerializedEntries(cf.getID(), n);
+    SerializedEntries<K, S> entries = new SerializedEntries<>(cf.getID(), partition, keySerde, stateSerde, n);
     for (int k = 0; k < n; k++) {
-      entries.add(partition, keyAt(slots[k]), keySerde, valueAt(slots[k]), stateSerde);
+      entries.add(keyAt(slots[k]), valueAt(slots[k]));
     }
     entries.encode(b -> store.writeEncoded(b, operation, table));
     for (int k = 0; k < n; k++) {

@@ -12,8 +12,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The state of a {@link StateStore} as of one batch boundary, taken by {@link
- * StateStore#beginCheckpoint} and not yet written: the dirty cache entries of that moment,
- * serialized. {@link #writeTo} writes them into the live database and makes the RocksDB
+ * StateStore#beginCheckpoint} and not yet written: the dirty cache entries of that moment, their
+ * values serialized (a later batch may change a state object in place), their keys by reference
+ * (keys never change) until they are written. {@link #writeTo} writes them into the live database and makes the RocksDB
  * checkpoint (sorting and encoding them first), on whatever thread the owner chooses, while the partitions serve later batches.
  *
  * <p>Why this is consistent although later batches keep running: until the captured entries
@@ -27,13 +28,13 @@ public final class StateSnapshot {
   private static final Logger LOG = LoggerFactory.getLogger(StateSnapshot.class);
 
   private final StateStore store;
-  private final List<SerializedEntries> captured;
+  private final List<SerializedEntries<?, ?>> captured;
   private final List<ColumnFamilyHandle> columnFamilies;
   private final CompletableFuture<Void> writes;
   private final long captureNanos;
   private final AtomicBoolean written = new AtomicBoolean();
 
-  StateSnapshot(StateStore store, List<SerializedEntries> captured, List<ColumnFamilyHandle> columnFamilies,
+  StateSnapshot(StateStore store, List<SerializedEntries<?, ?>> captured, List<ColumnFamilyHandle> columnFamilies,
       CompletableFuture<Void> writes, long captureNanos) {
     this.store = store;
     this.captured = captured;
@@ -75,7 +76,7 @@ public final class StateSnapshot {
     int entries = 0;
     try {
       try {
-        for (SerializedEntries e : captured) {
+        for (SerializedEntries<?, ?> e : captured) {
           entries += e.size();
           e.encode(b -> store.writeEncoded(b, "checkpoint", null));
         }

@@ -41,12 +41,8 @@ final class WriteBatchEncoder {
     put(key, 0, key.length, value, 0, value.length);
   }
 
-  /** A put of {@code src[keyOff, keyOff + keyLen)} = {@code src[valueOff, valueOff + valueLen)}. */
-  void put(byte[] src, int keyOff, int keyLen, int valueOff, int valueLen) {
-    put(src, keyOff, keyLen, src, valueOff, valueLen);
-  }
-
-  private void put(byte[] keySrc, int keyOff, int keyLen, byte[] valueSrc, int valueOff, int valueLen) {
+  /** A put of {@code keySrc[keyOff, keyOff + keyLen)} = {@code valueSrc[valueOff, valueOff + valueLen)}. */
+  void put(byte[] keySrc, int keyOff, int keyLen, byte[] valueSrc, int valueOff, int valueLen) {
     ensure(1 + 5 + 5 + keyLen + 5 + valueLen);
     buf[len++] = CF_VALUE;
     len = varint(buf, len, cfId);
