@@ -379,13 +379,13 @@ public final class StateStore implements AutoCloseable {
 
   /**
    * The synchronous half of a checkpoint, at a batch boundary: takes every partition's dirty
-   * cache entries (serialized, in parallel on {@code captureExecutor}) and marks them clean. The
-   * returned snapshot writes them and the RocksDB checkpoint later, on any thread, while the
-   * partitions are used again (Flink's two-phase snapshot: a short synchronous part, the I/O
-   * asynchronous). Until {@link StateSnapshot#writeTo} has written the captured entries, every
-   * partition operation that writes RocksDB or drops cache entries waits for it; reads do not
-   * (a captured entry stays cached until then, so no read can miss it). At most one snapshot is
-   * in flight: this method first waits for the previous one's writes.
+   * cache entries (their values serialized, in parallel on {@code captureExecutor}) and marks
+   * them clean. The returned snapshot writes them and the RocksDB checkpoint later, on any
+   * thread, while the partitions are used again (Flink's two-phase snapshot: a short synchronous
+   * part, the I/O asynchronous). Until {@link StateSnapshot#writeTo} has linked the checkpoint,
+   * every partition operation that writes RocksDB (the time index included) or drops cache
+   * entries waits for it; reads do not (a captured entry stays cached until then, so no read can
+   * miss it). At most one snapshot is in flight: this method first waits for the previous one.
    *
    * <p>Must not run while a partition is in use.
    *

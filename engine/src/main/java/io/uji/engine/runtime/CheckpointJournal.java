@@ -33,6 +33,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -180,7 +181,12 @@ final class CheckpointJournal implements BatchJournal {
       throw e;
     }
     long captured = System.nanoTime();
-    inFlight = writer.submit(() -> write(r, pending, snapshot, meta, started, captured));
+    try {
+      inFlight = writer.submit(() -> write(r, pending, snapshot, meta, started, captured));
+    } catch (RejectedExecutionException closed) {
+      // Closing: the snapshot must still be written, or later state writes would wait forever.
+      write(r, pending, snapshot, meta, started, captured);
+    }
   }
 
   /** The asynchronous part, on the writer thread. */
