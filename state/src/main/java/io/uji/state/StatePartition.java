@@ -25,7 +25,8 @@ import org.rocksdb.Slice;
  * <h2>Cache</h2>
  * The cache maps keys to their deserialized state, so hot keys are never deserialized again.
  * {@link #put} and {@link #remove} only touch the cache (the entry becomes dirty); dirty entries
- * reach RocksDB in one {@code WriteBatch} on {@link #flush()} (at a checkpoint) or when evicted.
+ * reach RocksDB in write batches on {@link #flush()}, when evicted, or through a checkpoint
+ * ({@link StateStore#beginCheckpoint} takes them at a batch boundary; its snapshot writes them).
  * The bound ({@link StateStoreConfig#cacheEntriesPerTable()} / numPartitions) is enforced at
  * {@link #endBatch()}, in bulk: during a batch the cache also holds every key the batch
  * touched. Eviction drops the entries unused for the most batches first and, among those
