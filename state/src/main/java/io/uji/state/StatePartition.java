@@ -537,8 +537,7 @@ public final class StatePartition<K, S> {
    * fits; calls {@code action} (if not null) with each entry, the cached state where present.
    */
   private void scan(BiConsumer<? super K, ? super S> action, boolean stopWhenFull) {
-    store.awaitCheckpointWrites(table);
-    store.enter(table);
+    store.enterToWrite(table);
     try (Slice lower = new Slice(KeyLayout.partitionStart(partition));
         Slice upper = new Slice(KeyLayout.partitionEnd(partition));
         ReadOptions ro = new ReadOptions()
@@ -599,8 +598,7 @@ public final class StatePartition<K, S> {
     if (size > maxEntries) {
       // Dropping entries, even clean ones, must wait for a checkpoint's captured writes: a
       // captured entry is clean in the cache but maybe not yet in RocksDB.
-      store.awaitCheckpointWrites(table);
-      store.enter(table);
+      store.enterToWrite(table);
       try {
         evict(size - (maxEntries - maxEntries / 8));
       } finally {
@@ -667,8 +665,7 @@ public final class StatePartition<K, S> {
    * @throws StateStoreClosedException if the store is closed
    */
   public void flush() {
-    store.awaitCheckpointWrites(table);
-    store.enter(table);
+    store.enterToWrite(table);
     try {
       flushLocked();
     } finally {

@@ -44,7 +44,7 @@ public final class StateSnapshot {
   }
 
   /** @return how long taking the entries took, in milliseconds (the synchronous part) */
-  public long captureMillis() {
+  private long captureMillis() {
     return captureNanos / 1_000_000;
   }
 

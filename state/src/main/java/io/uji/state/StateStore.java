@@ -567,6 +567,15 @@ public final class StateStore implements AutoCloseable {
     }
   }
 
+  /**
+   * Enters a native call that writes RocksDB or drops cache entries: first waits for the
+   * checkpoint in flight, if any, to be written ({@link #awaitCheckpointWrites}).
+   */
+  void enterToWrite(String table) {
+    awaitCheckpointWrites(table);
+    enter(table);
+  }
+
   void exit() {
     lifecycle.readLock().unlock();
   }

@@ -62,8 +62,7 @@ public final class StateTable<K, S> {
    * @throws StateStoreClosedException if the store is closed
    */
   public void flush() {
-    store.awaitCheckpointWrites(id);
-    store.enter(id);
+    store.enterToWrite(id);
     try {
       flushLocked();
     } finally {

@@ -62,8 +62,7 @@ public final class TimeIndex<K> {
       store.checkOpen(table);
       return;
     }
-    store.awaitCheckpointWrites(table);
-    store.enter(table);
+    store.enterToWrite(table);
     try (WriteBatch wb = new WriteBatch()) {
       int seq = nextSeq(time);
       byte[] buf = new byte[Math.min(MAX_CHUNK_BYTES, 4096)];
@@ -113,8 +112,7 @@ public final class TimeIndex<K> {
    * @throws StateStoreClosedException if the store is closed
    */
   public List<Bucket<K>> pollUpTo(long time) {
-    store.awaitCheckpointWrites(table);
-    store.enter(table);
+    store.enterToWrite(table);
     byte[] end = time == Long.MAX_VALUE
         ? KeyLayout.partitionEnd(partition)
         : KeyLayout.timeKey(partition, time + 1, 0);

@@ -37,10 +37,6 @@ final class WriteBatchEncoder {
     this.cfId = cfId;
   }
 
-  void put(byte[] key, byte[] value) {
-    put(key, 0, key.length, value, 0, value.length);
-  }
-
   /** A put of {@code keySrc[keyOff, keyOff + keyLen)} = {@code valueSrc[valueOff, valueOff + valueLen)}. */
   void put(byte[] keySrc, int keyOff, int keyLen, byte[] valueSrc, int valueOff, int valueLen) {
     ensure(1 + 5 + 5 + keyLen + 5 + valueLen);
@@ -53,10 +49,6 @@ final class WriteBatchEncoder {
     System.arraycopy(valueSrc, valueOff, buf, len, valueLen);
     len += valueLen;
     count++;
-  }
-
-  void delete(byte[] key) {
-    delete(key, 0, key.length);
   }
 
   /** A deletion of the key {@code src[keyOff, keyOff + keyLen)}. */
