@@ -1,6 +1,7 @@
 package io.uji.state;
 
 import static io.uji.state.TestSerdes.LONG;
+import static io.uji.state.TestSerdes.LONGS;
 import static io.uji.state.TestSerdes.STRING;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.uji.serde.Serde;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -22,38 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 class StateSnapshotTest {
   @TempDir Path tmp;
 
-  /** A mutable state, as a user's updateStateByKey may keep. */
-  private static final Serde<long[]> LONGS = new Serde<>() {
-    @Override
-    public byte[] toBytes(long[] value) {
-      ByteBuffer b = ByteBuffer.allocate(8 * value.length);
-      for (long v : value) {
-        b.putLong(v);
-      }
-      return b.array();
-    }
-
-    @Override
-    public long[] fromBytes(byte[] bytes) {
-      ByteBuffer b = ByteBuffer.wrap(bytes);
-      long[] out = new long[bytes.length / 8];
-      for (int i = 0; i < out.length; i++) {
-        out[i] = b.getLong();
-      }
-      return out;
-    }
-  };
-
   private StateStoreConfig config(String name) {
     return StateStoreConfig.of(tmp.resolve(name)).withMemoryBudgetBytes(32L << 20);
-  }
-
-  private static Map<String, Long> contents(StateTable<String, Long> table) {
-    Map<String, Long> all = new HashMap<>();
-    for (int p = 0; p < table.numPartitions(); p++) {
-      table.partition(p).forEach(all::put);
-    }
-    return all;
   }
 
   @Test
@@ -79,7 +48,7 @@ class StateSnapshotTest {
       assertNull(t.partition(1).get("k3"));
     }
     try (StateStore store = StateStore.restore(cp, config("restored"))) {
-      assertEquals(expected, contents(store.table("counts", STRING, LONG, 2)));
+      assertEquals(expected, StateStoreTest.contents(store.table("counts", STRING, LONG, 2)));
     }
   }
 

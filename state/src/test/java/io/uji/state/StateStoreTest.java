@@ -28,7 +28,8 @@ class StateStoreTest {
     return StateStoreConfig.of(tmp.resolve(name)).withMemoryBudgetBytes(32L << 20);
   }
 
-  private static Map<String, Long> contents(StateTable<String, Long> table) {
+  /** @return every (key, state) of {@code table} */
+  static Map<String, Long> contents(StateTable<String, Long> table) {
     Map<String, Long> all = new HashMap<>();
     for (int p = 0; p < table.numPartitions(); p++) {
       table.partition(p).forEach(all::put);

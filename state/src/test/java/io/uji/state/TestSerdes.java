@@ -31,4 +31,26 @@ final class TestSerdes {
       return ByteBuffer.wrap(bytes).getLong();
     }
   };
+
+  /** A mutable state, as a user's updateStateByKey may keep. */
+  static final Serde<long[]> LONGS = new Serde<>() {
+    @Override
+    public byte[] toBytes(long[] value) {
+      ByteBuffer b = ByteBuffer.allocate(8 * value.length);
+      for (long v : value) {
+        b.putLong(v);
+      }
+      return b.array();
+    }
+
+    @Override
+    public long[] fromBytes(byte[] bytes) {
+      ByteBuffer b = ByteBuffer.wrap(bytes);
+      long[] out = new long[bytes.length / 8];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = b.getLong();
+      }
+      return out;
+    }
+  };
 }
