@@ -1,94 +1,157 @@
 package io.uji.engine.state;
 
 import io.uji.engine.exec.WorkerPool;
-import io.uji.streaming.Dataset;
+import io.uji.engine.graph.PartitionSource;
 import io.uji.streaming.Pair;
 import io.uji.streaming.Partitioner;
-import java.util.List;
+import java.util.Arrays;
 
 /**
- * A batch cut by state partition without copying records: for every input partition, the
- * positions of the records that belong to each state partition, in order. Computed in parallel
- * per input partition. Reading input partition 0's positions, then 1's, ... gives a state
- * partition its records in batch order.
+ * A batch cut by state partition: for every input partition, the keys and values of the records
+ * that belong to each state partition, in order. Input partitions are pushed in parallel, each
+ * into its own row of buffers, so no locking; reading input partition 0's buffer of state
+ * partition p, then 1's, ... gives p its records in batch order.
+ *
+ * <p>Why keys and values rather than the records: the records are pushed from the parent
+ * ({@link PartitionSource}), so a fused {@code mapToPair} never materializes its pairs; they die
+ * as they are split. The buffers are kept from batch to batch (no allocation per batch once
+ * grown) and {@link #release} drops their references as soon as a state partition has read
+ * them, so the batch's records are not kept alive while the state is updated.
+ *
+ * <p>One instance per stateful operator, used by one batch at a time: {@link #load} on the batch
+ * thread, then {@link #release} for each state partition by the task that read it.
  */
 final class BatchSplit<K, V> {
-  private final List<List<Pair<K, V>>> inputs;
-  /** [input][state partition] positions; null when there is a single state partition. */
-  private final int[][][] indices;
-  private final int[] totals;
+  private final Partitioner partitioner;
+  private final int statePartitions;
+  /** [input][state partition]; rows grow with the number of input partitions. */
+  private Buffer[][] buffers = new Buffer[0][];
+  private int inputs;
 
-  private BatchSplit(List<List<Pair<K, V>>> inputs, int[][][] indices, int[] totals) {
-    this.inputs = inputs;
-    this.indices = indices;
-    this.totals = totals;
+  BatchSplit(Partitioner partitioner) {
+    this.partitioner = partitioner;
+    this.statePartitions = partitioner.numPartitions();
   }
 
-  /** Splits {@code in} (null = empty batch) by {@code partitioner}. */
-  static <K, V> BatchSplit<K, V> of(Dataset<Pair<K, V>> in, Partitioner partitioner, WorkerPool pool) {
-    int n = partitioner.numPartitions();
-    List<List<Pair<K, V>>> inputs = in == null ? List.of() : in.partitions();
-    int m = inputs.size();
-    int[] totals = new int[n];
-    if (n == 1) {
-      long sum = 0;
-      for (List<Pair<K, V>> p : inputs) {
-        sum += p.size();
+  /** Splits the records of {@code in} (null = an empty batch), input partitions in parallel. */
+  void load(PartitionSource<Pair<K, V>> in, WorkerPool pool) {
+    inputs = in == null ? 0 : in.numPartitions();
+    if (buffers.length < inputs) {
+      Buffer[][] grown = Arrays.copyOf(buffers, inputs);
+      for (int i = buffers.length; i < inputs; i++) {
+        grown[i] = new Buffer[statePartitions];
+        for (int p = 0; p < statePartitions; p++) {
+          grown[i][p] = new Buffer();
+        }
       }
-      totals[0] = Math.toIntExact(sum);
-      return new BatchSplit<>(inputs, null, totals);
+      buffers = grown;
     }
-    int[][][] indices = new int[m][][];
-    pool.run(m, i -> indices[i] = positions(inputs.get(i), partitioner, n));
-    for (int[][] perInput : indices) {
-      for (int p = 0; p < n; p++) {
-        totals[p] += perInput[p].length;
+    // Rows this batch does not fill may still hold a failed batch's records.
+    for (int i = inputs; i < buffers.length; i++) {
+      for (Buffer b : buffers[i]) {
+        b.clear();
       }
     }
-    return new BatchSplit<>(inputs, indices, totals);
+    if (inputs == 0) {
+      return;
+    }
+    final int n = statePartitions;
+    in.runPartitions(pool, i -> {
+      Buffer[] row = buffers[i];
+      int expected = in.sizeHint(i) / n + 16;
+      for (Buffer b : row) {
+        b.clear();
+        b.fit(expected);
+      }
+      if (n == 1) {
+        Buffer only = row[0];
+        in.push(i, r -> only.add(r.key(), r.value()));
+      } else {
+        in.push(i, r -> {
+          Object key = r.key();
+          int p = partitioner.getPartition(key);
+          if (p < 0 || p >= n) {
+            throw new IllegalStateException("Partitioner " + partitioner + " put key " + key + " in partition " + p
+                + ", outside [0, " + n + ")");
+          }
+          row[p].add(key, r.value());
+        });
+      }
+    });
   }
 
-  private static <K, V> int[][] positions(List<Pair<K, V>> records, Partitioner partitioner, int n) {
-    int size = records.size();
-    int[] partitionOf = new int[size];
-    int[] counts = new int[n];
-    for (int j = 0; j < size; j++) {
-      Object key = records.get(j).key();
-      int p = partitioner.getPartition(key);
-      if (p < 0 || p >= n) {
-        throw new IllegalStateException("Partitioner " + partitioner + " put key " + key + " in partition " + p
-            + ", outside [0, " + n + ")");
-      }
-      partitionOf[j] = p;
-      counts[p]++;
-    }
-    int[][] out = new int[n][];
-    for (int p = 0; p < n; p++) {
-      out[p] = new int[counts[p]];
-      counts[p] = 0;
-    }
-    for (int j = 0; j < size; j++) {
-      int p = partitionOf[j];
-      out[p][counts[p]++] = j;
-    }
-    return out;
-  }
-
+  /** @return the number of input partitions of the batch */
   int inputPartitions() {
-    return inputs.size();
+    return inputs;
   }
 
-  List<Pair<K, V>> input(int i) {
-    return inputs.get(i);
+  /** @return how many records of input partition {@code i} belong to state partition {@code p} */
+  int size(int i, int p) {
+    return buffers[i][p].size;
   }
 
-  /** @return positions in input {@code i} of state partition {@code p}'s records, or null for all */
-  int[] indices(int i, int p) {
-    return indices == null ? null : indices[i][p];
+  @SuppressWarnings("unchecked")
+  K key(int i, int p, int j) {
+    return (K) buffers[i][p].keys[j];
+  }
+
+  @SuppressWarnings("unchecked")
+  V value(int i, int p, int j) {
+    return (V) buffers[i][p].values[j];
   }
 
   /** @return how many records of the batch belong to state partition {@code p} */
   int recordsFor(int p) {
-    return totals[p];
+    int sum = 0;
+    for (int i = 0; i < inputs; i++) {
+      sum += buffers[i][p].size;
+    }
+    return sum;
+  }
+
+  /** Drops state partition {@code p}'s references to the batch's records (it has read them). */
+  void release(int p) {
+    for (int i = 0; i < inputs; i++) {
+      buffers[i][p].clear();
+    }
+  }
+
+  /** One input partition's records for one state partition: parallel arrays of keys and values. */
+  private static final class Buffer {
+    private Object[] keys = new Object[16];
+    private Object[] values = new Object[16];
+    private int size;
+
+    void add(Object key, Object value) {
+      if (size == keys.length) {
+        ensure(size + (size >> 1) + 1);
+      }
+      keys[size] = key;
+      values[size] = value;
+      size++;
+    }
+
+    void ensure(int capacity) {
+      if (keys.length < capacity) {
+        keys = Arrays.copyOf(keys, capacity);
+        values = Arrays.copyOf(values, capacity);
+      }
+    }
+
+    /** Sizes an empty buffer for about {@code expected} records; gives back room after a batch far bigger. */
+    void fit(int expected) {
+      if (keys.length > 8 * expected && keys.length > 1024) {
+        keys = new Object[expected];
+        values = new Object[expected];
+      } else {
+        ensure(expected);
+      }
+    }
+
+    void clear() {
+      Arrays.fill(keys, 0, size, null);
+      Arrays.fill(values, 0, size, null);
+      size = 0;
+    }
   }
 }

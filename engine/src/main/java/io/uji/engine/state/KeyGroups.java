@@ -1,6 +1,5 @@
 package io.uji.engine.state;
 
-import io.uji.streaming.Pair;
 import java.util.AbstractList;
 import java.util.Arrays;
 import java.util.List;
@@ -38,30 +37,27 @@ final class KeyGroups<K, V> {
   /** Fills this with partition {@code p}'s records of {@code split}, in batch order. */
   void fill(BatchSplit<K, V> split, int p) {
     reset(split.recordsFor(p));
-    int m = split.inputPartitions();
-    for (int i = 0; i < m; i++) {
-      List<Pair<K, V>> in = split.input(i);
-      int[] idx = split.indices(i, p);
-      if (idx == null) {
-        for (int j = 0, n = in.size(); j < n; j++) {
-          Pair<K, V> r = in.get(j);
-          add(r.key(), r.value());
-        }
-      } else {
-        for (int j : idx) {
-          Pair<K, V> r = in.get(j);
-          add(r.key(), r.value());
-        }
+    for (int i = 0, m = split.inputPartitions(); i < m; i++) {
+      for (int j = 0, n = split.size(i, p); j < n; j++) {
+        add(split.key(i, p, j), split.value(i, p, j));
       }
     }
   }
 
-  /** Empties this for up to {@code maxRecords} records, dropping references to the last batch. */
-  void reset(int maxRecords) {
+  /**
+   * Drops the references to the batch's keys and values once the batch is applied, so they can
+   * die young instead of living until the next batch's {@link #fill}; keeps the arrays.
+   */
+  void release() {
     Arrays.fill(keys, 0, groups, null);
     Arrays.fill(values, 0, records, null);
     groups = 0;
     records = 0;
+  }
+
+  /** Empties this for up to {@code maxRecords} records, dropping references to the last batch. */
+  void reset(int maxRecords) {
+    release();
     int slots = Math.max(MIN_CAPACITY * 2, Integer.highestOneBit(Math.max(1, maxRecords) * 2 - 1) << 1);
     if (table.length < slots * 2 || table.length > slots * 8) {
       table = new int[slots * 2];

@@ -21,10 +21,13 @@ import org.slf4j.LoggerFactory;
  * What the keyed-state operators share: the stable id, the state table, the per-batch split of
  * the input by state partition, the initial state, and the type check against a checkpoint.
  *
- * <p>Each batch: {@link BatchSplit} (parallel per input partition), then {@link
- * #computePartition} per state partition in parallel, each on its own {@link StatePartition}
- * and {@link KeyGroups}. A batch time is computed at most once and in increasing order: the
- * state moves forward only.
+ * <p>Each batch: the parent's records are pushed into the {@link BatchSplit} (parallel per input
+ * partition; a fused parent never materializes them), then {@link #computePartition} per state
+ * partition in parallel, each on its own {@link StatePartition} and {@link KeyGroups}; each
+ * partition drops its references to the batch's records as soon as it no longer needs them, so
+ * that they die young (a record still referenced when a young collection runs is copied, and
+ * promoted if it survives again: what filled the old generation and caused the full GCs). A
+ * batch time is computed at most once and in increasing order: the state moves forward only.
  *
  * @param <K> key type
  * @param <V> value type of the input
@@ -42,6 +45,7 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
   private final Class<S> stateType;
   private final Dataset<Pair<K, S>> initialState;
   private final KeyGroups<K, V>[] groups;
+  private final BatchSplit<K, V> split;
   private String stateId;
   private volatile String signature;
   private String restoredSignature;
@@ -63,6 +67,7 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     for (int p = 0; p < groups.length; p++) {
       groups[p] = new KeyGroups<>();
     }
+    this.split = new BatchSplit<>(partitioner);
     if (keyType != null && stateType != null) {
       signature = keyType.getName() + "/" + stateType.getName();
     }
@@ -173,14 +178,19 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
       throw new IllegalStateException("The state of '" + stateId + "' is already at " + lastComputed
           + " ms; it cannot compute the earlier batch " + t);
     }
-    BatchSplit<K, V> split = BatchSplit.of(parent.getOrCompute(t), partitioner, pool);
+    split.load(parent.sourceAt(t), pool);
     int n = groups.length;
     @SuppressWarnings("unchecked")
     List<T>[] out = new List[n];
     pool.run(n, p -> {
       KeyGroups<K, V> g = groups[p];
       g.fill(split, p);
-      out[p] = computePartition(table.partition(p), g, t);
+      split.release(p);
+      try {
+        out[p] = computePartition(table.partition(p), g, t);
+      } finally {
+        g.release();
+      }
     });
     lastComputed = t.milliseconds();
     List<List<T>> parts = new ArrayList<>(n);

@@ -1,0 +1,162 @@
+package io.uji.engine.state;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.uji.engine.exec.WorkerPool;
+import io.uji.engine.graph.PartitionSource;
+import io.uji.streaming.Dataset;
+import io.uji.streaming.Pair;
+import io.uji.streaming.Partitioner;
+import java.lang.ref.WeakReference;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class BatchSplitTest {
+  private final WorkerPool pool = new WorkerPool("split-test", 2);
+
+  @AfterEach
+  void closePool() {
+    pool.close();
+  }
+
+  /** Sends key k to partition k % n: easy to predict. */
+  private record Modulo(int n) implements Partitioner {
+    @Override
+    public int numPartitions() {
+      return n;
+    }
+
+    @Override
+    public int getPartition(Object key) {
+      return (Integer) key % n;
+    }
+  }
+
+  private static PartitionSource<Pair<Integer, String>> source(List<List<Pair<Integer, String>>> parts) {
+    // The dataset's own pool is not used: the split runs the partitions on the test's pool.
+    return PartitionSource.of(new Dataset<>(parts, null));
+  }
+
+  private static List<Pair<Integer, String>> records(int from, int to) {
+    List<Pair<Integer, String>> out = new ArrayList<>();
+    for (int k = from; k < to; k++) {
+      out.add(Pair.of(k, "v" + k));
+    }
+    return out;
+  }
+
+  /** What KeyGroups reads for state partition p: input 0's records, then input 1's, ... */
+  private static List<Pair<Integer, String>> read(BatchSplit<Integer, String> split, int p) {
+    List<Pair<Integer, String>> out = new ArrayList<>();
+    for (int i = 0; i < split.inputPartitions(); i++) {
+      for (int j = 0; j < split.size(i, p); j++) {
+        out.add(Pair.of(split.key(i, p, j), split.value(i, p, j)));
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void eachStatePartitionGetsItsRecordsInBatchOrder() {
+    BatchSplit<Integer, String> split = new BatchSplit<>(new Modulo(3));
+    split.load(source(List.of(records(0, 10), records(10, 20))), pool);
+
+    for (int p = 0; p < 3; p++) {
+      List<Pair<Integer, String>> expected = new ArrayList<>();
+      for (int k = 0; k < 20; k++) {
+        if (k % 3 == p) {
+          expected.add(Pair.of(k, "v" + k));
+        }
+      }
+      assertEquals(expected, read(split, p), "state partition " + p);
+      assertEquals(expected.size(), split.recordsFor(p));
+    }
+  }
+
+  @Test
+  void oneStatePartitionTakesEveryRecordWithoutAskingThePartitioner() {
+    AtomicInteger asked = new AtomicInteger();
+    Partitioner single = new Partitioner() {
+      @Override
+      public int numPartitions() {
+        return 1;
+      }
+
+      @Override
+      public int getPartition(Object key) {
+        asked.incrementAndGet();
+        return 0;
+      }
+    };
+    BatchSplit<Integer, String> split = new BatchSplit<>(single);
+    split.load(source(List.of(records(0, 5), records(5, 8))), pool);
+
+    assertEquals(records(0, 8), read(split, 0));
+    assertEquals(0, asked.get());
+  }
+
+  @Test
+  void aPartitionOutsideTheRangeIsAClearError() {
+    Partitioner broken = new Partitioner() {
+      @Override
+      public int numPartitions() {
+        return 3;
+      }
+
+      @Override
+      public int getPartition(Object key) {
+        return 7;
+      }
+    };
+    BatchSplit<Integer, String> split = new BatchSplit<>(broken);
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> split.load(source(List.of(records(0, 3), records(3, 6))), pool));
+    assertTrue(e.getMessage().contains("in partition 7, outside [0, 3)"), e.getMessage());
+  }
+
+  @Test
+  void aNullSourceIsAnEmptyBatchAndClearsThePreviousOne() {
+    BatchSplit<Integer, String> split = new BatchSplit<>(new Modulo(2));
+    split.load(source(List.of(records(0, 4), records(4, 8))), pool);
+    split.load(null, pool);
+
+    assertEquals(0, split.inputPartitions());
+    assertEquals(0, split.recordsFor(0));
+    assertEquals(0, split.recordsFor(1));
+  }
+
+  @Test
+  void aLaterBatchSeesOnlyItsOwnRecords() {
+    BatchSplit<Integer, String> split = new BatchSplit<>(new Modulo(2));
+    split.load(source(List.of(records(0, 100), records(100, 200))), pool);
+    split.load(source(List.of(records(1000, 1003))), pool);
+
+    assertEquals(List.of(Pair.of(1000, "v1000"), Pair.of(1002, "v1002")), read(split, 0));
+    assertEquals(List.of(Pair.of(1001, "v1001")), read(split, 1));
+  }
+
+  @Test
+  void releaseDropsTheReferencesToTheBatchsRecords() {
+    BatchSplit<Integer, String> split = new BatchSplit<>(new Modulo(2));
+    List<List<Pair<Integer, String>>> parts = new ArrayList<>(List.of(records(0, 50)));
+    WeakReference<String> value = new WeakReference<>(parts.get(0).get(3).value());
+    split.load(source(parts), pool);
+    parts.clear(); // the split is now the only holder of the records
+
+    split.release(0);
+    split.release(1);
+
+    assertEquals(0, split.recordsFor(0) + split.recordsFor(1));
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      System.gc();
+      return value.get() == null;
+    });
+  }
+}
