@@ -5,7 +5,7 @@
 #   bench/run.sh recovery --interval-ms 2000 --kill-after 10   # child JVM, SIGKILL after batch 10, restart
 #   bench/run.sh receiver-wal --rate 4000000 --duration-s 60   # WAL fsync per block of 10,000, count only
 #   bench/run.sh wordcount --n 8000000 --verbose
-# Environment: XMX (default 4g), GC=g1|parallel (default g1), SKIP_BUILD=1 to skip the maven build,
+# Environment: XMX (default 4g), GC=g1|parallel|shenandoah (default g1), SKIP_BUILD=1 to skip the maven build,
 #              EXTRA_JVM_FLAGS (appended, e.g. a JFR recording).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -18,7 +18,8 @@ JVM_FLAGS=(-Xmx"${XMX:-4g}")
 case "${GC:-g1}" in
   parallel) JVM_FLAGS+=(-XX:+UseParallelGC) ;;
   g1) JVM_FLAGS+=(-XX:+UseG1GC) ;;
-  *) echo "GC must be parallel or g1" >&2; exit 2 ;;
+  shenandoah) JVM_FLAGS+=(-XX:+UseShenandoahGC) ;;
+  *) echo "GC must be parallel, g1 or shenandoah" >&2; exit 2 ;;
 esac
 # shellcheck disable=SC2086
 exec java "${JVM_FLAGS[@]}" ${EXTRA_JVM_FLAGS:-} -cp "$CP" io.uji.bench.Bench "$@"

@@ -42,8 +42,9 @@ final class BatchCollector implements StreamingListener {
       records += b.numRecords();
     }
     if (verbose) {
-      System.out.printf("BATCH %d time=%d records=%d proc_ms=%d sched_ms=%d%n", dataBatches.size() - 1,
-          b.batchTime().milliseconds(), b.numRecords(), b.processingDelay(), b.schedulingDelay());
+      System.out.printf("BATCH %d time=%d records=%d proc_ms=%d sched_ms=%d uptime_ms=%d%n", dataBatches.size() - 1,
+          b.batchTime().milliseconds(), b.numRecords(), b.processingDelay(), b.schedulingDelay(),
+          java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
     }
     if (records >= expectedRecords) {
       done.countDown();
