@@ -58,10 +58,10 @@ final class BatchSplit<K, V> {
     final int n = statePartitions;
     in.runPartitions(pool, i -> {
       Buffer[] row = buffers[i];
-      int expected = in.sizeHint(i) / n + 16;
+      int records = in.sizeHint(i);
       for (Buffer b : row) {
         b.clear();
-        b.fit(expected);
+        b.fit(records / n + 16, records);
       }
       if (n == 1) {
         Buffer only = row[0];
@@ -109,6 +109,11 @@ final class BatchSplit<K, V> {
     return sum;
   }
 
+  /** @return how many records the buffer of input {@code i}, state partition {@code p} has room for (tests) */
+  int capacity(int i, int p) {
+    return buffers[i][p].keys.length;
+  }
+
   /** Drops state partition {@code p}'s references to the batch's records (it has read them). */
   void release(int p) {
     for (int i = 0; i < inputs; i++) {
@@ -138,9 +143,13 @@ final class BatchSplit<K, V> {
       }
     }
 
-    /** Sizes an empty buffer for about {@code expected} records; gives back room after a batch far bigger. */
-    void fit(int expected) {
-      if (keys.length > 8 * expected && keys.length > 1024) {
+    /**
+     * Sizes an empty buffer for about {@code expected} records (its share of the input
+     * partition's {@code records}); gives back room kept from a far bigger batch. Bounded by the
+     * whole partition, not the share, so that a skewed partitioner does not reallocate every batch.
+     */
+    void fit(int expected, int records) {
+      if (keys.length > 1024 && keys.length > 8L * records) {
         keys = new Object[expected];
         values = new Object[expected];
       } else {

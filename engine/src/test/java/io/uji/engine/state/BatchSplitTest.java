@@ -143,6 +143,41 @@ class BatchSplitTest {
   }
 
   @Test
+  void aSmallBatchAfterAFarBiggerOneGivesTheRoomBack() {
+    BatchSplit<Integer, String> split = new BatchSplit<>(new Modulo(2));
+    split.load(source(List.of(records(0, 100_000))), pool);
+    assertTrue(split.capacity(0, 0) >= 50_000);
+
+    split.load(source(List.of(records(0, 10))), pool);
+
+    assertEquals(List.of(Pair.of(0, "v0"), Pair.of(2, "v2"), Pair.of(4, "v4"), Pair.of(6, "v6"), Pair.of(8, "v8")), read(split, 0));
+    assertTrue(split.capacity(0, 0) <= 1024, "capacity " + split.capacity(0, 0));
+  }
+
+  @Test
+  void aSkewedPartitionerKeepsItsRoomFromBatchToBatch() {
+    Partitioner allToOne = new Partitioner() {
+      @Override
+      public int numPartitions() {
+        return 16;
+      }
+
+      @Override
+      public int getPartition(Object key) {
+        return 5;
+      }
+    };
+    BatchSplit<Integer, String> split = new BatchSplit<>(allToOne);
+    split.load(source(List.of(records(0, 30_000))), pool);
+    int room = split.capacity(0, 5);
+
+    split.load(source(List.of(records(0, 20_000))), pool);
+
+    assertEquals(room, split.capacity(0, 5));
+    assertEquals(20_000, split.recordsFor(5));
+  }
+
+  @Test
   void releaseDropsTheReferencesToTheBatchsRecords() {
     BatchSplit<Integer, String> split = new BatchSplit<>(new Modulo(2));
     List<List<Pair<Integer, String>>> parts = new ArrayList<>(List.of(records(0, 50)));
