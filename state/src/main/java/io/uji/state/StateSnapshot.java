@@ -76,7 +76,9 @@ public final class StateSnapshot {
     int entries = 0;
     try {
       try {
-        for (SerializedEntries<?, ?> e : captured) {
+        for (int i = 0; i < captured.size(); i++) {
+          // Let go of each partition's buffers once written, not after the last partition.
+          SerializedEntries<?, ?> e = captured.set(i, null);
           entries += e.size();
           e.encode(b -> store.writeEncoded(b, "checkpoint", null));
         }

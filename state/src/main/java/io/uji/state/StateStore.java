@@ -370,11 +370,15 @@ public final class StateStore implements AutoCloseable {
    * @throws StateStoreClosedException if the store is closed
    */
   public void checkpoint(Path target, Executor captureExecutor) {
+    requireAbsent(target); // before the capture, which would have to be written anyway
+    beginCheckpoint(captureExecutor).writeTo(target);
+  }
+
+  private void requireAbsent(Path target) {
     if (Files.exists(target)) {
       throw new StateStoreException("Error creating checkpoint of state store " + name + " in " + target
           + ": the target exists");
     }
-    beginCheckpoint(captureExecutor).writeTo(target);
   }
 
   /**
@@ -475,10 +479,7 @@ public final class StateStore implements AutoCloseable {
 
   /** The second half of {@link StateSnapshot#writeTo}: memtables flushed, then hard links. */
   void flushAndLink(List<ColumnFamilyHandle> cfs, Path target) throws RocksDBException, IOException {
-    if (Files.exists(target)) {
-      throw new StateStoreException("Error creating checkpoint of state store " + name + " in " + target
-          + ": the target exists");
-    }
+    requireAbsent(target);
     Path parent = target.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);

@@ -113,16 +113,22 @@ class StateSnapshotTest {
     }
   }
 
-  @Test
-  void preloadAfterRestoreCachesEveryEntryThatFits() {
+  /** @return a checkpoint of a table "counts" of {@code partitions} partitions holding k0..k999 = 0..999 */
+  private Path checkpointOfThousandKeys(int partitions) {
     Path cp = tmp.resolve("cp");
     try (StateStore store = StateStore.open(config("live"))) {
-      StateTable<String, Long> t = store.table("counts", STRING, LONG, 2);
+      StateTable<String, Long> t = store.table("counts", STRING, LONG, partitions);
       for (int i = 0; i < 1000; i++) {
-        t.partition(i % 2).put("k" + i, (long) i);
+        t.partition(i % partitions).put("k" + i, (long) i);
       }
       store.checkpoint(cp);
     }
+    return cp;
+  }
+
+  @Test
+  void preloadAfterRestoreCachesEveryEntryThatFits() {
+    Path cp = checkpointOfThousandKeys(2);
     try (StateStore store = StateStore.restore(cp, config("restored"))) {
       StateTable<String, Long> t = store.table("counts", STRING, LONG, 2);
       assertEquals(0, t.partition(0).cachedEntries() + t.partition(1).cachedEntries());
@@ -136,14 +142,7 @@ class StateSnapshotTest {
 
   @Test
   void preloadStopsAtTheCacheBoundAndEveryEntryStaysReadable() {
-    Path cp = tmp.resolve("cp");
-    try (StateStore store = StateStore.open(config("live"))) {
-      StateTable<String, Long> t = store.table("counts", STRING, LONG, 1);
-      for (int i = 0; i < 1000; i++) {
-        t.partition(0).put("k" + i, (long) i);
-      }
-      store.checkpoint(cp);
-    }
+    Path cp = checkpointOfThousandKeys(1);
     try (StateStore store = StateStore.restore(cp, config("restored").withCacheEntriesPerTable(100))) {
       StateTable<String, Long> t = store.table("counts", STRING, LONG, 1);
       assertEquals(100, t.preload(Runnable::run));

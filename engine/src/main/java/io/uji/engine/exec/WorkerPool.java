@@ -43,8 +43,8 @@ public final class WorkerPool implements AutoCloseable {
   }
 
   /**
-   * @return the pool as an executor, for work submitted from outside it (the state store's
-   *     parallel flush at a checkpoint, which runs on the batch thread)
+   * @return the pool as an executor, for work submitted from outside it on the batch thread
+   *     (a checkpoint's capture of the state partitions, the preload of restored state)
    */
   public java.util.concurrent.Executor executor() {
     return executor;

@@ -194,7 +194,6 @@ public abstract class Node<T> {
     }
   }
 
-
   @Override
   public String toString() {
     return getClass().getSimpleName() + "#" + id;

@@ -168,5 +168,4 @@ public final class StreamGraph {
       s.node().clearMetadata(t);
     }
   }
-
 }

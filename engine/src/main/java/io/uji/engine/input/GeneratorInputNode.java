@@ -31,13 +31,11 @@ public final class GeneratorInputNode<T> extends InputNode<T> {
     this.partitions = partitions;
   }
 
-
   /** Continues after {@code offset} (recovery: the end of the last logged batch). */
   public synchronized void resumeFrom(long offset) {
     this.next = offset;
     this.rateStart = null;
   }
-
 
   @Override
   protected synchronized Allocation<T> takeInput(Time t) {

@@ -113,7 +113,6 @@ public final class ReceiverSupervisor<T> implements ReceiverSink<T> {
     }
   }
 
-
   @Override
   public void reportError(String message, Throwable error) {
     bus.post(l -> l.onReceiverError(info(!stopped, message, error)));

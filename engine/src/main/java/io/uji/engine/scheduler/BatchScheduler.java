@@ -211,7 +211,6 @@ public final class BatchScheduler {
     return new BatchInfo(b.time(), b.recordCount(), b.submissionTime(), start, end, Optional.ofNullable(failure));
   }
 
-
   /**
    * Stops generating. When {@code graceful}, first generates one last batch (at the next batch
    * time, without waiting for the clock) holding everything the inputs still have, then waits

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToIntFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,17 +27,24 @@ class BatchSplitTest {
     pool.close();
   }
 
-  /** Sends key k to partition k % n: easy to predict. */
-  private record Modulo(int n) implements Partitioner {
-    @Override
-    public int numPartitions() {
-      return n;
-    }
+  /** A partitioner of {@code n} partitions that sends a key where {@code f} says. */
+  private static Partitioner partitioner(int n, ToIntFunction<Object> f) {
+    return new Partitioner() {
+      @Override
+      public int numPartitions() {
+        return n;
+      }
 
-    @Override
-    public int getPartition(Object key) {
-      return (Integer) key % n;
-    }
+      @Override
+      public int getPartition(Object key) {
+        return f.applyAsInt(key);
+      }
+    };
+  }
+
+  /** Sends key k to partition k % n: easy to predict. */
+  private static Partitioner modulo(int n) {
+    return partitioner(n, k -> (Integer) k % n);
   }
 
   private static PartitionSource<Pair<Integer, String>> source(List<List<Pair<Integer, String>>> parts) {
@@ -65,7 +73,7 @@ class BatchSplitTest {
 
   @Test
   void eachStatePartitionGetsItsRecordsInBatchOrder() {
-    BatchSplit<Integer, String> split = new BatchSplit<>(new Modulo(3));
+    BatchSplit<Integer, String> split = new BatchSplit<>(modulo(3));
     split.load(source(List.of(records(0, 10), records(10, 20))), pool);
 
     for (int p = 0; p < 3; p++) {
@@ -83,19 +91,10 @@ class BatchSplitTest {
   @Test
   void oneStatePartitionTakesEveryRecordWithoutAskingThePartitioner() {
     AtomicInteger asked = new AtomicInteger();
-    Partitioner single = new Partitioner() {
-      @Override
-      public int numPartitions() {
-        return 1;
-      }
-
-      @Override
-      public int getPartition(Object key) {
-        asked.incrementAndGet();
-        return 0;
-      }
-    };
-    BatchSplit<Integer, String> split = new BatchSplit<>(single);
+    BatchSplit<Integer, String> split = new BatchSplit<>(partitioner(1, k -> {
+      asked.incrementAndGet();
+      return 0;
+    }));
     split.load(source(List.of(records(0, 5), records(5, 8))), pool);
 
     assertEquals(records(0, 8), read(split, 0));
@@ -104,18 +103,7 @@ class BatchSplitTest {
 
   @Test
   void aPartitionOutsideTheRangeIsAClearError() {
-    Partitioner broken = new Partitioner() {
-      @Override
-      public int numPartitions() {
-        return 3;
-      }
-
-      @Override
-      public int getPartition(Object key) {
-        return 7;
-      }
-    };
-    BatchSplit<Integer, String> split = new BatchSplit<>(broken);
+    BatchSplit<Integer, String> split = new BatchSplit<>(partitioner(3, k -> 7));
     IllegalStateException e =
         assertThrows(IllegalStateException.class, () -> split.load(source(List.of(records(0, 3), records(3, 6))), pool));
     assertTrue(e.getMessage().contains("in partition 7, outside [0, 3)"), e.getMessage());
@@ -123,7 +111,7 @@ class BatchSplitTest {
 
   @Test
   void aNullSourceIsAnEmptyBatchAndClearsThePreviousOne() {
-    BatchSplit<Integer, String> split = new BatchSplit<>(new Modulo(2));
+    BatchSplit<Integer, String> split = new BatchSplit<>(modulo(2));
     split.load(source(List.of(records(0, 4), records(4, 8))), pool);
     split.load(null, pool);
 
@@ -134,7 +122,7 @@ class BatchSplitTest {
 
   @Test
   void aLaterBatchSeesOnlyItsOwnRecords() {
-    BatchSplit<Integer, String> split = new BatchSplit<>(new Modulo(2));
+    BatchSplit<Integer, String> split = new BatchSplit<>(modulo(2));
     split.load(source(List.of(records(0, 100), records(100, 200))), pool);
     split.load(source(List.of(records(1000, 1003))), pool);
 
@@ -144,7 +132,7 @@ class BatchSplitTest {
 
   @Test
   void aSmallBatchAfterAFarBiggerOneGivesTheRoomBack() {
-    BatchSplit<Integer, String> split = new BatchSplit<>(new Modulo(2));
+    BatchSplit<Integer, String> split = new BatchSplit<>(modulo(2));
     split.load(source(List.of(records(0, 100_000))), pool);
     assertTrue(split.capacity(0, 0) >= 50_000);
 
@@ -156,18 +144,7 @@ class BatchSplitTest {
 
   @Test
   void aSkewedPartitionerKeepsItsRoomFromBatchToBatch() {
-    Partitioner allToOne = new Partitioner() {
-      @Override
-      public int numPartitions() {
-        return 16;
-      }
-
-      @Override
-      public int getPartition(Object key) {
-        return 5;
-      }
-    };
-    BatchSplit<Integer, String> split = new BatchSplit<>(allToOne);
+    BatchSplit<Integer, String> split = new BatchSplit<>(partitioner(16, k -> 5));
     split.load(source(List.of(records(0, 30_000))), pool);
     int room = split.capacity(0, 5);
 
@@ -179,7 +156,7 @@ class BatchSplitTest {
 
   @Test
   void releaseDropsTheReferencesToTheBatchsRecords() {
-    BatchSplit<Integer, String> split = new BatchSplit<>(new Modulo(2));
+    BatchSplit<Integer, String> split = new BatchSplit<>(modulo(2));
     List<List<Pair<Integer, String>>> parts = new ArrayList<>(List.of(records(0, 50)));
     WeakReference<String> value = new WeakReference<>(parts.get(0).get(3).value());
     split.load(source(parts), pool);

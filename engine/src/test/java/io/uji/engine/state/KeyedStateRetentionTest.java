@@ -31,7 +31,16 @@ class KeyedStateRetentionTest {
     return batch;
   }
 
-  private static void awaitCollected(WeakReference<?> ref) {
+  /** Starts {@code h}, runs one batch holding a payload, and waits for the payload to be collected. */
+  private static void runOneBatchAndAwaitItsPayloadCollected(StateHarness<Pair<String, Payload>> h,
+      StateHarness.Collector<?> out) {
+    h.start();
+    Payload payload = new Payload(-1);
+    WeakReference<Payload> ref = new WeakReference<>(payload);
+    long t = h.run(batchHolding(payload));
+    payload = null;
+
+    assertEquals(101, out.byTime.get(t).size());
     await().atMost(Duration.ofSeconds(20)).until(() -> {
       System.gc();
       return ref.get() == null;
@@ -47,14 +56,7 @@ class KeyedStateRetentionTest {
         return c;
       });
       StateHarness.Collector<Long> out = StateHarness.Collector.on(h.input.mapToPair(p -> p).mapWithState(spec.numPartitions(3)));
-      h.start();
-      Payload payload = new Payload(-1);
-      WeakReference<Payload> ref = new WeakReference<>(payload);
-      long t = h.run(batchHolding(payload));
-      payload = null;
-
-      assertEquals(101, out.byTime.get(t).size());
-      awaitCollected(ref);
+      runOneBatchAndAwaitItsPayloadCollected(h, out);
     }
   }
 
@@ -63,14 +65,7 @@ class KeyedStateRetentionTest {
     try (StateHarness<Pair<String, Payload>> h = new StateHarness<>(StateHarness.config(2, 2))) {
       StateHarness.Collector<Pair<String, Long>> out = StateHarness.Collector.on(h.input.mapToPair(p -> p)
           .<Long>updateStateByKey((values, old) -> Optional.of(old.orElse(0L) + values.size())));
-      h.start();
-      Payload payload = new Payload(-1);
-      WeakReference<Payload> ref = new WeakReference<>(payload);
-      long t = h.run(batchHolding(payload));
-      payload = null;
-
-      assertEquals(101, out.byTime.get(t).size());
-      awaitCollected(ref);
+      runOneBatchAndAwaitItsPayloadCollected(h, out);
     }
   }
 }
