@@ -5,10 +5,11 @@ and the median of the per-pair throughput ratios (Uji / peer).
 usage: summarize.py FILE   (FILE holds lines "uji <RESULT line>" / "peer <RESULT line>" [/ "ujib <RESULT line>"],
                            in run order; ujib = a second Uji configuration run in the same rounds)
 
-Throughput: WORKLOAD.md defines it as N / sum of all batch times (first included). Uji prints that
-as throughput_eps (and throughput_all_eps); Spark's bench prints it as throughput_all_eps (its
-throughput_eps leaves the first batch out), Flink's as throughput_eps (N / job time). So the
-ratio uses throughput_all_eps when a line has it, else throughput_eps.
+Throughput: docs/WORKLOADS.md defines it as N / sum of all batch times (first included). Uji prints
+that as throughput_eps (and throughput_all_eps); Spark's harness prints it as throughput_all_eps (its
+throughput_eps leaves the first batch out), Flink's as throughput_eps (N / job time), Kafka Streams'
+as throughput_eps (N / time from the first to the last record processed). So the ratio uses
+throughput_all_eps when a line has it, else throughput_eps.
 """
 import re
 import statistics
