@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
 @Command(name = "session-count", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Counts events per user with Uji and prints per-batch statistics and the top users.")
 public final class SessionCount implements Callable<Integer> {
-  /** The generator's multiplier (shared/bench/WORKLOAD.md): event i belongs to user (i * MUL) mod K. */
+  /** The generator's multiplier (docs/WORKLOADS.md): event i belongs to user (i * MUL) mod K. */
   static final long MUL = 0x9E3779B97F4A7C15L;
 
   /** Where events come from. */

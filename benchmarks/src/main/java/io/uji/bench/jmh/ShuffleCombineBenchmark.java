@@ -38,7 +38,7 @@ public class ShuffleCombineBenchmark {
   @Param({"500000"})
   int records;
 
-  /** Distinct keys: 1 M users (WORKLOAD.md; most keys once per batch) or 10 k (heavy pre-aggregation). */
+  /** Distinct keys: 1 M users (docs/WORKLOADS.md; most keys once per batch) or 10 k (heavy pre-aggregation). */
   @Param({"1000000", "10000"})
   long users;
 

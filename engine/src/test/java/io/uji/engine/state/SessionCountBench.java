@@ -17,7 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The session-count workload (shared/bench/WORKLOAD.md) on keyed state, for profiling the
+ * The session-count workload (docs/WORKLOADS.md) on keyed state, for profiling the
  * operators; not a test. Batches are driven by a manual clock, one at a time, so only processing
  * time counts. Usage: {@code SessionCountBench mapWithState|update [N K B [cacheEntriesPerPartition]]}.
  * The benchmarks module's Bench main reports the official RESULT line.
