@@ -72,7 +72,7 @@ final class CheckpointJournal implements BatchJournal {
   private final CheckpointDirectory dir;
   private final SegmentedLog lineage;
   private final KryoSerde<BatchRecord> recordSerde;
-  private final KryoSerde<CheckpointMetadata> metadataSerde;
+  private final MetadataCodec metadataCodec;
   private final StreamGraph graph;
   private final StateStore store;
   private final Map<Integer, ReceiverWal<?>> wals;
@@ -96,13 +96,13 @@ final class CheckpointJournal implements BatchJournal {
   private record Logged(BatchRecord record, LogPosition position) {}
 
   CheckpointJournal(CheckpointDirectory dir, SegmentedLog lineage, KryoSerde<BatchRecord> recordSerde,
-      KryoSerde<CheckpointMetadata> metadataSerde, StreamGraph graph, StateStore store,
+      MetadataCodec metadataCodec, StreamGraph graph, StateStore store,
       Map<Integer, ReceiverWal<?>> wals, long checkpointIntervalMs, long zeroTimeMs, int retained,
       String registryFingerprint, String contextName, Consumer<Throwable> onFailure) {
     this.dir = dir;
     this.lineage = lineage;
     this.recordSerde = recordSerde;
-    this.metadataSerde = metadataSerde;
+    this.metadataCodec = metadataCodec;
     this.graph = graph;
     this.store = store;
     this.wals = wals;
@@ -170,7 +170,7 @@ final class CheckpointJournal implements BatchJournal {
   private void checkpoint(BatchRecord r) {
     awaitInFlight();
     long started = System.nanoTime();
-    byte[] meta = metadataSerde.toBytes(metadata(r));
+    CheckpointMetadata meta = metadata(r);
     PendingCheckpoint pending = dir.begin(r.timeMs());
     StateSnapshot snapshot;
     try {
@@ -190,17 +190,18 @@ final class CheckpointJournal implements BatchJournal {
   }
 
   /** The asynchronous part, on the writer thread. */
-  private void write(BatchRecord r, PendingCheckpoint pending, StateSnapshot snapshot, byte[] meta, long started,
-      long captured) {
+  private void write(BatchRecord r, PendingCheckpoint pending, StateSnapshot snapshot, CheckpointMetadata meta,
+      long started, long captured) {
     try (pending) {
       CrashPoints.hit("checkpoint.before-state");
+      long sequence = CheckpointMetadata.UNKNOWN_SEQUENCE;
       if (snapshot != null) {
-        snapshot.writeTo(pending.stateDir());
+        sequence = snapshot.writeTo(pending.stateDir());
       } else {
         Files.createDirectories(pending.stateDir());
       }
       CrashPoints.hit("checkpoint.after-state");
-      pending.complete(meta);
+      pending.complete(metadataCodec.toBytes(meta.withStateSequence(sequence)));
       dir.retainNewest(retained);
       cleanup();
       LOG.info("Checkpoint of batch {} (seq {}) written in {} ms ({} ms on the batch thread)", r.timeMs(), r.seq(),
@@ -251,7 +252,7 @@ final class CheckpointJournal implements BatchJournal {
       }
     }
     return new CheckpointMetadata(CheckpointMetadata.FORMAT_VERSION, graph.batchInterval().milliseconds(), zeroTimeMs,
-        r.seq(), r.timeMs(), registryFingerprint, ops, kinds, pos);
+        r.seq(), r.timeMs(), registryFingerprint, ops, kinds, pos, CheckpointMetadata.UNKNOWN_SEQUENCE);
   }
 
   /** Deletes lineage records and WAL segments that no retained checkpoint needs. */

@@ -18,6 +18,10 @@ import java.util.Map;
  * @param inputPositions per input index, where it stands after batch {@code batchSeq}: the last
  *     allocated WAL position (receivers), the next offset (generators), the files seen (file
  *     streams); an entry may be absent
+ * @param stateSequence the state store's sequence number in the checkpoint ({@code
+ *     StateSnapshot.writeTo}), checked against the restored store: a checkpoint whose files were
+ *     damaged can open as an older state; {@link #UNKNOWN_SEQUENCE} without a state store or for
+ *     a format 1 checkpoint
  */
 public record CheckpointMetadata(
     int formatVersion,
@@ -28,7 +32,17 @@ public record CheckpointMetadata(
     String registryFingerprint,
     List<OperatorInfo> operators,
     List<String> inputKinds,
-    Map<Integer, Object> inputPositions) {
+    Map<Integer, Object> inputPositions,
+    long stateSequence) {
 
-  public static final int FORMAT_VERSION = 1;
+  /** The format this version writes. Format 1 ({@link CheckpointMetadataV1}) is still read. */
+  public static final int FORMAT_VERSION = 2;
+  /** {@link #stateSequence} when there is none to check. */
+  public static final long UNKNOWN_SEQUENCE = -1;
+
+  /** @return this metadata with the state's sequence number, known once the state is written */
+  CheckpointMetadata withStateSequence(long sequence) {
+    return new CheckpointMetadata(formatVersion, batchIntervalMs, zeroTimeMs, batchSeq, batchTimeMs,
+        registryFingerprint, operators, inputKinds, inputPositions, sequence);
+  }
 }

@@ -183,23 +183,13 @@ public final class ContextRuntime {
     }
     checkpointDir = CheckpointDirectory.open(checkpointPath);
     KryoSerde<BatchRecord> recordSerde = new KryoSerde<>(kryo, BatchRecord.class);
-    KryoSerde<CheckpointMetadata> metadataSerde = new KryoSerde<>(kryo, CheckpointMetadata.class);
+    MetadataCodec metadataCodec = new MetadataCodec(kryo);
     SegmentedLog lineage = SegmentedLog.open(checkpointDir.lineageDir(),
         LogConfig.defaults().withFsyncPolicy(FsyncPolicy.PER_APPEND));
     lineageUntilJournal = lineage;
-    Recovery.Plan plan = Recovery.plan(checkpointDir, lineage, recordSerde, metadataSerde, graph);
-
-    if (!graph.statefulNodes().isEmpty()) {
-      Path live = checkpointDir.liveStateDir();
-      if (plan.checkpoint() != null) {
-        store = StateStore.restore(plan.checkpoint().stateDir(), stateConfig(live));
-        preloadState = true;
-      } else {
-        // The live database of a crashed run holds effects of batches that will be replayed.
-        deleteQuietly(live);
-        store = StateStore.open(stateConfig(live));
-      }
-    }
+    Recovery.Plan plan = Recovery.plan(checkpointDir, lineage, recordSerde, metadataCodec, graph, new StateOpener());
+    store = plan.store();
+    preloadState = plan.checkpoint() != null;
     if (plan.metadata() != null) {
       Map<String, String> types = new HashMap<>();
       for (OperatorInfo op : plan.metadata().operators()) {
@@ -211,7 +201,7 @@ public final class ContextRuntime {
     }
     long zero = plan.zeroTimeMs() != Long.MIN_VALUE ? plan.zeroTimeMs()
         : first.minus(graph.batchInterval()).milliseconds();
-    CheckpointJournal cj = new CheckpointJournal(checkpointDir, lineage, recordSerde, metadataSerde, graph, store, wals,
+    CheckpointJournal cj = new CheckpointJournal(checkpointDir, lineage, recordSerde, metadataCodec, graph, store, wals,
         checkpointInterval.milliseconds(), zero, config.checkpointsRetained(), registry.fingerprint(), name, onFailure);
     journal = cj;
     lineageUntilJournal = null;
@@ -325,6 +315,26 @@ public final class ContextRuntime {
       in.start();
     }
     scheduler.start(first);
+  }
+
+  /** Opens the live state of the checkpoint directory as recovery decides. */
+  private final class StateOpener implements Recovery.StateOpener {
+    @Override
+    public StateStore restore(Path checkpointStateDir) {
+      return graph.statefulNodes().isEmpty() ? null
+          : StateStore.restore(checkpointStateDir, stateConfig(checkpointDir.liveStateDir()));
+    }
+
+    @Override
+    public StateStore openEmpty() {
+      if (graph.statefulNodes().isEmpty()) {
+        return null;
+      }
+      // The live database of a crashed run holds effects of batches that will be replayed.
+      Path live = checkpointDir.liveStateDir();
+      deleteQuietly(live);
+      return StateStore.open(stateConfig(live));
+    }
   }
 
   private StateStoreConfig stateConfig(Path dir) {

@@ -29,8 +29,9 @@ public final class EngineSerialization {
     b.registerInternal(OffsetRange.class, 52);
     b.registerInternal(FilesLineage.class, 53);
     b.registerInternal(BatchRecord.class, 54);
-    b.registerInternal(CheckpointMetadata.class, 55);
+    b.registerInternal(CheckpointMetadataV1.class, 55);
     b.registerInternal(OperatorInfo.class, 56);
+    b.registerInternal(CheckpointMetadata.class, 57);
     registerStateTypes(b);
     for (Map.Entry<Class<?>, Integer> e : config.kryoRegistrations().entrySet()) {
       b.register(e.getKey(), e.getValue());
