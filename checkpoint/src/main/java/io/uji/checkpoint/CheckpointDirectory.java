@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
  * &lt;dir&gt;/
  *   LOCK                                   OS file lock; holds the owner's pid
  *   IDENTITY                               the directory's id (a MetadataFile)
+ *   PROGRAM                                the owner's description of the program (a MetadataFile)
  *   wal/&lt;name&gt;/                            one SegmentedLog per receiver
  *   lineage/                               the batch lineage SegmentedLog
  *   state/                                 the live state store's files (never trusted after a crash)
@@ -56,6 +57,7 @@ public final class CheckpointDirectory implements AutoCloseable {
       PosixFilePermissions.fromString("rwx------");
 
   private static final String CORRUPT = ".corrupt-";
+  private static final String PROGRAM = "PROGRAM";
   private static final String REASON = "REASON.txt";
 
   private final Path root;
@@ -148,6 +150,37 @@ public final class CheckpointDirectory implements AutoCloseable {
 
   FileIo fileIo() {
     return io;
+  }
+
+  /**
+   * @return what the owner wrote with {@link #writeProgram} (its description of the program that
+   *     uses the directory), or empty if it never did; a damaged file reads as empty, with a
+   *     warning (the owner writes it again)
+   * @throws IllegalStateException if this directory is closed
+   */
+  public java.util.Optional<byte[]> readProgram() {
+    checkOpen();
+    Path file = root.resolve(PROGRAM);
+    if (!Files.exists(file)) {
+      return java.util.Optional.empty();
+    }
+    try {
+      return java.util.Optional.of(MetadataFile.read(file));
+    } catch (CheckpointCorruptedException e) {
+      LOG.warn("Ignoring {}: {}", file, e.getMessage());
+      return java.util.Optional.empty();
+    }
+  }
+
+  /**
+   * Replaces the program description atomically.
+   *
+   * @throws CheckpointException if it cannot be written
+   * @throws IllegalStateException if this directory is closed
+   */
+  public void writeProgram(byte[] description) {
+    checkOpen();
+    MetadataFile.write(io, root.resolve(PROGRAM), description);
   }
 
   /** @return the checksums of state files seen so far (written or verified) */

@@ -9,20 +9,23 @@ import io.uji.checkpoint.LogEntry;
 import io.uji.checkpoint.LogPosition;
 import io.uji.checkpoint.SegmentedLog;
 import io.uji.engine.graph.InputNode;
-import io.uji.engine.graph.StatefulNode;
 import io.uji.engine.graph.StreamGraph;
+import io.uji.engine.lineage.InputLineage;
+import io.uji.engine.lineage.InputPosition;
+import io.uji.engine.scheduler.Batch;
+import io.uji.engine.scheduler.BatchScheduler;
 import io.uji.serde.KryoSerde;
 import io.uji.serde.SerdeException;
 import io.uji.state.StateStore;
 import io.uji.state.StateStoreException;
+import io.uji.streaming.Clock;
 import io.uji.streaming.StreamingException;
+import io.uji.streaming.Time;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,7 +102,8 @@ final class Recovery {
    *     another checkpoint directory, or the state cannot be rebuilt exactly
    */
   static Plan plan(CheckpointDirectory dir, SegmentedLog lineage, KryoSerde<BatchRecord> recordSerde,
-      MetadataCodec metadataCodec, StreamGraph graph, StateOpener state) {
+      KryoSerde<ProgramInfo> programSerde, MetadataCodec metadataCodec, StreamGraph graph, StateOpener state) {
+    checkProgram(dir, programSerde, graph);
     List<BatchRecord> records = new ArrayList<>();
     List<LogPosition> positions = new ArrayList<>();
     for (LogEntry e : lineage.readAllFrom(lineage.start())) {
@@ -267,43 +271,95 @@ final class Recovery {
   }
 
   private static void validate(CheckpointMetadata meta, StreamGraph graph, CheckpointDirectory dir) {
+    String where = "the checkpoint in " + dir.root();
     if (meta.formatVersion() > CheckpointMetadata.FORMAT_VERSION) {
       throw new StreamingException("The checkpoint in " + dir.root() + " has format " + meta.formatVersion()
           + ", newer than this version of Uji reads (" + CheckpointMetadata.FORMAT_VERSION + ")");
     }
-    if (meta.batchIntervalMs() != graph.batchInterval().milliseconds()) {
-      throw new StreamingException("The checkpoint in " + dir.root() + " was written with a batch interval of "
-          + meta.batchIntervalMs() + " ms; the program uses " + graph.batchInterval().milliseconds() + " ms");
-    }
-    List<String> kinds = new ArrayList<>();
-    for (InputNode<?> in : graph.inputs()) {
-      kinds.add(in.getClass().getSimpleName());
-    }
-    if (!kinds.equals(meta.inputKinds())) {
-      throw new StreamingException("The program's input streams " + kinds + " differ from the checkpoint's "
-          + meta.inputKinds() + " in " + dir.root());
-    }
-    Map<String, OperatorInfo> saved = new HashMap<>();
-    for (OperatorInfo op : meta.operators()) {
-      saved.put(op.id(), op);
-    }
-    for (StatefulNode s : graph.statefulNodes()) {
-      OperatorInfo op = saved.remove(s.stateId());
-      if (op == null) {
-        throw new StreamingException("The stateful operator '" + s.stateId() + "' is not in the checkpoint in "
-            + dir.root() + " (it has " + meta.operators().stream().map(OperatorInfo::id).toList()
-            + "); name stateful operators with .name(...) so they keep their ids across program changes");
+    ProgramCheck.batchIntervalAndInputs(meta.batchIntervalMs(), meta.inputs(), graph, where);
+    ProgramCheck.operators(meta.operators(), graph, where);
+  }
+
+  /**
+   * Checks the program against the directory's PROGRAM file (what the program that wrote it
+   * from its first start on read), then records the program there.
+   */
+  private static void checkProgram(CheckpointDirectory dir, KryoSerde<ProgramInfo> serde, StreamGraph graph) {
+    ProgramInfo mine = ProgramCheck.describe(graph);
+    java.util.Optional<byte[]> recorded = dir.readProgram();
+    if (recorded.isPresent()) {
+      ProgramInfo theirs;
+      try {
+        theirs = serde.fromBytes(recorded.get());
+      } catch (SerdeException e) {
+        throw new StreamingException("The PROGRAM file of " + dir.root() + " cannot be read; was the directory"
+            + " written by a newer version of Uji?", e);
       }
-      String kind = s.node().getClass().getSimpleName();
-      if (!op.kind().equals(kind) || op.numPartitions() != s.numPartitions()) {
-        throw new StreamingException("The stateful operator '" + s.stateId() + "' was a " + op.kind() + " with "
-            + op.numPartitions() + " partitions in the checkpoint in " + dir.root() + "; the program has a " + kind
-            + " with " + s.numPartitions() + " partitions");
+      ProgramCheck.batchIntervalAndInputs(theirs.batchIntervalMs(), theirs.inputs(), graph, dir.root().toString());
+      if (theirs.equals(mine)) {
+        return;
       }
     }
-    if (!saved.isEmpty()) {
-      throw new StreamingException("The checkpoint in " + dir.root() + " has state for operators " + saved.keySet()
-          + " that the program no longer has; refusing to drop their state silently");
+    dir.writeProgram(serde.toBytes(mine));
+  }
+
+  /**
+   * Applies a plan to the program before it starts: every input continues after the last logged
+   * batch, the inputs of batches before the checkpoint that windows may still read are
+   * registered again, the batches after the checkpoint are queued for replay, and receivers get
+   * back the blocks they had logged but no batch took.
+   *
+   * @return the number of batches queued for replay
+   */
+  static int apply(Plan plan, StreamGraph graph, BatchScheduler scheduler, Clock clock, CheckpointJournal journal) {
+    List<InputNode<?, ?, ?>> inputs = graph.inputs();
+    List<InputPosition> positions = plan.metadata() == null
+        ? new ArrayList<>(java.util.Collections.nCopies(inputs.size(), null))
+        : new ArrayList<>(plan.metadata().inputPositions());
+    List<BatchRecord> replay = plan.toReplay();
+    for (BatchRecord r : replay) {
+      for (int i = 0; i < inputs.size(); i++) {
+        positions.set(i, inputs.get(i).positionAfter(positions.get(i), r.inputs().get(i)));
+      }
     }
+    journal.seed(plan.records(), plan.recordPositions(), positions);
+    long lookbackFrom = plan.metadata() == null ? Long.MIN_VALUE
+        : plan.metadata().batchTimeMs() - maxRememberMs(inputs);
+    for (BatchRecord r : plan.lookback()) {
+      if (r.timeMs() <= lookbackFrom) {
+        continue;
+      }
+      Time t = new Time(r.timeMs());
+      for (int i = 0; i < inputs.size(); i++) {
+        if (r.inputs().get(i) != null) {
+          inputs.get(i).restore(t, r.inputs().get(i));
+        }
+      }
+    }
+    for (BatchRecord r : replay) {
+      Time t = new Time(r.timeMs());
+      List<InputNode.Allocation<?>> allocs = new ArrayList<>();
+      for (int i = 0; i < inputs.size(); i++) {
+        InputLineage l = r.inputs().get(i);
+        allocs.add(l == null ? inputs.get(i).allocate(t) : inputs.get(i).restore(t, l));
+      }
+      scheduler.enqueueReplay(new Batch(r.seq(), t, clock.getTimeMillis(), allocs, true));
+    }
+    for (int i = 0; i < inputs.size(); i++) {
+      inputs.get(i).resume(positions.get(i));
+    }
+    scheduler.resumeAfter(plan.lastSeq(), plan.lastTimeMs());
+    return replay.size();
+  }
+
+  /** @return how far back windows reach into the inputs (their longest remember duration) */
+  private static long maxRememberMs(List<InputNode<?, ?, ?>> inputs) {
+    long max = 0;
+    for (InputNode<?, ?, ?> in : inputs) {
+      if (in.rememberDuration() != null) {
+        max = Math.max(max, in.rememberDuration().milliseconds());
+      }
+    }
+    return max;
   }
 }
