@@ -7,6 +7,7 @@ import io.uji.engine.input.FileInputNode;
 import io.uji.engine.input.GeneratorInputNode;
 import io.uji.engine.input.QueueInputNode;
 import io.uji.engine.input.ReceiverInputNode;
+import io.uji.engine.input.ReplayableInputNode;
 import io.uji.engine.input.SocketReceiver;
 import io.uji.engine.receiver.ReceiverSettings;
 import io.uji.engine.runtime.ContextRuntime;
@@ -135,6 +136,17 @@ public final class StreamingContext {
     Objects.requireNonNull(spec, "spec");
     checkInitialized("add an input stream");
     return new DStream<>(this, new GeneratorInputNode<>(graph, spec, config.defaultParallelism()));
+  }
+
+  /**
+   * A stream read by position from a {@link ReplayableSource} (Kafka, say): each batch's ranges
+   * are logged before it runs and read again on replay, so state built from it is exactly once
+   * with a checkpoint directory, without a write-ahead log.
+   */
+  public <T> DStream<T> replayableStream(ReplayableSource<T> source) {
+    Objects.requireNonNull(source, "source");
+    checkInitialized("add an input stream");
+    return new DStream<>(this, new ReplayableInputNode<>(graph, source, bus));
   }
 
   /** The union of several streams of the same slide. */

@@ -5,4 +5,4 @@ package io.uji.engine.lineage;
  * logged after it are replayed, the input continues exactly where the last of them left it.
  * One kind per kind of input. Durable (Kryo, fixed ids in {@code EngineSerialization}).
  */
-public sealed interface InputPosition permits WalPosition, NextOffset, FilesSeen {}
+public sealed interface InputPosition permits WalPosition, NextOffset, FilesSeen, PartitionOffsets {}

@@ -5,6 +5,8 @@ import io.uji.engine.lineage.FilesLineage;
 import io.uji.engine.lineage.FilesSeen;
 import io.uji.engine.lineage.NextOffset;
 import io.uji.engine.lineage.OffsetRange;
+import io.uji.engine.lineage.PartitionOffsets;
+import io.uji.engine.lineage.PartitionRanges;
 import io.uji.engine.lineage.WalLineage;
 import io.uji.engine.lineage.WalPosition;
 import io.uji.serde.KryoRegistry;
@@ -40,6 +42,9 @@ public final class EngineSerialization {
     b.registerInternal(NextOffset.class, 60);
     b.registerInternal(FilesSeen.class, 61);
     b.registerInternal(ProgramInfo.class, 62);
+    b.registerInternal(PartitionRanges.class, 63);
+    b.registerInternal(PartitionRanges.Range.class, 64);
+    b.registerInternal(PartitionOffsets.class, 65);
     registerStateTypes(b);
     for (Map.Entry<Class<?>, Integer> e : config.kryoRegistrations().entrySet()) {
       b.register(e.getKey(), e.getValue());

@@ -21,6 +21,7 @@ public record InputInfo(String kind, String identity) {
       case "receiver" -> "a receiver stream";
       case "files" -> "a text file stream";
       case "queue" -> "a queue stream";
+      case "replayable" -> "a replayable source stream";
       default -> "a " + kind + " stream";
     };
     return identity == null || identity.isEmpty() ? what : what + " ('" + identity + "')";
