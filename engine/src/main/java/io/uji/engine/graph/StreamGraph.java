@@ -17,7 +17,7 @@ public final class StreamGraph {
   private final Duration batchInterval;
   private final int defaultParallelism;
   private final List<Node<?>> nodes = new ArrayList<>();
-  private final List<InputNode<?>> inputs = new ArrayList<>();
+  private final List<InputNode<?, ?, ?>> inputs = new ArrayList<>();
   private final List<OutputOperation<?>> outputs = new ArrayList<>();
   private final List<StatefulNode> statefulNodes = new ArrayList<>();
   private final Set<String> statefulIds = new HashSet<>();
@@ -54,7 +54,7 @@ public final class StreamGraph {
   synchronized int register(Node<?> node) {
     checkNotFrozen();
     nodes.add(node);
-    if (node instanceof InputNode<?> in) {
+    if (node instanceof InputNode<?, ?, ?> in) {
       inputs.add(in);
     }
     return nodes.size() - 1;
@@ -87,7 +87,7 @@ public final class StreamGraph {
     }
   }
 
-  public List<InputNode<?>> inputs() {
+  public List<InputNode<?, ?, ?>> inputs() {
     return Collections.unmodifiableList(inputs);
   }
 

@@ -46,6 +46,7 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
   private final Dataset<Pair<K, S>> initialState;
   private final KeyGroups<K, V>[] groups;
   private final BatchSplit<K, V> split;
+  private final String kind;
   private String stateId;
   private volatile String signature;
   private String restoredSignature;
@@ -62,6 +63,7 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     this.keyType = keyType;
     this.stateType = stateType;
     this.initialState = initialState;
+    this.kind = kind;
     this.stateId = kind + "-" + id();
     this.groups = new KeyGroups[partitioner.numPartitions()];
     for (int p = 0; p < groups.length; p++) {
@@ -95,6 +97,11 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
   @Override
   public String stateId() {
     return stateId;
+  }
+
+  @Override
+  public String kind() {
+    return kind;
   }
 
   /**
