@@ -1,16 +1,8 @@
-package io.uji.engine.state;
+package io.uji.streaming;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.uji.streaming.Durations;
-import io.uji.streaming.ManualClock;
-import io.uji.streaming.MapWithStateDStream;
-import io.uji.streaming.Pair;
-import io.uji.streaming.PairDStream;
-import io.uji.streaming.StateSpec;
-import io.uji.streaming.StreamingConfig;
-import io.uji.streaming.StreamingContext;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Optional;
@@ -26,13 +18,13 @@ class StatefulIdsTest {
     StateSpec<String, Long, Long, Long> spec = StateSpec.function((String k, Optional<Long> v, io.uji.streaming.State<Long> s) -> 1L);
     MapWithStateDStream<String, Long, Long, Long> first = ones.mapWithState(spec);
     // Named after the id the next operator will derive for itself (ids follow creation order).
-    String taken = "mapWithState-" + (first.node().id() + 1);
+    String taken = "mapWithState-" + (first.node.id() + 1);
     first.name(taken);
     first.print();
     MapWithStateDStream<String, Long, Long, Long> second = ones.mapWithState(
         StateSpec.function((String k, Optional<Long> v, io.uji.streaming.State<Long> s) -> 2L));
     second.print();
-    assertTrue(((io.uji.engine.graph.StatefulNode) second.node()).stateId().equals(taken));
+    assertTrue(((io.uji.engine.graph.StatefulNode) second.node).stateId().equals(taken));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, ssc::start);
     assertTrue(e.getMessage().contains(taken), e.getMessage());
     ssc.stop(false);

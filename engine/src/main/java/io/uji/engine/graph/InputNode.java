@@ -1,5 +1,6 @@
 package io.uji.engine.graph;
 
+import io.uji.engine.exec.Datasets;
 import io.uji.streaming.Dataset;
 import io.uji.streaming.Duration;
 import io.uji.streaming.Time;
@@ -101,7 +102,7 @@ public abstract class InputNode<T> extends Node<T> {
   protected final Dataset<T> compute(Time t) {
     Allocation<T> a = allocations.get(t.milliseconds());
     if (a == null) {
-      return Dataset.empty(1, graph.pool());
+      return Datasets.empty(1, graph.pool());
     }
     return a.dataset(graph.pool());
   }

@@ -1,5 +1,6 @@
 package io.uji.engine.input;
 
+import io.uji.engine.exec.Datasets;
 import io.uji.engine.exec.WorkerPool;
 import io.uji.engine.graph.InputLineage;
 import io.uji.engine.graph.InputNode;
@@ -100,7 +101,7 @@ public final class FileInputNode extends InputNode<String> {
         if (parts.isEmpty()) {
           parts.add(List.of());
         }
-        data = new Dataset<>(parts, pool);
+        data = Datasets.of(parts, pool);
       }
       return data;
     }

@@ -1,5 +1,6 @@
 package io.uji.engine.input;
 
+import io.uji.engine.exec.Datasets;
 import io.uji.engine.exec.WorkerPool;
 import io.uji.engine.graph.InputLineage;
 import io.uji.engine.graph.InputNode;
@@ -124,7 +125,7 @@ public final class ReceiverInputNode<T> extends InputNode<T> {
       if (parts.isEmpty()) {
         parts.add(List.of());
       }
-      return new Dataset<>(parts, pool);
+      return Datasets.of(parts, pool);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.uji.engine.receiver;
 
+import io.uji.engine.access.SharedSecrets;
 import io.uji.engine.scheduler.ListenerBus;
 import io.uji.streaming.Receiver;
 import io.uji.streaming.ReceiverInfo;
@@ -61,7 +62,7 @@ public final class ReceiverSupervisor<T> implements ReceiverSink<T> {
       t.setDaemon(true);
       return t;
     });
-    receiver.attach(this);
+    SharedSecrets.streaming().attach(receiver, this);
   }
 
   public void start() {
@@ -153,7 +154,7 @@ public final class ReceiverSupervisor<T> implements ReceiverSink<T> {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    receiver.attach(null);
+    SharedSecrets.streaming().attach(receiver, null);
   }
 
   @Override

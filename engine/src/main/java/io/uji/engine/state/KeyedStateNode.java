@@ -1,5 +1,6 @@
 package io.uji.engine.state;
 
+import io.uji.engine.exec.Datasets;
 import io.uji.engine.exec.WorkerPool;
 import io.uji.engine.graph.Node;
 import io.uji.engine.graph.StateBinding;
@@ -197,7 +198,7 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     for (List<T> o : out) {
       parts.add(o);
     }
-    return new Dataset<>(parts, pool);
+    return Datasets.of(parts, pool);
   }
 
   /** @return the table (after open) */
