@@ -55,7 +55,7 @@ public final class ReceiverSupervisor<T> implements ReceiverSink<T> {
     this.permits = new Semaphore(max);
     this.maxPermitsPerBlock = max;
     this.maxBlockRecords = maxBlockRecords;
-    this.rateLimiter = new RateLimiter(maxRatePerSecond);
+    this.rateLimiter = new RateLimiter(maxRatePerSecond, Ticker.SYSTEM);
     this.restartDelayMs = restartDelayMs;
     this.control = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "uji-receiver-" + streamId + "-" + receiver.name());
