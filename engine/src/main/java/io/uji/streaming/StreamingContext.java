@@ -81,8 +81,8 @@ public final class StreamingContext {
     return state;
   }
 
-  /** For the engine: the program graph. */
-  public StreamGraph graph() {
+  /** @return the program graph (for the stream classes of this package) */
+  StreamGraph graph() {
     return graph;
   }
 
@@ -325,11 +325,6 @@ public final class StreamingContext {
     if (f != null) {
       throw new StreamingException("The streaming context " + name + " stopped after an error: " + f, f);
     }
-  }
-
-  /** For the engine: the running parts (null before start). */
-  public ContextRuntime runtime() {
-    return runtime;
   }
 
   // ------------------------------------------------------------------------------- statics

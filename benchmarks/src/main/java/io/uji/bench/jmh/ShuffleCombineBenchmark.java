@@ -1,6 +1,7 @@
 package io.uji.bench.jmh;
 
 import io.uji.bench.Gen;
+import io.uji.engine.exec.Datasets;
 import io.uji.engine.exec.WorkerPool;
 import io.uji.engine.ops.ShuffleNode;
 import io.uji.streaming.Dataset;
@@ -60,7 +61,7 @@ public class ShuffleCombineBenchmark {
       }
       parts.add(part);
     }
-    input = new Dataset<>(parts, pool);
+    input = Datasets.of(parts, pool);
     partitioner = new HashPartitioner(threads);
   }
 

@@ -1,5 +1,6 @@
 package io.uji.engine.graph;
 
+import io.uji.engine.exec.Datasets;
 import io.uji.engine.lineage.InputLineage;
 import io.uji.engine.lineage.InputPosition;
 import io.uji.streaming.Dataset;
@@ -215,7 +216,7 @@ public abstract class InputNode<T, L extends InputLineage, P extends InputPositi
   protected final Dataset<T> compute(Time t) {
     Allocation<T> a = allocations.get(t.milliseconds());
     if (a == null) {
-      return Dataset.empty(1, graph.pool());
+      return Datasets.empty(1, graph.pool());
     }
     return a.dataset(graph.pool());
   }

@@ -1,5 +1,6 @@
 package io.uji.engine.input;
 
+import io.uji.engine.exec.Datasets;
 import io.uji.engine.exec.WorkerPool;
 import io.uji.engine.graph.InputNode;
 import io.uji.engine.graph.StreamGraph;
@@ -129,7 +130,7 @@ public final class FileInputNode extends InputNode<String, FilesLineage, FilesSe
         if (parts.isEmpty()) {
           parts.add(List.of());
         }
-        data = new Dataset<>(parts, pool);
+        data = Datasets.of(parts, pool);
       }
       return data;
     }

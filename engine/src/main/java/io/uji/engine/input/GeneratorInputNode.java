@@ -1,5 +1,6 @@
 package io.uji.engine.input;
 
+import io.uji.engine.exec.Datasets;
 import io.uji.engine.exec.WorkerPool;
 import io.uji.engine.graph.InputNode;
 import io.uji.engine.graph.StreamGraph;
@@ -89,7 +90,7 @@ public final class GeneratorInputNode<T> extends InputNode<T, OffsetRange, NextO
       implements Allocation<T> {
     @Override
     public Dataset<T> dataset(WorkerPool pool) {
-      Dataset<Object> slots = Dataset.empty(partitions, pool);
+      Dataset<Object> slots = Datasets.empty(partitions, pool);
       @SuppressWarnings("unchecked")
       List<T>[] parts = new List[partitions];
       slots.runPartitions(p -> {
@@ -101,7 +102,7 @@ public final class GeneratorInputNode<T> extends InputNode<T, OffsetRange, NextO
         }
         parts[p] = list;
       });
-      return new Dataset<>(new ArrayList<>(List.of(parts)), pool);
+      return Datasets.of(new ArrayList<>(List.of(parts)), pool);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.uji.engine.input;
 
+import io.uji.engine.exec.Datasets;
 import io.uji.engine.exec.WorkerPool;
 import io.uji.engine.graph.InputNode;
 import io.uji.engine.graph.StreamGraph;
@@ -50,7 +51,7 @@ public final class QueueInputNode<T> extends InputNode<T, InputLineage, InputPos
     return new Allocation<>() {
       @Override
       public Dataset<T> dataset(WorkerPool pool) {
-        return new Dataset<>(parts, pool);
+        return Datasets.of(parts, pool);
       }
 
       @Override

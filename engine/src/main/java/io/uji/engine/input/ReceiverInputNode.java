@@ -1,6 +1,7 @@
 package io.uji.engine.input;
 
 import io.uji.checkpoint.LogPosition;
+import io.uji.engine.exec.Datasets;
 import io.uji.engine.exec.WorkerPool;
 import io.uji.engine.graph.InputNode;
 import io.uji.engine.graph.StreamGraph;
@@ -185,7 +186,7 @@ public final class ReceiverInputNode<T> extends InputNode<T, WalLineage, WalPosi
       if (parts.isEmpty()) {
         parts.add(List.of());
       }
-      return new Dataset<>(parts, pool);
+      return Datasets.of(parts, pool);
     }
 
     @Override

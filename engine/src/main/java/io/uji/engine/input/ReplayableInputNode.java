@@ -1,5 +1,6 @@
 package io.uji.engine.input;
 
+import io.uji.engine.exec.Datasets;
 import io.uji.engine.exec.WorkerPool;
 import io.uji.engine.graph.InputNode;
 import io.uji.engine.graph.StreamGraph;
@@ -215,7 +216,7 @@ public final class ReplayableInputNode<T> extends InputNode<T, PartitionRanges, 
         @SuppressWarnings("unchecked")
         List<T>[] parts = new List[Math.max(1, rs.size())];
         parts[0] = List.of();
-        Dataset.<Object>empty(parts.length, pool).runPartitions(i -> {
+        Datasets.<Object>empty(parts.length, pool).runPartitions(i -> {
           if (i < rs.size()) {
             PartitionRanges.Range r = rs.get(i);
             parts[i] = node.source.read(r.partition(), r.from(), r.until());
@@ -227,7 +228,7 @@ public final class ReplayableInputNode<T> extends InputNode<T, PartitionRanges, 
         }
         read = n;
         node.readByTime.put(time.milliseconds(), n); // for backpressure, once the batch completes
-        data = new Dataset<>(new ArrayList<>(List.of(parts)), pool);
+        data = Datasets.of(new ArrayList<>(List.of(parts)), pool);
       }
       return data;
     }

@@ -1,6 +1,7 @@
 package io.uji.engine.receiver;
 
 import io.uji.checkpoint.LogPosition;
+import io.uji.engine.access.SharedSecrets;
 import io.uji.engine.scheduler.ListenerBus;
 import io.uji.streaming.Receiver;
 import io.uji.streaming.ReceiverInfo;
@@ -59,14 +60,14 @@ public final class ReceiverSupervisor<T> implements ReceiverSink<T> {
     this.permits = new Semaphore(max);
     this.maxPermitsPerBlock = max;
     this.maxBlockRecords = settings.maxBlockRecords();
-    this.rateLimiter = new RateLimiter(settings.maxRatePerSecond());
+    this.rateLimiter = new RateLimiter(settings.maxRatePerSecond(), Ticker.SYSTEM);
     this.restartDelayMs = settings.restartDelayMs();
     this.control = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "uji-receiver-" + streamId + "-" + receiver.name());
       t.setDaemon(true);
       return t;
     });
-    receiver.attach(this);
+    SharedSecrets.streaming().attach(receiver, this);
   }
 
   public void start() {
@@ -158,7 +159,7 @@ public final class ReceiverSupervisor<T> implements ReceiverSink<T> {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    receiver.attach(null);
+    SharedSecrets.streaming().attach(receiver, null);
   }
 
   @Override

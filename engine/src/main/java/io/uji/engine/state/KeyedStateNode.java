@@ -1,5 +1,6 @@
 package io.uji.engine.state;
 
+import io.uji.engine.exec.Datasets;
 import io.uji.engine.exec.WorkerPool;
 import io.uji.engine.graph.Node;
 import io.uji.engine.graph.StateBinding;
@@ -113,18 +114,14 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
    */
   public void rename(String id) {
     Objects.requireNonNull(id, "id");
-    if (zeroTime() != null) {
+    if (graph.isFrozen()) {
       throw new IllegalStateException("Cannot rename the stateful operator '" + stateId + "' once the context started");
     }
     if (id.isEmpty() || id.startsWith("uji.") || id.endsWith(".timeouts") || id.equals("default")) {
       throw new IllegalArgumentException("Invalid name for a stateful operator: '" + id
           + "' (not empty, not starting with 'uji.', not ending with '.timeouts', not 'default')");
     }
-    for (StatefulNode s : graph.statefulNodes()) {
-      if (s != this && s.stateId().equals(id)) {
-        throw new IllegalArgumentException("Another stateful operator is already named '" + id + "'");
-      }
-    }
+    graph.checkStateIdFree(id, this);
     stateId = id;
   }
 
@@ -145,11 +142,6 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
 
   @Override
   public void open(StateBinding binding) {
-    for (StatefulNode s : graph.statefulNodes()) {
-      if (s != this && s.stateId().equals(stateId)) {
-        throw new IllegalArgumentException("Two stateful operators are named '" + stateId + "'; give each a distinct name");
-      }
-    }
     restoredSignature = binding.restoredTypeSignature(stateId);
     if (signature != null) {
       checkSignature(signature, true);
@@ -204,7 +196,7 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     for (List<T> o : out) {
       parts.add(o);
     }
-    return new Dataset<>(parts, pool);
+    return Datasets.of(parts, pool);
   }
 
   /** @return the table (after open) */

@@ -1,4 +1,4 @@
-package io.uji.engine.state;
+package io.uji.bench;
 
 import io.uji.streaming.BatchInfo;
 import io.uji.streaming.DStream;
@@ -17,10 +17,14 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The session-count workload (docs/WORKLOADS.md) on keyed state, for profiling the
- * operators; not a test. Batches are driven by a manual clock, one at a time, so only processing
- * time counts. Usage: {@code SessionCountBench mapWithState|update [N K B [cacheEntriesPerPartition]]}.
- * The benchmarks module's Bench main reports the official RESULT line.
+ * The session-count workload (docs/WORKLOADS.md) on keyed state, for profiling the operators: the generator source,
+ * mapToPair, the operator and an output, on the system clock; the figure is N over the sum of
+ * the batches' processing delays. The {@link Bench} main reports the official RESULT line.
+ *
+ * <pre>
+ * java -Xmx1g -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \
+ *     io.uji.bench.SessionCountBench mapWithState|update [N K B [cacheEntriesPerPartition]]
+ * </pre>
  */
 public final class SessionCountBench {
   public static void main(String[] args) throws Exception {

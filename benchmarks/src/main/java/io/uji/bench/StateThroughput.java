@@ -1,9 +1,15 @@
-package io.uji.state;
+package io.uji.bench;
 
 import io.uji.serde.KryoPool;
 import io.uji.serde.KryoRegistry;
 import io.uji.serde.KryoSerde;
 import io.uji.serde.Serde;
+import io.uji.state.StatePartition;
+import io.uji.state.StateStore;
+import io.uji.state.StateStoreConfig;
+import io.uji.state.StateTable;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,11 +26,37 @@ import java.util.concurrent.Future;
  * a checkpoint every 5 batches. Keys follow the session-count generator.
  *
  * <pre>
- * java -cp state/target/classes:state/target/test-classes:$(deps) io.uji.state.StateThroughput \
+ * java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" io.uji.bench.StateThroughput \
  *     [users=1000000] [events=10000000] [batch=500000] [cacheEntriesPerTable=2000000] [serde=kryo|plain]
  * </pre>
  */
 public final class StateThroughput {
+  private static final Serde<String> PLAIN_STRING = new Serde<>() {
+    @Override
+    public byte[] toBytes(String value) {
+      return value.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String fromBytes(byte[] bytes) {
+      return new String(bytes, StandardCharsets.UTF_8);
+    }
+  };
+
+  private static final Serde<Long> PLAIN_LONG = new Serde<>() {
+    @Override
+    public byte[] toBytes(Long value) {
+      return ByteBuffer.allocate(8).putLong(value).array();
+    }
+
+    @Override
+    public Long fromBytes(byte[] bytes) {
+      return ByteBuffer.wrap(bytes).getLong();
+    }
+  };
+
+  private StateThroughput() {}
+
   public static void main(String[] args) throws Exception {
     long users = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000;
     long events = args.length > 1 ? Long.parseLong(args[1]) : 10_000_000;
@@ -32,8 +64,8 @@ public final class StateThroughput {
     long cacheEntries = args.length > 3 ? Long.parseLong(args[3]) : 2_000_000;
     boolean kryo = args.length <= 4 || args[4].equals("kryo");
     int partitions = 2;
-    Serde<String> keySerde = TestSerdes.STRING;
-    Serde<Long> stateSerde = TestSerdes.LONG;
+    Serde<String> keySerde = PLAIN_STRING;
+    Serde<Long> stateSerde = PLAIN_LONG;
     if (kryo) {
       KryoPool pool = new KryoPool(KryoRegistry.builtinsOnly());
       keySerde = new KryoSerde<>(pool, String.class);

@@ -1,23 +1,30 @@
-package io.uji.recovery;
+package io.uji.testsupport;
 
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
-/** A small tmpfs for real full or read-only file systems (root only; tests assume it works). */
-final class Tmpfs {
+/**
+ * A small tmpfs for tests that need a real full or read-only file system. Mounting needs root
+ * on Linux: a test calls {@link #mount} in an assumption, so it is skipped where it cannot.
+ */
+public final class Tmpfs {
   private Tmpfs() {}
 
   /** @return whether {@code mount -t tmpfs -o options tmpfs dir} succeeded */
-  static boolean mount(Path dir, String options) {
+  public static boolean mount(Path dir, String options) {
     return run("mount", "-t", "tmpfs", "-o", options, "tmpfs", dir.toString());
   }
 
   /** @return whether {@code mount -o remount,options dir} succeeded */
-  static boolean remount(Path dir, String options) {
+  public static boolean remount(Path dir, String options) {
     return run("mount", "-o", "remount," + options, dir.toString());
   }
 
-  static void unmount(Path dir) {
+  /**
+   * Unmounts lazily ({@code umount -l}): a file a failed test left open must not keep the mount
+   * around.
+   */
+  public static void unmount(Path dir) {
     run("umount", "-l", dir.toString());
   }
 
