@@ -82,6 +82,13 @@ final class BrokerConfig {
     p.put("default.replication.factor", "1");
     p.put("min.insync.replicas", "1");
 
+    // After a SIGKILL the restarted controller still holds the dead broker's registration and
+    // rejects the new one (DuplicateBrokerRegistrationException) until that session times out:
+    // 9 s by default, added to every restart after a kill. 4 s with a heartbeat every 0.5 s
+    // (the default is 2 s) still leaves 8 heartbeats of slack before a live broker is fenced.
+    p.put("broker.heartbeat.interval.ms", "500");
+    p.put("broker.session.timeout.ms", "4000");
+
     // The first classic-protocol (and Streams) group rebalance waits 3 s by default for more
     // members to arrive; a test would pay those 3 s on every group it creates.
     p.put("group.initial.rebalance.delay.ms", "0");

@@ -18,21 +18,17 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.LongDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.utils.Utils;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(SharedLocalKafkaBroker.class)
 class EventLoaderTest {
   private static LocalKafkaBroker broker;
 
   @BeforeAll
-  static void startBroker() {
-    broker = LocalKafkaBroker.start();
-  }
-
-  @AfterAll
-  static void closeBroker() {
-    broker.close();
+  static void useSharedBroker(LocalKafkaBroker shared) {
+    broker = shared;
   }
 
   @Test

@@ -24,24 +24,20 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** What tests of a Kafka source and sink need from the in-JVM broker; one broker for the class. */
+/** What tests of a Kafka source and sink need from the in-JVM broker (shared by the test classes). */
+@ExtendWith(SharedLocalKafkaBroker.class)
 class LocalKafkaBrokerTest {
   private static LocalKafkaBroker broker;
 
   @BeforeAll
-  static void startBroker() {
-    broker = LocalKafkaBroker.start();
-  }
-
-  @AfterAll
-  static void closeBroker() {
-    broker.close();
+  static void useSharedBroker(LocalKafkaBroker shared) {
+    broker = shared;
   }
 
   @Test

@@ -9,25 +9,25 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import picocli.CommandLine;
 
 /** The command line of uji-local-kafka.jar (the broker command runs in LocalKafkaBrokerProcessTest). */
+@ExtendWith(SharedLocalKafkaBroker.class)
 class LocalKafkaToolTest {
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
 
   @Test
-  void loadWritesTheEventsAndPrintsTheRate() {
-    try (LocalKafkaBroker broker = LocalKafkaBroker.start()) {
-      int exit = run("load", "--bootstrap", broker.bootstrapServers(), "--topic", "cli", "--events", "1000",
-          "--users", "10", "--partitions", "2");
+  void loadWritesTheEventsAndPrintsTheRate(LocalKafkaBroker broker) {
+    int exit = run("load", "--bootstrap", broker.bootstrapServers(), "--topic", "cli", "--events", "1000",
+        "--users", "10", "--partitions", "2");
 
-      assertEquals(0, exit, err.toString());
-      assertTrue(out.toString().startsWith("Loaded 1000 events of 10 users into cli (2 partitions)"), out.toString());
-      List<TopicPartition> tps = List.of(new TopicPartition("cli", 0), new TopicPartition("cli", 1));
-      try (var consumer = Clients.consumer(broker.bootstrapServers(), Map.of())) {
-        assertEquals(1000L, consumer.endOffsets(tps).values().stream().mapToLong(Long::longValue).sum());
-      }
+    assertEquals(0, exit, err.toString());
+    assertTrue(out.toString().startsWith("Loaded 1000 events of 10 users into cli (2 partitions)"), out.toString());
+    List<TopicPartition> tps = List.of(new TopicPartition("cli", 0), new TopicPartition("cli", 1));
+    try (var consumer = Clients.consumer(broker.bootstrapServers(), Map.of())) {
+      assertEquals(1000L, consumer.endOffsets(tps).values().stream().mapToLong(Long::longValue).sum());
     }
   }
 
