@@ -61,6 +61,8 @@ final class BrokerCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         broker.close();
+        out.println("Kafka broker at " + broker.bootstrapServers() + " stopped.");
+        out.flush();
       } finally {
         stopped.countDown();
       }

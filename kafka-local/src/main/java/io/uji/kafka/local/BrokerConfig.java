@@ -94,13 +94,19 @@ final class BrokerConfig {
     p.put("group.initial.rebalance.delay.ms", "0");
     p.put("group.streams.initial.rebalance.delay.ms", "0");
 
-    // The lower bounds of the session timeout and heartbeat interval a group may ask for. The
-    // defaults (6 s classic, 45 s / 5 s for the consumer protocol) keep a test that kills a
-    // group member waiting that long before its partitions move; lowered here so that a test can
-    // ask for short ones. The defaults a group gets without asking stay Kafka's.
-    p.put("group.min.session.timeout.ms", "1000");
+    // Consumer groups of the new protocol (group.protocol=consumer, KIP-848) are driven by the
+    // broker: a member learns of a new assignment at its next heartbeat (every 5 s by default, so
+    // a member joining costs the others up to 5 s) and a member that died (SIGKILL) keeps its
+    // partitions until its session times out (45 s by default). Tests of scale-out join and kill
+    // members; 0.5 s and 10 s keep them short, and 10 s is still 20 heartbeats of slack.
+    p.put("group.consumer.heartbeat.interval.ms", "500");
+    p.put("group.consumer.session.timeout.ms", "10000");
+    // The lower bounds a group (consumer protocol, through its group config) or a classic
+    // client (session.timeout.ms) may ask for: 45 s and 6 s by default, lowered so that a test can
+    // ask for shorter sessions still.
     p.put("group.consumer.min.session.timeout.ms", "1000");
     p.put("group.consumer.min.heartbeat.interval.ms", "100");
+    p.put("group.min.session.timeout.ms", "1000");
 
     p.putAll(extra);
     return p;

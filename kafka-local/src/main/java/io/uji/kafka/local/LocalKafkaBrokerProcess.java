@@ -107,7 +107,11 @@ public final class LocalKafkaBrokerProcess implements AutoCloseable {
       broker.launch();
       return broker;
     } catch (RuntimeException e) {
-      broker.close();
+      try {
+        broker.close();
+      } catch (RuntimeException closeFailure) {
+        e.addSuppressed(closeFailure);
+      }
       throw e;
     }
   }
