@@ -21,7 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * (Ctrl-C / SIGTERM: a clean shutdown) or killed. Fatal broker faults halt the process, as in a
  * real broker ({@link FatalFaultPolicy#HALT_JVM}).
  */
-@Command(name = "broker", mixinStandardHelpOptions = true,
+@Command(name = "broker", mixinStandardHelpOptions = true, versionProvider = KafkaVersion.class,
     description = "Runs a single-node Kafka broker (KRaft) on 127.0.0.1 until Ctrl-C.")
 final class BrokerCommand implements Callable<Integer> {
   /** The start of the line printed once the broker accepts requests; the address follows. */

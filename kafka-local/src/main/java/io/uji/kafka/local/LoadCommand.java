@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code load}: writes the session-count events into a topic with {@link EventLoader}. */
-@Command(name = "load", mixinStandardHelpOptions = true,
+@Command(name = "load", mixinStandardHelpOptions = true, versionProvider = KafkaVersion.class,
     description = "Writes the session-count events (key \"user-\"+u(i), value i) into a topic.")
 final class LoadCommand implements Callable<Integer> {
   @Spec
@@ -19,7 +19,7 @@ final class LoadCommand implements Callable<Integer> {
       description = "The broker (default: ${DEFAULT-VALUE}).")
   private String bootstrap;
 
-  @Option(names = "--topic", defaultValue = "events", description = "Topic (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--topic", paramLabel = "TOPIC", defaultValue = "events", description = "Topic (default: ${DEFAULT-VALUE}).")
   private String topic;
 
   @Option(names = "--events", paramLabel = "N", required = true, description = "Number of events N.")

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  * java -jar uji-local-kafka.jar load --bootstrap 127.0.0.1:9092 --topic events --events 3000000 --users 100000
  * </pre>
  */
-@Command(name = "uji-local-kafka", mixinStandardHelpOptions = true,
+@Command(name = "uji-local-kafka", mixinStandardHelpOptions = true, versionProvider = KafkaVersion.class,
     description = "A local Kafka broker and the session-count event loader.",
     subcommands = {BrokerCommand.class, LoadCommand.class})
 public final class LocalKafkaTool {
