@@ -118,12 +118,7 @@ public final class StatePartition<K, S> {
   }
 
   private static int hash(Object key) {
-    int h = key.hashCode();
-    h ^= h >>> 16;
-    h *= 0x85ebca6b;
-    h ^= h >>> 13;
-    h *= 0xc2b2ae35;
-    return h ^ (h >>> 16);
+    return Hashing.fmix32(key.hashCode());
   }
 
   /** @return the slot of {@code key}, or {@code -1 - slot} of the empty slot where it would go */
