@@ -60,7 +60,7 @@ import org.slf4j.LoggerFactory;
 public final class StateStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
   static final String META_CF = "uji.meta";
-  static final String TIMEOUTS_SUFFIX = ".timeouts";
+  static final String TIMEOUTS_SUFFIX = TableIds.TIMEOUTS_SUFFIX;
   private static final String DEFAULT_CF = new String(RocksDB.DEFAULT_COLUMN_FAMILY, StandardCharsets.UTF_8);
   private static final String META_TABLE_PREFIX = "table/";
   private static final byte META_FORMAT = 1;
@@ -276,8 +276,7 @@ public final class StateStore implements AutoCloseable {
    * A table's number of partitions is recorded in the database when it is first created and
    * must be the same on every later open (the key layout depends on it).
    *
-   * @param id the table's stable id (the stateful operator's id): not empty, not starting with
-   *     {@code "uji."}, not ending with {@code ".timeouts"}, not {@code "default"}
+   * @param id the table's stable id (the stateful operator's id), valid by {@link TableIds#check}
    * @param numPartitions in [1, 65535]
    * @throws IllegalArgumentException if {@code id} or {@code numPartitions} is invalid
    * @throws IllegalStateException if the table is already open in this store
@@ -288,9 +287,7 @@ public final class StateStore implements AutoCloseable {
   public synchronized <K, S> StateTable<K, S> table(
       String id, Serde<K> keySerde, Serde<S> stateSerde, int numPartitions) {
     checkOpen(null);
-    if (id == null || id.isEmpty() || id.startsWith("uji.") || id.endsWith(TIMEOUTS_SUFFIX) || id.equals(DEFAULT_CF)) {
-      throw new IllegalArgumentException("Invalid state table id: '" + id + "'");
-    }
+    TableIds.check(id, "state table id");
     if (numPartitions < 1 || numPartitions > KeyLayout.MAX_PARTITIONS) {
       throw new IllegalArgumentException("numPartitions of table '" + id + "' must be in [1, "
           + KeyLayout.MAX_PARTITIONS + "]: " + numPartitions);

@@ -37,4 +37,20 @@ class StatefulIdsTest {
     assertTrue(e.getMessage().contains(taken), e.getMessage());
     ssc.stop(false);
   }
+
+  @Test
+  void aNameThatCollidesWithAStoreColumnFamilyIsRefusedNamingTheRule() {
+    StreamingContext ssc = new StreamingContext(StreamingConfig.defaults().withClock(new ManualClock()),
+        Durations.seconds(1));
+    try {
+      MapWithStateDStream<String, Long, Long, Long> op = ssc.queueStream(new ArrayDeque<List<String>>(), true)
+          .mapToPair(s -> Pair.of(s, 1L))
+          .mapWithState(StateSpec.function((String k, Optional<Long> v, io.uji.streaming.State<Long> s) -> 1L));
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> op.name("sessions.timeouts"));
+      assertTrue(e.getMessage().contains("stateful operator 'sessions.timeouts'"), e.getMessage());
+      assertTrue(e.getMessage().contains("must not end with '.timeouts'"), e.getMessage());
+    } finally {
+      ssc.stop(false);
+    }
+  }
 }
