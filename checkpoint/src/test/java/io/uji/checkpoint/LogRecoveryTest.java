@@ -164,4 +164,17 @@ class LogRecoveryTest {
       assertFalse(ch.isOpen(), "a channel was left open");
     }
   }
+
+  @Test
+  void shouldLeaveNoMappingOfTheScannedSegmentsBehind() throws IOException {
+    Path maps = Path.of("/proc/self/maps");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(maps), "needs /proc/self/maps (Linux)");
+    writeLog(40);
+    LogRecovery.Recovered r = LogRecovery.recover(dir, FileIo.real(), 0);
+    closeAll(r);
+    assertTrue(r.segments().size() > 2);
+    // Without an explicit unmap the scans' mappings stay until a garbage collection.
+    List<String> mapped = Files.readAllLines(maps).stream().filter(l -> l.contains(dir.toString())).toList();
+    assertEquals(List.of(), mapped);
+  }
 }
