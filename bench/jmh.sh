@@ -8,6 +8,6 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 if [[ "${SKIP_BUILD:-0}" != "1" || ! -f benchmarks/target/classpath.txt ]]; then
-  mvn -B -q install -DskipTests -pl benchmarks -am >&2
+  mvn -B -ntp -q -DskipTests package -pl benchmarks -am >&2
 fi
 exec java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" org.openjdk.jmh.Main "$@"

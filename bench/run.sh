@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs one Uji benchmark workload; its last line is the RESULT line of shared/bench/WORKLOAD.md.
+# Runs one Uji benchmark workload; its last line is the RESULT line of docs/WORKLOADS.md.
 #   bench/run.sh wordcount                       # 4 M lines of 10 words, 200 k lines a batch, 1 s batches
 #   bench/run.sh session-count --variant mapWithState --ft on   # N=10 M, K=1 M, B=500 k; also: update, inmem; --ft off
 #   bench/run.sh recovery --interval-ms 2000 --kill-after 10   # child JVM, SIGKILL after batch 10, restart
@@ -11,7 +11,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 if [[ "${SKIP_BUILD:-0}" != "1" || ! -f benchmarks/target/classpath.txt ]]; then
-  mvn -B -q install -DskipTests -pl benchmarks -am >&2
+  mvn -B -ntp -q -DskipTests package -pl benchmarks -am >&2
 fi
 CP="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
 JVM_FLAGS=(-Xmx"${XMX:-4g}")

@@ -5,7 +5,7 @@
 # Uji only, at its best settings (-Xmx480m ParallelGC, 64 MiB RocksDB budget); one run per point.
 # Output: bench-results/scaling-<time>/<point>.txt, and a table of the RESULT lines on stdout.
 #   bench/scaling.sh [users|batch]...     (default: both)
-# Build first: mvn -B -q -o install -DskipTests -pl benchmarks -am
+# Build first: mvn -B -q -o -DskipTests package -pl benchmarks -am
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"

@@ -1,26 +1,32 @@
 #!/usr/bin/env bash
-# Runs Uji and a peer (shared/peer-bench/spark or flink) on the same workload alternately,
-# A B A B ... (at least 3 pairs), keeps every output, and prints the median ratio.
+# Runs Uji and a peer (benchmarks/peers/spark, flink or kstreams) on the same workload alternately,
+# A B A B ... (at least 3 pairs), keeps every output, and prints the median ratio (bench/summarize.py).
 #
-#   bench/side-by-side.sh WORKLOAD [--peer spark|flink] [--pairs 3]
+#   bench/side-by-side.sh WORKLOAD [--peer spark|flink|kstreams] [--pairs 3]
 #                         [--uji-args "..."] [--uji-args-b "..."] [--peer-args "..."] [-- COMMON ARGS]
 #
+# Workloads (docs/WORKLOADS.md) each peer runs side by side with Uji:
+#   spark     session-count, recovery, receiver-wal
+#   flink     session-count                  (Flink is not micro-batch: throughput = N / job time)
+#   kstreams  session-count                  (the peer reads it from a local Kafka broker: kafka-session-count;
+#                                             Uji generates it in-process, so the ratio flatters Uji)
 # With --uji-args-b each round is A B A': a second Uji configuration (e.g. --ft off next to
 # --ft on) runs right after the peer, and the summary gives both ratios and A vs A'.
 #
-#   bench/side-by-side.sh session-count --peer spark --uji-args "--variant inmem" \
-#       --peer-args "--variant update --interval-ms 2000" -- --n 10000000 --k 1000000 --b 500000
+#   bench/side-by-side.sh session-count --peer spark --uji-args "--variant mapWithState --ft on" \
+#       --peer-args "--variant mapWithState --source gen" -- --n 10000000 --k 1000000 --b 500000 --interval-ms 2000
 #
-# COMMON ARGS go to both (Uji's Bench takes Spark's names: --n --k --b --interval-ms). The peer
-# folder may be read-only, so it is copied once to $PEER_WORK (default: a temp dir) and built
-# there once; later runs reuse that copy with SKIP_BUILD=1.
-# Environment: PEER_BENCH (default: ../shared/peer-bench next to this repo), PEER_WORK, XMX, GC
-#              (passed to both run.sh scripts), UJI_XMX, UJI_GC (Uji's runs only, override XMX/GC), OUT (default: bench-results/<time>-<workload>),
-#              SKIP_BUILD=1 (build neither: both are built already), MVN_FLAGS (e.g. -o).
+# COMMON ARGS go to both (Uji's Bench takes Spark's names: --n --k --b --interval-ms; Flink's and Kafka
+# Streams' harnesses accept --b and --interval-ms and ignore them). Uji is built once with
+# `mvn package -pl benchmarks -am` (never install), the peer once with `mvn package` in its directory
+# (the first build downloads the peer, hundreds of MB); every run then uses SKIP_BUILD=1.
+# Environment: XMX, GC (passed to both run.sh scripts), UJI_XMX, UJI_GC (Uji's runs only, override XMX/GC),
+#              OUT (default: bench-results/<time>-<workload>-vs-<peer>), SKIP_BUILD=1 (build neither: both are
+#              built already), MVN_FLAGS (e.g. -o).
 # Each output file starts with the date, `uptime` (load average) and the command.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-[[ $# -ge 1 ]] || { sed -n 2,15p "$0"; exit 2; }
+[[ $# -ge 1 ]] || { sed -n 2,26p "$0"; exit 2; }
 workload="$1"; shift
 peer=spark pairs=3 uji_args="" uji_args_b="" peer_args=""
 while [[ $# -gt 0 ]]; do
@@ -36,14 +42,17 @@ while [[ $# -gt 0 ]]; do
 done
 common=("$@")
 [[ "$pairs" -ge 3 ]] || { echo "--pairs must be at least 3" >&2; exit 2; }
+case "$peer:$workload" in
+  spark:session-count | spark:recovery | spark:receiver-wal | flink:session-count | kstreams:session-count) ;;
+  spark:* | flink:* | kstreams:*)
+    echo "$peer does not run $workload side by side with Uji (see the list in: bench/side-by-side.sh);" \
+      "run it alone with benchmarks/peers/$peer/run.sh" >&2
+    exit 2 ;;
+  *) echo "--peer must be spark, flink or kstreams, got $peer" >&2; exit 2 ;;
+esac
 
-peer_src="${PEER_BENCH:-$root/../shared/peer-bench}/$peer"
-[[ -x "$peer_src/run.sh" ]] || { echo "no peer benchmark at $peer_src" >&2; exit 2; }
-peer_work="${PEER_WORK:-${TMPDIR:-/tmp}/uji-peer-bench}"
-if [[ ! -d "$peer_work/$peer" ]]; then
-  mkdir -p "$peer_work"
-  cp -r "$peer_src" "$peer_work/"
-fi
+peer_dir="$root/benchmarks/peers/$peer"
+[[ -x "$peer_dir/run.sh" ]] || { echo "no peer harness at $peer_dir" >&2; exit 2; }
 out="${OUT:-$root/bench-results/$(date +%Y%m%d-%H%M%S)-$workload-vs-$peer}"
 mkdir -p "$out"
 log="$out/results.txt"
@@ -52,9 +61,9 @@ log="$out/results.txt"
 if [[ "${SKIP_BUILD:-0}" != "1" ]]; then
   echo "building Uji and $peer once ..." >&2
   # shellcheck disable=SC2086
-  (cd "$root" && mvn -B -q ${MVN_FLAGS:-} install -DskipTests -pl benchmarks -am) >&2
+  (cd "$root" && mvn -B -ntp -q ${MVN_FLAGS:-} -DskipTests package -pl benchmarks -am) >&2
   # shellcheck disable=SC2086
-  (cd "$peer_work/$peer" && mvn -B -q ${MVN_FLAGS:-} package -DskipTests) >&2
+  (cd "$peer_dir" && mvn -B -ntp -q ${MVN_FLAGS:-} package) >&2
 fi
 header() { echo "# $(date -u +%FT%TZ) $(uptime)"; echo "# $*"; }
 
@@ -68,8 +77,8 @@ for ((i = 1; i <= pairs; i++)); do
   grep '^RESULT ' "$out/uji-$i.txt" | tail -1 | sed 's/^/uji /' >> "$log" || echo "uji run $i: no RESULT line" >&2
   echo "pair $i/$pairs: $peer" >&2
   # shellcheck disable=SC2086
-  { header "$peer: run.sh $workload $peer_args ${common[*]}"
-    (cd "$peer_work/$peer" && SKIP_BUILD=1 ./run.sh "$workload" $peer_args "${common[@]}") 2>&1 || true
+  { header "$peer: benchmarks/peers/$peer/run.sh $workload $peer_args ${common[*]}"
+    SKIP_BUILD=1 "$peer_dir/run.sh" "$workload" $peer_args "${common[@]}" 2>&1 || true
     echo "# end $(uptime)"; } > "$out/peer-$i.txt"
   grep '^RESULT ' "$out/peer-$i.txt" | tail -1 | sed 's/^/peer /' >> "$log" || echo "$peer run $i: no RESULT line" >&2
   if [[ -n "$uji_args_b" ]]; then

@@ -2,13 +2,13 @@
 # The measured runs behind docs/PERFORMANCE.md, in the order they were made, each step's output
 # in bench-results/suite-<time>/<step>/ (load average before and after every run inside).
 #   bench/suite.sh [STEP...]     # steps: mws update recovery wal wal-spark jmh flink (default: all)
-# Needs Spark's peer built in $PEER_WORK/spark and Flink's in $PEER_WORK/flink (side-by-side.sh
-# copies and builds them; here SKIP_BUILD=1 is used throughout). Build Uji first:
-#   mvn -B -q -o install -DskipTests -pl benchmarks -am
+# Needs the peers built (here SKIP_BUILD=1 is used throughout). Build Uji and them first:
+#   mvn -B -q -DskipTests package -pl benchmarks -am
+#   (cd benchmarks/peers/spark && mvn -B -q package); (cd benchmarks/peers/flink && mvn -B -q package)
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-peer_work="${PEER_WORK:-${TMPDIR:-/tmp}/uji-peer-bench}"
+peers="$root/benchmarks/peers"
 suite="${SUITE_OUT:-$root/bench-results/suite-$(date +%Y%m%d-%H%M%S)}"
 mkdir -p "$suite"
 steps=("$@")
@@ -40,9 +40,9 @@ for step in "${steps[@]}"; do
       done ;;
     wal-spark)
       mkdir -p "$suite/wal"
-      { stamp; echo "# spark run.sh receiver-wal --rate 1600000 --duration-s 30 --processing count --master local[2]"
-        (cd "$peer_work/spark" && ./run.sh receiver-wal --rate 1600000 --duration-s 30 --processing count \
-          --master 'local[2]') 2>&1; stamp; } > "$suite/wal/spark-1600000.txt"
+      { stamp; echo "# benchmarks/peers/spark/run.sh receiver-wal --rate 1600000 --duration-s 30 --processing count --master local[2]"
+        "$peers/spark/run.sh" receiver-wal --rate 1600000 --duration-s 30 --processing count \
+          --master 'local[2]' 2>&1; stamp; } > "$suite/wal/spark-1600000.txt"
       grep '^RESULT' "$suite/wal/spark-1600000.txt" >&2 ;;
     jmh)
       mkdir -p "$suite/jmh"
@@ -51,8 +51,8 @@ for step in "${steps[@]}"; do
       grep -A40 '^Benchmark ' "$suite/jmh/jmh.txt" >&2 ;;
     flink)
       mkdir -p "$suite/flink"
-      { stamp; echo "# flink run.sh session-count --backend rocksdb --n 10000000 --k 1000000"
-        (cd "$peer_work/flink" && ./run.sh session-count --backend rocksdb --n 10000000 --k 1000000) 2>&1; stamp; } \
+      { stamp; echo "# benchmarks/peers/flink/run.sh session-count --backend rocksdb --n 10000000 --k 1000000"
+        "$peers/flink/run.sh" session-count --backend rocksdb --n 10000000 --k 1000000 2>&1; stamp; } \
         > "$suite/flink/flink-rocksdb.txt"
       grep '^RESULT' "$suite/flink/flink-rocksdb.txt" >&2 ;;
     *) echo "unknown step $step" >&2 ;;

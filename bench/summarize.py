@@ -5,16 +5,18 @@ and the median of the per-pair throughput ratios (Uji / peer).
 usage: summarize.py FILE   (FILE holds lines "uji <RESULT line>" / "peer <RESULT line>" [/ "ujib <RESULT line>"],
                            in run order; ujib = a second Uji configuration run in the same rounds)
 
-Throughput: WORKLOAD.md defines it as N / sum of all batch times (first included). Uji prints that
-as throughput_eps (and throughput_all_eps); Spark's bench prints it as throughput_all_eps (its
-throughput_eps leaves the first batch out), Flink's as throughput_eps (N / job time). So the
-ratio uses throughput_all_eps when a line has it, else throughput_eps.
+Throughput: docs/WORKLOADS.md defines it as N / sum of all batch times (first included). Uji prints
+that as throughput_eps (and throughput_all_eps); Spark's harness prints it as throughput_all_eps (its
+throughput_eps leaves the first batch out), Flink's as throughput_eps (N / job time), Kafka Streams'
+as throughput_eps (N / time from the first to the last record processed). So the ratio uses
+throughput_all_eps when a line has it, else throughput_eps. recovery: the ratio is the speed-up
+peer / Uji of restart_to_first_batch_s. receiver-wal is a rate ladder: no ratio, the sustained flags.
 """
 import re
 import statistics
 import sys
 
-FIGS = ("throughput", "median_batch_ms", "p99_batch_ms", "first_batch_ms", "peak_rss_mb",
+FIGS = ("throughput", "ingested_eps", "median_batch_ms", "p99_batch_ms", "first_batch_ms", "peak_rss_mb",
         "restart_to_first_batch_s", "restart_to_context_s", "run2_peak_rss_mb", "checkpoint_ms_median",
         "checkpoint_bytes")
 
@@ -48,8 +50,11 @@ for who in ("uji", "peer", "ujib"):
     if not rs:
         print(f"{who}: no RESULT lines")
         continue
+    sustained = ""
+    if "sustained" in rs[0]:  # receiver-wal
+        sustained = " sustained=" + ",".join(r.get("sustained", "?") for r in rs)
     print(f"{who}: system={rs[0].get('system', '?')} workload={rs[0].get('workload')} "
-          f"variant={rs[0].get('variant')} runs={len(rs)} checks={','.join(r.get('check', '?') for r in rs)}")
+          f"variant={rs[0].get('variant')} runs={len(rs)} checks={','.join(r.get('check', '?') for r in rs)}{sustained}")
     for f in FIGS:
         vals = [num(r.get(f)) for r in rs]
         vals = [v for v in vals if v is not None]
@@ -71,6 +76,12 @@ if rec:
     print(f"recovery speed-up peer/uji (restart to first batch): median={statistics.median(rec):.2f} "
           f"pairs={len(rec)} all={','.join(f'{r:.2f}' for r in rec)}")
     sys.exit(0)
+
+# receiver-wal is a rate ladder: both systems ingest the target rate or fail to sustain it.
+if any(r.get("workload") == "receiver-wal" for r in runs["uji"] + runs["peer"]):
+    print("receiver-wal: no throughput ratio; compare the highest rate each system sustains (sustained=yes)")
+    sys.exit(0)
+
 
 def ratios(a, b):
     out = []

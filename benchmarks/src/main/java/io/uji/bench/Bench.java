@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * Runs one workload of {@code shared/bench/WORKLOAD.md} (or Uji's own {@code wordcount}) on Uji
+ * Runs one workload of {@code docs/WORKLOADS.md} (or Uji's own {@code wordcount}) on Uji
  * and prints its {@code RESULT} line last:
  *
  * <pre>
@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
  *        first_batch_ms= peak_rss_mb= check=ok|FAILED:.. [extras]
  * </pre>
  *
- * <p>Figures, as WORKLOAD.md defines them: throughput = N / (sum of the processing times of all
+ * <p>Figures, as docs/WORKLOADS.md defines them: throughput = N / (sum of the processing times of all
  * batches that carried records, the first included); the first batch's time is reported apart
  * and left out of the median and p99. The generator allocates a batch every interval whether or
  * not the previous one finished, so a slow engine runs batches back to back; processing times
@@ -67,7 +67,7 @@ public final class Bench implements Callable<Integer> {
   String checkpointDir;
 
   @Option(names = "--checkpoint-every", description = "With --ft on: checkpoint the state every this many batches"
-      + " (default: ${DEFAULT-VALUE}, as WORKLOAD.md says).")
+      + " (default: ${DEFAULT-VALUE}, as docs/WORKLOADS.md says).")
   long checkpointEvery = 5;
 
   @Option(names = "--max-wait-s", description = "Give up after this long (default: ${DEFAULT-VALUE}).")

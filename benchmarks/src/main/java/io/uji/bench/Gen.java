@@ -3,11 +3,11 @@ package io.uji.bench;
 import java.util.BitSet;
 
 /**
- * The deterministic generator of {@code shared/bench/WORKLOAD.md}, the same as the peers'
- * {@code Gen.java}: event {@code i} belongs to user {@code u(i) = (i * 0x9E3779B97F4A7C15) mod_unsigned K}
+ * The deterministic generator of {@code docs/WORKLOADS.md}, the same as the peers'
+ * ({@code benchmarks/peers/common}): event {@code i} belongs to user {@code u(i) = (i * 0x9E3779B97F4A7C15) mod_unsigned K}
  * and its record is {@code "user-" + u(i)}.
  *
- * <p>The word-count workload (Uji's own, not in WORKLOAD.md yet) reuses it: line {@code i} has
+ * <p>The word-count workload (Uji's own, no peer runs it) reuses it: line {@code i} has
  * {@code w} words, word {@code j} of it is {@code "w" + u(i * w + j)} with {@code K} = the
  * vocabulary size. So N lines of w words hold the words of events {@code 0 .. N*w - 1}.
  */

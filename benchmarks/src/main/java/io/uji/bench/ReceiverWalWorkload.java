@@ -22,7 +22,7 @@ import java.util.Locale;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * {@code receiver-wal} of WORKLOAD.md: a receiver stores the generated records ({@link Gen}) in
+ * {@code receiver-wal} of docs/WORKLOADS.md: a receiver stores the generated records ({@link Gen}) in
  * blocks of {@code --block} (10,000) with {@code store(List)} at {@code --rate} events/s; the
  * context has a checkpoint directory, so every block is appended to the receiver's write-ahead
  * log and forced to disk before {@code store} returns ({@code withWalGroupCommit(0)}: one fsync

@@ -27,7 +27,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code recovery} of WORKLOAD.md: session-count (mapWithState, fault tolerance on, state
+ * {@code recovery} of docs/WORKLOADS.md: session-count (mapWithState, fault tolerance on, state
  * checkpointed every 5 batches) in a child JVM, killed with SIGKILL right after its
  * {@code --kill-after}-th batch completes, then the same command started again on the same
  * checkpoint directory ({@code getActiveOrCreate}).

@@ -10,7 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * {@code session-count} of WORKLOAD.md: a running count per user over the generator's records.
+ * {@code session-count} of docs/WORKLOADS.md: a running count per user over the generator's records.
  * How the counts are kept is the {@link Counting} variant; the check is the same for all: the
  * counts add up to N and there is one per distinct user.
  */

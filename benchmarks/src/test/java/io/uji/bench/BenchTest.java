@@ -8,7 +8,7 @@ import picocli.CommandLine;
 class BenchTest {
   @Test
   void shouldMatchThePeersGeneratorForTheFirstEvents() {
-    // u(i) = (i * 0x9E3779B97F4A7C15) mod_unsigned K, as in shared/peer-bench/*/Gen.java.
+    // u(i) = (i * 0x9E3779B97F4A7C15) mod_unsigned K, as in benchmarks/peers/common/.../Gen.java.
     assertEquals("user-0", Gen.record(0, 1_000_000));
     assertEquals(Long.remainderUnsigned(0x9E3779B97F4A7C15L, 1_000_000), Gen.user(1, 1_000_000));
     assertEquals(7, Gen.distinctUsers(1_000, 7));

@@ -3,8 +3,9 @@ package io.uji.checkpoint;
 import java.nio.file.Path;
 
 /**
- * A metadata file is torn, bit-flipped or not a metadata file. For a checkpoint this means the
- * caller should fall back to the previous checkpoint.
+ * A file of a checkpoint is damaged: a metadata file torn, bit-flipped or not a metadata file,
+ * or a state file missing, extra, truncated or with other bytes than the checkpoint recorded.
+ * For a checkpoint this means the caller should set it aside and fall back to the previous one.
  */
 public class CheckpointCorruptedException extends CheckpointException {
   private static final long serialVersionUID = 1L;
@@ -12,12 +13,12 @@ public class CheckpointCorruptedException extends CheckpointException {
   private final transient Path file;
 
   public CheckpointCorruptedException(Path file, String reason) {
-    super("Corrupted metadata file " + file + ": " + reason);
+    super("Damaged checkpoint file " + file + ": " + reason);
     this.file = file;
   }
 
   public CheckpointCorruptedException(Path file, String reason, Throwable cause) {
-    super("Corrupted metadata file " + file + ": " + reason, cause);
+    super("Damaged checkpoint file " + file + ": " + reason, cause);
     this.file = file;
   }
 

@@ -26,17 +26,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The checkpoint directory of one context: owner-only, locked by one owner at a time.
+ * The checkpoint directory of one context: owner-only, locked by one owner at a time, with an
+ * identity ({@link DirectoryId}) that every checkpoint written here carries.
  *
  * <pre>
  * &lt;dir&gt;/
  *   LOCK                                   OS file lock; holds the owner's pid
+ *   IDENTITY                               the directory's id (a MetadataFile)
+ *   PROGRAM                                the owner's description of the program (a MetadataFile)
  *   wal/&lt;name&gt;/                            one SegmentedLog per receiver
  *   lineage/                               the batch lineage SegmentedLog
  *   state/                                 the live state store's files (never trusted after a crash)
  *   checkpoints/checkpoint-&lt;20-digit id&gt;/   completed: state/ + metadata
  *   checkpoints/checkpoint-&lt;id&gt;.inprogress/  being written; deleted on open
  *   checkpoints/checkpoint-&lt;id&gt;.deleting/    being deleted by retention; deleted on open
+ *   checkpoints/checkpoint-&lt;id&gt;.corrupt-&lt;ms&gt;/ set aside as damaged ({@link #setAside}); kept for inspection
  * </pre>
  */
 public final class CheckpointDirectory implements AutoCloseable {
@@ -52,10 +56,16 @@ public final class CheckpointDirectory implements AutoCloseable {
   private static final Set<PosixFilePermission> OWNER_ONLY =
       PosixFilePermissions.fromString("rwx------");
 
+  private static final String CORRUPT = ".corrupt-";
+  private static final String PROGRAM = "PROGRAM";
+  private static final String REASON = "REASON.txt";
+
   private final Path root;
   private final FileIo io;
   private final FileChannel lockChannel;
   private final FileLock lock;
+  private final FileChecksums checksums = new FileChecksums();
+  private DirectoryId id;
   private boolean closed;
 
   private CheckpointDirectory(Path root, FileIo io, FileChannel lockChannel, FileLock lock) {
@@ -117,6 +127,7 @@ public final class CheckpointDirectory implements AutoCloseable {
       io.write(ch, ByteBuffer.wrap(pid), 0);
       CheckpointDirectory d = new CheckpointDirectory(root, io, ch, lock);
       d.cleanLeftovers();
+      d.id = DirectoryIdentity.load(root, io, d::idsCarriedByCheckpoints);
       return d;
     } catch (IOException | RuntimeException e) {
       closeQuietly(ch); // also releases the lock
@@ -132,8 +143,49 @@ public final class CheckpointDirectory implements AutoCloseable {
     return root;
   }
 
+  /** @return this directory's identity, carried by every checkpoint written here */
+  public DirectoryId id() {
+    return id;
+  }
+
   FileIo fileIo() {
     return io;
+  }
+
+  /**
+   * @return what the owner wrote with {@link #writeProgram} (its description of the program that
+   *     uses the directory), or empty if it never did; a damaged file reads as empty, with a
+   *     warning (the owner writes it again)
+   * @throws IllegalStateException if this directory is closed
+   */
+  public java.util.Optional<byte[]> readProgram() {
+    checkOpen();
+    Path file = root.resolve(PROGRAM);
+    if (!Files.exists(file)) {
+      return java.util.Optional.empty();
+    }
+    try {
+      return java.util.Optional.of(MetadataFile.read(file));
+    } catch (CheckpointCorruptedException e) {
+      LOG.warn("Ignoring {}: {}", file, e.getMessage());
+      return java.util.Optional.empty();
+    }
+  }
+
+  /**
+   * Replaces the program description atomically.
+   *
+   * @throws CheckpointException if it cannot be written
+   * @throws IllegalStateException if this directory is closed
+   */
+  public void writeProgram(byte[] description) {
+    checkOpen();
+    MetadataFile.write(io, root.resolve(PROGRAM), description);
+  }
+
+  /** @return the checksums of state files seen so far (written or verified) */
+  FileChecksums checksums() {
+    return checksums;
   }
 
   /**
@@ -200,6 +252,115 @@ public final class CheckpointDirectory implements AutoCloseable {
       }
     }
     out.sort(Comparator.comparingLong(CompletedCheckpoint::id).reversed());
+    return out;
+  }
+
+  /**
+   * Checks a checkpoint before it is trusted: its metadata file's checksum, that this directory
+   * wrote it, that it is the checkpoint its name says, and that its state consists of exactly
+   * the files its manifest records, with their sizes and CRC32Cs (every byte is read). A
+   * checkpoint written before checkpoints carried a manifest is checked only for its metadata
+   * file and the presence of its state directory ({@link VerifiedCheckpoint#legacy()}).
+   *
+   * @return the checkpoint with its metadata
+   * @throws CheckpointCorruptedException naming the damaged file: set the checkpoint aside
+   *     ({@link #setAside}) and fall back to the previous one
+   * @throws ForeignFileException if another checkpoint directory wrote it
+   * @throws CheckpointException if a file cannot be read for another reason
+   * @throws IllegalStateException if this directory is closed
+   */
+  public VerifiedCheckpoint verify(CompletedCheckpoint cp) {
+    checkOpen();
+    CheckpointContents c = cp.readContents();
+    if (c.legacy()) {
+      if (!Files.isDirectory(cp.stateDir())) {
+        throw new CheckpointCorruptedException(cp.stateDir(), "the state directory is missing");
+      }
+      return new VerifiedCheckpoint(cp, c.metadata(), true);
+    }
+    if (!c.directoryId().equals(id)) {
+      throw new ForeignFileException(cp.metadataFile(), c.directoryId(), id);
+    }
+    if (c.checkpointId() != cp.id()) {
+      throw new CheckpointCorruptedException(cp.metadataFile(), "it was written as checkpoint " + c.checkpointId()
+          + ", not " + cp.id() + " (was the directory renamed?)");
+    }
+    c.manifest().verify(cp.stateDir(), checksums);
+    return new VerifiedCheckpoint(cp, c.metadata(), false);
+  }
+
+  /**
+   * @return the completed checkpoints whose state holds {@code file} itself (the same inode:
+   *     checkpoints share their immutable state files by hard links), newest first; damage to
+   *     such a file condemns all of them
+   * @throws IllegalStateException if this directory is closed
+   */
+  public List<CompletedCheckpoint> checkpointsSharing(Path file) {
+    Object key = fileKey(file);
+    List<CompletedCheckpoint> out = new ArrayList<>();
+    if (key == null) {
+      return out;
+    }
+    for (CompletedCheckpoint cp : checkpoints()) {
+      try (java.util.stream.Stream<Path> walk = Files.walk(cp.stateDir())) {
+        if (walk.anyMatch(p -> key.equals(fileKey(p)))) {
+          out.add(cp);
+        }
+      } catch (IOException | java.io.UncheckedIOException e) {
+        LOG.debug("Cannot list {}", cp.stateDir(), e);
+      }
+    }
+    return out;
+  }
+
+  private static Object fileKey(Path p) {
+    try {
+      return Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Moves a damaged checkpoint out of the way, to {@code checkpoint-<id>.corrupt-<ms>/} with a
+   * {@code REASON.txt} saying why: it is no longer listed, so recovery falls back to the previous
+   * one, and a later checkpoint of the same batch can be written again. Nothing is deleted: an
+   * operator can inspect it.
+   *
+   * @return where it went
+   * @throws CheckpointException if it cannot be moved
+   * @throws IllegalStateException if this directory is closed
+   */
+  public synchronized Path setAside(CompletedCheckpoint cp, String reason) {
+    checkOpen();
+    Path aside = cp.dir().resolveSibling(cp.dir().getFileName() + CORRUPT + System.currentTimeMillis());
+    try {
+      io.atomicMove(cp.dir(), aside);
+      io.forceDirectory(checkpointsDir());
+    } catch (IOException e) {
+      throw new CheckpointException("Cannot move the damaged checkpoint " + cp.dir() + " aside: " + e, e);
+    }
+    try {
+      Files.writeString(aside.resolve(REASON), reason + System.lineSeparator());
+    } catch (IOException e) {
+      LOG.debug("Cannot write {} in {}", REASON, aside, e); // the WARN of the caller says it too
+    }
+    return aside;
+  }
+
+  /** @return the directory ids carried by the checkpoints that carry one, by metadata file */
+  private java.util.Map<Path, DirectoryId> idsCarriedByCheckpoints() {
+    java.util.Map<Path, DirectoryId> out = new java.util.LinkedHashMap<>();
+    for (CompletedCheckpoint cp : checkpoints()) {
+      try {
+        CheckpointContents c = cp.readContents();
+        if (!c.legacy()) {
+          out.put(cp.metadataFile(), c.directoryId());
+        }
+      } catch (CheckpointException e) {
+        LOG.debug("Checkpoint {} carries no readable id", cp.dir(), e);
+      }
+    }
     return out;
   }
 

@@ -22,11 +22,23 @@ public record CompletedCheckpoint(long id, Path dir) {
   }
 
   /**
-   * @return the metadata passed to {@link PendingCheckpoint#complete(byte[])}
+   * @return the metadata passed to {@link PendingCheckpoint#complete(byte[])}, without checking
+   *     the state files (see {@link CheckpointDirectory#verify})
    * @throws CheckpointCorruptedException if the file is missing, torn or bit-flipped: fall back
    *     to the previous checkpoint
    */
   public byte[] readMetadata() {
-    return MetadataFile.read(metadataFile());
+    return readContents().metadata();
+  }
+
+  /** @throws CheckpointCorruptedException if the metadata file is missing, torn or bit-flipped */
+  CheckpointContents readContents() {
+    MetadataFile.Versioned v = MetadataFile.readVersioned(metadataFile());
+    try {
+      return CheckpointContents.fromBytes(v.version(), v.payload());
+    } catch (IllegalArgumentException e) {
+      throw new CheckpointCorruptedException(metadataFile(), "its checksum is right but its content is not a "
+          + "checkpoint's (" + e.getMessage() + ")", e);
+    }
   }
 }

@@ -10,7 +10,8 @@ import java.util.zip.CRC32C;
 
 /**
  * A small checksummed file, written atomically, so that a torn or bit-flipped file is detected
- * instead of misread.
+ * instead of misread. The version field tells the reader how to read the payload; the payload's
+ * layout belongs to the caller.
  *
  * <pre>
  *   0        8        12       16                16+L     20+L
@@ -25,6 +26,8 @@ public final class MetadataFile {
 
   static final byte[] MAGIC = "UJIMETA\0".getBytes(StandardCharsets.US_ASCII);
   static final int VERSION = 1;
+  /** The highest version {@link #readVersioned} accepts. */
+  static final int MAX_VERSION = 2;
   static final int HEADER = 16;
   static final int OVERHEAD = HEADER + 4;
 
@@ -45,8 +48,17 @@ public final class MetadataFile {
    * @throws CheckpointException naming the file if the write fails
    */
   public static void write(FileIo io, Path file, byte[] payload) {
+    write(io, file, VERSION, payload);
+  }
+
+  /**
+   * As {@link #write(FileIo, Path, byte[])} with another version number in the header.
+   *
+   * @throws CheckpointException naming the file if the write fails
+   */
+  static void write(FileIo io, Path file, int version, byte[] payload) {
     ByteBuffer b = ByteBuffer.allocate(OVERHEAD + payload.length);
-    b.put(MAGIC).putInt(VERSION).putInt(payload.length).put(payload);
+    b.put(MAGIC).putInt(version).putInt(payload.length).put(payload);
     CRC32C crc = new CRC32C();
     crc.update(b.array(), 0, HEADER + payload.length);
     b.putInt((int) crc.getValue());
@@ -60,6 +72,28 @@ public final class MetadataFile {
    * @throws CheckpointException if it cannot be read
    */
   public static byte[] read(Path file) {
+    Versioned v = readVersioned(file);
+    if (v.version() != VERSION) {
+      throw new CheckpointCorruptedException(file, "unsupported version " + v.version());
+    }
+    return v.payload();
+  }
+
+  /**
+   * A payload and the version it was written with.
+   *
+   * @param version the header's version
+   * @param payload the payload
+   */
+  record Versioned(int version, byte[] payload) {}
+
+  /**
+   * @return the version and payload of {@code file}
+   * @throws CheckpointCorruptedException naming the file if it is missing, torn, bit-flipped,
+   *     not a metadata file or of a version above {@link #MAX_VERSION}
+   * @throws CheckpointException if it cannot be read
+   */
+  static Versioned readVersioned(Path file) {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
@@ -87,11 +121,12 @@ public final class MetadataFile {
     if (b.getInt(HEADER + length) != (int) crc.getValue()) {
       throw new CheckpointCorruptedException(file, "CRC mismatch (bit flip or torn write)");
     }
-    if (b.getInt(8) != VERSION) {
-      throw new CheckpointCorruptedException(file, "unsupported version " + b.getInt(8));
+    int version = b.getInt(8);
+    if (version < 1 || version > MAX_VERSION) {
+      throw new CheckpointCorruptedException(file, "unsupported version " + version);
     }
     byte[] payload = new byte[length];
     System.arraycopy(bytes, HEADER, payload, 0, length);
-    return payload;
+    return new Versioned(version, payload);
   }
 }

@@ -42,8 +42,9 @@ public final class PendingCheckpoint implements AutoCloseable {
   }
 
   /**
-   * Writes {@code metadata} atomically, forces everything under the checkpoint directory,
-   * renames it to its final name atomically and forces the parent.
+   * Checksums and forces every file of the state, writes the metadata file atomically (the
+   * directory's id, this checkpoint's id, the manifest of the state files and {@code
+   * metadata}), renames the checkpoint to its final name atomically and forces the parent.
    *
    * @return the completed checkpoint
    * @throws CheckpointException naming the file if any step fails (the partial checkpoint is
@@ -56,8 +57,15 @@ public final class PendingCheckpoint implements AutoCloseable {
           + (completed ? "completed" : "aborted"));
     }
     FileIo io = owner.fileIo();
-    MetadataFile.write(io, dir.resolve(CheckpointDirectory.METADATA), metadata);
+    CheckpointManifest manifest;
+    try {
+      manifest = CheckpointManifest.of(stateDir(), owner.checksums());
+    } catch (IOException e) {
+      throw new CheckpointException("Cannot checksum the state files of checkpoint " + dir + ": " + e, e);
+    }
     forceTree(io, stateDir());
+    CheckpointContents contents = new CheckpointContents(owner.id(), id, manifest, metadata);
+    MetadataFile.write(io, dir.resolve(CheckpointDirectory.METADATA), CheckpointContents.VERSION, contents.toBytes());
     CrashPoints.hit("checkpoint.before-rename");
     try {
       io.atomicMove(dir, finalDir);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.uji.testsupport.Tmpfs;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -137,7 +138,7 @@ class CheckpointDirectoryTest {
     boolean mounted = false;
     if (isRoot()) {
       // Root ignores permission bits, so only a read-only mount makes a directory read-only.
-      mounted = TmpfsMount.mount(ro, "ro,size=1m");
+      mounted = Tmpfs.mount(ro, "ro,size=1m");
       assumeTrue(mounted, "cannot mount a read-only tmpfs here");
     } else {
       Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("r-x------"));
@@ -149,7 +150,7 @@ class CheckpointDirectoryTest {
       assertTrue(e.getMessage().contains(ro.toString()), e.getMessage());
     } finally {
       if (mounted) {
-        TmpfsMount.unmount(ro);
+        Tmpfs.unmount(ro);
       } else {
         Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("rwx------"));
       }

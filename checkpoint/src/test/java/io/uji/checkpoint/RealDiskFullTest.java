@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.uji.testsupport.Tmpfs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ class RealDiskFullTest {
   void shouldKeepEveryAcknowledgedRecordWhenARealFileSystemFillsUp() throws Exception {
     Path mnt = tmp.resolve("small");
     Files.createDirectories(mnt);
-    assumeTrue(TmpfsMount.mount(mnt, "size=2m"), "cannot mount tmpfs here");
+    assumeTrue(Tmpfs.mount(mnt, "size=2m"), "cannot mount tmpfs here");
     try {
       Path logDir = mnt.resolve("wal");
       byte[] record = new byte[10_000];
@@ -50,7 +51,7 @@ class RealDiskFullTest {
         assertArrayEquals(log.read(acked.get(0)), all.get(0).payload());
       }
     } finally {
-      TmpfsMount.unmount(mnt);
+      Tmpfs.unmount(mnt);
     }
   }
 }

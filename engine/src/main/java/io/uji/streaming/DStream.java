@@ -46,11 +46,6 @@ public class DStream<T> {
     return node.slideDuration();
   }
 
-  /** For the engine: the graph node behind this stream. */
-  public Node<T> node() {
-    return node;
-  }
-
   <R> DStream<R> wrap(Node<R> n) {
     return new DStream<>(ssc, n);
   }

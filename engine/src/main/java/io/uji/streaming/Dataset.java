@@ -1,5 +1,6 @@
 package io.uji.streaming;
 
+import io.uji.engine.access.SharedSecrets;
 import io.uji.engine.exec.WorkerPool;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,15 +20,17 @@ import java.util.function.Predicate;
  * @param <T> the element type
  */
 public final class Dataset<T> {
+  static {
+    // The engine builds datasets bound to its worker pool through this (see SharedSecrets).
+    SharedSecrets.setStreamingAccess(new EngineAccess());
+  }
+
   private final List<List<T>> partitions;
+  /** Runs transformations in parallel; null: in the calling thread. */
   private final WorkerPool pool;
 
-  /**
-   * Wraps already-built partitions. The lists must not be changed afterwards.
-   *
-   * @param pool the pool that runs transformations, or null to run them in the calling thread
-   */
-  public Dataset(List<List<T>> partitions, WorkerPool pool) {
+  /** Wraps already-built partitions, which must not be changed afterwards. */
+  Dataset(List<List<T>> partitions, WorkerPool pool) {
     this.partitions = Collections.unmodifiableList(partitions);
     this.pool = pool;
   }
@@ -37,22 +40,21 @@ public final class Dataset<T> {
     return new Dataset<>(new ArrayList<>(partitions), null);
   }
 
-  /** @return a dataset with {@code numPartitions} empty partitions */
-  public static <T> Dataset<T> empty(int numPartitions, WorkerPool pool) {
+  /** @return a dataset with {@code numPartitions} empty partitions, transformed in the calling thread */
+  public static <T> Dataset<T> empty(int numPartitions) {
     List<List<T>> parts = new ArrayList<>(numPartitions);
     for (int i = 0; i < numPartitions; i++) {
       parts.add(List.of());
     }
-    return new Dataset<>(parts, pool);
+    return new Dataset<>(parts, null);
   }
 
-  /** @return {@code elements} split into {@code numPartitions} contiguous partitions */
+  /**
+   * @return {@code elements} split into {@code numPartitions} contiguous partitions, transformed
+   *     in the calling thread
+   * @throws IllegalArgumentException if {@code numPartitions} is not positive
+   */
   public static <T> Dataset<T> parallelize(List<T> elements, int numPartitions) {
-    return parallelize(elements, numPartitions, null);
-  }
-
-  /** @return {@code elements} split into {@code numPartitions} contiguous partitions */
-  public static <T> Dataset<T> parallelize(List<T> elements, int numPartitions, WorkerPool pool) {
     if (numPartitions <= 0) {
       throw new IllegalArgumentException("numPartitions must be positive, got " + numPartitions);
     }
@@ -62,7 +64,7 @@ public final class Dataset<T> {
       parts.add(new ArrayList<>(elements.subList((int) ((long) n * i / numPartitions),
           (int) ((long) n * (i + 1) / numPartitions))));
     }
-    return new Dataset<>(parts, pool);
+    return new Dataset<>(parts, null);
   }
 
   public int numPartitions() {
@@ -74,13 +76,13 @@ public final class Dataset<T> {
     return Collections.unmodifiableList(partitions.get(i));
   }
 
-  /** @return all partitions, unmodifiable; for the engine's operators */
+  /** @return all partitions, unmodifiable */
   public List<List<T>> partitions() {
     return partitions;
   }
 
-  /** @return the worker pool transformations run on, or null */
-  public WorkerPool pool() {
+  /** @return the pool transformations run on, or null (for the engine, through {@link EngineAccess}) */
+  WorkerPool pool() {
     return pool;
   }
 
@@ -198,8 +200,8 @@ public final class Dataset<T> {
   }
 
   /**
-   * Applies {@code f} to each partition's list (in parallel) and wraps the results; for the
-   * engine's operators. {@code f} must return a list it does not keep.
+   * Applies {@code f} to each partition's list (in parallel) and wraps the results. {@code f}
+   * must not change its input and must return a list it does not keep.
    */
   public <R> Dataset<R> mapEachPartition(Function<List<T>, List<R>> f) {
     int n = partitions.size();

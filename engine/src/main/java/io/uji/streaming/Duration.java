@@ -2,72 +2,72 @@ package io.uji.streaming;
 
 /**
  * A length of time in milliseconds: batch intervals, window lengths and slides, timeouts.
- * Immutable. Spark's {@code org.apache.spark.streaming.Duration}.
+ * Immutable; equal when the milliseconds are, ordered by them. Spark's {@code
+ * org.apache.spark.streaming.Duration}.
+ *
+ * @param milliseconds the length (may be zero or negative; callers validate)
  */
-public final class Duration implements Comparable<Duration> {
-  private final long millis;
-
-  Duration(long millis) {
-    this.millis = millis;
-  }
+public record Duration(long milliseconds) implements Comparable<Duration> {
 
   /** @return a duration of {@code millis} milliseconds (may be zero or negative; callers validate) */
   public static Duration ofMillis(long millis) {
     return new Duration(millis);
   }
 
-  public long milliseconds() {
-    return millis;
-  }
-
+  /** @throws ArithmeticException if the sum overflows a long */
   public Duration plus(Duration other) {
-    return new Duration(Math.addExact(millis, other.millis));
+    return new Duration(Math.addExact(milliseconds, other.milliseconds));
   }
 
+  /** @throws ArithmeticException if the difference overflows a long */
   public Duration minus(Duration other) {
-    return new Duration(Math.subtractExact(millis, other.millis));
+    return new Duration(Math.subtractExact(milliseconds, other.milliseconds));
   }
 
+  /** @throws ArithmeticException if the product overflows a long */
   public Duration times(int factor) {
-    return new Duration(Math.multiplyExact(millis, factor));
+    return new Duration(Math.multiplyExact(milliseconds, factor));
   }
 
-  /** @return how many times {@code other} fits into this duration */
+  /**
+   * @return how many times {@code other} fits into this duration
+   * @throws ArithmeticException if {@code other} is zero
+   */
   public long div(Duration other) {
-    return millis / other.millis;
+    return milliseconds / other.milliseconds;
   }
 
-  /** @return true if this duration is a whole, non-zero-divisor multiple of {@code other} */
+  /** @return true if this duration is a whole multiple of {@code other}, which is not zero */
   public boolean isMultipleOf(Duration other) {
-    return other.millis != 0 && millis % other.millis == 0;
+    return other.milliseconds != 0 && milliseconds % other.milliseconds == 0;
   }
 
   public boolean isZero() {
-    return millis == 0;
+    return milliseconds == 0;
   }
 
   /** @return true if strictly positive */
   public boolean isPositive() {
-    return millis > 0;
+    return milliseconds > 0;
   }
 
   @Override
   public int compareTo(Duration o) {
-    return Long.compare(millis, o.millis);
+    return Long.compare(milliseconds, o.milliseconds);
   }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof Duration d && d.millis == millis;
-  }
-
+  /**
+   * Pinned to {@code Long.hashCode} (what a record's hash is today, but not by contract): a
+   * duration used as a key is hash-partitioned, and its keyed state must find the same
+   * partitions after an upgrade.
+   */
   @Override
   public int hashCode() {
-    return Long.hashCode(millis);
+    return Long.hashCode(milliseconds);
   }
 
   @Override
   public String toString() {
-    return millis + " ms";
+    return milliseconds + " ms";
   }
 }

@@ -11,8 +11,14 @@ import java.util.function.LongFunction;
  * @param maxEventsPerBatch the most events one batch takes (with rate 0: exactly this many while
  *     events remain)
  * @param totalEvents how many events in all, or -1 for an endless stream
+ * @param identity what makes the events what they are, in your words (e.g. the generator's
+ *     parameters: {@code "sessions users=50000"}), or null. A checkpoint directory remembers it:
+ *     a program whose generator has another identity is refused, since replaying the directory's
+ *     batches with another {@code eventAt} would give other records. Rate, batch size and total
+ *     may change between runs; they are not part of it
  */
-public record GeneratorSpec<T>(LongFunction<T> eventAt, long ratePerSecond, long maxEventsPerBatch, long totalEvents) {
+public record GeneratorSpec<T>(LongFunction<T> eventAt, long ratePerSecond, long maxEventsPerBatch, long totalEvents,
+    String identity) {
   public GeneratorSpec {
     if (eventAt == null) {
       throw new IllegalArgumentException("eventAt must be given");
@@ -28,6 +34,11 @@ public record GeneratorSpec<T>(LongFunction<T> eventAt, long ratePerSecond, long
     }
   }
 
+  /** A generator without an identity (see {@link #withIdentity}). */
+  public GeneratorSpec(LongFunction<T> eventAt, long ratePerSecond, long maxEventsPerBatch, long totalEvents) {
+    this(eventAt, ratePerSecond, maxEventsPerBatch, totalEvents, null);
+  }
+
   /** @return a generator of {@code ratePerSecond} events per second, endless */
   public static <T> GeneratorSpec<T> atRate(LongFunction<T> eventAt, long ratePerSecond) {
     return new GeneratorSpec<>(eventAt, ratePerSecond, Long.MAX_VALUE, -1);
@@ -40,6 +51,11 @@ public record GeneratorSpec<T>(LongFunction<T> eventAt, long ratePerSecond, long
 
   /** @return this generator stopping after {@code n} events */
   public GeneratorSpec<T> limit(long n) {
-    return new GeneratorSpec<>(eventAt, ratePerSecond, maxEventsPerBatch, n);
+    return new GeneratorSpec<>(eventAt, ratePerSecond, maxEventsPerBatch, n, identity);
+  }
+
+  /** @return this generator with an identity that checkpoint directories check (see {@link #identity()}) */
+  public GeneratorSpec<T> withIdentity(String id) {
+    return new GeneratorSpec<>(eventAt, ratePerSecond, maxEventsPerBatch, totalEvents, id);
   }
 }

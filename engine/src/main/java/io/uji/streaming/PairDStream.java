@@ -224,7 +224,7 @@ public class PairDStream<K, V> extends DStream<Pair<K, V>> {
    */
   public <S, M> MapWithStateDStream<K, V, S, M> mapWithState(StateSpec<K, V, S, M> spec) {
     Objects.requireNonNull(spec, "spec");
-    MapWithStateNode<K, V, S, M> n = new MapWithStateNode<>(node, spec, defaultPartitions());
+    MapWithStateNode<K, V, S, M> n = new MapWithStateNode<>(node, spec.toInternal(), defaultPartitions());
     ssc.graph().addStateful(n);
     return new MapWithStateDStream<>(ssc, n);
   }

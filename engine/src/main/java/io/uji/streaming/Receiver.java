@@ -81,8 +81,8 @@ public abstract class Receiver<T> {
     sink().stopReceiver(message, null);
   }
 
-  /** For the engine only: attaches the receiver to its supervisor. */
-  public final void attach(ReceiverSink<T> s) {
+  /** Attaches the receiver to its supervisor (null detaches it); the engine calls it through {@link EngineAccess}. */
+  final void attach(ReceiverSink<T> s) {
     if (this.sink != null && s != null) {
       throw new IllegalStateException("Receiver " + name() + " is already used by a stream");
     }

@@ -1,5 +1,6 @@
 package io.uji.streaming;
 
+import io.uji.engine.state.MapWithStateSpec;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -108,45 +109,9 @@ public final class StateSpec<K, V, S, M> {
     return this;
   }
 
-  // --- for the engine ---
-
-  /** @return the three-argument function, or null */
-  public Function3<K, Optional<V>, State<S>, M> getFunction() {
-    return function;
-  }
-
-  /** @return the function with the batch time, or null */
-  public Function4<Time, K, Optional<V>, State<S>, Optional<M>> getTimedFunction() {
-    return timedFunction;
-  }
-
-  /** @return the initial state, or null */
-  public Dataset<Pair<K, S>> getInitialState() {
-    return initialState;
-  }
-
-  /** @return the partitioner, or null for the default */
-  public Partitioner getPartitioner() {
-    return partitioner;
-  }
-
-  /** @return the idle timeout, or null */
-  public Duration getTimeout() {
-    return timeout;
-  }
-
-  /** @return the declared key class, or null */
-  public Class<K> getKeyType() {
-    return keyType;
-  }
-
-  /** @return the declared state class, or null */
-  public Class<S> getStateType() {
-    return stateType;
-  }
-
-  /** @return the operator's name, or null for the default */
-  public String getName() {
-    return name;
+  /** @return what the mapWithState operator needs of this spec */
+  MapWithStateSpec<K, V, S, M> toInternal() {
+    return new MapWithStateSpec<>(function, timedFunction, initialState, partitioner, timeout, keyType, stateType,
+        name);
   }
 }

@@ -6,8 +6,17 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Settings of a {@link StreamingContext}. Immutable; start from {@link #defaults()} and change
- * what you need with the {@code with...} methods.
+ * Settings of a {@link StreamingContext}. Immutable; build one with {@link #builder()} (or take
+ * {@link #defaults()}), and derive another from it with {@link #toBuilder()} or, for one
+ * setting, a {@code with...} method:
+ *
+ * <pre>{@code
+ * StreamingConfig config = StreamingConfig.builder()
+ *     .workerThreads(4)
+ *     .stateMemoryBytes(512L << 20)
+ *     .kryoRegistration(Click.class, 100)
+ *     .build();
+ * }</pre>
  *
  * @param workerThreads threads of the worker pool that runs a batch's partitions (default: the
  *     machine's cores)
@@ -15,23 +24,28 @@ import java.util.Objects;
  *     does not say (default: {@code workerThreads})
  * @param clock the scheduler's time source (default: {@link SystemClock})
  * @param receiverMaxBufferedRecords records one receiver may hold that are stored but whose batch
- *     has not completed yet; {@code store} blocks beyond it (backpressure)
+ *     has not completed yet; {@code store} blocks beyond it (backpressure; default 1,000,000)
  * @param receiverMaxBlockRecords records per block cut from single-record {@code store(T)} calls
- * @param maxRatePerReceiver records per second one receiver may store; 0 = unlimited
+ *     (default 10,000)
+ * @param maxRatePerReceiver records per second one receiver may store; 0 = unlimited (the default)
  * @param receiverRestartDelay wait between a receiver's stop and its restart after an error
+ *     (default 2 s)
  * @param stateMemoryBytes the native memory budget of the keyed state (RocksDB block cache and
- *     write buffers together)
+ *     write buffers together; default 256 MiB)
  * @param stateCacheEntriesPerPartition hot keys kept deserialized on the heap per state partition
- *     (default: what fits in about an eighth of the maximum heap at ~200 bytes a key, over the
- *     default parallelism, at most 2^20; e.g. ~335 k with {@code -Xmx1g} and 2 cores). Beyond
- *     it the state lives in RocksDB; during a batch the keys it touches come on top
- * @param stateDir where keyed state lives when no checkpoint directory is set (null: a fresh
- *     temporary directory, deleted on stop)
+ *     (default: what fits in about a third of the maximum heap at ~130 bytes a key, over the
+ *     default parallelism, at least 4,096 and at most 2^20; e.g. ~344 k with {@code -Xmx256m}
+ *     and 2 partitions, the cap with {@code -Xmx1g}). Beyond it the state lives in RocksDB;
+ *     during a batch the keys it touches come on top
+ * @param stateDir where keyed state lives when no checkpoint directory is set (null, the
+ *     default: a fresh temporary directory, deleted on stop)
  * @param kryoRegistrations the user's types (class to id, ids from 100 up) that may appear in
- *     keys, state or received records; ids must never change once checkpoints exist
- * @param walGroupCommit zero: the receiver write-ahead log forces every block to disk before
- *     {@code store} returns; positive: blocks that arrive within this bound share one force
- * @param checkpointsRetained completed checkpoints kept on disk (at least 1)
+ *     keys, state or received records; ids must never change once checkpoints exist (default:
+ *     none)
+ * @param walGroupCommit zero (the default): the receiver write-ahead log forces every block to
+ *     disk before {@code store} returns; positive: blocks that arrive within this bound share
+ *     one force
+ * @param checkpointsRetained completed checkpoints kept on disk (at least 1; default 3)
  */
 public record StreamingConfig(
     int workerThreads,
@@ -74,106 +88,220 @@ public record StreamingConfig(
     }
   }
 
-  /** @return the defaults described on each component */
+  /** @return the defaults described on each component ({@code builder().build()}) */
   public static StreamingConfig defaults() {
-    int cores = Runtime.getRuntime().availableProcessors();
-    return new StreamingConfig(cores, cores, SystemClock.INSTANCE, 1_000_000, 10_000, 0,
-        Durations.seconds(2), 256L << 20, defaultStateCacheEntries(cores), null, Map.of(), Duration.ofMillis(0), 3);
+    return builder().build();
+  }
+
+  /** @return a builder holding the defaults */
+  public static Builder builder() {
+    return new Builder();
   }
 
   /**
-   * A cache bound the heap can hold: a cached key costs ~130 bytes (the key and state objects and
-   * the cache's array slots); a third of the heap leaves room for the batch's records and for the
-   * keys a batch adds on top of the bound until it ends. (Measured: 1 M users cached in a 400 MB
-   * heap run without full collections.)
+   * @return a builder holding this configuration's settings; a default parallelism equal to the
+   *     worker threads keeps following them, as it does by default
    */
-  private static int defaultStateCacheEntries(int partitions) {
-    long perPartition = Runtime.getRuntime().maxMemory() / 3 / 130 / Math.max(1, partitions);
-    return (int) Math.max(4096, Math.min(1 << 20, perPartition));
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
+  // One-line shortcuts for changing one setting: config.withX(v) is config.toBuilder().x(v).build().
+
   public StreamingConfig withWorkerThreads(int n) {
-    return new StreamingConfig(n, defaultParallelism == workerThreads ? n : defaultParallelism, clock,
-        receiverMaxBufferedRecords, receiverMaxBlockRecords, maxRatePerReceiver, receiverRestartDelay,
-        stateMemoryBytes, stateCacheEntriesPerPartition, stateDir, kryoRegistrations, walGroupCommit,
-        checkpointsRetained);
+    return toBuilder().workerThreads(n).build();
   }
 
   public StreamingConfig withDefaultParallelism(int n) {
-    return new StreamingConfig(workerThreads, n, clock, receiverMaxBufferedRecords, receiverMaxBlockRecords,
-        maxRatePerReceiver, receiverRestartDelay, stateMemoryBytes, stateCacheEntriesPerPartition, stateDir,
-        kryoRegistrations, walGroupCommit, checkpointsRetained);
+    return toBuilder().defaultParallelism(n).build();
   }
 
   public StreamingConfig withClock(Clock c) {
-    return new StreamingConfig(workerThreads, defaultParallelism, c, receiverMaxBufferedRecords,
-        receiverMaxBlockRecords, maxRatePerReceiver, receiverRestartDelay, stateMemoryBytes,
-        stateCacheEntriesPerPartition, stateDir, kryoRegistrations, walGroupCommit, checkpointsRetained);
+    return toBuilder().clock(c).build();
   }
 
   public StreamingConfig withReceiverMaxBufferedRecords(long n) {
-    return new StreamingConfig(workerThreads, defaultParallelism, clock, n, receiverMaxBlockRecords,
-        maxRatePerReceiver, receiverRestartDelay, stateMemoryBytes, stateCacheEntriesPerPartition, stateDir,
-        kryoRegistrations, walGroupCommit, checkpointsRetained);
+    return toBuilder().receiverMaxBufferedRecords(n).build();
   }
 
   public StreamingConfig withReceiverMaxBlockRecords(int n) {
-    return new StreamingConfig(workerThreads, defaultParallelism, clock, receiverMaxBufferedRecords, n,
-        maxRatePerReceiver, receiverRestartDelay, stateMemoryBytes, stateCacheEntriesPerPartition, stateDir,
-        kryoRegistrations, walGroupCommit, checkpointsRetained);
+    return toBuilder().receiverMaxBlockRecords(n).build();
   }
 
   public StreamingConfig withMaxRatePerReceiver(long recordsPerSecond) {
-    return new StreamingConfig(workerThreads, defaultParallelism, clock, receiverMaxBufferedRecords,
-        receiverMaxBlockRecords, recordsPerSecond, receiverRestartDelay, stateMemoryBytes,
-        stateCacheEntriesPerPartition, stateDir, kryoRegistrations, walGroupCommit, checkpointsRetained);
+    return toBuilder().maxRatePerReceiver(recordsPerSecond).build();
   }
 
   public StreamingConfig withReceiverRestartDelay(Duration d) {
-    return new StreamingConfig(workerThreads, defaultParallelism, clock, receiverMaxBufferedRecords,
-        receiverMaxBlockRecords, maxRatePerReceiver, d, stateMemoryBytes, stateCacheEntriesPerPartition, stateDir,
-        kryoRegistrations, walGroupCommit, checkpointsRetained);
+    return toBuilder().receiverRestartDelay(d).build();
   }
 
   public StreamingConfig withStateMemoryBytes(long bytes) {
-    return new StreamingConfig(workerThreads, defaultParallelism, clock, receiverMaxBufferedRecords,
-        receiverMaxBlockRecords, maxRatePerReceiver, receiverRestartDelay, bytes, stateCacheEntriesPerPartition,
-        stateDir, kryoRegistrations, walGroupCommit, checkpointsRetained);
+    return toBuilder().stateMemoryBytes(bytes).build();
   }
 
   public StreamingConfig withStateCacheEntriesPerPartition(int n) {
-    return new StreamingConfig(workerThreads, defaultParallelism, clock, receiverMaxBufferedRecords,
-        receiverMaxBlockRecords, maxRatePerReceiver, receiverRestartDelay, stateMemoryBytes, n, stateDir,
-        kryoRegistrations, walGroupCommit, checkpointsRetained);
+    return toBuilder().stateCacheEntriesPerPartition(n).build();
   }
 
   public StreamingConfig withStateDir(Path dir) {
-    return new StreamingConfig(workerThreads, defaultParallelism, clock, receiverMaxBufferedRecords,
-        receiverMaxBlockRecords, maxRatePerReceiver, receiverRestartDelay, stateMemoryBytes,
-        stateCacheEntriesPerPartition, dir, kryoRegistrations, walGroupCommit, checkpointsRetained);
+    return toBuilder().stateDir(dir).build();
   }
 
-  /**
-   * Registers a user type for serialization (keys, state, records of receivers with a
-   * write-ahead log). Ids start at 100 and must stay the same across versions of the program.
-   */
+  /** As {@link Builder#kryoRegistration(Class, int)}. */
   public StreamingConfig withKryoRegistration(Class<?> type, int id) {
-    Map<Class<?>, Integer> m = new LinkedHashMap<>(kryoRegistrations);
-    m.put(type, id);
-    return new StreamingConfig(workerThreads, defaultParallelism, clock, receiverMaxBufferedRecords,
-        receiverMaxBlockRecords, maxRatePerReceiver, receiverRestartDelay, stateMemoryBytes,
-        stateCacheEntriesPerPartition, stateDir, m, walGroupCommit, checkpointsRetained);
+    return toBuilder().kryoRegistration(type, id).build();
   }
 
   public StreamingConfig withWalGroupCommit(Duration bound) {
-    return new StreamingConfig(workerThreads, defaultParallelism, clock, receiverMaxBufferedRecords,
-        receiverMaxBlockRecords, maxRatePerReceiver, receiverRestartDelay, stateMemoryBytes,
-        stateCacheEntriesPerPartition, stateDir, kryoRegistrations, bound, checkpointsRetained);
+    return toBuilder().walGroupCommit(bound).build();
   }
 
   public StreamingConfig withCheckpointsRetained(int n) {
-    return new StreamingConfig(workerThreads, defaultParallelism, clock, receiverMaxBufferedRecords,
-        receiverMaxBlockRecords, maxRatePerReceiver, receiverRestartDelay, stateMemoryBytes,
-        stateCacheEntriesPerPartition, stateDir, kryoRegistrations, walGroupCommit, n);
+    return toBuilder().checkpointsRetained(n).build();
+  }
+
+  /**
+   * Collects settings for a {@link StreamingConfig}; starts from the defaults. Values are
+   * checked by {@link #build()}. Not thread-safe.
+   */
+  public static final class Builder {
+    private int workerThreads = Runtime.getRuntime().availableProcessors();
+    /** Null: follow {@code workerThreads}. */
+    private Integer defaultParallelism;
+    private Clock clock = SystemClock.INSTANCE;
+    private long receiverMaxBufferedRecords = 1_000_000;
+    private int receiverMaxBlockRecords = 10_000;
+    private long maxRatePerReceiver;
+    private Duration receiverRestartDelay = Durations.seconds(2);
+    private long stateMemoryBytes = 256L << 20;
+    /** Null: derived from the heap and the default parallelism at build time. */
+    private Integer stateCacheEntriesPerPartition;
+    private Path stateDir;
+    private final Map<Class<?>, Integer> kryoRegistrations = new LinkedHashMap<>();
+    private Duration walGroupCommit = Duration.ofMillis(0);
+    private int checkpointsRetained = 3;
+
+    private Builder() {}
+
+    private Builder(StreamingConfig c) {
+      workerThreads = c.workerThreads;
+      defaultParallelism = c.defaultParallelism == c.workerThreads ? null : c.defaultParallelism;
+      clock = c.clock;
+      receiverMaxBufferedRecords = c.receiverMaxBufferedRecords;
+      receiverMaxBlockRecords = c.receiverMaxBlockRecords;
+      maxRatePerReceiver = c.maxRatePerReceiver;
+      receiverRestartDelay = c.receiverRestartDelay;
+      stateMemoryBytes = c.stateMemoryBytes;
+      stateCacheEntriesPerPartition = c.stateCacheEntriesPerPartition;
+      stateDir = c.stateDir;
+      kryoRegistrations.putAll(c.kryoRegistrations);
+      walGroupCommit = c.walGroupCommit;
+      checkpointsRetained = c.checkpointsRetained;
+    }
+
+    /** Sets the worker threads; the default parallelism follows unless it is set. */
+    public Builder workerThreads(int n) {
+      workerThreads = n;
+      return this;
+    }
+
+    public Builder defaultParallelism(int n) {
+      defaultParallelism = n;
+      return this;
+    }
+
+    public Builder clock(Clock c) {
+      clock = c;
+      return this;
+    }
+
+    public Builder receiverMaxBufferedRecords(long n) {
+      receiverMaxBufferedRecords = n;
+      return this;
+    }
+
+    public Builder receiverMaxBlockRecords(int n) {
+      receiverMaxBlockRecords = n;
+      return this;
+    }
+
+    public Builder maxRatePerReceiver(long recordsPerSecond) {
+      maxRatePerReceiver = recordsPerSecond;
+      return this;
+    }
+
+    public Builder receiverRestartDelay(Duration d) {
+      receiverRestartDelay = d;
+      return this;
+    }
+
+    public Builder stateMemoryBytes(long bytes) {
+      stateMemoryBytes = bytes;
+      return this;
+    }
+
+    public Builder stateCacheEntriesPerPartition(int n) {
+      stateCacheEntriesPerPartition = n;
+      return this;
+    }
+
+    /** @param dir where keyed state lives without a checkpoint directory; null for a temporary one */
+    public Builder stateDir(Path dir) {
+      stateDir = dir;
+      return this;
+    }
+
+    /**
+     * Registers a user type for serialization (keys, state, records of receivers with a
+     * write-ahead log). Ids start at 100 and must stay the same across versions of the program.
+     */
+    public Builder kryoRegistration(Class<?> type, int id) {
+      kryoRegistrations.put(Objects.requireNonNull(type, "type"), id);
+      return this;
+    }
+
+    /** Replaces every registration of {@link #kryoRegistration(Class, int)} by {@code registrations}. */
+    public Builder kryoRegistrations(Map<Class<?>, Integer> registrations) {
+      kryoRegistrations.clear();
+      kryoRegistrations.putAll(registrations);
+      return this;
+    }
+
+    public Builder walGroupCommit(Duration bound) {
+      walGroupCommit = bound;
+      return this;
+    }
+
+    public Builder checkpointsRetained(int n) {
+      checkpointsRetained = n;
+      return this;
+    }
+
+    /**
+     * @return the configuration
+     * @throws IllegalArgumentException if a count or size is not positive, the rate or a
+     *     duration is negative
+     * @throws NullPointerException if the clock or a duration is null
+     */
+    public StreamingConfig build() {
+      int parallelism = defaultParallelism != null ? defaultParallelism : workerThreads;
+      int cacheEntries = stateCacheEntriesPerPartition != null ? stateCacheEntriesPerPartition
+          : defaultStateCacheEntries(parallelism);
+      return new StreamingConfig(workerThreads, parallelism, clock, receiverMaxBufferedRecords,
+          receiverMaxBlockRecords, maxRatePerReceiver, receiverRestartDelay, stateMemoryBytes, cacheEntries,
+          stateDir, kryoRegistrations, walGroupCommit, checkpointsRetained);
+    }
+
+    /**
+     * A cache bound the heap can hold: a cached key costs ~130 bytes (the key and state objects
+     * and the cache's array slots); a third of the heap leaves room for the batch's records and
+     * for the keys a batch adds on top of the bound until it ends. (Measured: 1 M users cached in
+     * a 400 MB heap run without full collections.)
+     */
+    private static int defaultStateCacheEntries(int partitions) {
+      long perPartition = Runtime.getRuntime().maxMemory() / 3 / 130 / Math.max(1, partitions);
+      return (int) Math.max(4096, Math.min(1 << 20, perPartition));
+    }
   }
 }

@@ -1,16 +1,15 @@
 package io.uji.streaming;
 
 import io.uji.engine.exec.WorkerPool;
-import io.uji.engine.graph.InputNode;
 import io.uji.engine.graph.StatefulNode;
 import io.uji.engine.graph.StreamGraph;
 import io.uji.engine.input.FileInputNode;
 import io.uji.engine.input.GeneratorInputNode;
 import io.uji.engine.input.QueueInputNode;
 import io.uji.engine.input.ReceiverInputNode;
+import io.uji.engine.input.ReplayableInputNode;
 import io.uji.engine.input.SocketReceiver;
-import io.uji.engine.receiver.BlockStore;
-import io.uji.engine.receiver.ReceiverSupervisor;
+import io.uji.engine.receiver.ReceiverSettings;
 import io.uji.engine.runtime.ContextRuntime;
 import io.uji.engine.scheduler.BatchScheduler;
 import io.uji.engine.scheduler.ListenerBus;
@@ -82,8 +81,8 @@ public final class StreamingContext {
     return state;
   }
 
-  /** For the engine: the program graph. */
-  public StreamGraph graph() {
+  /** @return the program graph (for the stream classes of this package) */
+  StreamGraph graph() {
     return graph;
   }
 
@@ -99,12 +98,9 @@ public final class StreamingContext {
   public <T> DStream<T> receiverStream(Receiver<T> receiver) {
     Objects.requireNonNull(receiver, "receiver");
     checkInitialized("add an input stream");
-    int[] id = new int[1];
-    ReceiverInputNode<T> node = new ReceiverInputNode<>(graph, receiver.name(), () -> new ReceiverSupervisor<>(
-        receiver, id[0], bus, runtime.blockStore(id[0], receiver.name()), config.receiverMaxBufferedRecords(),
-        config.receiverMaxBlockRecords(), config.maxRatePerReceiver(), config.receiverRestartDelay().milliseconds()));
-    id[0] = node.id();
-    return new DStream<>(this, node);
+    ReceiverSettings settings = new ReceiverSettings(config.receiverMaxBufferedRecords(),
+        config.receiverMaxBlockRecords(), config.maxRatePerReceiver(), config.receiverRestartDelay().milliseconds());
+    return new DStream<>(this, new ReceiverInputNode<>(graph, receiver, settings, bus));
   }
 
   /**
@@ -140,6 +136,17 @@ public final class StreamingContext {
     Objects.requireNonNull(spec, "spec");
     checkInitialized("add an input stream");
     return new DStream<>(this, new GeneratorInputNode<>(graph, spec, config.defaultParallelism()));
+  }
+
+  /**
+   * A stream read by position from a {@link ReplayableSource} (Kafka, say): each batch's ranges
+   * are logged before it runs and read again on replay, so state built from it is exactly once
+   * with a checkpoint directory, without a write-ahead log.
+   */
+  public <T> DStream<T> replayableStream(ReplayableSource<T> source) {
+    Objects.requireNonNull(source, "source");
+    checkInitialized("add an input stream");
+    return new DStream<>(this, new ReplayableInputNode<>(graph, source, bus));
   }
 
   /** The union of several streams of the same slide. */
@@ -318,11 +325,6 @@ public final class StreamingContext {
     if (f != null) {
       throw new StreamingException("The streaming context " + name + " stopped after an error: " + f, f);
     }
-  }
-
-  /** For the engine: the running parts (null before start). */
-  public ContextRuntime runtime() {
-    return runtime;
   }
 
   // ------------------------------------------------------------------------------- statics

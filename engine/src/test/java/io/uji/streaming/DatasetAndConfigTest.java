@@ -58,6 +58,55 @@ class DatasetAndConfigTest {
   }
 
   @Test
+  void theBuilderSetsEverySettingAndToBuilderCopiesThemAll() {
+    ManualClock clock = new ManualClock();
+    StreamingConfig c = StreamingConfig.builder()
+        .workerThreads(3).defaultParallelism(7).clock(clock).receiverMaxBufferedRecords(11)
+        .receiverMaxBlockRecords(12).maxRatePerReceiver(13).receiverRestartDelay(Durations.milliseconds(14))
+        .stateMemoryBytes(15).stateCacheEntriesPerPartition(16).stateDir(java.nio.file.Path.of("/tmp/s"))
+        .kryoRegistration(Pair.class, 100).walGroupCommit(Durations.milliseconds(17)).checkpointsRetained(18)
+        .build();
+    assertEquals(new StreamingConfig(3, 7, clock, 11, 12, 13, Durations.milliseconds(14), 15, 16,
+        java.nio.file.Path.of("/tmp/s"), java.util.Map.of(Pair.class, 100), Durations.milliseconds(17), 18), c);
+    assertEquals(c, c.toBuilder().build());
+    assertEquals(c.withCheckpointsRetained(4), c.toBuilder().checkpointsRetained(4).build());
+  }
+
+  @Test
+  void theBuildersDefaultsAreTheDefaultConfig() {
+    assertEquals(StreamingConfig.defaults(), StreamingConfig.builder().build());
+    assertEquals(Runtime.getRuntime().availableProcessors(), StreamingConfig.defaults().workerThreads());
+    assertEquals(SystemClock.INSTANCE, StreamingConfig.defaults().clock());
+  }
+
+  @Test
+  void theDefaultStateCacheFitsAThirdOfTheHeapAt130BytesAKeyOverTheParallelism() {
+    long perPartition = Runtime.getRuntime().maxMemory() / 3 / 130 / 2;
+    int expected = (int) Math.max(4096, Math.min(1 << 20, perPartition));
+    assertEquals(expected, StreamingConfig.builder().defaultParallelism(2).build().stateCacheEntriesPerPartition());
+  }
+
+  @Test
+  void theBuilderReportsAnInvalidSettingByName() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> StreamingConfig.builder().checkpointsRetained(0).build());
+    assertTrue(e.getMessage().contains("checkpointsRetained"), e.getMessage());
+  }
+
+  @Test
+  void durationsAndTimesAreEqualAndOrderedByTheirMilliseconds() {
+    assertEquals(Durations.seconds(2), Duration.ofMillis(2000));
+    assertEquals(Long.hashCode(2000), Durations.seconds(2).hashCode());
+    assertTrue(Durations.seconds(1).compareTo(Durations.milliseconds(1001)) < 0);
+    assertEquals("2000 ms", Durations.seconds(2).toString());
+    assertEquals(new Time(5000), new Time(4000).plus(Durations.seconds(1)));
+    assertEquals(Long.hashCode(5000), new Time(5000).hashCode());
+    assertTrue(new Time(1).compareTo(new Time(2)) < 0);
+    assertEquals(Durations.seconds(1), new Time(5000).minus(new Time(4000)));
+    assertEquals("5000 ms", new Time(5000).toString());
+  }
+
+  @Test
   void aNonPositiveBatchIntervalIsRejected() {
     assertThrows(IllegalArgumentException.class, () -> new StreamingContext(Durations.milliseconds(0)));
     assertThrows(IllegalArgumentException.class, () -> new StreamingContext(Durations.milliseconds(-5)));

@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Option;
 @Command(name = "session-count", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Counts events per user with Uji and prints per-batch statistics and the top users.")
 public final class SessionCount implements Callable<Integer> {
-  /** The generator's multiplier (shared/bench/WORKLOAD.md): event i belongs to user (i * MUL) mod K. */
+  /** The generator's multiplier (docs/WORKLOADS.md): event i belongs to user (i * MUL) mod K. */
   static final long MUL = 0x9E3779B97F4A7C15L;
 
   /** Where events come from. */
@@ -119,8 +120,10 @@ public final class SessionCount implements Callable<Integer> {
     DStream<String> events = switch (o.source) {
       case generator -> {
         final long k = o.users;
+        // The identity is what makes the events what they are: a checkpoint directory written
+        // with another --users is refused instead of resumed with other events.
         yield ssc.generatorStream(new GeneratorSpec<>(i -> "user-" + Long.remainderUnsigned(i * MUL, k),
-            o.rate, o.batchEvents, o.events > 0 ? o.events : -1));
+            o.rate, o.batchEvents, o.events > 0 ? o.events : -1).withIdentity("session-events users=" + k));
       }
       case socket -> ssc.socketTextStream(o.host, o.port).map(String::trim).filter(s -> !s.isEmpty());
       case dir -> ssc.textFileStream(o.dir.toString()).map(String::trim).filter(s -> !s.isEmpty());
@@ -135,7 +138,8 @@ public final class SessionCount implements Callable<Integer> {
    * context gracefully and prints the totals. With a checkpoint directory a killed run resumes
    * where it stopped, and the totals stay exact.
    *
-   * @return the exit code: 0 when complete, 1 if the context stopped on an error
+   * @return the exit code: 0 when complete, 1 if the context stopped on an error, 2 if it could
+   *     not start (the checkpoint directory belongs to another program, is locked, ...)
    */
   public static int run(Options o, PrintStream out) throws InterruptedException {
     o.validate();
@@ -148,7 +152,15 @@ public final class SessionCount implements Callable<Integer> {
         o.rate > 0 ? o.rate + "/s" : "max", o.batch, o.batchEvents, o.sessionTimeout,
         o.checkpoint == null ? "none" : o.checkpoint);
     long t0 = System.nanoTime();
-    ssc.start();
+    try {
+      ssc.start();
+    } catch (RuntimeException e) {
+      // The operator's view: one line saying what is wrong; the stack trace is in the log.
+      LoggerFactory.getLogger(SessionCount.class).debug("Start-up failed", e);
+      out.println("FAILED to start: " + e.getMessage());
+      out.flush();
+      return 2;
+    }
     try {
       while (!progress.awaitDone(100, TimeUnit.MILLISECONDS)) {
         if (ssc.awaitTerminationOrTimeout(0)) {

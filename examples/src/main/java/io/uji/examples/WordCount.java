@@ -37,11 +37,16 @@ public final class WordCount {
     DStream<String> lines = args.length >= 2
         ? ssc.socketTextStream(args[0], Integer.parseInt(args[1]))
         : ssc.generatorStream(GeneratorSpec.atRate(WordCount::line, 1_000));
-    DStream<String> words = lines.flatMap(line -> Arrays.asList(line.split(" ")).iterator());
-    PairDStream<String, Integer> pairs = words.mapToPair(word -> Pair.of(word, 1));
-    PairDStream<String, Integer> wordCounts = pairs.reduceByKey(Integer::sum);
+    PairDStream<String, Integer> wordCounts = wordCounts(lines);
     wordCounts.print();
     ssc.start();
     ssc.awaitTermination();
+  }
+
+  /** The pipeline: each batch's words (split on spaces) with how often each occurs in the batch. */
+  static PairDStream<String, Integer> wordCounts(DStream<String> lines) {
+    DStream<String> words = lines.flatMap(line -> Arrays.asList(line.split(" ")).iterator());
+    PairDStream<String, Integer> pairs = words.mapToPair(word -> Pair.of(word, 1));
+    return pairs.reduceByKey(Integer::sum);
   }
 }

@@ -23,7 +23,7 @@ class BadInputTest {
   void checkpointDirectoryOfAnotherProgramIsRefusedNamingTheOperators(@TempDir Path tmp) {
     Scenario s = new Scenario(tmp, JobMain.class, "workload=update", "events=600", "users=" + USERS,
         "perBatch=20", "batchMs=50", "checkpointBatches=3");
-    try {
+    s.runTest(() -> {
       DiskFaultTest.runPartway(s, 8);
       s.set("workload", "sessions");
       ChildJvm.Child c = s.start();
@@ -31,18 +31,14 @@ class BadInputTest {
       assertTrue(code != 0, "a different program ran on the checkpoint directory");
       String err = c.stderr();
       assertTrue(err.contains("'sessions'") && err.contains("totals"), "the error does not name the operators");
-    } catch (Throwable t) {
-      throw Cycles.withReport(t, s);
-    } finally {
-      s.closeAll();
-    }
+    });
   }
 
   @Test
   void programWithOtherInputsIsRefusedNamingTheInputs(@TempDir Path tmp) {
     Scenario s = new Scenario(tmp, JobMain.class, "workload=stateless", "events=600", "users=" + USERS,
         "perBatch=20", "batchMs=50", "checkpointBatches=3");
-    try {
+    s.runTest(() -> {
       DiskFaultTest.runPartway(s, 8);
       Scenario other = new Scenario(tmp.resolve("other"), ReceiverJobMain.class, "events=100").checkpointAt(s.ckpt);
       ChildJvm.Child c = other.start();
@@ -51,11 +47,7 @@ class BadInputTest {
       assertTrue(code != 0, "a program with other inputs ran on the checkpoint directory");
       assertTrue(c.stderr().contains("GeneratorInputNode") && c.stderr().contains("ReceiverInputNode"),
           "the error does not name the inputs:\n" + c.stderr());
-    } catch (Throwable t) {
-      throw Cycles.withReport(t, s);
-    } finally {
-      s.closeAll();
-    }
+    });
   }
 
   @Test
@@ -63,31 +55,23 @@ class BadInputTest {
     long n = 500;
     Scenario s = new Scenario(tmp, ReceiverJobMain.class, "events=" + n, "block=10", "rate=2000", "batchMs=50",
         "mode=failFirstStart");
-    try {
+    s.runTest(() -> {
       RandomKillTest.killRepeatedly(s, 3, 3);
       ChildJvm.Child last = s.runToCompletion();
       assertTrue(last.stdout().contains("RECEIVER-THROWS"), "the receiver did not throw");
       Verify.receiverRecords(s.out, n, 10, 3);
-    } catch (Throwable t) {
-      throw Cycles.withReport(t, s);
-    } finally {
-      s.closeAll();
-    }
+    });
   }
 
   @Test
   void storingAnUnregisteredClassThroughTheWalFailsNamingTheClass(@TempDir Path tmp) {
     Scenario s = new Scenario(tmp, ReceiverJobMain.class, "events=100", "block=10", "mode=unregistered");
-    try {
+    s.runTest(() -> {
       ChildJvm.Child c = s.start();
       assertEquals(ReceiverJobMain.STORE_FAILED_EXIT, c.awaitExit(Scenario.RUN_TIMEOUT), "exit code");
       String failure = c.lines().stream().filter(l -> l.startsWith("STORE-FAILED")).findFirst().orElse("");
       assertTrue(failure.contains("Unregistered"), "the store error does not name the class: " + failure);
-    } catch (Throwable t) {
-      throw Cycles.withReport(t, s);
-    } finally {
-      s.closeAll();
-    }
+    });
   }
 
   @Test

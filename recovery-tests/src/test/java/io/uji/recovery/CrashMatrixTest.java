@@ -62,7 +62,7 @@ class CrashMatrixTest {
     long n = 1200;
     Scenario s = new Scenario(tmp, JobMain.class, "workload=two", "events=" + n, "users=" + USERS, "perBatch=20",
         "batchMs=50", "checkpointBatches=3");
-    try {
+    s.runTest(() -> {
       int halts = crashRepeatedly(s, point, Cycles.perPoint(2), 4, new Random(point.hashCode()));
       assertTrue(halts >= 1, "the job never reached " + point);
       ChildJvm.Child last = s.runToCompletion();
@@ -71,11 +71,7 @@ class CrashMatrixTest {
       Verify.updateTotals(s.out, n, USERS);
       Verify.checkpointDirBounded(s.ckpt, 2, 2);
       System.out.println(point + ": " + halts + " halts");
-    } catch (Throwable t) {
-      throw Cycles.withReport(t, s);
-    } finally {
-      s.closeAll();
-    }
+    });
   }
 
   @ParameterizedTest(name = "{0}")
@@ -86,7 +82,7 @@ class CrashMatrixTest {
     int block = 10;
     Scenario s = new Scenario(tmp, ReceiverJobMain.class, "events=" + n, "block=" + block, "rate=1000",
         "batchMs=50", "checkpointBatches=3");
-    try {
+    s.runTest(() -> {
       int halts = crashRepeatedly(s, point, Cycles.perPoint(2), 6, new Random(point.hashCode()));
       assertTrue(halts >= 1, "the job never reached " + point);
       s.runToCompletion();
@@ -94,11 +90,7 @@ class CrashMatrixTest {
       assertEquals(Long.toString(n), Files.readString(s.out.resolve("ack")).trim(), "acknowledged position");
       Verify.checkpointDirBounded(s.ckpt, 2, 2);
       System.out.println("receiver " + point + ": " + halts + " halts");
-    } catch (Throwable t) {
-      throw Cycles.withReport(t, s);
-    } finally {
-      s.closeAll();
-    }
+    });
   }
 
   /** At least 20 crashes on one directory, each at the next named point in turn. */
@@ -108,7 +100,7 @@ class CrashMatrixTest {
     Scenario s = new Scenario(tmp, JobMain.class, "workload=two", "events=" + n, "users=" + USERS, "perBatch=20",
         "batchMs=50", "checkpointBatches=3");
     Random rnd = new Random(5);
-    try {
+    s.runTest(() -> {
       int halts = 0;
       int cycles = Math.max(Cycles.random(20), 20);
       for (int c = 0; c < cycles; c++) {
@@ -121,11 +113,7 @@ class CrashMatrixTest {
       Verify.updateTotals(s.out, n, USERS);
       Verify.checkpointDirBounded(s.ckpt, 2, 2);
       System.out.println("rotation: " + halts + " halts on one directory");
-    } catch (Throwable t) {
-      throw Cycles.withReport(t, s);
-    } finally {
-      s.closeAll();
-    }
+    });
   }
 
   /**
@@ -138,7 +126,7 @@ class CrashMatrixTest {
     Scenario s = new Scenario(tmp, JobMain.class, "workload=update", "events=" + n, "users=" + USERS,
         "perBatch=20", "batchMs=50", "checkpointBatches=10");
     Random rnd = new Random(11);
-    try {
+    s.runTest(() -> {
       // First a crash mid-batch, far from a checkpoint, so there are batches to replay.
       assertEquals(1, crashRepeatedly(s, "job.after-output", 1, 1, rnd), "the first crash");
       int replayHalts = 0;
@@ -153,11 +141,7 @@ class CrashMatrixTest {
       Verify.updateTotals(s.out, n, USERS);
       long replayed = last.lines().stream().filter(l -> l.endsWith("replay")).count();
       System.out.println("replay crashes: " + halts + ", the last run replayed " + replayed);
-    } catch (Throwable t) {
-      throw Cycles.withReport(t, s);
-    } finally {
-      s.closeAll();
-    }
+    });
   }
 
   /**
@@ -171,16 +155,12 @@ class CrashMatrixTest {
     long n = 600;
     Scenario s = new Scenario(tmp, JobMain.class, "workload=window", "events=" + n, "users=" + USERS,
         "perBatch=20", "batchMs=50", "checkpointBatches=2");
-    try {
+    s.runTest(() -> {
       assertEquals(1, crashAt(s, "checkpoint.before-rename", checkpointNumber), "halted in the checkpoint");
       s.runToCompletion();
       Verify.generatorEvents(s.out, n, USERS);
       Verify.windows(s.out, 4 * 50, USERS);
-    } catch (Throwable t) {
-      throw Cycles.withReport(t, s);
-    } finally {
-      s.closeAll();
-    }
+    });
   }
 
   /** One run that halts at the {@code after}-th arrival at {@code point}; @return 1 if it halted there. */
@@ -208,17 +188,13 @@ class CrashMatrixTest {
     int block = 10;
     Scenario s = new Scenario(tmp, ReceiverJobMain.class, "events=" + n, "block=" + block, "rate=500",
         "batchMs=50", "checkpointBatches=3", "pad=100000");
-    try {
+    s.runTest(() -> {
       int halts = crashAt(s, "wal.segment-roll", 1) + crashAt(s, "wal.segment-roll", 2);
       assertTrue(halts >= 1, "never reached a segment roll");
       s.runToCompletion();
       Verify.receiverRecords(s.out, n, block, halts);
       Verify.checkpointDirBounded(s.ckpt, 2, 2);
       System.out.println("segment roll: " + halts + " halts, checkpoint dir " + (Verify.sizeOf(s.ckpt) >> 20) + " MiB");
-    } catch (Throwable t) {
-      throw Cycles.withReport(t, s);
-    } finally {
-      s.closeAll();
-    }
+    });
   }
 }

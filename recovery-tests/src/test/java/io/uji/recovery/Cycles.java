@@ -13,8 +13,4 @@ final class Cycles {
   static int perPoint(int byDefault) {
     return Integer.getInteger("uji.crash.cycles.per-point", byDefault);
   }
-
-  static <T extends Throwable> AssertionError withReport(Throwable t, Scenario s) {
-    return new AssertionError(t + "\n" + s.report(), t);
-  }
 }

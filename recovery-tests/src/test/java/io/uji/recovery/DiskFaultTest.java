@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.uji.testsupport.Tmpfs;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -109,7 +110,7 @@ class DiskFaultTest {
     long n = 1200;
     Scenario s = new Scenario(tmp, JobMain.class, "workload=update", "events=" + n, "users=" + USERS, "perBatch=20",
         "batchMs=50", "checkpointBatches=3");
-    try {
+    s.runTest(() -> {
       runPartway(s, 12);
       Path file;
       if (what.equals("lineage")) {
@@ -122,11 +123,7 @@ class DiskFaultTest {
         List<String> last = Outputs.read(s.out, "totals").lastEntry().getValue();
         assertEquals(Events.countsPerUser(n, USERS), JobMain.parseCounts(last), "per-user counts");
       });
-    } catch (Throwable t) {
-      throw Cycles.withReport(t, s);
-    } finally {
-      s.closeAll();
-    }
+    });
   }
 
   @ParameterizedTest(name = "{0} seed {1}")
@@ -135,16 +132,12 @@ class DiskFaultTest {
     long n = 800;
     Scenario s = new Scenario(tmp, ReceiverJobMain.class, "events=" + n, "block=10", "rate=1000", "batchMs=50",
         "checkpointBatches=3");
-    try {
+    s.runTest(() -> {
       runPartway(s, 10);
       Path file = newest(newest(s.ckpt.resolve("wal"), ".*"), "\\d{20}\\.log");
       damage(file, how, new Random(seed));
       exactOrClearError(s, file, () -> Verify.receiverRecords(s.out, n, 10, 1));
-    } catch (Throwable t) {
-      throw Cycles.withReport(t, s);
-    } finally {
-      s.closeAll();
-    }
+    });
   }
 
   @Test
@@ -152,7 +145,7 @@ class DiskFaultTest {
     long n = 1200;
     Scenario s = new Scenario(tmp, JobMain.class, "workload=update", "events=" + n, "users=" + USERS, "perBatch=20",
         "batchMs=50", "checkpointBatches=3");
-    try {
+    s.runTest(() -> {
       runPartway(s, 12);
       Path newest = newest(s.ckpt.resolve("checkpoints"), "checkpoint-\\d{20}");
       PathUtils.deleteDirectory(newest.resolve("state"));
@@ -160,72 +153,58 @@ class DiskFaultTest {
       Verify.totalLine(last.stdout(), n, USERS);
       Verify.updateTotals(s.out, n, USERS);
       assertTrue(last.stderr().contains("unusable"), "no warning about the unusable checkpoint");
-    } catch (Throwable t) {
-      throw Cycles.withReport(t, s);
-    } finally {
-      s.closeAll();
-    }
+    });
   }
 
   @Test
-  void readOnlyCheckpointDirectoryFailsClearlyThenResumesExactlyWhenWritable(@TempDir Path tmp) {
+  void readOnlyCheckpointDirectoryFailsClearlyThenResumesExactlyWhenWritable(@TempDir Path tmp) throws IOException {
     Path mnt = tmp.resolve("mnt");
     Scenario s = new Scenario(tmp, JobMain.class, "workload=update", "events=600", "users=" + USERS, "perBatch=20",
         "batchMs=50", "checkpointBatches=3").checkpointAt(mnt.resolve("ckpt"));
-    boolean mounted = false;
+    Files.createDirectories(mnt);
+    assumeTrue(Tmpfs.mount(mnt, "size=64m"), "cannot mount tmpfs here (needs root)");
     try {
-      Files.createDirectories(mnt);
-      mounted = Tmpfs.mount(mnt, "size=64m");
-      assumeTrue(mounted, "cannot mount tmpfs here (needs root)");
-      runPartway(s, 6);
-      assertTrue(Tmpfs.remount(mnt, "ro"), "remount read-only");
-      ChildJvm.Child c = s.start();
-      int code = c.awaitExit(Scenario.RUN_TIMEOUT);
-      assertNotEquals(0, code, "ran on a read-only checkpoint directory");
-      String err = c.stderr();
-      assertTrue(err.contains(s.ckpt.toString()) && (err.toLowerCase().contains("read-only")),
-          "the error does not name the read-only directory");
-      assertTrue(Tmpfs.remount(mnt, "rw"), "remount read-write");
-      ChildJvm.Child last = s.runToCompletion();
-      Verify.totalLine(last.stdout(), 600, USERS);
-      Verify.updateTotals(s.out, 600, USERS);
-    } catch (Throwable t) {
-      throw Cycles.withReport(t, s);
+      s.runTest(() -> {
+        runPartway(s, 6);
+        assertTrue(Tmpfs.remount(mnt, "ro"), "remount read-only");
+        ChildJvm.Child c = s.start();
+        int code = c.awaitExit(Scenario.RUN_TIMEOUT);
+        assertNotEquals(0, code, "ran on a read-only checkpoint directory");
+        String err = c.stderr();
+        assertTrue(err.contains(s.ckpt.toString()) && (err.toLowerCase().contains("read-only")),
+            "the error does not name the read-only directory");
+        assertTrue(Tmpfs.remount(mnt, "rw"), "remount read-write");
+        ChildJvm.Child last = s.runToCompletion();
+        Verify.totalLine(last.stdout(), 600, USERS);
+        Verify.updateTotals(s.out, 600, USERS);
+      });
     } finally {
-      s.closeAll();
-      if (mounted) {
-        Tmpfs.unmount(mnt);
-      }
+      Tmpfs.unmount(mnt);
     }
   }
 
   @Test
-  void fullDiskStopsTheJobWithAClearErrorAndAfterMoreSpaceItFinishesExactly(@TempDir Path tmp) {
+  void fullDiskStopsTheJobWithAClearErrorAndAfterMoreSpaceItFinishesExactly(@TempDir Path tmp) throws IOException {
     Path mnt = tmp.resolve("mnt");
     long n = 600;
     Scenario s = new Scenario(tmp, ReceiverJobMain.class, "events=" + n, "block=10", "rate=300", "batchMs=50",
         "checkpointBatches=3", "pad=20000").checkpointAt(mnt.resolve("ckpt"));
-    boolean mounted = false;
+    Files.createDirectories(mnt);
+    assumeTrue(Tmpfs.mount(mnt, "size=4m"), "cannot mount tmpfs here (needs root)");
     try {
-      Files.createDirectories(mnt);
-      mounted = Tmpfs.mount(mnt, "size=4m");
-      assumeTrue(mounted, "cannot mount tmpfs here (needs root)");
-      ChildJvm.Child c = s.start();
-      int code = c.awaitExit(Scenario.RUN_TIMEOUT);
-      assertTrue(code != 0 && code != Outputs.MISMATCH_EXIT, "exit " + code + " on a full disk");
-      String all = c.stdout() + c.stderr();
-      assertTrue(all.contains("No space left on device"), "the error does not say the disk is full");
-      assertTrue(Tmpfs.remount(mnt, "size=256m"), "remount bigger");
-      s.runToCompletion();
-      Verify.receiverRecords(s.out, n, 10, 1);
-      System.out.println("full disk: exit " + code + ", then exact");
-    } catch (Throwable t) {
-      throw Cycles.withReport(t, s);
+      s.runTest(() -> {
+        ChildJvm.Child c = s.start();
+        int code = c.awaitExit(Scenario.RUN_TIMEOUT);
+        assertTrue(code != 0 && code != Outputs.MISMATCH_EXIT, "exit " + code + " on a full disk");
+        String all = c.stdout() + c.stderr();
+        assertTrue(all.contains("No space left on device"), "the error does not say the disk is full");
+        assertTrue(Tmpfs.remount(mnt, "size=256m"), "remount bigger");
+        s.runToCompletion();
+        Verify.receiverRecords(s.out, n, 10, 1);
+        System.out.println("full disk: exit " + code + ", then exact");
+      });
     } finally {
-      s.closeAll();
-      if (mounted) {
-        Tmpfs.unmount(mnt);
-      }
+      Tmpfs.unmount(mnt);
     }
   }
 }

@@ -60,7 +60,7 @@ class RandomKillTest {
     long n = 2400;
     Scenario s = new Scenario(tmp, JobMain.class, "workload=" + workload, "events=" + n, "users=" + USERS,
         "perBatch=20", "batchMs=50", "checkpointBatches=3");
-    try {
+    s.runTest(() -> {
       int kills = killRepeatedly(s, Cycles.random(20), 42 + workload.hashCode());
       assertTrue(kills >= Math.min(20, Cycles.random(20)), "only " + kills + " kills before the job finished");
       ChildJvm.Child last = s.runToCompletion();
@@ -74,11 +74,7 @@ class RandomKillTest {
       }
       Verify.checkpointDirBounded(s.ckpt, 2, 2);
       System.out.println(workload + ": " + kills + " SIGKILLs, " + s.runs() + " runs");
-    } catch (Throwable t) {
-      throw Cycles.withReport(t, s);
-    } finally {
-      s.closeAll();
-    }
+    });
   }
 
   @Test
@@ -86,17 +82,13 @@ class RandomKillTest {
     long n = 2400;
     Scenario s = new Scenario(tmp, JobMain.class, "workload=window", "events=" + n, "users=" + USERS,
         "perBatch=20", "batchMs=50", "checkpointBatches=2");
-    try {
+    s.runTest(() -> {
       int kills = killRepeatedly(s, Cycles.random(20), 7);
       assertTrue(kills >= Math.min(20, Cycles.random(20)), "only " + kills + " kills before the job finished");
       s.runToCompletion();
       Verify.generatorEvents(s.out, n, USERS);
       Verify.windows(s.out, 4 * 50, USERS);
       Verify.checkpointDirBounded(s.ckpt, 2, 2);
-    } catch (Throwable t) {
-      throw Cycles.withReport(t, s);
-    } finally {
-      s.closeAll();
-    }
+    });
   }
 }

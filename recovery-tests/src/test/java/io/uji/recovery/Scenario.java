@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.opentest4j.TestAbortedException;
 
 /**
  * One job on one checkpoint directory, started again and again in child JVMs. Keeps every
@@ -91,5 +92,27 @@ final class Scenario {
 
   void closeAll() {
     runs.forEach(ChildJvm.Child::close);
+  }
+
+  /** A test's steps on a scenario. */
+  interface Steps {
+    void run() throws Exception;
+  }
+
+  /**
+   * The frame of every crash test, written once: runs {@code steps}; if they fail, the failure
+   * carries the output of the last runs; in the end every child JVM of the scenario is closed.
+   * A skipped test (a failed assumption) stays skipped.
+   */
+  void runTest(Steps steps) {
+    try {
+      steps.run();
+    } catch (TestAbortedException skipped) {
+      throw skipped;
+    } catch (Throwable t) {
+      throw new AssertionError(t + "\n" + report(), t);
+    } finally {
+      closeAll();
+    }
   }
 }

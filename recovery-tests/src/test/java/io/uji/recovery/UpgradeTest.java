@@ -19,17 +19,13 @@ class UpgradeTest {
     long n = 1200;
     Scenario s = new Scenario(tmp, JobMain.class, "workload=upgrade-v1", "events=" + n, "users=" + USERS,
         "perBatch=20", "batchMs=50", "checkpointBatches=3");
-    try {
+    s.runTest(() -> {
       DiskFaultTest.runPartway(s, 15);
       s.set("workload", "upgrade-v2");
       ChildJvm.Child last = s.runToCompletion();
       Verify.totalLine(last.stdout(), n, USERS);
       Verify.updateTotals(s.out, n, USERS);
       assertTrue(!Outputs.read(s.out, "sevens").isEmpty(), "the new operator did not run");
-    } catch (Throwable t) {
-      throw Cycles.withReport(t, s);
-    } finally {
-      s.closeAll();
-    }
+    });
   }
 }

@@ -57,11 +57,13 @@ public final class StateSnapshot {
    * stays consistent and usable.
    *
    * @param target a directory that must not exist; its parent is created if missing
+   * @return the database's sequence number in the checkpoint ({@link StateStore#latestSequenceNumber()}
+   *     of a store restored from it): part of the checkpoint's identity, checked on restore
    * @throws IllegalStateException if called a second time
    * @throws StateStoreException if {@code target} exists or writing fails
    * @throws StateStoreClosedException if the store was closed
    */
-  public void writeTo(Path target) {
+  public long writeTo(Path target) {
     if (!written.compareAndSet(false, true)) {
       throw new IllegalStateException("This state snapshot was already written");
     }
@@ -73,6 +75,7 @@ public final class StateSnapshot {
       throw e;
     }
     long entriesWritten;
+    long sequence;
     int entries = 0;
     try {
       try {
@@ -89,7 +92,7 @@ public final class StateSnapshot {
       }
       entriesWritten = System.nanoTime();
       try {
-        store.flushAndLink(columnFamilies, target);
+        sequence = store.flushAndLink(columnFamilies, target);
       } catch (RocksDBException | IOException e) {
         throw new StateStoreException("Error creating checkpoint of state store " + store.name() + " in " + target, e);
       }
@@ -100,5 +103,6 @@ public final class StateSnapshot {
     long end = System.nanoTime();
     LOG.info("Checkpoint of state store {} in {}: capture {} ms on the batch thread; then {} entries {} ms, memtables and links {} ms",
         store.name(), target, captureMillis(), entries, (entriesWritten - start) / 1_000_000, (end - entriesWritten) / 1_000_000);
+    return sequence;
   }
 }

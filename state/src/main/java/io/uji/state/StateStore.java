@@ -276,8 +276,8 @@ public final class StateStore implements AutoCloseable {
    * @throws StateStoreException if {@code target} exists or writing fails
    * @throws StateStoreClosedException if the store is closed
    */
-  public void checkpoint(Path target) {
-    checkpoint(target, Runnable::run);
+  public long checkpoint(Path target) {
+    return checkpoint(target, Runnable::run);
   }
 
   /**
@@ -287,9 +287,9 @@ public final class StateStore implements AutoCloseable {
    * @throws StateStoreException if {@code target} exists or writing fails
    * @throws StateStoreClosedException if the store is closed
    */
-  public void checkpoint(Path target, Executor captureExecutor) {
+  public long checkpoint(Path target, Executor captureExecutor) {
     requireAbsent(target); // before the capture, which would have to be written anyway
-    beginCheckpoint(captureExecutor).writeTo(target);
+    return beginCheckpoint(captureExecutor).writeTo(target);
   }
 
   private void requireAbsent(Path target) {
@@ -395,8 +395,13 @@ public final class StateStore implements AutoCloseable {
     }
   }
 
-  /** The second half of {@link StateSnapshot#writeTo}: memtables flushed, then hard links. */
-  void flushAndLink(List<ColumnFamilyHandle> cfs, Path target) throws RocksDBException, IOException {
+  /**
+   * The second half of {@link StateSnapshot#writeTo}: memtables flushed, then hard links.
+   *
+   * @return the sequence number the checkpoint holds (no write can come in between: the
+   *     caller holds back every partition write until the links are made)
+   */
+  long flushAndLink(List<ColumnFamilyHandle> cfs, Path target) throws RocksDBException, IOException {
     requireAbsent(target);
     Path parent = target.toAbsolutePath().getParent();
     if (parent != null) {
@@ -405,7 +410,25 @@ public final class StateStore implements AutoCloseable {
     try (FlushOptions flush = new FlushOptions().setWaitForFlush(true);
         Checkpoint checkpoint = Checkpoint.create(db)) {
       db.flush(flush, cfs);
+      long sequence = db.getLatestSequenceNumber();
       checkpoint.createCheckpoint(target.toAbsolutePath().toString());
+      return sequence;
+    }
+  }
+
+  /**
+   * @return the sequence number of the newest write the database holds. For a store just
+   *     restored from a checkpoint it is the number {@link StateSnapshot#writeTo} returned when
+   *     the checkpoint was made, unless the checkpoint's files were damaged (a truncated
+   *     MANIFEST, say, makes RocksDB open an older version of the state without complaint)
+   * @throws StateStoreClosedException if the store is closed
+   */
+  public long latestSequenceNumber() {
+    enter(null);
+    try {
+      return db.getLatestSequenceNumber();
+    } finally {
+      exit();
     }
   }
 

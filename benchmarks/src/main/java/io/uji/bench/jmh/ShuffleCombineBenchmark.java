@@ -1,6 +1,7 @@
 package io.uji.bench.jmh;
 
 import io.uji.bench.Gen;
+import io.uji.engine.exec.Datasets;
 import io.uji.engine.exec.WorkerPool;
 import io.uji.engine.ops.ShuffleNode;
 import io.uji.streaming.Dataset;
@@ -38,7 +39,7 @@ public class ShuffleCombineBenchmark {
   @Param({"500000"})
   int records;
 
-  /** Distinct keys: 1 M users (WORKLOAD.md; most keys once per batch) or 10 k (heavy pre-aggregation). */
+  /** Distinct keys: 1 M users (docs/WORKLOADS.md; most keys once per batch) or 10 k (heavy pre-aggregation). */
   @Param({"1000000", "10000"})
   long users;
 
@@ -60,7 +61,7 @@ public class ShuffleCombineBenchmark {
       }
       parts.add(part);
     }
-    input = new Dataset<>(parts, pool);
+    input = Datasets.of(parts, pool);
     partitioner = new HashPartitioner(threads);
   }
 

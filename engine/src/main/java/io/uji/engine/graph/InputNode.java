@@ -1,5 +1,8 @@
 package io.uji.engine.graph;
 
+import io.uji.engine.exec.Datasets;
+import io.uji.engine.lineage.InputLineage;
+import io.uji.engine.lineage.InputPosition;
 import io.uji.streaming.Dataset;
 import io.uji.streaming.Duration;
 import io.uji.streaming.Time;
@@ -12,12 +15,25 @@ import java.util.concurrent.ConcurrentHashMap;
  * source takes what belongs to the batch (received blocks, an offset range, new files, a queue
  * item) and describes it in an {@link InputLineage}, which is made durable before the batch runs
  * so the batch can be rebuilt after a crash ({@link #restore}).
+ *
+ * <p>Each kind of input answers for its own kind of lineage {@code L} and position {@code P}:
+ * where it stands after a batch ({@link #positionAfter}), how it resumes from a position after a
+ * crash ({@link #resume}), and what of its durable log the retained batches still need ({@link
+ * #trim}). The rest of the engine handles lineages and positions without knowing their kinds.
+ *
+ * @param <T> the record type
+ * @param <L> this kind's lineage
+ * @param <P> this kind's position
  */
-public abstract class InputNode<T> extends Node<T> {
+public abstract class InputNode<T, L extends InputLineage, P extends InputPosition> extends Node<T> {
   private final Map<Long, Allocation<T>> allocations = new ConcurrentHashMap<>();
+  private final Class<L> lineageType;
+  private final Class<P> positionType;
 
-  protected InputNode(StreamGraph graph) {
+  protected InputNode(StreamGraph graph, Class<L> lineageType, Class<P> positionType) {
     super(graph);
+    this.lineageType = lineageType;
+    this.positionType = positionType;
   }
 
   @Override
@@ -30,6 +46,27 @@ public abstract class InputNode<T> extends Node<T> {
     return graph.batchInterval();
   }
 
+  /**
+   * @return this kind of input's stable name in checkpoint directories ("generator", "receiver",
+   *     "files", ...): never change one, directories written before name their inputs by it
+   */
+  public abstract String kind();
+
+  /**
+   * @return what this input reads, in the user's terms (a generator's identity, a directory, a
+   *     receiver's name): a program whose input at the same place reads something else cannot
+   *     resume a checkpoint directory, since its batches would be rebuilt from other data
+   */
+  public abstract String identity();
+
+  /**
+   * @return whether a batch of this input can be rebuilt from its lineage after a crash (false:
+   *     the input cannot be used with a checkpoint directory)
+   */
+  public boolean replayable() {
+    return true;
+  }
+
   /** Starts the source (receivers begin receiving). */
   public void start() {}
 
@@ -38,7 +75,7 @@ public abstract class InputNode<T> extends Node<T> {
 
   /** @return a short name for logs and listener events */
   public String name() {
-    return getClass().getSimpleName() + "-" + id();
+    return kind() + "-" + id();
   }
 
   /** Takes the input of batch {@code t}. Called by the job generator thread, in time order. */
@@ -48,11 +85,62 @@ public abstract class InputNode<T> extends Node<T> {
     return a;
   }
 
-  /** Rebuilds the input of batch {@code t} from its lineage (recovery). */
+  /**
+   * Rebuilds the input of batch {@code t} from its lineage (recovery).
+   *
+   * @throws IllegalStateException if the lineage is of another kind of input, or this input
+   *     cannot replay
+   */
   public final Allocation<T> restore(Time t, InputLineage lineage) {
-    Allocation<T> a = rebuild(t, lineage);
+    Allocation<T> a = rebuild(t, own(lineage, t));
     allocations.put(t.milliseconds(), a);
     return a;
+  }
+
+  /**
+   * @param before the position before the batch, or null for the start of the input
+   * @param lineage the batch's lineage of this input, or null if it took nothing replayable
+   * @return where this input stands after the batch
+   */
+  public final InputPosition positionAfter(InputPosition before, InputLineage lineage) {
+    P from = own(before);
+    return lineage == null ? from : advance(from, own(lineage, null));
+  }
+
+  /**
+   * @param afterBatch the position after the batch being checkpointed
+   * @return the position to record in that batch's checkpoint (by default {@code afterBatch})
+   */
+  public InputPosition checkpointPosition(InputPosition afterBatch) {
+    return afterBatch;
+  }
+
+  /**
+   * Continues after a crash from where the last logged batch left it (recovery), once the
+   * batches to replay were restored.
+   *
+   * @param position the position after the last logged batch, or null if none took anything
+   */
+  public final void resume(InputPosition position) {
+    resumeAt(own(position));
+  }
+
+  /**
+   * Lets go of what no retained batch needs any more (a receiver deletes the segments of its
+   * write-ahead log before the first block still needed). Called after a checkpoint, on the
+   * checkpoint writer thread.
+   *
+   * @param retained the lineages of this input in the batches still retained, in order
+   * @param position the position after the newest completed batch, or null
+   */
+  public final void trim(List<InputLineage> retained, InputPosition position) {
+    List<L> own = new java.util.ArrayList<>(retained.size());
+    for (InputLineage l : retained) {
+      if (l != null) {
+        own.add(own(l, null));
+      }
+    }
+    release(own, own(position));
   }
 
   /** Source-specific: take the input of batch {@code t}. */
@@ -63,7 +151,34 @@ public abstract class InputNode<T> extends Node<T> {
    *
    * @throws IllegalStateException if the source cannot replay (an unreliable source)
    */
-  protected abstract Allocation<T> rebuild(Time t, InputLineage lineage);
+  protected abstract Allocation<T> rebuild(Time t, L lineage);
+
+  /** Source-specific: the position after a batch with {@code lineage}, from {@code before} (may be null). */
+  protected abstract P advance(P before, L lineage);
+
+  /** Source-specific: continue from {@code position} (may be null: nothing was taken yet). */
+  protected abstract void resumeAt(P position);
+
+  /** Source-specific: let go of what no retained batch needs (default: nothing to let go of). */
+  protected void release(List<L> retained, P position) {}
+
+  private L own(InputLineage lineage, Time t) {
+    if (lineage != null && !lineageType.isInstance(lineage)) {
+      throw new IllegalStateException("The " + kind() + " input '" + name() + "' cannot rebuild "
+          + (t == null ? "a batch" : "batch " + t) + " from the lineage of another kind of input ("
+          + lineage.getClass().getSimpleName() + "); the checkpoint directory was written by another program");
+    }
+    return lineageType.cast(lineage);
+  }
+
+  private P own(InputPosition position) {
+    if (position != null && !positionType.isInstance(position)) {
+      throw new IllegalStateException("The " + kind() + " input '" + name() + "' cannot resume from the position of"
+          + " another kind of input (" + position.getClass().getSimpleName() + "); the checkpoint directory was"
+          + " written by another program");
+    }
+    return positionType.cast(position);
+  }
 
   /**
    * Called when batch {@code t} completed: release what the batch held (receiver permits). When a
@@ -101,7 +216,7 @@ public abstract class InputNode<T> extends Node<T> {
   protected final Dataset<T> compute(Time t) {
     Allocation<T> a = allocations.get(t.milliseconds());
     if (a == null) {
-      return Dataset.empty(1, graph.pool());
+      return Datasets.empty(1, graph.pool());
     }
     return a.dataset(graph.pool());
   }

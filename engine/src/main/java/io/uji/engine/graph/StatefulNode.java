@@ -11,6 +11,12 @@ public interface StatefulNode {
   /** @return the operator's stable id: the column family of its state and its key in checkpoints */
   String stateId();
 
+  /**
+   * @return the operator's kind as checkpoints name it ("mapWithState", "updateStateByKey"):
+   *     stable, never a class name
+   */
+  String kind();
+
   /** @return the node itself */
   Node<?> node();
 

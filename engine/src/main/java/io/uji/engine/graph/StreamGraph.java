@@ -5,9 +5,7 @@ import io.uji.streaming.Duration;
 import io.uji.streaming.Time;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The program of one context: its nodes, input nodes, output operations and stateful nodes.
@@ -17,10 +15,9 @@ public final class StreamGraph {
   private final Duration batchInterval;
   private final int defaultParallelism;
   private final List<Node<?>> nodes = new ArrayList<>();
-  private final List<InputNode<?>> inputs = new ArrayList<>();
+  private final List<InputNode<?, ?, ?>> inputs = new ArrayList<>();
   private final List<OutputOperation<?>> outputs = new ArrayList<>();
   private final List<StatefulNode> statefulNodes = new ArrayList<>();
-  private final Set<String> statefulIds = new HashSet<>();
   private volatile boolean frozen;
   private WorkerPool pool;
   private Duration userRememberDuration;
@@ -54,7 +51,7 @@ public final class StreamGraph {
   synchronized int register(Node<?> node) {
     checkNotFrozen();
     nodes.add(node);
-    if (node instanceof InputNode<?> in) {
+    if (node instanceof InputNode<?, ?, ?> in) {
       inputs.add(in);
     }
     return nodes.size() - 1;
@@ -67,17 +64,32 @@ public final class StreamGraph {
   }
 
   /**
-   * Registers a stateful node under its stable id.
-   *
-   * @throws IllegalArgumentException if another stateful operator already has that id
+   * Registers a stateful node. Its id is not checked here: a derived id may equal a name given
+   * earlier, and the program may still rename the node; {@link #freeze()} checks the final ids.
    */
   public synchronized void addStateful(StatefulNode node) {
     checkNotFrozen();
-    if (!statefulIds.add(node.stateId())) {
-      throw new IllegalArgumentException("Two stateful operators have the id '" + node.stateId()
-          + "'; give each a distinct name with .name(...)");
-    }
     statefulNodes.add(node);
+  }
+
+  /**
+   * The one check that stateful ids are unique, against the ids as they are now: when a node is
+   * named, and for every node at start.
+   *
+   * @throws IllegalArgumentException if a stateful operator other than {@code owner} has the id
+   */
+  public synchronized void checkStateIdFree(String id, StatefulNode owner) {
+    for (StatefulNode s : statefulNodes) {
+      if (s != owner && s.stateId().equals(id)) {
+        throw new IllegalArgumentException("Two stateful operators have the id '" + id
+            + "'; give each a distinct name with .name(...)");
+      }
+    }
+  }
+
+  /** @return whether the context started: the graph can no longer change */
+  public boolean isFrozen() {
+    return frozen;
   }
 
   private void checkNotFrozen() {
@@ -87,7 +99,7 @@ public final class StreamGraph {
     }
   }
 
-  public List<InputNode<?>> inputs() {
+  public List<InputNode<?, ?, ?>> inputs() {
     return Collections.unmodifiableList(inputs);
   }
 
@@ -113,13 +125,8 @@ public final class StreamGraph {
     if (outputs.isEmpty()) {
       throw new IllegalStateException("No output operations registered, so nothing to execute");
     }
-    // Ids may have changed since registration (.name(...)): check them once more, as they are now.
-    Set<String> ids = new HashSet<>();
     for (StatefulNode s : statefulNodes) {
-      if (!ids.add(s.stateId())) {
-        throw new IllegalArgumentException("Two stateful operators have the id '" + s.stateId()
-            + "'; give each a distinct name with .name(...)");
-      }
+      checkStateIdFree(s.stateId(), s);
     }
     frozen = true;
     for (Node<?> n : nodes) {

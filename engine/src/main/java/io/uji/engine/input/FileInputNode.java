@@ -1,9 +1,11 @@
 package io.uji.engine.input;
 
+import io.uji.engine.exec.Datasets;
 import io.uji.engine.exec.WorkerPool;
-import io.uji.engine.graph.InputLineage;
 import io.uji.engine.graph.InputNode;
 import io.uji.engine.graph.StreamGraph;
+import io.uji.engine.lineage.FilesLineage;
+import io.uji.engine.lineage.FilesSeen;
 import io.uji.streaming.Dataset;
 import io.uji.streaming.Time;
 import java.io.IOException;
@@ -14,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -23,26 +26,56 @@ import java.util.Set;
  * once. Names starting with '.' or '_' are ignored (in-progress files). The lineage is the list
  * of files, so a batch is replayed by reading them again.
  */
-public final class FileInputNode extends InputNode<String> {
+public final class FileInputNode extends InputNode<String, FilesLineage, FilesSeen> {
   private final Path dir;
   /** Names already taken; pruned to the names still present so a re-used name counts as new. */
   private final Set<String> seen = new HashSet<>();
 
   public FileInputNode(StreamGraph graph, Path dir) {
-    super(graph);
-    this.dir = dir;
+    super(graph, FilesLineage.class, FilesSeen.class);
+    this.dir = dir.toAbsolutePath().normalize();
+  }
+
+  @Override
+  public String kind() {
+    return "files";
+  }
+
+  @Override
+  public String identity() {
+    return dir.toString();
   }
 
   /** Marks files as taken (recovery: files of logged batches). */
-  public synchronized void markSeen(List<String> files) {
+  private synchronized void markSeen(List<String> files) {
     for (String f : files) {
       seen.add(Path.of(f).getFileName().toString());
     }
   }
 
-  /** @return the names of the files taken so far that are still in the directory */
-  public synchronized List<String> seenNames() {
-    return new ArrayList<>(seen);
+  @Override
+  protected FilesSeen advance(FilesSeen before, FilesLineage lineage) {
+    LinkedHashSet<String> names = new LinkedHashSet<>(before == null ? List.of() : before.names());
+    for (String f : lineage.files()) {
+      names.add(Path.of(f).getFileName().toString());
+    }
+    return new FilesSeen(new ArrayList<>(names));
+  }
+
+  /**
+   * Every file name taken so far, as the node knows them (pruned to the names still in the
+   * directory, so the list does not grow forever): a file still there is never read twice.
+   */
+  @Override
+  public synchronized FilesSeen checkpointPosition(io.uji.engine.lineage.InputPosition afterBatch) {
+    return new FilesSeen(new ArrayList<>(seen));
+  }
+
+  @Override
+  protected void resumeAt(FilesSeen position) {
+    if (position != null) {
+      markSeen(position.names());
+    }
   }
 
   @Override
@@ -70,10 +103,7 @@ public final class FileInputNode extends InputNode<String> {
   }
 
   @Override
-  protected Allocation<String> rebuild(Time t, InputLineage lineage) {
-    if (!(lineage instanceof FilesLineage f)) {
-      throw new IllegalStateException("textFileStream cannot rebuild batch " + t + " from " + lineage);
-    }
+  protected Allocation<String> rebuild(Time t, FilesLineage f) {
     markSeen(f.files());
     return new FilesAllocation(f.files());
   }
@@ -100,7 +130,7 @@ public final class FileInputNode extends InputNode<String> {
         if (parts.isEmpty()) {
           parts.add(List.of());
         }
-        data = new Dataset<>(parts, pool);
+        data = Datasets.of(parts, pool);
       }
       return data;
     }
@@ -111,7 +141,7 @@ public final class FileInputNode extends InputNode<String> {
     }
 
     @Override
-    public InputLineage lineage() {
+    public FilesLineage lineage() {
       return new FilesLineage(files);
     }
   }

@@ -1,9 +1,11 @@
 package io.uji.engine.input;
 
+import io.uji.engine.exec.Datasets;
 import io.uji.engine.exec.WorkerPool;
-import io.uji.engine.graph.InputLineage;
 import io.uji.engine.graph.InputNode;
 import io.uji.engine.graph.StreamGraph;
+import io.uji.engine.lineage.NextOffset;
+import io.uji.engine.lineage.OffsetRange;
 import io.uji.streaming.Dataset;
 import io.uji.streaming.GeneratorSpec;
 import io.uji.streaming.Time;
@@ -18,7 +20,7 @@ import java.util.function.LongFunction;
  * The lineage is the range, so a batch is replayed exactly without a write-ahead log. Records
  * are generated when the batch runs, partitions in parallel.
  */
-public final class GeneratorInputNode<T> extends InputNode<T> {
+public final class GeneratorInputNode<T> extends InputNode<T, OffsetRange, NextOffset> {
   private final GeneratorSpec<T> spec;
   private final int partitions;
   private long next;
@@ -26,15 +28,33 @@ public final class GeneratorInputNode<T> extends InputNode<T> {
   private long rateBase;
 
   public GeneratorInputNode(StreamGraph graph, GeneratorSpec<T> spec, int partitions) {
-    super(graph);
+    super(graph, OffsetRange.class, NextOffset.class);
     this.spec = spec;
     this.partitions = partitions;
   }
 
-  /** Continues after {@code offset} (recovery: the end of the last logged batch). */
-  public synchronized void resumeFrom(long offset) {
-    this.next = offset;
-    this.rateStart = null;
+  @Override
+  public String kind() {
+    return "generator";
+  }
+
+  @Override
+  public String identity() {
+    return spec.identity() == null ? "" : spec.identity();
+  }
+
+  @Override
+  protected NextOffset advance(NextOffset before, OffsetRange range) {
+    return new NextOffset(Math.max(before == null ? 0 : before.offset(), range.until()));
+  }
+
+  /** Continues after the end of the last logged batch. */
+  @Override
+  protected synchronized void resumeAt(NextOffset position) {
+    if (position != null) {
+      this.next = Math.max(next, position.offset());
+      this.rateStart = null;
+    }
   }
 
   @Override
@@ -59,10 +79,7 @@ public final class GeneratorInputNode<T> extends InputNode<T> {
   }
 
   @Override
-  protected Allocation<T> rebuild(Time t, InputLineage lineage) {
-    if (!(lineage instanceof OffsetRange r)) {
-      throw new IllegalStateException("generator stream cannot rebuild batch " + t + " from " + lineage);
-    }
+  protected Allocation<T> rebuild(Time t, OffsetRange r) {
     synchronized (this) {
       next = Math.max(next, r.until());
     }
@@ -73,7 +90,7 @@ public final class GeneratorInputNode<T> extends InputNode<T> {
       implements Allocation<T> {
     @Override
     public Dataset<T> dataset(WorkerPool pool) {
-      Dataset<Object> slots = Dataset.empty(partitions, pool);
+      Dataset<Object> slots = Datasets.empty(partitions, pool);
       @SuppressWarnings("unchecked")
       List<T>[] parts = new List[partitions];
       slots.runPartitions(p -> {
@@ -85,7 +102,7 @@ public final class GeneratorInputNode<T> extends InputNode<T> {
         }
         parts[p] = list;
       });
-      return new Dataset<>(new ArrayList<>(List.of(parts)), pool);
+      return Datasets.of(new ArrayList<>(List.of(parts)), pool);
     }
 
     @Override
@@ -94,7 +111,7 @@ public final class GeneratorInputNode<T> extends InputNode<T> {
     }
 
     @Override
-    public InputLineage lineage() {
+    public OffsetRange lineage() {
       return new OffsetRange(from, until);
     }
   }

@@ -1,9 +1,11 @@
 package io.uji.engine.input;
 
+import io.uji.engine.exec.Datasets;
 import io.uji.engine.exec.WorkerPool;
-import io.uji.engine.graph.InputLineage;
 import io.uji.engine.graph.InputNode;
 import io.uji.engine.graph.StreamGraph;
+import io.uji.engine.lineage.InputLineage;
+import io.uji.engine.lineage.InputPosition;
 import io.uji.streaming.Dataset;
 import io.uji.streaming.Time;
 import java.util.ArrayList;
@@ -15,13 +17,13 @@ import java.util.Queue;
  * lists when not one at a time). Not replayable, so it cannot be used with a checkpoint
  * directory (as in Spark).
  */
-public final class QueueInputNode<T> extends InputNode<T> {
+public final class QueueInputNode<T> extends InputNode<T, InputLineage, InputPosition> {
   private final Queue<List<T>> queue;
   private final boolean oneAtATime;
   private final List<T> defaultBatch;
 
   public QueueInputNode(StreamGraph graph, Queue<List<T>> queue, boolean oneAtATime, List<T> defaultBatch) {
-    super(graph);
+    super(graph, InputLineage.class, InputPosition.class);
     this.queue = queue;
     this.oneAtATime = oneAtATime;
     this.defaultBatch = defaultBatch == null ? List.of() : List.copyOf(defaultBatch);
@@ -49,7 +51,7 @@ public final class QueueInputNode<T> extends InputNode<T> {
     return new Allocation<>() {
       @Override
       public Dataset<T> dataset(WorkerPool pool) {
-        return new Dataset<>(parts, pool);
+        return Datasets.of(parts, pool);
       }
 
       @Override
@@ -69,7 +71,31 @@ public final class QueueInputNode<T> extends InputNode<T> {
   }
 
   @Override
+  public String kind() {
+    return "queue";
+  }
+
+  @Override
+  public String identity() {
+    return "";
+  }
+
+  @Override
+  public boolean replayable() {
+    return false;
+  }
+
+  @Override
   protected Allocation<T> rebuild(Time t, InputLineage lineage) {
     throw new IllegalStateException("queueStream cannot be replayed after a crash; do not use it with checkpointing");
   }
+
+  /** Nothing of a queue is replayable: it has no position. */
+  @Override
+  protected InputPosition advance(InputPosition before, InputLineage lineage) {
+    return before;
+  }
+
+  @Override
+  protected void resumeAt(InputPosition position) {}
 }

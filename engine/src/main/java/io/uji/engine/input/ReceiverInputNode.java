@@ -1,48 +1,73 @@
 package io.uji.engine.input;
 
+import io.uji.checkpoint.LogPosition;
+import io.uji.engine.exec.Datasets;
 import io.uji.engine.exec.WorkerPool;
-import io.uji.engine.graph.InputLineage;
 import io.uji.engine.graph.InputNode;
 import io.uji.engine.graph.StreamGraph;
+import io.uji.engine.lineage.WalLineage;
+import io.uji.engine.lineage.WalPosition;
 import io.uji.engine.receiver.Block;
-import io.uji.engine.receiver.BlockReader;
+import io.uji.engine.receiver.BlockStore;
+import io.uji.engine.receiver.ReceiverSettings;
 import io.uji.engine.receiver.ReceiverSupervisor;
+import io.uji.engine.scheduler.ListenerBus;
 import io.uji.streaming.Dataset;
+import io.uji.streaming.Receiver;
 import io.uji.streaming.Time;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The input of a receiver: each batch holds the blocks stored since the previous batch, one
- * partition per block. Lineage: the blocks' write-ahead log positions.
+ * partition per block. Lineage: the blocks' write-ahead log positions. Its position: the last
+ * block a batch took; after a crash the blocks logged after it go into the next batch.
  */
-public final class ReceiverInputNode<T> extends InputNode<T> {
-  private final Supplier<ReceiverSupervisor<T>> supervisorFactory;
-  private ReceiverSupervisor<T> supervisor;
-  private BlockReader<T> blockReader;
-  private final String name;
+public final class ReceiverInputNode<T> extends InputNode<T, WalLineage, WalPosition> {
+  private static final Logger LOG = LoggerFactory.getLogger(ReceiverInputNode.class);
 
-  public ReceiverInputNode(StreamGraph graph, String name, Supplier<ReceiverSupervisor<T>> supervisorFactory) {
-    super(graph);
-    this.name = name;
-    this.supervisorFactory = supervisorFactory;
+  private final Receiver<T> receiver;
+  private final ReceiverSettings settings;
+  private final ListenerBus bus;
+  private BlockStore<T> blockStore;
+  private ReceiverSupervisor<T> supervisor;
+
+  public ReceiverInputNode(StreamGraph graph, Receiver<T> receiver, ReceiverSettings settings, ListenerBus bus) {
+    super(graph, WalLineage.class, WalPosition.class);
+    this.receiver = receiver;
+    this.settings = settings;
+    this.bus = bus;
+  }
+
+  @Override
+  public String kind() {
+    return "receiver";
+  }
+
+  @Override
+  public String identity() {
+    return receiver.name();
   }
 
   @Override
   public String name() {
-    return name;
+    return receiver.name();
   }
 
-  /** Sets how logged blocks are read back during recovery. */
-  public void setBlockReader(BlockReader<T> reader) {
-    this.blockReader = reader;
+  /**
+   * Connects the receiver to where its blocks are stored, before start and before recovery
+   * reads logged blocks back. The store stays its opener's to close.
+   */
+  public void open(BlockStore<T> store) {
+    this.blockStore = store;
+    this.supervisor = new ReceiverSupervisor<>(receiver, id(), bus, store, settings);
   }
 
-  /** Creates the supervisor (before start, so recovery can hand it unallocated logged blocks). */
-  public ReceiverSupervisor<T> supervisor() {
+  private ReceiverSupervisor<T> supervisor() {
     if (supervisor == null) {
-      supervisor = supervisorFactory.get();
+      throw new IllegalStateException("The receiver input " + name() + " was not opened");
     }
     return supervisor;
   }
@@ -65,32 +90,69 @@ public final class ReceiverInputNode<T> extends InputNode<T> {
   }
 
   @Override
-  protected Allocation<T> rebuild(Time t, InputLineage lineage) {
-    if (!(lineage instanceof WalLineage wal)) {
-      throw new IllegalStateException("receiver stream " + name + " cannot rebuild batch " + t + " from " + lineage);
+  protected Allocation<T> rebuild(Time t, WalLineage wal) {
+    return new LoggedBlocksAllocation<>(wal, blockStore);
+  }
+
+  @Override
+  protected WalPosition advance(WalPosition before, WalLineage lineage) {
+    LogPosition last = lineage.last();
+    if (last == null || (before != null && before.lastAllocated().compareTo(last) >= 0)) {
+      return before;
     }
-    if (blockReader == null) {
-      throw new IllegalStateException("receiver stream " + name + " has no write-ahead log to replay batch " + t);
+    return new WalPosition(last);
+  }
+
+  /** Blocks that were logged ({@code store} had returned) but that no batch took go into the next batch. */
+  @Override
+  protected void resumeAt(WalPosition position) {
+    int[] blocks = new int[1];
+    blockStore.forEachAfter(position == null ? null : position.lastAllocated(), (pos, records) -> {
+      supervisor().recoverBlock(records, pos);
+      blocks[0]++;
+    });
+    if (blocks[0] > 0) {
+      LOG.info("Receiver {}: {} logged blocks that no batch took go into the next batch", name(), blocks[0]);
     }
-    return new LoggedBlocksAllocation<>(wal, blockReader);
+  }
+
+  /**
+   * Keeps the write-ahead log from the first block of the oldest retained batch on; with none,
+   * from the last block taken (blocks after it are stored but not taken yet).
+   */
+  @Override
+  protected void release(List<WalLineage> retained, WalPosition position) {
+    LogPosition firstNeeded = null;
+    for (WalLineage w : retained) {
+      if (!w.positions().isEmpty()) {
+        firstNeeded = w.positions().get(0);
+        break;
+      }
+    }
+    if (firstNeeded == null && position != null) {
+      firstNeeded = position.lastAllocated();
+    }
+    if (firstNeeded != null) {
+      blockStore.deleteBefore(firstNeeded);
+    }
   }
 
   /** A batch rebuilt from the write-ahead log; blocks are read only when the batch needs them. */
   private static final class LoggedBlocksAllocation<T> implements Allocation<T> {
     private final WalLineage lineage;
-    private final BlockReader<T> reader;
+    private final BlockStore<T> store;
     private BlocksAllocation<T> blocks;
 
-    LoggedBlocksAllocation(WalLineage lineage, BlockReader<T> reader) {
+    LoggedBlocksAllocation(WalLineage lineage, BlockStore<T> store) {
       this.lineage = lineage;
-      this.reader = reader;
+      this.store = store;
     }
 
     private synchronized BlocksAllocation<T> blocks() {
       if (blocks == null) {
         List<Block<T>> read = new ArrayList<>(lineage.positions().size());
-        for (Object pos : lineage.positions()) {
-          read.add(new Block<>(reader.read(pos), pos, 0));
+        for (LogPosition pos : lineage.positions()) {
+          read.add(new Block<>(store.read(pos), pos, 0));
         }
         blocks = new BlocksAllocation<>(read, null);
       }
@@ -108,7 +170,7 @@ public final class ReceiverInputNode<T> extends InputNode<T> {
     }
 
     @Override
-    public InputLineage lineage() {
+    public WalLineage lineage() {
       return lineage;
     }
   }
@@ -124,7 +186,7 @@ public final class ReceiverInputNode<T> extends InputNode<T> {
       if (parts.isEmpty()) {
         parts.add(List.of());
       }
-      return new Dataset<>(parts, pool);
+      return Datasets.of(parts, pool);
     }
 
     @Override
@@ -136,9 +198,10 @@ public final class ReceiverInputNode<T> extends InputNode<T> {
       return n;
     }
 
+    /** @return the blocks' positions, or null without a write-ahead log (nothing to replay) */
     @Override
-    public InputLineage lineage() {
-      List<Object> positions = new ArrayList<>(blocks.size());
+    public WalLineage lineage() {
+      List<LogPosition> positions = new ArrayList<>(blocks.size());
       for (Block<T> b : blocks) {
         if (b.position() == null) {
           return null;

@@ -1,5 +1,6 @@
 package io.uji.engine.ops;
 
+import io.uji.engine.exec.Datasets;
 import io.uji.engine.graph.Node;
 import io.uji.streaming.Dataset;
 import io.uji.streaming.Pair;
@@ -44,8 +45,8 @@ public final class CoGroupNode<K, V, W> extends Node<Pair<K, Pair<List<V>, List<
     }
     int n = partitioner.numPartitions();
     List<Dataset<? extends Pair<K, ?>>> sides = new ArrayList<>(2);
-    sides.add(l == null ? Dataset.empty(1, graph.pool()) : l);
-    sides.add(r == null ? Dataset.empty(1, graph.pool()) : r);
+    sides.add(l == null ? Datasets.empty(1, graph.pool()) : l);
+    sides.add(r == null ? Datasets.empty(1, graph.pool()) : r);
     // Bucket each side's records by output partition, in parallel over input partitions.
     @SuppressWarnings("unchecked")
     List<Pair<K, ?>>[][][] buckets = new List[2][][];
@@ -67,7 +68,7 @@ public final class CoGroupNode<K, V, W> extends Node<Pair<K, Pair<List<V>, List<
     }
     @SuppressWarnings("unchecked")
     List<Pair<K, Pair<List<V>, List<W>>>>[] out = new List[n];
-    Dataset<Object> outputs = Dataset.empty(n, graph.pool());
+    Dataset<Object> outputs = Datasets.empty(n, graph.pool());
     outputs.runPartitions(p -> {
       Map<K, Pair<List<V>, List<W>>> groups = new HashMap<>();
       for (int s = 0; s < 2; s++) {
@@ -92,7 +93,7 @@ public final class CoGroupNode<K, V, W> extends Node<Pair<K, Pair<List<V>, List<
       }
       out[p] = list;
     });
-    return new Dataset<>(new ArrayList<>(List.of(out)), graph.pool());
+    return Datasets.of(new ArrayList<>(List.of(out)), graph.pool());
   }
 
   @SuppressWarnings("unchecked")

@@ -1,5 +1,6 @@
 package io.uji.engine.ops;
 
+import io.uji.engine.exec.Datasets;
 import io.uji.engine.graph.Node;
 import io.uji.engine.graph.PartitionSource;
 import io.uji.engine.graph.RecordFunction;
@@ -84,7 +85,7 @@ public final class MapPartitionsNode<T, R> extends Node<R> {
     for (List<R> l : out) {
       parts.add(l);
     }
-    return new Dataset<>(parts, graph.pool());
+    return Datasets.of(parts, graph.pool());
   }
 
   /** The parent's records pushed through this node's function. */

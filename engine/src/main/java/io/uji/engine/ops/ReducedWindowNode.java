@@ -1,5 +1,6 @@
 package io.uji.engine.ops;
 
+import io.uji.engine.exec.Datasets;
 import io.uji.engine.graph.Node;
 import io.uji.streaming.Dataset;
 import io.uji.streaming.Duration;
@@ -93,7 +94,7 @@ public final class ReducedWindowNode<K, V> extends Node<Pair<K, V>> {
     tag(parts, List.of(previous), 0);
     tag(parts, old, 1);
     tag(parts, added, 2);
-    Dataset<Pair<K, Tagged<V>>> all = new Dataset<>(parts, graph.pool());
+    Dataset<Pair<K, Tagged<V>>> all = Datasets.of(parts, graph.pool());
     Dataset<Pair<K, Acc<V>>> grouped = ShuffleNode.combine(all,
         tv -> new Acc<V>().add(tv, reduce), (acc, tv) -> acc.add(tv, reduce), (a, b) -> a.merge(b, reduce), partitioner);
     return grouped.mapEachPartition(in -> {
@@ -135,7 +136,7 @@ public final class ReducedWindowNode<K, V> extends Node<Pair<K, V>> {
     if (parts.isEmpty()) {
       parts.add(List.of());
     }
-    return new Dataset<>(parts, ds.isEmpty() ? null : ds.get(0).pool());
+    return Datasets.of(parts, ds.isEmpty() ? null : Datasets.pool(ds.get(0)));
   }
 
   private static <K, V> void tag(List<List<Pair<K, Tagged<V>>>> parts, List<Dataset<Pair<K, V>>> ds, int origin) {

@@ -1,5 +1,6 @@
 package io.uji.engine.ops;
 
+import io.uji.engine.exec.Datasets;
 import io.uji.engine.graph.Node;
 import io.uji.streaming.Dataset;
 import io.uji.streaming.Time;
@@ -42,6 +43,6 @@ public final class RepartitionNode<T> extends Node<T> {
         parts.get((int) (i++ * n / Math.max(1, total))).add(t2);
       }
     }
-    return new Dataset<>(parts, graph.pool());
+    return Datasets.of(parts, graph.pool());
   }
 }

@@ -1,5 +1,6 @@
 package io.uji.engine.ops;
 
+import io.uji.engine.exec.Datasets;
 import io.uji.engine.exec.WorkerPool;
 import io.uji.engine.graph.Node;
 import io.uji.engine.graph.PartitionSource;
@@ -54,7 +55,7 @@ public final class ShuffleNode<K, V, C> extends Node<Pair<K, C>> {
   public static <K, V, C> Dataset<Pair<K, C>> combine(Dataset<Pair<K, V>> in,
       Function<? super V, ? extends C> createCombiner, BiFunction<C, ? super V, C> mergeValue,
       BinaryOperator<C> mergeCombiners, Partitioner partitioner) {
-    return combine(PartitionSource.of(in), in.pool(), createCombiner, mergeValue, mergeCombiners, partitioner);
+    return combine(PartitionSource.of(in), Datasets.pool(in), createCombiner, mergeValue, mergeCombiners, partitioner);
   }
 
   /**
@@ -103,7 +104,7 @@ public final class ShuffleNode<K, V, C> extends Node<Pair<K, C>> {
       BinaryOperator<C> mergeCombiners) {
     @SuppressWarnings("unchecked")
     List<Pair<K, C>>[] out = new List[n];
-    Dataset<Object> outputs = Dataset.empty(n, pool);
+    Dataset<Object> outputs = Datasets.empty(n, pool);
     outputs.runPartitions(p -> {
       Map<K, Combiner<C>> merged = null;
       for (Map<K, Combiner<C>>[] fromInput : buckets) {
@@ -136,6 +137,6 @@ public final class ShuffleNode<K, V, C> extends Node<Pair<K, C>> {
     for (List<Pair<K, C>> l : out) {
       parts.add(l);
     }
-    return new Dataset<>(parts, pool);
+    return Datasets.of(parts, pool);
   }
 }

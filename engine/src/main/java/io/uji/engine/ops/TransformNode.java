@@ -1,5 +1,6 @@
 package io.uji.engine.ops;
 
+import io.uji.engine.exec.Datasets;
 import io.uji.engine.graph.Node;
 import io.uji.streaming.Dataset;
 import io.uji.streaming.Time;
@@ -31,12 +32,12 @@ public final class TransformNode<R> extends Node<R> {
     List<Dataset<?>> ins = new ArrayList<>(parents.size());
     for (Node<?> p : parents) {
       Dataset<?> d = p.getOrCompute(t);
-      ins.add(d != null ? d : Dataset.empty(1, graph.pool()));
+      ins.add(d != null ? d : Datasets.empty(1, graph.pool()));
     }
     Dataset<R> out = f.apply(ins, t);
     if (out == null) {
       throw new IllegalStateException("the transform function returned null for batch " + t);
     }
-    return out.pool() == null ? new Dataset<>(out.partitions(), graph.pool()) : out;
+    return Datasets.pool(out) == null ? Datasets.of(out.partitions(), graph.pool()) : out;
   }
 }

@@ -1,5 +1,6 @@
 package io.uji.engine.ops;
 
+import io.uji.engine.exec.Datasets;
 import io.uji.engine.graph.Node;
 import io.uji.streaming.Dataset;
 import io.uji.streaming.Duration;
@@ -48,6 +49,6 @@ public final class WindowNode<T> extends Node<T> {
     if (parts.isEmpty()) {
       parts.add(List.of());
     }
-    return new Dataset<>(parts, graph.pool());
+    return Datasets.of(parts, graph.pool());
   }
 }

@@ -1,6 +1,6 @@
 package io.uji.engine.receiver;
 
-import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * Limits a receiver to {@code ratePerSecond} records per second by making {@code store} wait:
@@ -10,10 +10,17 @@ import java.util.concurrent.locks.LockSupport;
 final class RateLimiter {
   private static final long MAX_PARK_NANOS = 50_000_000L;
   private final long ratePerSecond;
-  private long nextFreeNanos = System.nanoTime();
+  private final Ticker ticker;
+  private long nextFreeNanos;
 
-  RateLimiter(long ratePerSecond) {
+  /**
+   * @param ratePerSecond records per second, or 0 for no limit
+   * @param ticker the time source ({@link Ticker#SYSTEM} but in tests)
+   */
+  RateLimiter(long ratePerSecond, Ticker ticker) {
     this.ratePerSecond = ratePerSecond;
+    this.ticker = ticker;
+    this.nextFreeNanos = ticker.nanoTime();
   }
 
   /**
@@ -21,19 +28,19 @@ final class RateLimiter {
    * {@code cancelled} becomes true (checked every 50 ms: a throttled receiver must not outlive
    * the context's stop).
    */
-  void acquire(int n, java.util.function.BooleanSupplier cancelled) {
+  void acquire(int n, BooleanSupplier cancelled) {
     if (ratePerSecond <= 0) {
       return;
     }
     long slotStart;
     synchronized (this) {
-      slotStart = Math.max(nextFreeNanos, System.nanoTime());
+      slotStart = Math.max(nextFreeNanos, ticker.nanoTime());
       nextFreeNanos = slotStart + n * 1_000_000_000L / ratePerSecond;
     }
     long now;
-    while ((now = System.nanoTime()) < slotStart && !Thread.currentThread().isInterrupted()
+    while ((now = ticker.nanoTime()) < slotStart && !Thread.currentThread().isInterrupted()
         && !cancelled.getAsBoolean()) {
-      LockSupport.parkNanos(Math.min(slotStart - now, MAX_PARK_NANOS));
+      ticker.park(Math.min(slotStart - now, MAX_PARK_NANOS));
     }
   }
 }

@@ -1,5 +1,7 @@
 package io.uji.engine.receiver;
 
+import io.uji.checkpoint.LogPosition;
+import io.uji.engine.access.SharedSecrets;
 import io.uji.engine.scheduler.ListenerBus;
 import io.uji.streaming.Receiver;
 import io.uji.streaming.ReceiverInfo;
@@ -44,24 +46,28 @@ public final class ReceiverSupervisor<T> implements ReceiverSink<T> {
   private final java.util.concurrent.locks.ReentrantReadWriteLock storeGate =
       new java.util.concurrent.locks.ReentrantReadWriteLock();
 
+  /**
+   * @param blockStore where blocks are made durable before {@code store} returns (the
+   *     supervisor does not own it: whoever opened it closes it)
+   */
   public ReceiverSupervisor(Receiver<T> receiver, int streamId, ListenerBus bus, BlockStore<T> blockStore,
-      long maxBuffered, int maxBlockRecords, long maxRatePerSecond, long restartDelayMs) {
+      ReceiverSettings settings) {
     this.receiver = receiver;
     this.streamId = streamId;
     this.bus = bus;
     this.blockStore = blockStore;
-    int max = (int) Math.min(Integer.MAX_VALUE, maxBuffered);
+    int max = (int) Math.min(Integer.MAX_VALUE, settings.maxBufferedRecords());
     this.permits = new Semaphore(max);
     this.maxPermitsPerBlock = max;
-    this.maxBlockRecords = maxBlockRecords;
-    this.rateLimiter = new RateLimiter(maxRatePerSecond);
-    this.restartDelayMs = restartDelayMs;
+    this.maxBlockRecords = settings.maxBlockRecords();
+    this.rateLimiter = new RateLimiter(settings.maxRatePerSecond(), Ticker.SYSTEM);
+    this.restartDelayMs = settings.restartDelayMs();
     this.control = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "uji-receiver-" + streamId + "-" + receiver.name());
       t.setDaemon(true);
       return t;
     });
-    receiver.attach(this);
+    SharedSecrets.streaming().attach(receiver, this);
   }
 
   public void start() {
@@ -153,7 +159,7 @@ public final class ReceiverSupervisor<T> implements ReceiverSink<T> {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    receiver.attach(null);
+    SharedSecrets.streaming().attach(receiver, null);
   }
 
   @Override
@@ -233,7 +239,7 @@ public final class ReceiverSupervisor<T> implements ReceiverSink<T> {
   }
 
   private void pushBlock(List<T> records, int heldPermits) {
-    Object position;
+    LogPosition position;
     try {
       position = blockStore.write(records);
     } catch (RuntimeException e) {
@@ -253,7 +259,7 @@ public final class ReceiverSupervisor<T> implements ReceiverSink<T> {
    * Adds a block found in the write-ahead log after a crash that no batch took; it goes into the
    * next batch. Holds no permit: it is already stored.
    */
-  public void recoverBlock(List<T> records, Object position) {
+  public void recoverBlock(List<T> records, LogPosition position) {
     synchronized (bufferLock) {
       ready.add(new Block<>(records, position, 0));
     }
@@ -274,7 +280,7 @@ public final class ReceiverSupervisor<T> implements ReceiverSink<T> {
       ready.clear();
     }
     if (partial != null) {
-      Object pos = blockStore.write(partial);
+      LogPosition pos = blockStore.write(partial);
       out.add(new Block<>(partial, pos, partial.size()));
     }
     return out;

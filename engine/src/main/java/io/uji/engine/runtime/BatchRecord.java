@@ -1,6 +1,6 @@
 package io.uji.engine.runtime;
 
-import io.uji.engine.graph.InputLineage;
+import io.uji.engine.lineage.InputLineage;
 import java.util.List;
 
 /**

@@ -6,14 +6,11 @@ import io.uji.checkpoint.CrashPoints;
 import io.uji.checkpoint.LogPosition;
 import io.uji.checkpoint.PendingCheckpoint;
 import io.uji.checkpoint.SegmentedLog;
-import io.uji.engine.graph.InputLineage;
 import io.uji.engine.graph.InputNode;
 import io.uji.engine.graph.StatefulNode;
 import io.uji.engine.graph.StreamGraph;
-import io.uji.engine.input.FileInputNode;
-import io.uji.engine.input.GeneratorInputNode;
-import io.uji.engine.input.OffsetRange;
-import io.uji.engine.input.WalLineage;
+import io.uji.engine.lineage.InputLineage;
+import io.uji.engine.lineage.InputPosition;
 import io.uji.engine.scheduler.Batch;
 import io.uji.engine.scheduler.BatchJournal;
 import io.uji.serde.KryoSerde;
@@ -24,9 +21,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -69,17 +65,24 @@ import org.slf4j.LoggerFactory;
 final class CheckpointJournal implements BatchJournal {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointJournal.class);
 
+  /**
+   * How the journal checkpoints.
+   *
+   * @param intervalMs checkpoint after each batch whose time minus the zero time is a multiple
+   * @param zeroTimeMs the graph's zero time
+   * @param retained completed checkpoints kept
+   * @param registryFingerprint the Kryo registry's fingerprint, recorded in the metadata
+   * @param contextName names the writer thread
+   */
+  record Settings(long intervalMs, long zeroTimeMs, int retained, String registryFingerprint, String contextName) {}
+
   private final CheckpointDirectory dir;
   private final SegmentedLog lineage;
   private final KryoSerde<BatchRecord> recordSerde;
-  private final KryoSerde<CheckpointMetadata> metadataSerde;
+  private final MetadataCodec metadataCodec;
   private final StreamGraph graph;
   private final StateStore store;
-  private final Map<Integer, ReceiverWal<?>> wals;
-  private final long intervalMs;
-  private final long zeroTimeMs;
-  private final int retained;
-  private final String registryFingerprint;
+  private final Settings settings;
   private final Consumer<Throwable> onFailure;
   /** Writes checkpoints after their batch, one at a time. */
   private final ExecutorService writer;
@@ -90,45 +93,49 @@ final class CheckpointJournal implements BatchJournal {
 
   /** Retained lineage records by batch time, with their log positions (both threads). */
   private final TreeMap<Long, Logged> logged = new TreeMap<>();
-  /** Per input index, its position after the newest batch that completed. */
-  private final Map<Integer, Object> positions = new HashMap<>();
+  /** Per input (graph order), its position after the newest batch that completed. */
+  private final InputPosition[] positions;
 
   private record Logged(BatchRecord record, LogPosition position) {}
 
+  /**
+   * @param lineage the lineage log, which the journal owns from now on (closed by {@link #close})
+   * @param store the state store, or null without stateful operators (not owned)
+   */
   CheckpointJournal(CheckpointDirectory dir, SegmentedLog lineage, KryoSerde<BatchRecord> recordSerde,
-      KryoSerde<CheckpointMetadata> metadataSerde, StreamGraph graph, StateStore store,
-      Map<Integer, ReceiverWal<?>> wals, long checkpointIntervalMs, long zeroTimeMs, int retained,
-      String registryFingerprint, String contextName, Consumer<Throwable> onFailure) {
+      MetadataCodec metadataCodec, StreamGraph graph, StateStore store, Settings settings,
+      Consumer<Throwable> onFailure) {
     this.dir = dir;
     this.lineage = lineage;
     this.recordSerde = recordSerde;
-    this.metadataSerde = metadataSerde;
+    this.metadataCodec = metadataCodec;
     this.graph = graph;
     this.store = store;
-    this.wals = wals;
-    this.intervalMs = checkpointIntervalMs;
-    this.zeroTimeMs = zeroTimeMs;
-    this.retained = retained;
-    this.registryFingerprint = registryFingerprint;
+    this.settings = settings;
     this.onFailure = onFailure;
+    this.positions = new InputPosition[graph.inputs().size()];
     this.writer = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, contextName + "-checkpoint-writer");
+      Thread t = new Thread(r, settings.contextName() + "-checkpoint-writer");
       t.setDaemon(true);
       return t;
     });
   }
 
   /** Seeds what recovery found: retained records and input positions. */
-  synchronized void seed(List<BatchRecord> records, List<LogPosition> recordPositions, Map<Integer, Object> inputPositions) {
+  synchronized void seed(List<BatchRecord> records, List<LogPosition> recordPositions,
+      List<InputPosition> inputPositions) {
     for (int i = 0; i < records.size(); i++) {
       logged.put(records.get(i).timeMs(), new Logged(records.get(i), recordPositions.get(i)));
     }
-    positions.putAll(inputPositions);
+    for (int i = 0; i < positions.length; i++) {
+      positions[i] = inputPositions.get(i);
+    }
   }
 
   @Override
   public void logBatch(Batch batch) {
-    BatchRecord record = new BatchRecord(batch.seq(), batch.time().milliseconds(), zeroTimeMs, batch.lineage());
+    BatchRecord record = new BatchRecord(batch.seq(), batch.time().milliseconds(), settings.zeroTimeMs(),
+        batch.lineage());
     CrashPoints.hit("lineage.before-append");
     LogPosition pos = lineage.append(recordSerde.toBytes(record));
     CrashPoints.hit("lineage.after-append");
@@ -150,19 +157,15 @@ final class CheckpointJournal implements BatchJournal {
     if (l != null) {
       advancePositions(l.record());
     }
-    if ((t.milliseconds() - zeroTimeMs) % intervalMs == 0 && l != null) {
+    if ((t.milliseconds() - settings.zeroTimeMs()) % settings.intervalMs() == 0 && l != null) {
       checkpoint(l.record());
     }
   }
 
   private synchronized void advancePositions(BatchRecord r) {
-    for (int i = 0; i < r.inputs().size(); i++) {
-      InputLineage in = r.inputs().get(i);
-      if (in instanceof WalLineage w && !w.positions().isEmpty()) {
-        positions.put(i, w.positions().get(w.positions().size() - 1));
-      } else if (in instanceof OffsetRange o) {
-        positions.put(i, o.until());
-      }
+    List<InputNode<?, ?, ?>> inputs = graph.inputs();
+    for (int i = 0; i < positions.length; i++) {
+      positions[i] = inputs.get(i).positionAfter(positions[i], r.inputs().get(i));
     }
   }
 
@@ -170,7 +173,7 @@ final class CheckpointJournal implements BatchJournal {
   private void checkpoint(BatchRecord r) {
     awaitInFlight();
     long started = System.nanoTime();
-    byte[] meta = metadataSerde.toBytes(metadata(r));
+    CheckpointMetadata meta = metadata(r);
     PendingCheckpoint pending = dir.begin(r.timeMs());
     StateSnapshot snapshot;
     try {
@@ -190,18 +193,19 @@ final class CheckpointJournal implements BatchJournal {
   }
 
   /** The asynchronous part, on the writer thread. */
-  private void write(BatchRecord r, PendingCheckpoint pending, StateSnapshot snapshot, byte[] meta, long started,
-      long captured) {
+  private void write(BatchRecord r, PendingCheckpoint pending, StateSnapshot snapshot, CheckpointMetadata meta,
+      long started, long captured) {
     try (pending) {
       CrashPoints.hit("checkpoint.before-state");
+      long sequence = CheckpointMetadata.UNKNOWN_SEQUENCE;
       if (snapshot != null) {
-        snapshot.writeTo(pending.stateDir());
+        sequence = snapshot.writeTo(pending.stateDir());
       } else {
         Files.createDirectories(pending.stateDir());
       }
       CrashPoints.hit("checkpoint.after-state");
-      pending.complete(meta);
-      dir.retainNewest(retained);
+      pending.complete(metadataCodec.toBytes(meta.withStateSequence(sequence)));
+      dir.retainNewest(settings.retained());
       cleanup();
       LOG.info("Checkpoint of batch {} (seq {}) written in {} ms ({} ms on the batch thread)", r.timeMs(), r.seq(),
           (System.nanoTime() - started) / 1_000_000, (captured - started) / 1_000_000);
@@ -234,27 +238,26 @@ final class CheckpointJournal implements BatchJournal {
   private CheckpointMetadata metadata(BatchRecord r) {
     List<OperatorInfo> ops = new ArrayList<>();
     for (StatefulNode s : graph.statefulNodes()) {
-      ops.add(new OperatorInfo(s.stateId(), s.node().getClass().getSimpleName(), s.numPartitions(), s.typeSignature()));
+      ops.add(new OperatorInfo(s.stateId(), s.kind(), s.numPartitions(), s.typeSignature()));
     }
-    List<String> kinds = new ArrayList<>();
-    for (InputNode<?> in : graph.inputs()) {
-      kinds.add(in.getClass().getSimpleName());
-    }
-    Map<Integer, Object> pos;
+    List<InputInfo> inputs = new ArrayList<>();
+    List<InputPosition> pos = new ArrayList<>();
     synchronized (this) {
-      pos = new HashMap<>(positions);
-    }
-    for (int i = 0; i < graph.inputs().size(); i++) {
-      if (graph.inputs().get(i) instanceof FileInputNode f) {
-        // Every file name taken so far: a file still in the directory is never read twice.
-        pos.put(i, f.seenNames());
+      for (int i = 0; i < positions.length; i++) {
+        InputNode<?, ?, ?> in = graph.inputs().get(i);
+        inputs.add(InputInfo.of(in));
+        pos.add(in.checkpointPosition(positions[i]));
       }
     }
-    return new CheckpointMetadata(CheckpointMetadata.FORMAT_VERSION, graph.batchInterval().milliseconds(), zeroTimeMs,
-        r.seq(), r.timeMs(), registryFingerprint, ops, kinds, pos);
+    return new CheckpointMetadata(CheckpointMetadata.FORMAT_VERSION, graph.batchInterval().milliseconds(),
+        settings.zeroTimeMs(), r.seq(), r.timeMs(), settings.registryFingerprint(), ops, inputs, pos,
+        CheckpointMetadata.UNKNOWN_SEQUENCE);
   }
 
-  /** Deletes lineage records and WAL segments that no retained checkpoint needs. */
+  /**
+   * Deletes lineage records that no retained checkpoint needs, and has each input let go of what
+   * of its own log they no longer need.
+   */
   private void cleanup() {
     List<CompletedCheckpoint> cps = dir.checkpoints();
     if (cps.isEmpty()) {
@@ -262,45 +265,37 @@ final class CheckpointJournal implements BatchJournal {
     }
     long oldest = cps.get(cps.size() - 1).id();
     long lookback = 0;
-    for (InputNode<?> in : graph.inputs()) {
+    for (InputNode<?, ?, ?> in : graph.inputs()) {
       if (in.rememberDuration() != null) {
         lookback = Math.max(lookback, in.rememberDuration().milliseconds());
       }
     }
     long needFrom = oldest - lookback;
     LogPosition firstNeededRecord;
-    Map<Integer, LogPosition> firstNeededBlock = new HashMap<>();
+    List<List<InputLineage>> retained = new ArrayList<>();
+    InputPosition[] at;
     synchronized (this) {
       logged.headMap(needFrom, true).clear();
       firstNeededRecord = logged.isEmpty() ? null : logged.firstEntry().getValue().position();
-      for (Logged l : logged.values()) {
-        List<InputLineage> ins = l.record().inputs();
-        for (int i = 0; i < ins.size(); i++) {
-          if (ins.get(i) instanceof WalLineage w && !w.positions().isEmpty()) {
-            firstNeededBlock.putIfAbsent(i, (LogPosition) w.positions().get(0));
-          }
+      for (int i = 0; i < positions.length; i++) {
+        List<InputLineage> own = new ArrayList<>();
+        for (Logged l : logged.values()) {
+          own.add(l.record().inputs().get(i));
         }
+        retained.add(own);
       }
-      for (Map.Entry<Integer, Object> e : positions.entrySet()) {
-        if (e.getValue() instanceof LogPosition p) {
-          // Nothing retained references this log: keep from its last allocated block on.
-          firstNeededBlock.putIfAbsent(e.getKey(), p);
-        }
-      }
+      at = Arrays.copyOf(positions, positions.length);
     }
     CrashPoints.hit("cleanup.before-delete");
     if (firstNeededRecord != null) {
       lineage.deleteSegmentsBefore(firstNeededRecord);
     }
-    for (Map.Entry<Integer, LogPosition> e : firstNeededBlock.entrySet()) {
-      ReceiverWal<?> wal = wals.get(e.getKey());
-      if (wal != null) {
-        wal.log().deleteSegmentsBefore(e.getValue());
-      }
+    for (int i = 0; i < at.length; i++) {
+      graph.inputs().get(i).trim(retained.get(i), at[i]);
     }
   }
 
-  /** Waits for the checkpoint in flight to be written, then closes the logs. */
+  /** Waits for the checkpoint in flight to be written, then closes the lineage log. */
   @Override
   public void close() {
     writer.shutdown();
@@ -319,8 +314,5 @@ final class CheckpointJournal implements BatchJournal {
       Thread.currentThread().interrupt();
     }
     lineage.close();
-    for (ReceiverWal<?> w : wals.values()) {
-      w.close();
-    }
   }
 }

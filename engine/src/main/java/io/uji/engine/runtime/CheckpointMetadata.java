@@ -1,11 +1,13 @@
 package io.uji.engine.runtime;
 
+import io.uji.engine.lineage.InputPosition;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The Kryo-serialized metadata of one checkpoint (written atomically with a checksum next to the
- * RocksDB checkpoint of the state).
+ * RocksDB checkpoint of the state). Durable: its components never change; a new format gets a
+ * new record (format 1 is {@link CheckpointMetadataV1}).
  *
  * @param formatVersion {@link #FORMAT_VERSION} of the writer
  * @param batchIntervalMs the context's batch interval
@@ -14,10 +16,14 @@ import java.util.Map;
  * @param batchTimeMs that batch's time
  * @param registryFingerprint the Kryo registry's fingerprint (informational)
  * @param operators the stateful operators and their shapes
- * @param inputKinds per input node, its class name (a program with other inputs cannot resume)
- * @param inputPositions per input index, where it stands after batch {@code batchSeq}: the last
- *     allocated WAL position (receivers), the next offset (generators), the files seen (file
- *     streams); an entry may be absent
+ * @param inputs per input node in graph order, its kind and identity (a program with other
+ *     inputs cannot resume)
+ * @param inputPositions per input node in graph order, where it stands after batch {@code
+ *     batchSeq}; null for an input that took nothing replayable yet
+ * @param stateSequence the state store's sequence number in the checkpoint ({@code
+ *     StateSnapshot.writeTo}), checked against the restored store: a checkpoint whose files were
+ *     damaged can open as an older state; {@link #UNKNOWN_SEQUENCE} without a state store or for
+ *     a format 1 checkpoint
  */
 public record CheckpointMetadata(
     int formatVersion,
@@ -27,8 +33,24 @@ public record CheckpointMetadata(
     long batchTimeMs,
     String registryFingerprint,
     List<OperatorInfo> operators,
-    List<String> inputKinds,
-    Map<Integer, Object> inputPositions) {
+    List<InputInfo> inputs,
+    List<InputPosition> inputPositions,
+    long stateSequence) {
 
-  public static final int FORMAT_VERSION = 1;
+  /** The format this version writes. Format 1 ({@link CheckpointMetadataV1}) is still read. */
+  public static final int FORMAT_VERSION = 2;
+  /** {@link #stateSequence} when there is none to check. */
+  public static final long UNKNOWN_SEQUENCE = -1;
+
+  public CheckpointMetadata {
+    operators = List.copyOf(operators);
+    inputs = List.copyOf(inputs);
+    inputPositions = new ArrayList<>(inputPositions); // may hold nulls
+  }
+
+  /** @return this metadata with the state's sequence number, known once the state is written */
+  CheckpointMetadata withStateSequence(long sequence) {
+    return new CheckpointMetadata(formatVersion, batchIntervalMs, zeroTimeMs, batchSeq, batchTimeMs,
+        registryFingerprint, operators, inputs, inputPositions, sequence);
+  }
 }

@@ -3,22 +3,13 @@ package io.uji.engine.runtime;
 import io.uji.checkpoint.CheckpointDirectory;
 import io.uji.checkpoint.FsyncPolicy;
 import io.uji.checkpoint.LogConfig;
-import io.uji.checkpoint.LogEntry;
-import io.uji.checkpoint.LogPosition;
 import io.uji.checkpoint.SegmentedLog;
 import io.uji.engine.exec.WorkerPool;
-import io.uji.engine.graph.InputLineage;
 import io.uji.engine.graph.InputNode;
 import io.uji.engine.graph.StatefulNode;
 import io.uji.engine.graph.StreamGraph;
-import io.uji.engine.input.FileInputNode;
-import io.uji.engine.input.GeneratorInputNode;
-import io.uji.engine.input.OffsetRange;
-import io.uji.engine.input.QueueInputNode;
 import io.uji.engine.input.ReceiverInputNode;
-import io.uji.engine.input.WalLineage;
 import io.uji.engine.receiver.BlockStore;
-import io.uji.engine.scheduler.Batch;
 import io.uji.engine.scheduler.BatchJournal;
 import io.uji.engine.scheduler.BatchScheduler;
 import io.uji.engine.scheduler.ListenerBus;
@@ -34,7 +25,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,8 +56,8 @@ public final class ContextRuntime {
   private final Consumer<Throwable> onFailure;
   private final KryoRegistry registry;
   private final KryoPool kryo;
-  private final Map<Integer, ReceiverWal<?>> wals = new HashMap<>();
   private WorkerPool pool;
+  private ReceiverWals wals;
   private CheckpointDirectory checkpointDir;
   private StateStore store;
   private Path temporaryStateDir;
@@ -113,37 +103,6 @@ public final class ContextRuntime {
     return store;
   }
 
-  /**
-   * @return where the receiver of input node {@code nodeId} makes its blocks durable: its
-   *     write-ahead log when checkpointing, nowhere otherwise
-   */
-  public synchronized <T> BlockStore<T> blockStore(int nodeId, String receiverName) {
-    if (checkpointDir == null) {
-      return BlockStore.none();
-    }
-    int index = inputIndex(nodeId);
-    @SuppressWarnings("unchecked")
-    ReceiverWal<T> wal = (ReceiverWal<T>) wals.computeIfAbsent(index, i -> new ReceiverWal<>(
-        SegmentedLog.open(checkpointDir.walDir("input-" + i), walConfig()), kryo));
-    return wal;
-  }
-
-  private int inputIndex(int nodeId) {
-    List<InputNode<?>> inputs = graph.inputs();
-    for (int i = 0; i < inputs.size(); i++) {
-      if (inputs.get(i).id() == nodeId) {
-        return i;
-      }
-    }
-    throw new IllegalArgumentException("no input node " + nodeId);
-  }
-
-  private LogConfig walConfig() {
-    long groupMs = config.walGroupCommit().milliseconds();
-    return LogConfig.defaults().withFsyncPolicy(
-        groupMs == 0 ? FsyncPolicy.PER_APPEND : FsyncPolicy.groupCommit(java.time.Duration.ofMillis(groupMs)));
-  }
-
   public void start() {
     pool = new WorkerPool(name, config.workerThreads());
     graph.setPool(pool);
@@ -171,35 +130,27 @@ public final class ContextRuntime {
     scheduler = new BatchScheduler(name, graph, config.clock(), bus, journal, onFailure);
     graph.start(first.minus(graph.batchInterval()));
     openStatefulNodes();
+    openReceivers(index -> BlockStore.none());
     startInputsAndScheduler(first);
   }
 
   private void startWithCheckpoints(Time first) {
-    for (InputNode<?> in : graph.inputs()) {
-      if (in instanceof QueueInputNode<?>) {
-        throw new IllegalStateException("queueStream cannot be replayed after a crash, so it cannot be used with a "
-            + "checkpoint directory (as in Spark); use a generator, a file stream or a receiver");
+    for (InputNode<?, ?, ?> in : graph.inputs()) {
+      if (!in.replayable()) {
+        throw new IllegalStateException("A " + in.kind() + " stream cannot be replayed after a crash, so it cannot be"
+            + " used with a checkpoint directory (as in Spark); use a generator, a file stream or a receiver");
       }
     }
     checkpointDir = CheckpointDirectory.open(checkpointPath);
     KryoSerde<BatchRecord> recordSerde = new KryoSerde<>(kryo, BatchRecord.class);
-    KryoSerde<CheckpointMetadata> metadataSerde = new KryoSerde<>(kryo, CheckpointMetadata.class);
+    MetadataCodec metadataCodec = new MetadataCodec(kryo);
     SegmentedLog lineage = SegmentedLog.open(checkpointDir.lineageDir(),
         LogConfig.defaults().withFsyncPolicy(FsyncPolicy.PER_APPEND));
     lineageUntilJournal = lineage;
-    Recovery.Plan plan = Recovery.plan(checkpointDir, lineage, recordSerde, metadataSerde, graph);
-
-    if (!graph.statefulNodes().isEmpty()) {
-      Path live = checkpointDir.liveStateDir();
-      if (plan.checkpoint() != null) {
-        store = StateStore.restore(plan.checkpoint().stateDir(), stateConfig(live));
-        preloadState = true;
-      } else {
-        // The live database of a crashed run holds effects of batches that will be replayed.
-        deleteQuietly(live);
-        store = StateStore.open(stateConfig(live));
-      }
-    }
+    Recovery.Plan plan = Recovery.plan(checkpointDir, lineage, recordSerde, new KryoSerde<>(kryo, ProgramInfo.class),
+        metadataCodec, graph, new StateOpener());
+    store = plan.store();
+    preloadState = plan.checkpoint() != null;
     if (plan.metadata() != null) {
       Map<String, String> types = new HashMap<>();
       for (OperatorInfo op : plan.metadata().operators()) {
@@ -211,120 +162,65 @@ public final class ContextRuntime {
     }
     long zero = plan.zeroTimeMs() != Long.MIN_VALUE ? plan.zeroTimeMs()
         : first.minus(graph.batchInterval()).milliseconds();
-    CheckpointJournal cj = new CheckpointJournal(checkpointDir, lineage, recordSerde, metadataSerde, graph, store, wals,
-        checkpointInterval.milliseconds(), zero, config.checkpointsRetained(), registry.fingerprint(), name, onFailure);
+    CheckpointJournal cj = new CheckpointJournal(checkpointDir, lineage, recordSerde, metadataCodec, graph, store,
+        new CheckpointJournal.Settings(checkpointInterval.milliseconds(), zero, config.checkpointsRetained(),
+            registry.fingerprint(), name), onFailure);
     journal = cj;
     lineageUntilJournal = null;
     scheduler = new BatchScheduler(name, graph, config.clock(), bus, journal, onFailure);
     graph.start(new Time(zero));
     openStatefulNodes();
     // Receivers' logs must be open before replay reads blocks from them.
-    for (InputNode<?> in : graph.inputs()) {
-      if (in instanceof ReceiverInputNode<?> r) {
-        attachWal(r);
-      }
-    }
-    Map<Integer, Object> positions = plan.metadata() == null ? new HashMap<>() : new HashMap<>(plan.metadata().inputPositions());
-    restoreInputPositions(plan, positions);
-    cj.seed(plan.records(), plan.recordPositions(), positions);
-    long lookbackFrom = plan.metadata() == null ? Long.MIN_VALUE
-        : plan.metadata().batchTimeMs() - maxInputRememberMs();
-    for (BatchRecord r : plan.lookback()) {
-      if (r.timeMs() <= lookbackFrom) {
-        continue;
-      }
-      Time t = new Time(r.timeMs());
-      for (int i = 0; i < graph.inputs().size(); i++) {
-        if (r.inputs().get(i) != null) {
-          graph.inputs().get(i).restore(t, r.inputs().get(i));
-        }
-      }
-    }
-    List<BatchRecord> replay = plan.toReplay();
-    for (BatchRecord r : replay) {
-      Time t = new Time(r.timeMs());
-      List<InputNode.Allocation<?>> allocs = new ArrayList<>();
-      for (int i = 0; i < graph.inputs().size(); i++) {
-        InputLineage l = r.inputs().get(i);
-        allocs.add(l == null ? graph.inputs().get(i).allocate(t) : graph.inputs().get(i).restore(t, l));
-      }
-      scheduler.enqueueReplay(new Batch(r.seq(), t, config.clock().getTimeMillis(), allocs, true));
-    }
-    scheduler.resumeAfter(plan.lastSeq(), plan.lastTimeMs());
+    wals = new ReceiverWals(checkpointDir, kryo, config.walGroupCommit().milliseconds());
+    openReceivers(wals::open);
+    int replayed = Recovery.apply(plan, graph, scheduler, config.clock(), cj);
     if (!plan.fresh()) {
       LOG.info("Recovering from {}: checkpoint {}, {} batches to replay", checkpointDir.root(),
-          plan.checkpoint() == null ? "none" : plan.checkpoint().id(), replay.size());
+          plan.checkpoint() == null ? "none" : plan.checkpoint().id(), replayed);
     }
     startInputsAndScheduler(first);
   }
 
-  /** @return how far back windows reach into the inputs (their longest remember duration) */
-  private long maxInputRememberMs() {
-    long max = 0;
-    for (InputNode<?> in : graph.inputs()) {
-      if (in.rememberDuration() != null) {
-        max = Math.max(max, in.rememberDuration().milliseconds());
-      }
-    }
-    return max;
-  }
-
-  private <T> void attachWal(ReceiverInputNode<T> r) {
-    ReceiverWal<T> wal = (ReceiverWal<T>) this.<T>blockStore(r.id(), r.name());
-    r.setBlockReader(wal);
-  }
-
-  /**
-   * Sets each input where the last logged batch left it: generators continue after its range,
-   * file streams know the files already taken, receivers get back the logged blocks no batch took.
-   */
-  private void restoreInputPositions(Recovery.Plan plan, Map<Integer, Object> positions) {
-    List<InputNode<?>> inputs = graph.inputs();
-    for (BatchRecord r : plan.records()) {
-      for (int i = 0; i < inputs.size(); i++) {
-        InputLineage l = r.inputs().get(i);
-        if (l instanceof OffsetRange o) {
-          positions.merge(i, o.until(), (a, b) -> Math.max((Long) a, (Long) b));
-        } else if (l instanceof WalLineage w && !w.positions().isEmpty()) {
-          LogPosition p = (LogPosition) w.positions().get(w.positions().size() - 1);
-          positions.merge(i, p, (a, b) -> ((LogPosition) a).compareTo((LogPosition) b) >= 0 ? a : b);
-        }
-      }
-    }
+  /** Connects each receiver input to where its blocks are stored, given the input's place in the program. */
+  private void openReceivers(java.util.function.IntFunction<BlockStore<?>> storeOf) {
+    List<InputNode<?, ?, ?>> inputs = graph.inputs();
     for (int i = 0; i < inputs.size(); i++) {
-      Object pos = positions.get(i);
-      InputNode<?> in = inputs.get(i);
-      if (in instanceof GeneratorInputNode<?> g && pos instanceof Long offset) {
-        g.resumeFrom(offset);
-      } else if (in instanceof FileInputNode f && pos instanceof List<?> names) {
-        f.markSeen(names.stream().map(String::valueOf).toList());
-      } else if (in instanceof ReceiverInputNode<?> r) {
-        handBackUnallocated(r, i, pos instanceof LogPosition p ? p : null);
+      if (inputs.get(i) instanceof ReceiverInputNode<?> r) {
+        openReceiver(r, storeOf.apply(i));
       }
     }
   }
 
-  private <T> void handBackUnallocated(ReceiverInputNode<T> r, int index, LogPosition lastAllocated) {
-    @SuppressWarnings("unchecked")
-    ReceiverWal<T> wal = (ReceiverWal<T>) wals.get(index);
-    SegmentedLog log = wal.log();
-    int blocks = 0;
-    for (LogEntry e : log.readAllFrom(log.start())) {
-      if (lastAllocated == null || e.position().compareTo(lastAllocated) > 0) {
-        r.supervisor().recoverBlock(wal.read(e.position()), e.position());
-        blocks++;
-      }
-    }
-    if (blocks > 0) {
-      LOG.info("Receiver {}: {} logged blocks that no batch took go into the next batch", r.name(), blocks);
-    }
+  @SuppressWarnings("unchecked")
+  private static <T> void openReceiver(ReceiverInputNode<T> r, BlockStore<?> store) {
+    r.open((BlockStore<T>) store); // a receiver's store holds that receiver's records
   }
 
   private void startInputsAndScheduler(Time first) {
-    for (InputNode<?> in : graph.inputs()) {
+    for (InputNode<?, ?, ?> in : graph.inputs()) {
       in.start();
     }
     scheduler.start(first);
+  }
+
+  /** Opens the live state of the checkpoint directory as recovery decides. */
+  private final class StateOpener implements Recovery.StateOpener {
+    @Override
+    public StateStore restore(Path checkpointStateDir) {
+      return graph.statefulNodes().isEmpty() ? null
+          : StateStore.restore(checkpointStateDir, stateConfig(checkpointDir.liveStateDir()));
+    }
+
+    @Override
+    public StateStore openEmpty() {
+      if (graph.statefulNodes().isEmpty()) {
+        return null;
+      }
+      // The live database of a crashed run holds effects of batches that will be replayed.
+      Path live = checkpointDir.liveStateDir();
+      deleteQuietly(live);
+      return StateStore.open(stateConfig(live));
+    }
   }
 
   private StateStoreConfig stateConfig(Path dir) {
@@ -373,7 +269,7 @@ public final class ContextRuntime {
 
   /** Stops inputs, then the scheduler (gracefully or not), then the pool, journal and store. */
   public void close(boolean graceful) {
-    for (InputNode<?> in : graph.inputs()) {
+    for (InputNode<?, ?, ?> in : graph.inputs()) {
       try {
         in.stop();
       } catch (RuntimeException e) {
@@ -388,11 +284,7 @@ public final class ContextRuntime {
     }
     closeQuietly(journal, "the journal");
     closeQuietly(lineageUntilJournal, "the lineage log");
-    if (journal == BatchJournal.NONE) {
-      for (ReceiverWal<?> w : wals.values()) {
-        closeQuietly(w, "a write-ahead log");
-      }
-    }
+    closeQuietly(wals, "the write-ahead logs");
     closeQuietly(store, "the state store");
     closeQuietly(checkpointDir, "the checkpoint directory");
     if (temporaryStateDir != null) {

@@ -1,9 +1,14 @@
 package io.uji.engine.runtime;
 
 import io.uji.checkpoint.LogPosition;
-import io.uji.engine.input.FilesLineage;
-import io.uji.engine.input.OffsetRange;
-import io.uji.engine.input.WalLineage;
+import io.uji.engine.lineage.FilesLineage;
+import io.uji.engine.lineage.FilesSeen;
+import io.uji.engine.lineage.NextOffset;
+import io.uji.engine.lineage.OffsetRange;
+import io.uji.engine.lineage.PartitionOffsets;
+import io.uji.engine.lineage.PartitionRanges;
+import io.uji.engine.lineage.WalLineage;
+import io.uji.engine.lineage.WalPosition;
 import io.uji.serde.KryoRegistry;
 import io.uji.streaming.StreamingConfig;
 import java.util.Map;
@@ -29,8 +34,17 @@ public final class EngineSerialization {
     b.registerInternal(OffsetRange.class, 52);
     b.registerInternal(FilesLineage.class, 53);
     b.registerInternal(BatchRecord.class, 54);
-    b.registerInternal(CheckpointMetadata.class, 55);
+    b.registerInternal(CheckpointMetadataV1.class, 55);
     b.registerInternal(OperatorInfo.class, 56);
+    b.registerInternal(CheckpointMetadata.class, 57);
+    b.registerInternal(InputInfo.class, 58);
+    b.registerInternal(WalPosition.class, 59);
+    b.registerInternal(NextOffset.class, 60);
+    b.registerInternal(FilesSeen.class, 61);
+    b.registerInternal(ProgramInfo.class, 62);
+    b.registerInternal(PartitionRanges.class, 63);
+    b.registerInternal(PartitionRanges.Range.class, 64);
+    b.registerInternal(PartitionOffsets.class, 65);
     registerStateTypes(b);
     for (Map.Entry<Class<?>, Integer> e : config.kryoRegistrations().entrySet()) {
       b.register(e.getKey(), e.getValue());

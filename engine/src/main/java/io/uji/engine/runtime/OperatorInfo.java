@@ -5,7 +5,8 @@ package io.uji.engine.runtime;
  * it with the same shape.
  *
  * @param id the stable id
- * @param kind the node class (e.g. MapWithStateNode)
+ * @param kind the operator's stable kind ("mapWithState", "updateStateByKey"); format 1 wrote the
+ *     node class (see {@link CheckpointMetadataV1})
  * @param numPartitions state partitions (the key layout depends on it)
  * @param typeSignature "keyClass/stateClass" seen when the checkpoint was taken, or null
  */

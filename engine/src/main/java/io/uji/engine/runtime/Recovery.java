@@ -3,42 +3,71 @@ package io.uji.engine.runtime;
 import io.uji.checkpoint.CheckpointCorruptedException;
 import io.uji.checkpoint.CheckpointDirectory;
 import io.uji.checkpoint.CompletedCheckpoint;
+import io.uji.checkpoint.ForeignFileException;
+import io.uji.checkpoint.VerifiedCheckpoint;
 import io.uji.checkpoint.LogEntry;
 import io.uji.checkpoint.LogPosition;
 import io.uji.checkpoint.SegmentedLog;
 import io.uji.engine.graph.InputNode;
-import io.uji.engine.graph.StatefulNode;
 import io.uji.engine.graph.StreamGraph;
+import io.uji.engine.lineage.InputLineage;
+import io.uji.engine.lineage.InputPosition;
+import io.uji.engine.scheduler.Batch;
+import io.uji.engine.scheduler.BatchScheduler;
 import io.uji.serde.KryoSerde;
 import io.uji.serde.SerdeException;
+import io.uji.state.StateStore;
+import io.uji.state.StateStoreException;
+import io.uji.streaming.Clock;
 import io.uji.streaming.StreamingException;
-import java.io.IOException;
+import io.uji.streaming.Time;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Reads what a checkpoint directory holds and decides how to resume: which checkpoint to restore
- * (the newest readable one; a corrupt or incomplete newest one falls back to the previous with a
- * warning), and which logged batches to replay after it.
+ * and which logged batches to replay after it.
+ *
+ * <p>A checkpoint is trusted only once verified: its metadata's checksum, that this directory
+ * wrote it, every state file's size and CRC32C against its manifest, then, once the state is
+ * restored from it, the state's sequence number against the one recorded. A damaged checkpoint
+ * is set aside (with every other checkpoint that shares the damaged file through a hard link)
+ * with a warning naming the file, and the previous one is tried, with more batches to replay.
  *
  * <p>A program that does not match the checkpoint (another batch interval, other inputs, a
  * stateful operator missing or added, or with another shape) is refused with an error naming
- * what differs: restoring it would give silently wrong state.
+ * what differs: restoring it would give silently wrong state. So is a checkpoint written by
+ * another checkpoint directory.
  */
 final class Recovery {
   private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
 
-  /** What to resume from. */
+  /**
+   * Opens the keyed state the recovery decides on. Both return null when the program has no
+   * stateful operator.
+   */
+  interface StateOpener {
+    /**
+     * @return a store restored from a checkpoint's state directory
+     * @throws io.uji.state.StateStoreException if the state cannot be restored
+     */
+    StateStore restore(Path checkpointStateDir);
+
+    /** @return an empty store, for a start without a usable checkpoint */
+    StateStore openEmpty();
+  }
+
+  /** What to resume from. The caller owns {@link #store()} and must close it. */
   record Plan(
       CompletedCheckpoint checkpoint,
       CheckpointMetadata metadata,
+      StateStore store,
       long zeroTimeMs,
       List<BatchRecord> records,
       List<LogPosition> recordPositions,
@@ -62,10 +91,19 @@ final class Recovery {
     }
   }
 
+  /** A verified checkpoint, its metadata and the state restored from it. */
+  private record Chosen(CompletedCheckpoint checkpoint, CheckpointMetadata metadata, StateStore store) {}
+
   private Recovery() {}
 
+  /**
+   * @return the plan; its store is restored from the chosen checkpoint, or empty without one
+   * @throws StreamingException if the program does not match the checkpoint, a file belongs to
+   *     another checkpoint directory, or the state cannot be rebuilt exactly
+   */
   static Plan plan(CheckpointDirectory dir, SegmentedLog lineage, KryoSerde<BatchRecord> recordSerde,
-      KryoSerde<CheckpointMetadata> metadataSerde, StreamGraph graph) {
+      KryoSerde<ProgramInfo> programSerde, MetadataCodec metadataCodec, StreamGraph graph, StateOpener state) {
+    checkProgram(dir, programSerde, graph);
     List<BatchRecord> records = new ArrayList<>();
     List<LogPosition> positions = new ArrayList<>();
     for (LogEntry e : lineage.readAllFrom(lineage.start())) {
@@ -77,68 +115,154 @@ final class Recovery {
       }
       positions.add(e.position());
     }
-    CompletedCheckpoint chosen = null;
-    CheckpointMetadata meta = null;
-    for (CompletedCheckpoint cp : dir.checkpoints()) {
-      try {
-        if (!Files.isDirectory(cp.stateDir())) {
-          throw new CheckpointCorruptedException(cp.stateDir(), "the state directory is missing");
+    List<String> setAside = new ArrayList<>();
+    Chosen chosen = choose(dir, metadataCodec, graph, state, setAside);
+    StateStore store = chosen != null ? chosen.store() : null;
+    try {
+      if (chosen == null) {
+        if (!setAside.isEmpty() || !dir.checkpoints().isEmpty()) {
+          LOG.warn("No usable checkpoint in {}; replaying the whole lineage log", dir.root());
         }
-        meta = metadataSerde.fromBytes(cp.readMetadata());
-        chosen = cp;
-        break;
-      } catch (CheckpointCorruptedException | SerdeException e) {
-        LOG.warn("Checkpoint {} is unusable ({}); falling back to the previous one", cp.dir(), e.getMessage());
-        setAside(cp);
+        store = state.openEmpty();
       }
-    }
-    if (chosen == null && !dir.checkpoints().isEmpty()) {
-      LOG.warn("No usable checkpoint in {}; replaying the whole lineage log", dir.root());
-    }
-    if (meta != null) {
-      validate(meta, graph, dir);
-    }
-    for (BatchRecord r : records) {
-      if (r.inputs().size() != graph.inputs().size()) {
-        throw new StreamingException("The program has " + graph.inputs().size() + " input streams but the batches in "
-            + dir.root() + " have " + r.inputs().size() + "; it cannot resume from this checkpoint directory");
+      CheckpointMetadata meta = chosen == null ? null : chosen.metadata();
+      for (BatchRecord r : records) {
+        if (r.inputs().size() != graph.inputs().size()) {
+          throw new StreamingException("The program has " + graph.inputs().size() + " input streams but the batches in "
+              + dir.root() + " have " + r.inputs().size() + "; it cannot resume from this checkpoint directory");
+        }
       }
+      checkContiguous(records, meta, dir, setAside);
+      long zero = meta != null ? meta.zeroTimeMs()
+          : records.isEmpty() ? Long.MIN_VALUE : records.get(0).zeroTimeMs();
+      long lastSeq = meta != null ? meta.batchSeq() : 0;
+      long lastTime = meta != null ? meta.batchTimeMs() : Long.MIN_VALUE;
+      if (!records.isEmpty()) {
+        BatchRecord last = records.get(records.size() - 1);
+        lastSeq = Math.max(lastSeq, last.seq());
+        lastTime = Math.max(lastTime, last.timeMs());
+      }
+      return new Plan(chosen == null ? null : chosen.checkpoint(), meta, store, zero, records, positions, lastSeq,
+          lastTime);
+    } catch (RuntimeException | Error e) {
+      closeQuietly(store, e);
+      throw e;
     }
-    checkContiguous(records, meta, dir);
-    long zero = meta != null ? meta.zeroTimeMs()
-        : records.isEmpty() ? Long.MIN_VALUE : records.get(0).zeroTimeMs();
-    long lastSeq = meta != null ? meta.batchSeq() : 0;
-    long lastTime = meta != null ? meta.batchTimeMs() : Long.MIN_VALUE;
-    if (!records.isEmpty()) {
-      BatchRecord last = records.get(records.size() - 1);
-      lastSeq = Math.max(lastSeq, last.seq());
-      lastTime = Math.max(lastTime, last.timeMs());
-    }
-    return new Plan(chosen, meta, zero, records, positions, lastSeq, lastTime);
   }
 
   /**
-   * Renames an unusable checkpoint out of the way (kept for inspection, no longer listed), so the
-   * replayed batch that wrote it can write it again.
+   * @return the newest checkpoint that verifies, with its state restored, or null if none does
+   *     (the damaged ones are set aside and described in {@code setAside})
    */
-  private static void setAside(CompletedCheckpoint cp) {
-    Path aside = cp.dir().resolveSibling(cp.dir().getFileName() + ".corrupt-" + System.currentTimeMillis());
+  private static Chosen choose(CheckpointDirectory dir, MetadataCodec codec, StreamGraph graph, StateOpener state,
+      List<String> setAside) {
+    Set<Path> condemned = new HashSet<>();
+    for (CompletedCheckpoint cp : dir.checkpoints()) {
+      if (condemned.contains(cp.dir())) {
+        continue;
+      }
+      try {
+        return restore(dir, cp, codec, graph, state);
+      } catch (CheckpointCorruptedException e) {
+        condemn(dir, cp, e, condemned, setAside);
+      }
+    }
+    return null;
+  }
+
+  private static Chosen restore(CheckpointDirectory dir, CompletedCheckpoint cp, MetadataCodec codec,
+      StreamGraph graph, StateOpener state) {
+    VerifiedCheckpoint verified;
     try {
-      Files.move(cp.dir(), aside, StandardCopyOption.ATOMIC_MOVE);
-      LOG.warn("Moved the unusable checkpoint to {}", aside);
-    } catch (IOException e) {
-      throw new StreamingException("Cannot move the unusable checkpoint " + cp.dir() + " aside", e);
+      verified = dir.verify(cp);
+    } catch (ForeignFileException e) {
+      throw new StreamingException("Refusing to resume from " + dir.root() + ": " + e.getMessage(), e);
+    }
+    CheckpointMetadata meta;
+    try {
+      meta = codec.read(verified);
+    } catch (SerdeException e) {
+      throw new CheckpointCorruptedException(cp.metadataFile(), "its checksum is right but it cannot be read as "
+          + "checkpoint metadata (" + e.getMessage() + ")", e);
+    }
+    validate(meta, graph, dir);
+    StateStore store;
+    try {
+      store = state.restore(cp.stateDir());
+    } catch (StateStoreException e) {
+      if (verified.legacy()) {
+        // Written before checkpoints had a manifest: a RocksDB that cannot open is the only sign.
+        throw new CheckpointCorruptedException(cp.stateDir(), "the state cannot be opened (" + e.getMessage() + ")", e);
+      }
+      throw new StreamingException("Cannot restore the state of checkpoint " + cp.dir()
+          + " (its files are intact, so this is not damage to the checkpoint): " + e.getMessage(), e);
+    }
+    if (store != null && meta.stateSequence() != CheckpointMetadata.UNKNOWN_SEQUENCE
+        && store.latestSequenceNumber() != meta.stateSequence()) {
+      long found = store.latestSequenceNumber();
+      closeQuietly(store, null);
+      throw new CheckpointCorruptedException(cp.stateDir(), "the state restored from it is at sequence number "
+          + found + " but the checkpoint recorded " + meta.stateSequence()
+          + ": RocksDB opened another version of the state than the one checkpointed");
+    }
+    return new Chosen(cp, meta, store);
+  }
+
+  /**
+   * Sets a damaged checkpoint aside, with every other checkpoint holding the same damaged state
+   * file (hard links share one copy of the bytes), and logs what and why.
+   */
+  private static void condemn(CheckpointDirectory dir, CompletedCheckpoint cp, CheckpointCorruptedException e,
+      Set<Path> condemned, List<String> setAside) {
+    List<CompletedCheckpoint> doomed = new ArrayList<>();
+    doomed.add(cp);
+    if (e.file() != null && e.file().startsWith(cp.stateDir()) && Files.isRegularFile(e.file())) {
+      for (CompletedCheckpoint other : dir.checkpointsSharing(e.file())) {
+        if (!other.dir().equals(cp.dir()) && !condemned.contains(other.dir())) {
+          doomed.add(other);
+        }
+      }
+    }
+    String shared = doomed.size() == 1 ? ""
+        : " The damaged file is shared (hard links) by checkpoints "
+            + doomed.stream().map(c -> c.dir().getFileName().toString()).toList() + ": all of them are set aside.";
+    for (CompletedCheckpoint c : doomed) {
+      Path aside = dir.setAside(c, e.getMessage() + shared);
+      condemned.add(c.dir());
+      setAside.add(c.dir().getFileName() + " (" + (c == cp ? e.getMessage() : "shares the damaged file") + ")");
+      LOG.warn("Checkpoint {} is unusable: {}.{} Moved it to {}; falling back to the previous checkpoint", c.dir(),
+          e.getMessage(), shared, aside);
+    }
+  }
+
+  private static void closeQuietly(StateStore store, Throwable failure) {
+    if (store == null) {
+      return;
+    }
+    try {
+      store.close();
+    } catch (RuntimeException e) {
+      if (failure != null) {
+        failure.addSuppressed(e);
+      }
     }
   }
 
   /** Every batch after the checkpoint must be in the log, or the state cannot be rebuilt exactly. */
-  private static void checkContiguous(List<BatchRecord> records, CheckpointMetadata meta, CheckpointDirectory dir) {
+  private static void checkContiguous(List<BatchRecord> records, CheckpointMetadata meta, CheckpointDirectory dir,
+      List<String> setAside) {
     long expected = meta != null ? meta.batchSeq() + 1 : 1;
     for (BatchRecord r : records) {
       if (r.seq() < expected) {
         continue;
       }
       if (r.seq() != expected) {
+        if (meta == null && !setAside.isEmpty()) {
+          throw new StreamingException("Every checkpoint in " + dir.root() + " is damaged and was set aside "
+              + setAside + ", and the lineage log no longer starts at batch 1 (it starts at batch " + r.seq()
+              + "), so the state cannot be rebuilt exactly. Restore the directory from a backup, or move it away to "
+              + "start again from empty state");
+        }
         throw new StreamingException("The lineage log in " + dir.root() + " lacks batch " + expected
             + " (next is " + r.seq() + ") after the checkpoint it resumes from; the state cannot be rebuilt exactly");
       }
@@ -147,43 +271,95 @@ final class Recovery {
   }
 
   private static void validate(CheckpointMetadata meta, StreamGraph graph, CheckpointDirectory dir) {
+    String where = "the checkpoint in " + dir.root();
     if (meta.formatVersion() > CheckpointMetadata.FORMAT_VERSION) {
       throw new StreamingException("The checkpoint in " + dir.root() + " has format " + meta.formatVersion()
           + ", newer than this version of Uji reads (" + CheckpointMetadata.FORMAT_VERSION + ")");
     }
-    if (meta.batchIntervalMs() != graph.batchInterval().milliseconds()) {
-      throw new StreamingException("The checkpoint in " + dir.root() + " was written with a batch interval of "
-          + meta.batchIntervalMs() + " ms; the program uses " + graph.batchInterval().milliseconds() + " ms");
-    }
-    List<String> kinds = new ArrayList<>();
-    for (InputNode<?> in : graph.inputs()) {
-      kinds.add(in.getClass().getSimpleName());
-    }
-    if (!kinds.equals(meta.inputKinds())) {
-      throw new StreamingException("The program's input streams " + kinds + " differ from the checkpoint's "
-          + meta.inputKinds() + " in " + dir.root());
-    }
-    Map<String, OperatorInfo> saved = new HashMap<>();
-    for (OperatorInfo op : meta.operators()) {
-      saved.put(op.id(), op);
-    }
-    for (StatefulNode s : graph.statefulNodes()) {
-      OperatorInfo op = saved.remove(s.stateId());
-      if (op == null) {
-        throw new StreamingException("The stateful operator '" + s.stateId() + "' is not in the checkpoint in "
-            + dir.root() + " (it has " + meta.operators().stream().map(OperatorInfo::id).toList()
-            + "); name stateful operators with .name(...) so they keep their ids across program changes");
+    ProgramCheck.batchIntervalAndInputs(meta.batchIntervalMs(), meta.inputs(), graph, where);
+    ProgramCheck.operators(meta.operators(), graph, where);
+  }
+
+  /**
+   * Checks the program against the directory's PROGRAM file (what the program that wrote it
+   * from its first start on read), then records the program there.
+   */
+  private static void checkProgram(CheckpointDirectory dir, KryoSerde<ProgramInfo> serde, StreamGraph graph) {
+    ProgramInfo mine = ProgramCheck.describe(graph);
+    java.util.Optional<byte[]> recorded = dir.readProgram();
+    if (recorded.isPresent()) {
+      ProgramInfo theirs;
+      try {
+        theirs = serde.fromBytes(recorded.get());
+      } catch (SerdeException e) {
+        throw new StreamingException("The PROGRAM file of " + dir.root() + " cannot be read; was the directory"
+            + " written by a newer version of Uji?", e);
       }
-      String kind = s.node().getClass().getSimpleName();
-      if (!op.kind().equals(kind) || op.numPartitions() != s.numPartitions()) {
-        throw new StreamingException("The stateful operator '" + s.stateId() + "' was a " + op.kind() + " with "
-            + op.numPartitions() + " partitions in the checkpoint in " + dir.root() + "; the program has a " + kind
-            + " with " + s.numPartitions() + " partitions");
+      ProgramCheck.batchIntervalAndInputs(theirs.batchIntervalMs(), theirs.inputs(), graph, dir.root().toString());
+      if (theirs.equals(mine)) {
+        return;
       }
     }
-    if (!saved.isEmpty()) {
-      throw new StreamingException("The checkpoint in " + dir.root() + " has state for operators " + saved.keySet()
-          + " that the program no longer has; refusing to drop their state silently");
+    dir.writeProgram(serde.toBytes(mine));
+  }
+
+  /**
+   * Applies a plan to the program before it starts: every input continues after the last logged
+   * batch, the inputs of batches before the checkpoint that windows may still read are
+   * registered again, the batches after the checkpoint are queued for replay, and receivers get
+   * back the blocks they had logged but no batch took.
+   *
+   * @return the number of batches queued for replay
+   */
+  static int apply(Plan plan, StreamGraph graph, BatchScheduler scheduler, Clock clock, CheckpointJournal journal) {
+    List<InputNode<?, ?, ?>> inputs = graph.inputs();
+    List<InputPosition> positions = plan.metadata() == null
+        ? new ArrayList<>(java.util.Collections.nCopies(inputs.size(), null))
+        : new ArrayList<>(plan.metadata().inputPositions());
+    List<BatchRecord> replay = plan.toReplay();
+    for (BatchRecord r : replay) {
+      for (int i = 0; i < inputs.size(); i++) {
+        positions.set(i, inputs.get(i).positionAfter(positions.get(i), r.inputs().get(i)));
+      }
     }
+    journal.seed(plan.records(), plan.recordPositions(), positions);
+    long lookbackFrom = plan.metadata() == null ? Long.MIN_VALUE
+        : plan.metadata().batchTimeMs() - maxRememberMs(inputs);
+    for (BatchRecord r : plan.lookback()) {
+      if (r.timeMs() <= lookbackFrom) {
+        continue;
+      }
+      Time t = new Time(r.timeMs());
+      for (int i = 0; i < inputs.size(); i++) {
+        if (r.inputs().get(i) != null) {
+          inputs.get(i).restore(t, r.inputs().get(i));
+        }
+      }
+    }
+    for (BatchRecord r : replay) {
+      Time t = new Time(r.timeMs());
+      List<InputNode.Allocation<?>> allocs = new ArrayList<>();
+      for (int i = 0; i < inputs.size(); i++) {
+        InputLineage l = r.inputs().get(i);
+        allocs.add(l == null ? inputs.get(i).allocate(t) : inputs.get(i).restore(t, l));
+      }
+      scheduler.enqueueReplay(new Batch(r.seq(), t, clock.getTimeMillis(), allocs, true));
+    }
+    for (int i = 0; i < inputs.size(); i++) {
+      inputs.get(i).resume(positions.get(i));
+    }
+    scheduler.resumeAfter(plan.lastSeq(), plan.lastTimeMs());
+    return replay.size();
+  }
+
+  /** @return how far back windows reach into the inputs (their longest remember duration) */
+  private static long maxRememberMs(List<InputNode<?, ?, ?>> inputs) {
+    long max = 0;
+    for (InputNode<?, ?, ?> in : inputs) {
+      if (in.rememberDuration() != null) {
+        max = Math.max(max, in.rememberDuration().milliseconds());
+      }
+    }
+    return max;
   }
 }

@@ -1,6 +1,6 @@
 package io.uji.engine.scheduler;
 
-import io.uji.engine.graph.InputLineage;
+import io.uji.engine.lineage.InputLineage;
 import io.uji.engine.graph.InputNode;
 import io.uji.streaming.Time;
 import java.util.List;

@@ -118,7 +118,7 @@ public final class BatchScheduler {
 
   private void generate(Time t) {
     List<InputNode.Allocation<?>> inputs = new ArrayList<>(graph.inputs().size());
-    for (InputNode<?> in : graph.inputs()) {
+    for (InputNode<?, ?, ?> in : graph.inputs()) {
       inputs.add(in.allocate(t));
     }
     Batch batch = new Batch(nextSeq++, t, clock.getTimeMillis(), inputs, false);
@@ -161,7 +161,7 @@ public final class BatchScheduler {
         s.commit(t);
       }
       CrashPoints.hit("batch.after-state-commit");
-      for (InputNode<?> in : graph.inputs()) {
+      for (InputNode<?, ?, ?> in : graph.inputs()) {
         in.onBatchCompleted(t);
       }
       graph.clearMetadata(t);

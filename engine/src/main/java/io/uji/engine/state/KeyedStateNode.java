@@ -1,5 +1,6 @@
 package io.uji.engine.state;
 
+import io.uji.engine.exec.Datasets;
 import io.uji.engine.exec.WorkerPool;
 import io.uji.engine.graph.Node;
 import io.uji.engine.graph.StateBinding;
@@ -47,6 +48,7 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
   private final Dataset<Pair<K, S>> initialState;
   private final KeyGroups<K, V>[] groups;
   private final BatchSplit<K, V> split;
+  private final String kind;
   private String stateId;
   private volatile String signature;
   private String restoredSignature;
@@ -63,6 +65,7 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     this.keyType = keyType;
     this.stateType = stateType;
     this.initialState = initialState;
+    this.kind = kind;
     this.stateId = kind + "-" + id();
     this.groups = new KeyGroups[partitioner.numPartitions()];
     for (int p = 0; p < groups.length; p++) {
@@ -98,6 +101,11 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     return stateId;
   }
 
+  @Override
+  public String kind() {
+    return kind;
+  }
+
   /**
    * Renames the operator before start (the id of its state in the store and in checkpoints).
    *
@@ -107,15 +115,11 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
    */
   public void rename(String id) {
     Objects.requireNonNull(id, "id");
-    if (zeroTime() != null) {
+    if (graph.isFrozen()) {
       throw new IllegalStateException("Cannot rename the stateful operator '" + stateId + "' once the context started");
     }
     TableIds.check(id, "name for a stateful operator");
-    for (StatefulNode s : graph.statefulNodes()) {
-      if (s != this && s.stateId().equals(id)) {
-        throw new IllegalArgumentException("Another stateful operator is already named '" + id + "'");
-      }
-    }
+    graph.checkStateIdFree(id, this);
     stateId = id;
   }
 
@@ -136,11 +140,6 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
 
   @Override
   public void open(StateBinding binding) {
-    for (StatefulNode s : graph.statefulNodes()) {
-      if (s != this && s.stateId().equals(stateId)) {
-        throw new IllegalArgumentException("Two stateful operators are named '" + stateId + "'; give each a distinct name");
-      }
-    }
     restoredSignature = binding.restoredTypeSignature(stateId);
     if (signature != null) {
       checkSignature(signature, true);
@@ -195,7 +194,7 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     for (List<T> o : out) {
       parts.add(o);
     }
-    return new Dataset<>(parts, pool);
+    return Datasets.of(parts, pool);
   }
 
   /** @return the table (after open) */

@@ -9,7 +9,6 @@ import io.uji.streaming.Function4;
 import io.uji.streaming.HashPartitioner;
 import io.uji.streaming.Pair;
 import io.uji.streaming.State;
-import io.uji.streaming.StateSpec;
 import io.uji.streaming.Time;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,12 +47,12 @@ public final class MapWithStateNode<K, V, S, M> extends KeyedStateNode<K, V, S, 
   private final ArrayList<TimedState<S>>[] lookups;
 
   @SuppressWarnings("unchecked")
-  public MapWithStateNode(Node<Pair<K, V>> parent, StateSpec<K, V, S, M> spec, int defaultPartitions) {
-    super(parent, spec.getPartitioner() != null ? spec.getPartitioner() : new HashPartitioner(defaultPartitions),
-        "mapWithState", spec.getKeyType(), spec.getStateType(), spec.getInitialState());
-    this.function = spec.getFunction();
-    this.timedFunction = spec.getTimedFunction();
-    Duration timeout = spec.getTimeout();
+  public MapWithStateNode(Node<Pair<K, V>> parent, MapWithStateSpec<K, V, S, M> spec, int defaultPartitions) {
+    super(parent, spec.partitioner() != null ? spec.partitioner() : new HashPartitioner(defaultPartitions),
+        "mapWithState", spec.keyType(), spec.stateType(), spec.initialState());
+    this.function = spec.function();
+    this.timedFunction = spec.timedFunction();
+    Duration timeout = spec.timeout();
     this.timeoutMs = timeout == null ? -1 : timeout.milliseconds();
     int n = partitioner.numPartitions();
     this.states = new StateImpl[n];
@@ -62,8 +61,8 @@ public final class MapWithStateNode<K, V, S, M> extends KeyedStateNode<K, V, S, 
       states[p] = new StateImpl<>();
       lookups[p] = new ArrayList<>();
     }
-    if (spec.getName() != null) {
-      rename(spec.getName());
+    if (spec.name() != null) {
+      rename(spec.name());
     }
   }
 

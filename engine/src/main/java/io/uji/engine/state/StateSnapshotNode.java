@@ -1,5 +1,6 @@
 package io.uji.engine.state;
 
+import io.uji.engine.exec.Datasets;
 import io.uji.engine.graph.Node;
 import io.uji.streaming.Dataset;
 import io.uji.streaming.Pair;
@@ -34,6 +35,6 @@ public final class StateSnapshotNode<K, S> extends Node<Pair<K, S>> {
     @SuppressWarnings("unchecked")
     List<Pair<K, S>>[] parts = new List[n];
     source.pool().run(n, p -> parts[p] = source.snapshot(p));
-    return new Dataset<>(new ArrayList<>(List.of(parts)), source.pool());
+    return Datasets.of(new ArrayList<>(List.of(parts)), source.pool());
   }
 }

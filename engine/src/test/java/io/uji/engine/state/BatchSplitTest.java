@@ -49,7 +49,7 @@ class BatchSplitTest {
 
   private static PartitionSource<Pair<Integer, String>> source(List<List<Pair<Integer, String>>> parts) {
     // The dataset's own pool is not used: the split runs the partitions on the test's pool.
-    return PartitionSource.of(new Dataset<>(parts, null));
+    return PartitionSource.of(Dataset.of(parts));
   }
 
   private static List<Pair<Integer, String>> records(int from, int to) {

@@ -1,0 +1,33 @@
+package io.uji.engine.access;
+
+import io.uji.engine.exec.WorkerPool;
+import io.uji.engine.receiver.ReceiverSink;
+import io.uji.streaming.Dataset;
+import io.uji.streaming.Receiver;
+import java.util.List;
+
+/**
+ * What the engine does to public API objects that users must not be able to do: build a
+ * dataset bound to a context's worker pool, read that pool, attach a receiver to its
+ * supervisor. Implemented inside {@code io.uji.streaming} (package-private) and handed to the
+ * engine through {@link SharedSecrets}, so that no public member of the API names an internal
+ * type.
+ */
+public interface StreamingAccess {
+  /**
+   * @param partitions the partitions; the lists must not be changed afterwards
+   * @param pool the pool that runs the dataset's transformations, or null for the calling thread
+   * @return a dataset over {@code partitions}
+   */
+  <T> Dataset<T> dataset(List<List<T>> partitions, WorkerPool pool);
+
+  /** @return the pool {@code dataset}'s transformations run on, or null for the calling thread */
+  WorkerPool pool(Dataset<?> dataset);
+
+  /**
+   * Attaches {@code receiver} to the supervisor {@code sink} (null detaches it).
+   *
+   * @throws IllegalStateException if it is already attached to another stream
+   */
+  <T> void attach(Receiver<T> receiver, ReceiverSink<T> sink);
+}

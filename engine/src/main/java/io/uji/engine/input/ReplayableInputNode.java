@@ -1,0 +1,261 @@
+package io.uji.engine.input;
+
+import io.uji.engine.exec.Datasets;
+import io.uji.engine.exec.WorkerPool;
+import io.uji.engine.graph.InputNode;
+import io.uji.engine.graph.StreamGraph;
+import io.uji.engine.lineage.PartitionOffsets;
+import io.uji.engine.lineage.PartitionRanges;
+import io.uji.engine.scheduler.ListenerBus;
+import io.uji.streaming.BatchInfo;
+import io.uji.streaming.Dataset;
+import io.uji.streaming.ReplayableSource;
+import io.uji.streaming.SourcePartition;
+import io.uji.streaming.SourceUnavailableException;
+import io.uji.streaming.StreamingListener;
+import io.uji.streaming.Time;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The input of a {@link ReplayableSource}: at each batch time it takes, per partition, the range
+ * from where the previous batch stopped, bounded by the source's rate limit and by backpressure
+ * ({@link RateEstimator}: no more records than recent batches show the program processes in a
+ * batch interval, shared among the partitions by their backlog). The lineage is the ranges; the
+ * records are read when the batch runs, one dataset partition per source partition, in
+ * parallel; a replayed batch reads the same ranges again.
+ */
+public final class ReplayableInputNode<T> extends InputNode<T, PartitionRanges, PartitionOffsets> {
+  private static final Logger LOG = LoggerFactory.getLogger(ReplayableInputNode.class);
+  /**
+   * Records per partition per second that the first batches take before backpressure has
+   * measured anything, so that a large backlog does not land in one batch.
+   */
+  static final long INITIAL_RATE_PER_PARTITION = 10_000;
+  private static final long WARN_EVERY_MS = 30_000;
+
+  private final ReplayableSource<T> source;
+  private final RateEstimator estimator;
+  /** Per partition, the next position to take (job generator thread; recovery before start). */
+  private final Map<String, Long> next = new TreeMap<>();
+  /** Per partition, the position after the last record of a completed batch (batch runner). */
+  private final Map<String, Long> completed = new TreeMap<>();
+  /** Records this input read per batch time, until the batch's completion reaches the estimator. */
+  private final Map<Long, Long> readByTime = new ConcurrentHashMap<>();
+  private long lastUnavailableWarnMs = Long.MIN_VALUE;
+  private int unavailableBatches;
+
+  public ReplayableInputNode(StreamGraph graph, ReplayableSource<T> source, ListenerBus bus) {
+    super(graph, PartitionRanges.class, PartitionOffsets.class);
+    this.source = source;
+    long interval = graph.batchInterval().milliseconds();
+    this.estimator = new RateEstimator(interval, 100);
+    bus.add(new StreamingListener() {
+      @Override
+      public void onBatchCompleted(BatchInfo b) {
+        Long read = readByTime.remove(b.batchTime().milliseconds());
+        if (read != null && b.failureReason().isEmpty()) {
+          estimator.update(b.batchTime().milliseconds(), read, b.processingDelay(), b.schedulingDelay());
+        }
+      }
+    });
+  }
+
+  @Override
+  public String kind() {
+    return "replayable";
+  }
+
+  @Override
+  public String identity() {
+    return source.identity();
+  }
+
+  @Override
+  public void start() {
+    source.start();
+  }
+
+  @Override
+  public void stop() {
+    source.stop();
+  }
+
+  @Override
+  protected synchronized Allocation<T> takeInput(Time t) {
+    List<SourcePartition> partitions;
+    try {
+      partitions = source.partitions();
+    } catch (SourceUnavailableException e) {
+      unavailableBatches++;
+      long now = System.currentTimeMillis();
+      if (now - lastUnavailableWarnMs >= WARN_EVERY_MS) {
+        LOG.warn("Source {} is unavailable ({}); batch {} and the batches until it is back take nothing from it "
+            + "({} so far)", source.identity(), e.getMessage(), t, unavailableBatches);
+        lastUnavailableWarnMs = now;
+      }
+      return new RangesAllocation<>(this, t, new PartitionRanges(List.of()));
+    }
+    if (unavailableBatches > 0) {
+      LOG.info("Source {} is available again after {} batches without it", source.identity(), unavailableBatches);
+      unavailableBatches = 0;
+    }
+    return new RangesAllocation<>(this, t, new PartitionRanges(ranges(partitions)));
+  }
+
+  /** Decides each partition's range for the next batch and moves past it. */
+  private List<PartitionRanges.Range> ranges(List<SourcePartition> partitions) {
+    double intervalSeconds = graph.batchInterval().milliseconds() / 1000.0;
+    Map<String, Long> lag = new HashMap<>();
+    long totalLag = 0;
+    for (SourcePartition p : partitions) {
+      long from = next.computeIfAbsent(p.id(), id -> source.initialPosition(p));
+      long behind = Math.max(0, p.end() - from);
+      lag.put(p.id(), behind);
+      totalLag += behind;
+    }
+    double rate = estimator.rate();
+    double budget = rate >= 0 ? rate * intervalSeconds
+        : INITIAL_RATE_PER_PARTITION * intervalSeconds * Math.max(1, partitions.size());
+    long perPartitionLimit = source.maxRatePerPartition() > 0
+        ? Math.max(1, (long) (source.maxRatePerPartition() * intervalSeconds)) : Long.MAX_VALUE;
+    List<PartitionRanges.Range> out = new ArrayList<>();
+    for (SourcePartition p : new TreeMap<>(byId(partitions)).values()) {
+      long behind = lag.get(p.id());
+      if (behind == 0) {
+        continue;
+      }
+      // Shared by backlog, as Spark's direct stream does; at least one record, so no partition starves.
+      long share = Math.max(1, (long) (budget * behind / totalLag));
+      long take = Math.min(behind, Math.min(share, perPartitionLimit));
+      long from = next.get(p.id());
+      out.add(new PartitionRanges.Range(p.id(), from, from + take));
+      next.put(p.id(), from + take);
+    }
+    return out;
+  }
+
+  private static Map<String, SourcePartition> byId(List<SourcePartition> partitions) {
+    Map<String, SourcePartition> m = new HashMap<>();
+    for (SourcePartition p : partitions) {
+      m.put(p.id(), p);
+    }
+    return m;
+  }
+
+  @Override
+  protected Allocation<T> rebuild(Time t, PartitionRanges ranges) {
+    synchronized (this) {
+      for (PartitionRanges.Range r : ranges.ranges()) {
+        next.merge(r.partition(), r.until(), Math::max);
+      }
+    }
+    return new RangesAllocation<>(this, t, ranges);
+  }
+
+  @Override
+  protected PartitionOffsets advance(PartitionOffsets before, PartitionRanges ranges) {
+    Map<String, Long> m = new TreeMap<>(before == null ? Map.of() : before.next());
+    for (PartitionRanges.Range r : ranges.ranges()) {
+      m.merge(r.partition(), r.until(), Math::max);
+    }
+    return new PartitionOffsets(m);
+  }
+
+  @Override
+  protected synchronized void resumeAt(PartitionOffsets position) {
+    if (position != null) {
+      position.next().forEach((p, n) -> next.merge(p, n, Math::max));
+      completed.putAll(position.next());
+    }
+  }
+
+  /** A batch's ranges completed: tell the source (it may commit them for lag tools). */
+  private void completed(PartitionRanges ranges) {
+    Map<String, Long> snapshot;
+    synchronized (completed) {
+      for (PartitionRanges.Range r : ranges.ranges()) {
+        completed.merge(r.partition(), r.until(), Math::max);
+      }
+      snapshot = new HashMap<>(completed);
+    }
+    if (!ranges.ranges().isEmpty()) {
+      try {
+        source.committed(snapshot);
+      } catch (RuntimeException e) {
+        LOG.warn("Source {} could not record the processed positions {} (they are in Uji's checkpoints anyway)",
+            source.identity(), snapshot, e);
+      }
+    }
+  }
+
+  /** One batch's ranges; the records are read once, when the batch first needs them. */
+  private static final class RangesAllocation<T> implements Allocation<T> {
+    private final ReplayableInputNode<T> node;
+    private final Time time;
+    private final PartitionRanges ranges;
+    private Dataset<T> data;
+    private long read = -1;
+
+    RangesAllocation(ReplayableInputNode<T> node, Time time, PartitionRanges ranges) {
+      this.node = node;
+      this.time = time;
+      this.ranges = ranges;
+    }
+
+    @Override
+    public synchronized Dataset<T> dataset(WorkerPool pool) {
+      if (data == null) {
+        List<PartitionRanges.Range> rs = ranges.ranges();
+        @SuppressWarnings("unchecked")
+        List<T>[] parts = new List[Math.max(1, rs.size())];
+        parts[0] = List.of();
+        Datasets.<Object>empty(parts.length, pool).runPartitions(i -> {
+          if (i < rs.size()) {
+            PartitionRanges.Range r = rs.get(i);
+            parts[i] = node.source.read(r.partition(), r.from(), r.until());
+          }
+        });
+        long n = 0;
+        for (List<T> p : parts) {
+          n += p.size();
+        }
+        read = n;
+        node.readByTime.put(time.milliseconds(), n); // for backpressure, once the batch completes
+        data = Datasets.of(new ArrayList<>(List.of(parts)), pool);
+      }
+      return data;
+    }
+
+    @Override
+    public synchronized long recordCount() {
+      if (read >= 0) {
+        return read;
+      }
+      long n = 0;
+      for (PartitionRanges.Range r : ranges.ranges()) {
+        n += r.size();
+      }
+      return n; // an upper bound until read: a transactional topic has markers between records
+    }
+
+    @Override
+    public PartitionRanges lineage() {
+      return ranges;
+    }
+
+    @Override
+    public void release() {
+      synchronized (this) {
+        data = null;
+      }
+      node.completed(ranges);
+    }
+  }
+}

@@ -1,0 +1,13 @@
+package io.uji.streaming;
+
+/**
+ * Records that a batch must read from a {@link ReplayableSource} no longer exist (deleted by
+ * retention before they were read). The message names the partition and the positions lost.
+ */
+public class SourceDataLostException extends StreamingException {
+  private static final long serialVersionUID = 1L;
+
+  public SourceDataLostException(String message) {
+    super(message);
+  }
+}

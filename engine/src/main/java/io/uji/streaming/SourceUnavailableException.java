@@ -1,0 +1,13 @@
+package io.uji.streaming;
+
+/**
+ * A {@link ReplayableSource} cannot be reached for now (a broker is down, say). The batch being
+ * generated takes nothing from it; the context keeps running and asks again at the next batch.
+ */
+public class SourceUnavailableException extends StreamingException {
+  private static final long serialVersionUID = 1L;
+
+  public SourceUnavailableException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}
