@@ -21,7 +21,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.commons.io.FileUtils;
+import org.apache.commons.io.file.PathUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -385,7 +385,7 @@ public final class CheckpointDirectory implements AutoCloseable {
       try {
         io.atomicMove(c.dir(), doomed);
         io.forceDirectory(checkpointsDir());
-        FileUtils.deleteDirectory(doomed.toFile());
+        PathUtils.deleteDirectory(doomed);
       } catch (IOException e) {
         throw new CheckpointException("Cannot delete old checkpoint " + c.dir() + ": " + e, e);
       }
@@ -425,7 +425,7 @@ public final class CheckpointDirectory implements AutoCloseable {
         LOG.warn("Deleting {} left by an owner that stopped while it was being {}", p,
             name.endsWith(IN_PROGRESS) ? "written" : "deleted");
         try {
-          FileUtils.deleteDirectory(p.toFile());
+          PathUtils.deleteDirectory(p);
         } catch (IOException e) {
           throw new CheckpointException("Cannot delete leftover " + p + ": " + e, e);
         }

@@ -28,29 +28,104 @@ public record LogConfig(
     Objects.requireNonNull(clock, "clock");
   }
 
+  /** Segment size of {@link #defaults()}. */
+  public static final long DEFAULT_MAX_SEGMENT_BYTES = 64L << 20;
+  /** Segment age of {@link #defaults()}. */
+  public static final Duration DEFAULT_MAX_SEGMENT_AGE = Duration.ofHours(1);
+  /** Fsync policy of {@link #defaults()}. */
+  public static final FsyncPolicy DEFAULT_FSYNC_POLICY = FsyncPolicy.groupCommit(Duration.ofMillis(2));
+
   /** @return 64 MiB segments, rolled at least hourly, group commit within 2 ms, real files */
   public static LogConfig defaults() {
-    return new LogConfig(64L << 20, Duration.ofHours(1),
-        FsyncPolicy.groupCommit(Duration.ofMillis(2)), FileIo.real(), Clock.systemUTC());
+    return builder().build();
   }
 
+  /** @return a builder holding the {@link #defaults()} */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** @return a builder holding this configuration's values */
+  public Builder toBuilder() {
+    return new Builder()
+        .maxSegmentBytes(maxSegmentBytes)
+        .maxSegmentAge(maxSegmentAge)
+        .fsyncPolicy(fsyncPolicy)
+        .fileIo(fileIo)
+        .clock(clock);
+  }
+
+  /** @throws IllegalArgumentException if {@code bytes} is too small */
   public LogConfig withMaxSegmentBytes(long bytes) {
-    return new LogConfig(bytes, maxSegmentAge, fsyncPolicy, fileIo, clock);
+    return toBuilder().maxSegmentBytes(bytes).build();
   }
 
+  /** @throws NullPointerException if {@code age} is null */
   public LogConfig withMaxSegmentAge(Duration age) {
-    return new LogConfig(maxSegmentBytes, age, fsyncPolicy, fileIo, clock);
+    return toBuilder().maxSegmentAge(age).build();
   }
 
+  /** @throws NullPointerException if {@code policy} is null */
   public LogConfig withFsyncPolicy(FsyncPolicy policy) {
-    return new LogConfig(maxSegmentBytes, maxSegmentAge, policy, fileIo, clock);
+    return toBuilder().fsyncPolicy(policy).build();
   }
 
+  /** @throws NullPointerException if {@code io} is null */
   public LogConfig withFileIo(FileIo io) {
-    return new LogConfig(maxSegmentBytes, maxSegmentAge, fsyncPolicy, io, clock);
+    return toBuilder().fileIo(io).build();
   }
 
+  /** @throws NullPointerException if {@code c} is null */
   public LogConfig withClock(Clock c) {
-    return new LogConfig(maxSegmentBytes, maxSegmentAge, fsyncPolicy, fileIo, c);
+    return toBuilder().clock(c).build();
+  }
+
+  /**
+   * Collects the values of a {@link LogConfig}, starting from the {@link #defaults()}; {@link
+   * #build()} checks them. Each setter names a component of the record (see there).
+   */
+  public static final class Builder {
+    private long maxSegmentBytes = DEFAULT_MAX_SEGMENT_BYTES;
+    private Duration maxSegmentAge = DEFAULT_MAX_SEGMENT_AGE;
+    private FsyncPolicy fsyncPolicy = DEFAULT_FSYNC_POLICY;
+    private FileIo fileIo = FileIo.real();
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    public Builder maxSegmentBytes(long bytes) {
+      this.maxSegmentBytes = bytes;
+      return this;
+    }
+
+    public Builder maxSegmentAge(Duration age) {
+      this.maxSegmentAge = age;
+      return this;
+    }
+
+    public Builder fsyncPolicy(FsyncPolicy policy) {
+      this.fsyncPolicy = policy;
+      return this;
+    }
+
+    public Builder fileIo(FileIo io) {
+      this.fileIo = io;
+      return this;
+    }
+
+    public Builder clock(Clock c) {
+      this.clock = c;
+      return this;
+    }
+
+    /**
+     * @return the configuration
+     * @throws IllegalArgumentException if {@code maxSegmentBytes} is not larger than a segment
+     *     header
+     * @throws NullPointerException if a value is null
+     */
+    public LogConfig build() {
+      return new LogConfig(maxSegmentBytes, maxSegmentAge, fsyncPolicy, fileIo, clock);
+    }
   }
 }

@@ -1,6 +1,10 @@
 package io.uji.checkpoint;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -31,9 +35,16 @@ final class SegmentScanner {
     if (size > Integer.MAX_VALUE) {
       throw new IOException("segment of " + size + " bytes is larger than supported");
     }
-    // A read-only mapping: sequential and allocation-free; dropped when this method returns.
+    // A read-only mapping: sequential and allocation-free; unmapped when this method returns.
     MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
-    int end = (int) size;
+    try {
+      return scan(map, (int) size);
+    } finally {
+      unmap(map);
+    }
+  }
+
+  private static Result scan(ByteBuffer map, int end) {
     int pos = LogFormat.HEADER_LENGTH;
     long records = 0;
     while (pos < end) {
@@ -50,6 +61,41 @@ final class SegmentScanner {
       records++;
     }
     return new Result(RecoveryOutcome.CLEAN, pos, records, -1, null);
+  }
+
+  /** {@code sun.misc.Unsafe.invokeCleaner} bound to the Unsafe instance, or null if unavailable. */
+  private static final MethodHandle INVOKE_CLEANER = findInvokeCleaner();
+
+  private static MethodHandle findInvokeCleaner() {
+    try {
+      Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
+      Field theUnsafe = unsafeClass.getDeclaredField("theUnsafe");
+      theUnsafe.setAccessible(true);
+      return MethodHandles.lookup()
+          .findVirtual(unsafeClass, "invokeCleaner", MethodType.methodType(void.class, ByteBuffer.class))
+          .bindTo(theUnsafe.get(null));
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Unmaps {@code map} now instead of whenever the garbage collector finds it unreachable: until
+   * then the mapping keeps the file in use, so a segment deleted after recovery would keep its
+   * disk space and its file system could not be unmounted. Java 17 has no public way to unmap,
+   * so this uses {@code sun.misc.Unsafe.invokeCleaner} (module {@code jdk.unsupported}), as
+   * Kafka and Lucene do; where it is unavailable the collector unmaps as before. The buffer must
+   * not be used afterwards.
+   */
+  static void unmap(MappedByteBuffer map) {
+    if (INVOKE_CLEANER == null) {
+      return;
+    }
+    try {
+      INVOKE_CLEANER.invokeExact((ByteBuffer) map);
+    } catch (Throwable e) {
+      // Not unmapped now: the collector will.
+    }
   }
 
   /** @return null if a valid frame starts at {@code pos}, else what is wrong with it */
