@@ -145,7 +145,7 @@ public final class ContextRuntime {
     KryoSerde<BatchRecord> recordSerde = new KryoSerde<>(kryo, BatchRecord.class);
     MetadataCodec metadataCodec = new MetadataCodec(kryo);
     SegmentedLog lineage = SegmentedLog.open(checkpointDir.lineageDir(),
-        LogConfig.defaults().withFsyncPolicy(FsyncPolicy.PER_APPEND));
+        LogConfig.defaults().withFsyncPolicy(FsyncPolicy.PER_APPEND).withDirectoryId(checkpointDir.id()));
     lineageUntilJournal = lineage;
     Recovery.Plan plan = Recovery.plan(checkpointDir, lineage, recordSerde, new KryoSerde<>(kryo, ProgramInfo.class),
         metadataCodec, graph, new StateOpener());
@@ -172,7 +172,7 @@ public final class ContextRuntime {
     openStatefulNodes();
     // Receivers' logs must be open before replay reads blocks from them.
     wals = new ReceiverWals(checkpointDir, kryo, config.walGroupCommit().milliseconds());
-    openReceivers(wals::open);
+    openReceivers(i -> wals.open(i, graph.inputs().get(i).name(), plan.records()));
     int replayed = Recovery.apply(plan, graph, scheduler, config.clock(), cj);
     if (!plan.fresh()) {
       LOG.info("Recovering from {}: checkpoint {}, {} batches to replay", checkpointDir.root(),

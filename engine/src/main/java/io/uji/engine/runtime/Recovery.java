@@ -108,7 +108,7 @@ final class Recovery {
     List<LogPosition> positions = new ArrayList<>();
     for (LogEntry e : lineage.readAllFrom(lineage.start())) {
       try {
-        records.add(recordSerde.fromBytes(e.payload()));
+        records.add(recordSerde.fromBytes(e.payload()).upgrade());
       } catch (SerdeException ex) {
         throw new StreamingException("The lineage log record at " + e.position() + " in " + lineage.directory()
             + " cannot be read; was the checkpoint directory written by another program?", ex);
