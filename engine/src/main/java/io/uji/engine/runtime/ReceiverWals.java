@@ -40,11 +40,13 @@ final class ReceiverWals implements AutoCloseable {
   /**
    * @param groupCommitMs 0: force every block before {@code store} returns; positive: blocks
    *     arriving within this bound share one force
+   * @param segmentBytes the segment size
    */
-  ReceiverWals(CheckpointDirectory dir, KryoPool kryo, long groupCommitMs) {
+  ReceiverWals(CheckpointDirectory dir, KryoPool kryo, long groupCommitMs, long segmentBytes) {
     this.dir = dir;
     this.kryo = kryo;
-    this.config = LogConfig.defaults().withDirectoryId(dir.id()).withFsyncPolicy(groupCommitMs == 0
+    this.config = LogConfig.defaults().withDirectoryId(dir.id()).withMaxSegmentBytes(segmentBytes)
+        .withFsyncPolicy(groupCommitMs == 0
         ? FsyncPolicy.PER_APPEND : FsyncPolicy.groupCommit(java.time.Duration.ofMillis(groupCommitMs)));
   }
 
@@ -54,9 +56,13 @@ final class ReceiverWals implements AutoCloseable {
    * @param inputIndex the input's place in the program
    * @param inputName the receiver's name, for messages
    * @param logged every batch in the lineage log, in order
-   * @throws StreamingException if blocks that logged batches took are damaged or missing
+   * @param needed the batches whose blocks recovery reads again
+   * @param whyReplayed why those batches are replayed, if it is worth saying ("" otherwise)
+   * @throws StreamingException if blocks that logged batches took are damaged or missing, or
+   *     blocks that must be read again were deleted
    */
-  synchronized BlockStore<?> open(int inputIndex, String inputName, List<BatchRecord> logged) {
+  synchronized BlockStore<?> open(int inputIndex, String inputName, List<BatchRecord> logged,
+      List<BatchRecord> needed, String whyReplayed) {
     Path walDir = dir.walDir("input-" + inputIndex);
     LogPosition acknowledged = null;
     for (BatchRecord r : logged) {
@@ -69,7 +75,12 @@ final class ReceiverWals implements AutoCloseable {
     try {
       log = SegmentedLog.open(walDir, config, acknowledged);
     } catch (LogCorruptedException e) {
-      throw new StreamingException(describeLoss(inputIndex, inputName, walDir, logged, e), e);
+      throw new StreamingException(describeLoss(inputIndex, inputName, walDir, logged, e) + whyReplayed, e);
+    }
+    String missing = missingBlocks(inputIndex, inputName, walDir, needed, log.start());
+    if (missing != null) {
+      log.close();
+      throw new StreamingException(missing + whyReplayed);
     }
     WalBlockStore<Object> wal = new WalBlockStore<>(log, kryo);
     open.add(wal);
@@ -122,6 +133,34 @@ final class ReceiverWals implements AutoCloseable {
         + " them, and they are lost, so " + (batches.size() > 1 ? "these batches" : "this batch")
         + " cannot be replayed. Nothing was changed. Restore " + walDir + " from a backup, or move the checkpoint"
         + " directory away to start again from empty state (the state is then lost as well)";
+  }
+
+  /** @return why blocks that must be read again are no longer in the log, or null if they all are */
+  private static String missingBlocks(int inputIndex, String inputName, Path walDir, List<BatchRecord> needed,
+      LogPosition start) {
+    BatchRecord first = null;
+    long records = 0;
+    boolean countsKnown = true;
+    for (BatchRecord r : needed) {
+      if (r.inputs().get(inputIndex) instanceof WalLineage w) {
+        for (int b = 0; b < w.positions().size(); b++) {
+          if (w.positions().get(b).compareTo(start) < 0) {
+            first = first == null ? r : first;
+            int n = w.recordCounts().get(b);
+            countsKnown &= n >= 0;
+            records += Math.max(0, n);
+          }
+        }
+      }
+    }
+    if (first == null) {
+      return null;
+    }
+    return "Batch #" + first.seq() + " (time " + first.timeMs() + " ms) must be read again, but the write-ahead log of"
+        + " input " + (inputIndex + 1) + " (receiver '" + inputName + "') in " + walDir + " no longer holds "
+        + (countsKnown ? records + " of the records" : "the blocks") + " it needs: the log now starts at " + start
+        + " (older segments were deleted once newer checkpoints no longer needed them). The state cannot be rebuilt"
+        + " exactly. Restore the checkpoint directory from a backup, or move it away to start again from empty state.";
   }
 
   private static long segmentOf(Path file) {
