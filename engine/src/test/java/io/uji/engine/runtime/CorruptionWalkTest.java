@@ -61,7 +61,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class CorruptionWalkTest {
   private static final long INTERVAL = 1000;
-  private static final int EVENTS = 240;
+  private static final int EVENTS = 150;
   private static final int PER_BATCH = 10;
   private static final int BLOCKS_PER_BATCH = 5;
   private static final int FIRST_RUN_BATCHES = 9;
@@ -300,8 +300,12 @@ class CorruptionWalkTest {
     }
     try {
       int batches = 0;
-      while (batches < EVENTS / PER_BATCH + 2 && run.nextBatch()) {
+      Map<String, Long> expected = expected();
+      while (batches < EVENTS / PER_BATCH + 4 && run.nextBatch()) {
         batches++;
+        if (expected.equals(run.stateAfter.get(run.clock.getTimeMillis()))) {
+          break; // every event counted; more batches would be empty
+        }
       }
       if (run.ssc.getState() == StreamingContextState.STOPPED) {
         try {
