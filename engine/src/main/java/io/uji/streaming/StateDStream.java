@@ -1,6 +1,6 @@
 package io.uji.streaming;
 
-import io.uji.engine.state.UpdateStateNode;
+import io.uji.engine.state.KeyedStateNode;
 
 /**
  * The result of {@link PairDStream#updateStateByKey}: every (key, state) after each batch, a
@@ -10,9 +10,9 @@ import io.uji.engine.state.UpdateStateNode;
  * @param <S> state type
  */
 public final class StateDStream<K, S> extends PairDStream<K, S> {
-  private final UpdateStateNode<K, ?, S> stateNode;
+  private final KeyedStateNode<K, ?, S, S, Pair<K, S>> stateNode;
 
-  StateDStream(StreamingContext ssc, UpdateStateNode<K, ?, S> node) {
+  StateDStream(StreamingContext ssc, KeyedStateNode<K, ?, S, S, Pair<K, S>> node) {
     super(new DStream<>(ssc, node));
     this.stateNode = node;
   }

@@ -93,6 +93,11 @@ public final class StateSpec<K, V, S, M> {
     return this;
   }
 
+  /** As {@link #timeout(Duration)}, the idle time as a {@code java.time.Duration}. */
+  public StateSpec<K, V, S, M> timeout(java.time.Duration idle) {
+    return timeout(Duration.of(idle));
+  }
+
   /**
    * Declares the exact key and state classes: their values are then stored without a class id,
    * and a restart with other types fails instead of misreading the checkpoint.

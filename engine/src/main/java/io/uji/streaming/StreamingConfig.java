@@ -136,6 +136,11 @@ public record StreamingConfig(
     return toBuilder().receiverRestartDelay(d).build();
   }
 
+  /** As {@link #withReceiverRestartDelay(Duration)}. */
+  public StreamingConfig withReceiverRestartDelay(java.time.Duration d) {
+    return toBuilder().receiverRestartDelay(d).build();
+  }
+
   public StreamingConfig withStateMemoryBytes(long bytes) {
     return toBuilder().stateMemoryBytes(bytes).build();
   }
@@ -154,6 +159,11 @@ public record StreamingConfig(
   }
 
   public StreamingConfig withWalGroupCommit(Duration bound) {
+    return toBuilder().walGroupCommit(bound).build();
+  }
+
+  /** As {@link #withWalGroupCommit(Duration)}. */
+  public StreamingConfig withWalGroupCommit(java.time.Duration bound) {
     return toBuilder().walGroupCommit(bound).build();
   }
 
@@ -236,6 +246,11 @@ public record StreamingConfig(
       return this;
     }
 
+    /** As {@link #receiverRestartDelay(Duration)}. */
+    public Builder receiverRestartDelay(java.time.Duration d) {
+      return receiverRestartDelay(Duration.of(d));
+    }
+
     public Builder stateMemoryBytes(long bytes) {
       stateMemoryBytes = bytes;
       return this;
@@ -271,6 +286,11 @@ public record StreamingConfig(
     public Builder walGroupCommit(Duration bound) {
       walGroupCommit = bound;
       return this;
+    }
+
+    /** As {@link #walGroupCommit(Duration)}. */
+    public Builder walGroupCommit(java.time.Duration bound) {
+      return walGroupCommit(Duration.of(bound));
     }
 
     public Builder checkpointsRetained(int n) {

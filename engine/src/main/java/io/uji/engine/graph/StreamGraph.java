@@ -6,6 +6,8 @@ import io.uji.streaming.Time;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * The program of one context: its nodes, input nodes, output operations and stateful nodes.
@@ -22,6 +24,13 @@ public final class StreamGraph {
   private WorkerPool pool;
   private Duration userRememberDuration;
   private Time zeroTime;
+  /**
+   * Held by the batch runner while it runs a batch, and by whoever else reads nodes' datasets
+   * (a user's {@code slice}): computing a node is not thread-safe.
+   */
+  private final ReentrantLock batchLock = new ReentrantLock();
+  /** The batch being run (under {@link #batchLock}), or null between batches. */
+  private Time runningBatch;
 
   public StreamGraph(Duration batchInterval, int defaultParallelism) {
     if (batchInterval == null || !batchInterval.isPositive()) {
@@ -164,6 +173,39 @@ public final class StreamGraph {
 
   public Time zeroTime() {
     return zeroTime;
+  }
+
+  /**
+   * Runs batch {@code t}'s work under the batch lock, so that nothing else computes nodes
+   * meanwhile ({@link #runningBatch()} is {@code t} during it).
+   */
+  public void runBatch(Time t, Runnable work) {
+    batchLock.lock();
+    try {
+      runningBatch = t;
+      work.run();
+    } finally {
+      runningBatch = null;
+      batchLock.unlock();
+    }
+  }
+
+  /**
+   * @return what {@code read} returns, called while no batch runs (or within the running batch,
+   *     when called from its thread): waits for a running batch to complete
+   */
+  public <R> R underBatchLock(Supplier<R> read) {
+    batchLock.lock();
+    try {
+      return read.get();
+    } finally {
+      batchLock.unlock();
+    }
+  }
+
+  /** @return the batch being run, when called under the batch lock; null between batches */
+  public Time runningBatch() {
+    return runningBatch;
   }
 
   /** Drops cached datasets no longer needed after batch {@code t}. */

@@ -150,21 +150,23 @@ public final class BatchScheduler {
     long start = clock.getTimeMillis();
     bus.post(l -> l.onBatchStarted(info(b, start, -1, null)));
     try {
-      for (OutputOperation<?> out : graph.outputs()) {
-        runOutput(out, t);
-      }
-      for (StatefulNode s : graph.statefulNodes()) {
-        s.node().getOrCompute(t);
-      }
-      CrashPoints.hit("batch.before-state-commit");
-      for (StatefulNode s : graph.statefulNodes()) {
-        s.commit(t);
-      }
-      CrashPoints.hit("batch.after-state-commit");
-      for (InputNode<?, ?, ?> in : graph.inputs()) {
-        in.onBatchCompleted(t);
-      }
-      graph.clearMetadata(t);
+      graph.runBatch(t, () -> {
+        for (OutputOperation<?> out : graph.outputs()) {
+          runOutput(out, t);
+        }
+        for (StatefulNode s : graph.statefulNodes()) {
+          s.node().getOrCompute(t);
+        }
+        CrashPoints.hit("batch.before-state-commit");
+        for (StatefulNode s : graph.statefulNodes()) {
+          s.commit(t);
+        }
+        CrashPoints.hit("batch.after-state-commit");
+        for (InputNode<?, ?, ?> in : graph.inputs()) {
+          in.onBatchCompleted(t);
+        }
+        graph.clearMetadata(t);
+      });
       journal.batchCompleted(t);
       long end = clock.getTimeMillis();
       bus.post(l -> l.onBatchCompleted(info(b, start, end, null)));

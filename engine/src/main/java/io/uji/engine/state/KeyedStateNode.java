@@ -177,7 +177,7 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
       throw new IllegalStateException("The state of '" + stateId + "' is already at " + lastComputed
           + " ms; it cannot compute the earlier batch " + t);
     }
-    split.load(parent.sourceAt(t), pool);
+    split.load(parent.sourceAt(t), pool, describe());
     int n = groups.length;
     @SuppressWarnings("unchecked")
     List<T>[] out = new List[n];
@@ -276,6 +276,11 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
       sp.endBatch();
     });
     LOG.info("Stateful operator '{}': loaded {} keys of initial state", stateId, count);
+  }
+
+  /** @return the operator in the user's terms, e.g. {@code updateStateByKey 'totals'} */
+  public final String describe() {
+    return kind + " '" + stateId + "'";
   }
 
   @Override

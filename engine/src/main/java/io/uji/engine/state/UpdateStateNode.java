@@ -27,13 +27,15 @@ import java.util.Optional;
  * @param <S> state type
  */
 public final class UpdateStateNode<K, V, S> extends KeyedStateNode<K, V, S, S, Pair<K, S>> {
+  /** The kind of both forms of updateStateByKey in checkpoints: never change it. */
+  static final String KIND = "updateStateByKey";
   private static final List<Object> NO_VALUES = List.of();
 
   private final Function4<Time, K, List<V>, Optional<S>, Optional<S>> function;
 
   public UpdateStateNode(Node<Pair<K, V>> parent, Function4<Time, K, List<V>, Optional<S>, Optional<S>> function,
       Partitioner partitioner, Dataset<Pair<K, S>> initialState) {
-    super(parent, partitioner, "updateStateByKey", null, null, initialState);
+    super(parent, partitioner, KIND, null, null, initialState);
     this.function = Objects.requireNonNull(function, "function");
   }
 
