@@ -2,6 +2,7 @@ package io.uji.engine.receiver;
 
 import io.uji.checkpoint.LogPosition;
 import io.uji.engine.access.SharedSecrets;
+import io.uji.engine.exec.SerializationCheck;
 import io.uji.engine.scheduler.ListenerBus;
 import io.uji.streaming.Receiver;
 import io.uji.streaming.ReceiverInfo;
@@ -35,6 +36,7 @@ public final class ReceiverSupervisor<T> implements ReceiverSink<T> {
   private final RateLimiter rateLimiter;
   private final long restartDelayMs;
   private final ScheduledExecutorService control;
+  private final SerializationCheck recordCheck;
 
   private final Object bufferLock = new Object();
   private List<T> current = new ArrayList<>();
@@ -49,10 +51,13 @@ public final class ReceiverSupervisor<T> implements ReceiverSink<T> {
   /**
    * @param blockStore where blocks are made durable before {@code store} returns (the
    *     supervisor does not own it: whoever opened it closes it)
+   * @param recordCheck refuses records that could not be written to a write-ahead log, with or
+   *     without one
    */
   public ReceiverSupervisor(Receiver<T> receiver, int streamId, ListenerBus bus, BlockStore<T> blockStore,
-      ReceiverSettings settings) {
+      ReceiverSettings settings, SerializationCheck recordCheck) {
     this.receiver = receiver;
+    this.recordCheck = recordCheck;
     this.streamId = streamId;
     this.bus = bus;
     this.blockStore = blockStore;
@@ -173,6 +178,7 @@ public final class ReceiverSupervisor<T> implements ReceiverSink<T> {
 
   @Override
   public void storeOne(T record) {
+    recordCheck.check(0, record);
     rateLimiter.acquire(1, () -> terminated);
     acquirePermits(1);
     storeGate.readLock().lock();
@@ -207,6 +213,9 @@ public final class ReceiverSupervisor<T> implements ReceiverSink<T> {
       return;
     }
     List<T> copy = List.copyOf(records);
+    for (T r : copy) {
+      recordCheck.check(0, r);
+    }
     rateLimiter.acquire(copy.size(), () -> terminated);
     int n = Math.min(copy.size(), maxPermitsPerBlock);
     acquirePermits(n);

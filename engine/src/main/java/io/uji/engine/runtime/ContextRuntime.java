@@ -192,8 +192,8 @@ public final class ContextRuntime {
   }
 
   @SuppressWarnings("unchecked")
-  private static <T> void openReceiver(ReceiverInputNode<T> r, BlockStore<?> store) {
-    r.open((BlockStore<T>) store); // a receiver's store holds that receiver's records
+  private <T> void openReceiver(ReceiverInputNode<T> r, BlockStore<?> store) {
+    r.open((BlockStore<T>) store, kryo); // a receiver's store holds that receiver's records
   }
 
   private void startInputsAndScheduler(Time first) {

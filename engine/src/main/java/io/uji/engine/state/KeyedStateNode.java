@@ -1,6 +1,7 @@
 package io.uji.engine.state;
 
 import io.uji.engine.exec.Datasets;
+import io.uji.engine.exec.SerializationCheck;
 import io.uji.engine.exec.WorkerPool;
 import io.uji.engine.graph.Node;
 import io.uji.engine.graph.StateBinding;
@@ -53,6 +54,8 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
   private String restoredSignature;
   private StateTable<K, R> table;
   private WorkerPool pool;
+  private SerializationCheck keyCheck;
+  private SerializationCheck stateCheck;
   private long lastComputed = Long.MIN_VALUE;
 
   @SuppressWarnings("unchecked")
@@ -148,6 +151,8 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     }
     @SuppressWarnings("unchecked")
     Class<K> k = keyType != null ? keyType : (Class<K>) Object.class;
+    keyCheck = new SerializationCheck(binding.kryo(), "the keys of " + describe(), groups.length);
+    stateCheck = new SerializationCheck(binding.kryo(), "the state of " + describe(), groups.length);
     table = binding.table(stateId, k, storedType(), groups.length);
     pool = binding.pool();
     if (initialState != null && restoredSignature == null && isEmpty()) {
@@ -208,8 +213,17 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     return pool;
   }
 
-  /** Records the types of the first key and state stored, when none were declared. */
-  protected final void observe(K key, S state) {
+  /**
+   * Called for every key put into the state that was not in it: checks that the key and state
+   * can be checkpointed (once per shape of value, see {@link SerializationCheck}), and records the
+   * types of the first key and state stored, when none were declared.
+   *
+   * @param partition the state partition (the caller's slot of the check's fast path)
+   * @throws StreamingException if the key or state cannot be serialized
+   */
+  protected final void observe(int partition, K key, S state) {
+    keyCheck.check(partition, key);
+    stateCheck.check(partition, state);
     if (signature == null && key != null && state != null) {
       String s = key.getClass().getName() + "/" + state.getClass().getName();
       synchronized (this) {
@@ -219,6 +233,15 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
         }
       }
     }
+  }
+
+  /**
+   * Called for every new state of a key already in the state: checks that it can be checkpointed.
+   *
+   * @throws StreamingException if it cannot be serialized
+   */
+  protected final void checkState(int partition, S state) {
+    stateCheck.check(partition, state);
   }
 
   private void checkSignature(String mine, boolean declared) {
@@ -266,7 +289,7 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
         Pair<K, S> kv = pairs.get(i);
         Objects.requireNonNull(kv.value(), "a state of the initial state is null");
         sp.put(kv.key(), initialRecord(kv.value(), first));
-        observe(kv.key(), kv.value());
+        observe(p, kv.key(), kv.value());
         keys.add(kv.key());
         if ((i + 1) % INITIAL_LOAD_CHUNK == 0) {
           sp.endBatch(); // keeps the cache within its bound while loading a large initial state

@@ -109,9 +109,12 @@ public final class UpdateStateIteratorNode<K, V, S> extends KeyedStateNode<K, V,
     }
     for (Pair<K, S> kv : out) {
       S old = before.get(kv.key());
-      if (old != kv.value()) {
+      if (old == null) {
+        observe(partition.id(), kv.key(), kv.value());
         partition.put(kv.key(), kv.value());
-        observe(kv.key(), kv.value());
+      } else if (old != kv.value()) {
+        checkState(partition.id(), kv.value());
+        partition.put(kv.key(), kv.value());
       }
     }
     partition.endBatch();

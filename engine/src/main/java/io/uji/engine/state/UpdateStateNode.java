@@ -68,6 +68,7 @@ public final class UpdateStateNode<K, V, S> extends KeyedStateNode<K, V, S, S, P
       } else {
         S ns = r.get();
         if (ns != s) {
+          checkState(partition.id(), ns);
           partition.put(k, ns);
         }
         out.add(new Pair<>(k, ns));
@@ -81,8 +82,8 @@ public final class UpdateStateNode<K, V, S> extends KeyedStateNode<K, V, S, S, P
       Optional<S> r = apply(t, k, batch.valueList(g), Optional.empty());
       if (r.isPresent()) {
         S ns = r.get();
+        observe(partition.id(), k, ns);
         partition.put(k, ns);
-        observe(k, ns);
         out.add(new Pair<>(k, ns));
       }
     }
