@@ -46,6 +46,11 @@ import java.util.Objects;
  *     disk before {@code store} returns; positive: blocks that arrive within this bound share
  *     one force
  * @param checkpointsRetained completed checkpoints kept on disk (at least 1; default 3)
+ * @param receiverMaxRestarts restarts in a row a receiver may ask for (by {@code restart}, or by
+ *     failing in {@code onStart}) without storing a record in between; at the next one it is
+ *     stopped for good and the context stops with an error naming it (default 30: a minute at the
+ *     default restart delay; 0: the first restart request stops the context). Restarts are logged
+ *     at WARN with their cause, at most one line per 10 seconds per receiver
  */
 public record StreamingConfig(
     int workerThreads,
@@ -60,7 +65,8 @@ public record StreamingConfig(
     Path stateDir,
     Map<Class<?>, Integer> kryoRegistrations,
     Duration walGroupCommit,
-    int checkpointsRetained) {
+    int checkpointsRetained,
+    int receiverMaxRestarts) {
 
   public StreamingConfig {
     Objects.requireNonNull(clock, "clock");
@@ -78,6 +84,9 @@ public record StreamingConfig(
     }
     if (receiverRestartDelay.milliseconds() < 0 || walGroupCommit.milliseconds() < 0) {
       throw new IllegalArgumentException("receiverRestartDelay and walGroupCommit must not be negative");
+    }
+    if (receiverMaxRestarts < 0) {
+      throw new IllegalArgumentException("receiverMaxRestarts must be >= 0, got " + receiverMaxRestarts);
     }
     kryoRegistrations = Map.copyOf(kryoRegistrations);
   }
@@ -171,6 +180,11 @@ public record StreamingConfig(
     return toBuilder().checkpointsRetained(n).build();
   }
 
+  /** As {@link Builder#receiverMaxRestarts(int)}. */
+  public StreamingConfig withReceiverMaxRestarts(int n) {
+    return toBuilder().receiverMaxRestarts(n).build();
+  }
+
   /**
    * Collects settings for a {@link StreamingConfig}; starts from the defaults. Values are
    * checked by {@link #build()}. Not thread-safe.
@@ -191,6 +205,7 @@ public record StreamingConfig(
     private final Map<Class<?>, Integer> kryoRegistrations = new LinkedHashMap<>();
     private Duration walGroupCommit = Duration.ofMillis(0);
     private int checkpointsRetained = 3;
+    private int receiverMaxRestarts = 30;
 
     private Builder() {}
 
@@ -208,6 +223,7 @@ public record StreamingConfig(
       kryoRegistrations.putAll(c.kryoRegistrations);
       walGroupCommit = c.walGroupCommit;
       checkpointsRetained = c.checkpointsRetained;
+      receiverMaxRestarts = c.receiverMaxRestarts;
     }
 
     /** Sets the worker threads; the default parallelism follows unless it is set. */
@@ -299,6 +315,15 @@ public record StreamingConfig(
     }
 
     /**
+     * Sets how many restarts in a row a receiver may ask for, without storing a record in
+     * between, before it is stopped and the context stops with an error (at least 0).
+     */
+    public Builder receiverMaxRestarts(int n) {
+      receiverMaxRestarts = n;
+      return this;
+    }
+
+    /**
      * @return the configuration
      * @throws IllegalArgumentException if a count or size is not positive, the rate or a
      *     duration is negative
@@ -310,7 +335,7 @@ public record StreamingConfig(
           : defaultStateCacheEntries(parallelism);
       return new StreamingConfig(workerThreads, parallelism, clock, receiverMaxBufferedRecords,
           receiverMaxBlockRecords, maxRatePerReceiver, receiverRestartDelay, stateMemoryBytes, cacheEntries,
-          stateDir, kryoRegistrations, walGroupCommit, checkpointsRetained);
+          stateDir, kryoRegistrations, walGroupCommit, checkpointsRetained, receiverMaxRestarts);
     }
 
     /**

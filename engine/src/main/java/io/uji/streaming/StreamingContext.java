@@ -115,7 +115,8 @@ public final class StreamingContext {
     Objects.requireNonNull(receiver, "receiver");
     checkInitialized("add an input stream");
     ReceiverSettings settings = new ReceiverSettings(config.receiverMaxBufferedRecords(),
-        config.receiverMaxBlockRecords(), config.maxRatePerReceiver(), config.receiverRestartDelay().milliseconds());
+        config.receiverMaxBlockRecords(), config.maxRatePerReceiver(), config.receiverRestartDelay().milliseconds(),
+        config.receiverMaxRestarts());
     return new DStream<>(this, new ReceiverInputNode<>(graph, receiver, settings, bus));
   }
 

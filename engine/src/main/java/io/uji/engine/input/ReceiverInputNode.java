@@ -19,6 +19,7 @@ import io.uji.streaming.Receiver;
 import io.uji.streaming.Time;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,11 +65,12 @@ public final class ReceiverInputNode<T> extends InputNode<T, WalLineage, WalPosi
    *
    * @param kryo the context's serializers: records that they could not write are refused by
    *     {@code store}, with or without a write-ahead log
+   * @param stopContext stops the context with an error (a receiver that keeps failing)
    */
-  public void open(BlockStore<T> store, KryoPool kryo) {
+  public void open(BlockStore<T> store, KryoPool kryo, Consumer<Throwable> stopContext) {
     this.blockStore = store;
     SerializationCheck check = new SerializationCheck(kryo, "the records of receiver '" + receiver.name() + "'", 1);
-    this.supervisor = new ReceiverSupervisor<>(receiver, id(), bus, store, settings, check);
+    this.supervisor = new ReceiverSupervisor<>(receiver, id(), bus, store, settings, check, stopContext);
   }
 
   private ReceiverSupervisor<T> supervisor() {

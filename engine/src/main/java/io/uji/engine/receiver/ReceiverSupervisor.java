@@ -6,12 +6,15 @@ import io.uji.engine.exec.SerializationCheck;
 import io.uji.engine.scheduler.ListenerBus;
 import io.uji.streaming.Receiver;
 import io.uji.streaming.ReceiverInfo;
+import io.uji.streaming.StreamingException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +40,11 @@ public final class ReceiverSupervisor<T> implements ReceiverSink<T> {
   private final long restartDelayMs;
   private final ScheduledExecutorService control;
   private final SerializationCheck recordCheck;
+  private final Consumer<Throwable> stopContext;
+  private final int maxRestarts;
+  private final RestartLog restartLog;
+  /** Restarts asked for since the receiver last stored a block (the control thread increments). */
+  private final AtomicInteger restartsInARow = new AtomicInteger();
 
   private final Object bufferLock = new Object();
   private List<T> current = new ArrayList<>();
@@ -53,11 +61,16 @@ public final class ReceiverSupervisor<T> implements ReceiverSink<T> {
    *     supervisor does not own it: whoever opened it closes it)
    * @param recordCheck refuses records that could not be written to a write-ahead log, with or
    *     without one
+   * @param stopContext stops the context with an error, when the receiver asked for more restarts
+   *     in a row than allowed
    */
   public ReceiverSupervisor(Receiver<T> receiver, int streamId, ListenerBus bus, BlockStore<T> blockStore,
-      ReceiverSettings settings, SerializationCheck recordCheck) {
+      ReceiverSettings settings, SerializationCheck recordCheck, Consumer<Throwable> stopContext) {
     this.receiver = receiver;
     this.recordCheck = recordCheck;
+    this.stopContext = stopContext;
+    this.maxRestarts = settings.maxRestarts();
+    this.restartLog = new RestartLog(receiver.name(), Ticker.SYSTEM);
     this.streamId = streamId;
     this.bus = bus;
     this.blockStore = blockStore;
@@ -115,13 +128,35 @@ public final class ReceiverSupervisor<T> implements ReceiverSink<T> {
         bus.post(l -> l.onReceiverError(info(false, message, error)));
         stopReceiverNow();
         bus.post(l -> l.onReceiverStopped(info(false, message, error)));
-        if (!terminated) {
-          control.schedule(this::startReceiver, restartDelayMs, TimeUnit.MILLISECONDS);
+        if (terminated) {
+          return;
         }
+        int inARow = restartsInARow.incrementAndGet();
+        if (inARow > maxRestarts) {
+          giveUp(inARow - 1, message, error);
+          return;
+        }
+        restartLog.restarting(inARow, maxRestarts, restartDelayMs, message, error);
+        control.schedule(this::startReceiver, restartDelayMs, TimeUnit.MILLISECONDS);
       });
     } catch (java.util.concurrent.RejectedExecutionException e) {
       // The context stopped meanwhile: there is nothing to restart.
     }
+  }
+
+  /**
+   * Stops the receiver for good (it stays stopped until the context restarts) and the context
+   * with an error naming it: a receiver that fails again and again without storing anything
+   * would otherwise loop forever.
+   */
+  private void giveUp(int restarts, String message, Throwable error) {
+    String cause = message + (error == null ? "" : " (" + error + ")");
+    StreamingException e = new StreamingException("Receiver '" + receiver.name() + "' asked to be restarted again"
+        + " after " + restarts + " restarts in a row without storing a record, the most StreamingConfig"
+        + " receiverMaxRestarts allows; the last time: " + cause + ". It is stopped, and the context with it", error);
+    LOG.error("{}", e.getMessage(), error);
+    bus.post(l -> l.onReceiverError(info(false, e.getMessage(), e)));
+    stopContext.accept(e);
   }
 
   @Override
@@ -257,6 +292,9 @@ public final class ReceiverSupervisor<T> implements ReceiverSink<T> {
     }
     synchronized (bufferLock) {
       ready.add(new Block<>(records, position, heldPermits));
+    }
+    if (restartsInARow.get() != 0) {
+      restartsInARow.set(0); // it works again: a later failure starts a new count
     }
   }
 

@@ -193,7 +193,7 @@ public final class ContextRuntime {
 
   @SuppressWarnings("unchecked")
   private <T> void openReceiver(ReceiverInputNode<T> r, BlockStore<?> store) {
-    r.open((BlockStore<T>) store, kryo); // a receiver's store holds that receiver's records
+    r.open((BlockStore<T>) store, kryo, onFailure); // a receiver's store holds that receiver's records
   }
 
   private void startInputsAndScheduler(Time first) {
