@@ -28,4 +28,20 @@ public final class StateDStream<K, S> extends PairDStream<K, S> {
     stateNode.rename(id);
     return this;
   }
+
+  /**
+   * Declares the exact key and state classes, as {@link StateSpec#types} does for mapWithState:
+   * a restart whose checkpoint holds state of other types is refused at start, naming the
+   * operator, instead of failing later with a {@code ClassCastException} in the update function;
+   * a key or state of another class fails the batch that produces it. A key of a final class is
+   * then stored without a class id; the checkpoint records how its keys are stored, so removing
+   * the declaration later still reads them. Call before start.
+   *
+   * @return this stream
+   * @throws IllegalStateException if the context was started
+   */
+  public StateDStream<K, S> types(Class<K> key, Class<S> state) {
+    stateNode.declareTypes(key, state);
+    return this;
+  }
 }

@@ -99,8 +99,10 @@ public final class StateSpec<K, V, S, M> {
   }
 
   /**
-   * Declares the exact key and state classes: their values are then stored without a class id,
-   * and a restart with other types fails instead of misreading the checkpoint.
+   * Declares the exact key and state classes: a restart whose checkpoint holds state of other
+   * types is refused at start, naming the operator, and a key or state of another class fails the
+   * batch that produces it. A key of a final class is then stored without a class id; the
+   * checkpoint records how its keys are stored, so removing the declaration later still reads them.
    */
   public StateSpec<K, V, S, M> types(Class<K> key, Class<S> state) {
     this.keyType = Objects.requireNonNull(key, "key");

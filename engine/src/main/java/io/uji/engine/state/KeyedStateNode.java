@@ -43,19 +43,24 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
 
   protected final Node<Pair<K, V>> parent;
   protected final Partitioner partitioner;
-  private final Class<K> keyType;
-  private final Class<S> stateType;
+  /** The declared key and state classes, or null (set before start). */
+  private Class<K> keyType;
+  private Class<S> stateType;
   private final Dataset<Pair<K, S>> initialState;
   private final KeyGroups<K, V>[] groups;
   private final BatchSplit<K, V> split;
   private final String kind;
   private String stateId;
+  /** The types and key encoding as checkpoints record them ({@link StateTypes.Signature}), once known. */
   private volatile String signature;
-  private String restoredSignature;
+  private StateTypes.Signature restored;
+  private StateTypes.KeyEncoding encoding;
   private StateTable<K, R> table;
   private WorkerPool pool;
   private SerializationCheck keyCheck;
   private SerializationCheck stateCheck;
+  /** Whether the types of a stored key and state were looked at (undeclared types only). */
+  private volatile boolean observed;
   private long lastComputed = Long.MIN_VALUE;
 
   @SuppressWarnings("unchecked")
@@ -74,9 +79,22 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
       groups[p] = new KeyGroups<>();
     }
     this.split = new BatchSplit<>(partitioner);
-    if (keyType != null && stateType != null) {
-      signature = keyType.getName() + "/" + stateType.getName();
+  }
+
+  /**
+   * Declares the exact key and state classes before start: a checkpoint holding other types is
+   * refused at start, and a key or state of another class fails the batch that produces it.
+   *
+   * @throws IllegalStateException if the context was started
+   */
+  public void declareTypes(Class<K> key, Class<S> state) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(state, "state");
+    if (graph.isFrozen()) {
+      throw new IllegalStateException("Cannot declare the types of " + describe() + " once the context started");
     }
+    keyType = key;
+    stateType = state;
   }
 
   /** @return the class the table stores per key */
@@ -144,18 +162,24 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
   }
 
   @Override
+  @SuppressWarnings("unchecked")
   public void open(StateBinding binding) {
-    restoredSignature = binding.restoredTypeSignature(stateId);
-    if (signature != null) {
-      checkSignature(signature, true);
+    restored = StateTypes.Signature.parse(binding.restoredTypeSignature(stateId));
+    if (keyType != null) {
+      StateTypes.checkDeclared(keyType, stateType, restored, describe());
     }
-    @SuppressWarnings("unchecked")
-    Class<K> k = keyType != null ? keyType : (Class<K>) Object.class;
+    Class<K> keySerdeType = (Class<K>) StateTypes.keySerdeType(keyType, restored, describe());
+    encoding = StateTypes.encodingOf(keySerdeType);
+    if (keyType != null) {
+      signature = new StateTypes.Signature(keyType.getName(), stateType.getName(), encoding).format();
+    } else if (restored != null) {
+      signature = new StateTypes.Signature(restored.keyClass(), restored.stateClass(), encoding).format();
+    }
     keyCheck = new SerializationCheck(binding.kryo(), "the keys of " + describe(), groups.length);
     stateCheck = new SerializationCheck(binding.kryo(), "the state of " + describe(), groups.length);
-    table = binding.table(stateId, k, storedType(), groups.length);
+    table = binding.table(stateId, keySerdeType, storedType(), groups.length);
     pool = binding.pool();
-    if (initialState != null && restoredSignature == null && isEmpty()) {
+    if (initialState != null && restored == null && isEmpty()) {
       loadInitialState();
     }
   }
@@ -215,47 +239,53 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
 
   /**
    * Called for every key put into the state that was not in it: checks that the key and state
-   * can be checkpointed (once per shape of value, see {@link SerializationCheck}), and records the
-   * types of the first key and state stored, when none were declared.
+   * are of the declared types and can be checkpointed (once per shape of value, see {@link
+   * SerializationCheck}), and records the types of the first key and state stored, when none were
+   * declared.
    *
    * @param partition the state partition (the caller's slot of the check's fast path)
-   * @throws StreamingException if the key or state cannot be serialized
+   * @throws StreamingException if the key or state is of another class than declared, or cannot
+   *     be serialized
    */
   protected final void observe(int partition, K key, S state) {
+    if (keyType != null && key != null && !keyType.isInstance(key)) {
+      throw new StreamingException(describe() + ": a key of " + key.getClass().getName()
+          + " is not of its declared key type " + keyType.getName());
+    }
     keyCheck.check(partition, key);
-    stateCheck.check(partition, state);
-    if (signature == null && key != null && state != null) {
-      String s = key.getClass().getName() + "/" + state.getClass().getName();
+    checkState(partition, state);
+    if (keyType == null && !observed && key != null && state != null) {
       synchronized (this) {
-        if (signature == null) {
-          checkSignature(s, false);
-          signature = s;
+        if (!observed) {
+          observed = true;
+          String types = key.getClass().getName() + "/" + state.getClass().getName();
+          if (restored != null && !restored.types().equals(types)) {
+            // Undeclared types are observed from values, whose classes may legitimately vary (a
+            // List implementation, a subclass); warn rather than refuse.
+            LOG.warn("The stateful operator {} has key/state types {} but its checkpoint holds {} (declare the types"
+                + " with .types(...) to make this an error)", describe(), types, restored.types());
+          }
+          if (signature == null) {
+            signature = new StateTypes.Signature(key.getClass().getName(), state.getClass().getName(), encoding)
+                .format();
+          }
         }
       }
     }
   }
 
   /**
-   * Called for every new state of a key already in the state: checks that it can be checkpointed.
+   * Called for every new state of a key already in the state (and by {@link #observe}): checks
+   * that it is of the declared type and can be checkpointed.
    *
-   * @throws StreamingException if it cannot be serialized
+   * @throws StreamingException if it is of another class than declared, or cannot be serialized
    */
   protected final void checkState(int partition, S state) {
+    if (stateType != null && state != null && !stateType.isInstance(state)) {
+      throw new StreamingException(describe() + ": its function returned a state of "
+          + state.getClass().getName() + ", not of its declared state type " + stateType.getName());
+    }
     stateCheck.check(partition, state);
-  }
-
-  private void checkSignature(String mine, boolean declared) {
-    if (restoredSignature == null || restoredSignature.equals(mine)) {
-      return;
-    }
-    String msg = "The stateful operator '" + stateId + "' has key/state types " + mine
-        + " but its checkpoint holds " + restoredSignature;
-    if (declared) {
-      throw new StreamingException(msg + "; a program cannot change the types of its state");
-    }
-    // Undeclared types are observed from values, whose classes may legitimately vary (a List
-    // implementation, a subclass); warn rather than refuse.
-    LOG.warn("{} (declare the types with StateSpec.types(...) to make this an error)", msg);
   }
 
   private boolean isEmpty() {
