@@ -51,6 +51,11 @@ import java.util.Objects;
  *     stopped for good and the context stops with an error naming it (default 30: a minute at the
  *     default restart delay; 0: the first restart request stops the context). Restarts are logged
  *     at WARN with their cause, at most one line per 10 seconds per receiver
+ * @param stopGracefullyOnShutdown true: {@code start()} installs a JVM shutdown hook that stops
+ *     the context gracefully ({@code stop(true)}: the received data is processed and a final
+ *     checkpoint taken), so a SIGTERM (a deploy, {@code docker stop}, Kubernetes) leaves nothing
+ *     to replay; {@code stop} removes it. Spark's {@code spark.streaming.stopGracefullyOnShutdown}
+ *     (default false: a SIGTERM ends the JVM as a crash would, and the next start recovers)
  */
 public record StreamingConfig(
     int workerThreads,
@@ -66,7 +71,8 @@ public record StreamingConfig(
     Map<Class<?>, Integer> kryoRegistrations,
     Duration walGroupCommit,
     int checkpointsRetained,
-    int receiverMaxRestarts) {
+    int receiverMaxRestarts,
+    boolean stopGracefullyOnShutdown) {
 
   public StreamingConfig {
     Objects.requireNonNull(clock, "clock");
@@ -185,6 +191,16 @@ public record StreamingConfig(
     return toBuilder().receiverMaxRestarts(n).build();
   }
 
+  /** As {@code withStopGracefullyOnShutdown(true)}. */
+  public StreamingConfig withStopGracefullyOnShutdown() {
+    return withStopGracefullyOnShutdown(true);
+  }
+
+  /** As {@link Builder#stopGracefullyOnShutdown(boolean)}. */
+  public StreamingConfig withStopGracefullyOnShutdown(boolean v) {
+    return toBuilder().stopGracefullyOnShutdown(v).build();
+  }
+
   /**
    * Collects settings for a {@link StreamingConfig}; starts from the defaults. Values are
    * checked by {@link #build()}. Not thread-safe.
@@ -206,6 +222,7 @@ public record StreamingConfig(
     private Duration walGroupCommit = Duration.ofMillis(0);
     private int checkpointsRetained = 3;
     private int receiverMaxRestarts = 30;
+    private boolean stopGracefullyOnShutdown;
 
     private Builder() {}
 
@@ -224,6 +241,7 @@ public record StreamingConfig(
       walGroupCommit = c.walGroupCommit;
       checkpointsRetained = c.checkpointsRetained;
       receiverMaxRestarts = c.receiverMaxRestarts;
+      stopGracefullyOnShutdown = c.stopGracefullyOnShutdown;
     }
 
     /** Sets the worker threads; the default parallelism follows unless it is set. */
@@ -324,6 +342,15 @@ public record StreamingConfig(
     }
 
     /**
+     * Sets whether a JVM shutdown (SIGTERM) stops the context gracefully, through a shutdown hook
+     * that {@code start()} installs and {@code stop} removes.
+     */
+    public Builder stopGracefullyOnShutdown(boolean v) {
+      stopGracefullyOnShutdown = v;
+      return this;
+    }
+
+    /**
      * @return the configuration
      * @throws IllegalArgumentException if a count or size is not positive, the rate or a
      *     duration is negative
@@ -335,7 +362,8 @@ public record StreamingConfig(
           : defaultStateCacheEntries(parallelism);
       return new StreamingConfig(workerThreads, parallelism, clock, receiverMaxBufferedRecords,
           receiverMaxBlockRecords, maxRatePerReceiver, receiverRestartDelay, stateMemoryBytes, cacheEntries,
-          stateDir, kryoRegistrations, walGroupCommit, checkpointsRetained, receiverMaxRestarts);
+          stateDir, kryoRegistrations, walGroupCommit, checkpointsRetained, receiverMaxRestarts,
+          stopGracefullyOnShutdown);
     }
 
     /**

@@ -58,6 +58,8 @@ public final class StreamingContext {
   private Path checkpointDir;
   private Duration checkpointInterval;
   private ContextRuntime runtime;
+  /** Stops gracefully when the JVM shuts down, if the configuration asks for it (installed by start). */
+  private Thread shutdownHook;
 
   /** A context with the default configuration. */
   public StreamingContext(Duration batchInterval) {
@@ -323,6 +325,11 @@ public final class StreamingContext {
       }
       state = StreamingContextState.ACTIVE;
       ACTIVE.add(this);
+      if (config.stopGracefullyOnShutdown()) {
+        // Not named after the context: its own threads may not stop it synchronously (see stop).
+        shutdownHook = new Thread(() -> stop(true), "shutdown-hook-of-" + name);
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+      }
       long now = config.clock().getTimeMillis();
       bus.post(l -> l.onStreamingStarted(now));
       LOG.info("Streaming context {} started (batch interval {})", name, batchInterval);
@@ -341,9 +348,10 @@ public final class StreamingContext {
    * once and the context stops from another thread; use {@link #awaitTermination()} to wait.
    *
    * @param stopGracefully true: stop the receivers, then process everything they stored (one
-   *     last batch at the next batch time, without waiting for the clock) before stopping; false:
-   *     stop now, dropping queued batches (with a checkpoint directory they are replayed on the
-   *     next start)
+   *     last batch at the next batch time, without waiting for the clock), then, with a checkpoint
+   *     directory, take a final checkpoint of the last batch, so that the next start replays
+   *     nothing; false: stop now, dropping queued batches (with a checkpoint directory they are
+   *     replayed on the next start, and the batches since the last checkpoint with them)
    */
   public void stop(boolean stopGracefully) {
     if (isOwnThread()) {
@@ -364,9 +372,22 @@ public final class StreamingContext {
       }
       state = StreamingContextState.STOPPED;
       ACTIVE.remove(this);
+      removeShutdownHook();
       lifecycle.notifyAll();
     }
-    LOG.info("Streaming context {} stopped", name);
+    LOG.info("Streaming context {} stopped{}", name, stopGracefully ? " gracefully" : "");
+  }
+
+  private void removeShutdownHook() {
+    Thread hook = shutdownHook;
+    if (hook == null || hook == Thread.currentThread()) {
+      return;
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // The JVM is shutting down and the hook is running or will: it finds the context stopped.
+    }
   }
 
   private boolean isOwnThread() {

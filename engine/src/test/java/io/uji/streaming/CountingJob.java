@@ -3,6 +3,7 @@ package io.uji.streaming;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -156,6 +157,17 @@ final class CountingJob {
 
   void stop(boolean gracefully) {
     ssc.stop(gracefully);
+  }
+
+  /** @return the batches of every run that were replays, in order */
+  List<Long> replayed() {
+    List<Long> out = new ArrayList<>();
+    for (BatchInfo b : batches) {
+      if (b.replay()) {
+        out.add(b.batchTime().milliseconds());
+      }
+    }
+    return out;
   }
 
   private static long sum(Map<String, Long> m) {

@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
 public final class BatchScheduler {
   private static final Logger LOG = LoggerFactory.getLogger(BatchScheduler.class);
   private static final Batch POISON = new Batch(-1, new Time(Long.MIN_VALUE), 0, List.of(), false);
+  /** Queued last by a graceful stop: the runner takes the final checkpoint, then ends. */
+  private static final Batch FINAL = new Batch(-2, new Time(Long.MIN_VALUE), 0, List.of(), false);
 
   private final String name;
   private final StreamGraph graph;
@@ -136,12 +138,26 @@ public final class BatchScheduler {
         if (b == POISON) {
           return;
         }
+        if (b == FINAL) {
+          finalCheckpoint();
+          return;
+        }
         if (!runBatch(b)) {
           return;
         }
       }
     } catch (InterruptedException e) {
       // stopped without waiting for queued batches
+    }
+  }
+
+  private void finalCheckpoint() {
+    try {
+      journal.finalCheckpoint();
+    } catch (RuntimeException | Error e) {
+      LOG.error("The final checkpoint of the graceful stop failed; the next start replays the batches after the"
+          + " last checkpoint", e);
+      onFailure.accept(e);
     }
   }
 
@@ -210,13 +226,15 @@ public final class BatchScheduler {
   }
 
   private BatchInfo info(Batch b, long start, long end, String failure) {
-    return new BatchInfo(b.time(), b.recordCount(), b.submissionTime(), start, end, Optional.ofNullable(failure));
+    return new BatchInfo(b.time(), b.recordCount(), b.submissionTime(), start, end, Optional.ofNullable(failure),
+        b.replay());
   }
 
   /**
    * Stops generating. When {@code graceful}, first generates one last batch (at the next batch
    * time, without waiting for the clock) holding everything the inputs still have, then waits
-   * until every queued batch ran; otherwise drops queued batches and interrupts the running one.
+   * until every queued batch ran and the journal took its final checkpoint; otherwise drops
+   * queued batches and interrupts the running one.
    */
   public void stop(boolean graceful) {
     if (generator == null) {
@@ -234,7 +252,7 @@ public final class BatchScheduler {
           LOG.warn("Generating the last batch on graceful stop failed", e);
         }
       }
-      queue.add(POISON);
+      queue.add(FINAL);
       join(runner);
     } else {
       stopping = true;
