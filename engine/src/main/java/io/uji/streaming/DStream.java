@@ -24,7 +24,8 @@ import java.util.function.Predicate;
  * A stream of datasets, one per batch (Spark's DStream / JavaDStream). Transformations return new
  * streams and run when the context runs; output operations ({@link #foreachBatch}, {@link #print},
  * {@link #saveAsTextFiles}) make a stream run. All transformations must be defined before the
- * context starts.
+ * context starts. An output operation that fails stops the context, unless it was given an
+ * {@link OutputErrorPolicy}.
  *
  * <p>Every method taking a {@link Duration} has an overload taking a {@code java.time.Duration}
  * (of whole milliseconds), with the same contract.
@@ -413,6 +414,21 @@ public class DStream<T> {
     new OutputOperation<>(node, "foreachBatch", (d, t) -> f.accept(d));
   }
 
+  /**
+   * As {@link #foreachBatch(BiConsumer)}; when {@code f} fails for a batch, {@code onError} says
+   * whether to retry it, skip it or stop the context (see {@link OutputErrorPolicy}).
+   */
+  public void foreachBatch(BiConsumer<Dataset<T>, Time> f, OutputErrorPolicy<T> onError) {
+    Objects.requireNonNull(f, "f");
+    new OutputOperation<>(node, "foreachBatch", f, Objects.requireNonNull(onError, "onError").toInternal());
+  }
+
+  /** As {@link #foreachBatch(Consumer)}, under the error policy {@code onError}. */
+  public void foreachBatch(Consumer<Dataset<T>> f, OutputErrorPolicy<T> onError) {
+    Objects.requireNonNull(f, "f");
+    foreachBatch((d, t) -> f.accept(d), onError);
+  }
+
   /** Prints the first ten elements of every batch. */
   public void print() {
     print(10);
@@ -443,6 +459,12 @@ public class DStream<T> {
    */
   public void saveAsTextFiles(String prefix, String suffix) {
     new OutputOperation<>(node, "saveAsTextFiles", new TextFilesOutput<>(prefix, suffix));
+  }
+
+  /** As {@link #saveAsTextFiles(String, String)}, under the error policy {@code onError}. */
+  public void saveAsTextFiles(String prefix, String suffix, OutputErrorPolicy<T> onError) {
+    new OutputOperation<>(node, "saveAsTextFiles", new TextFilesOutput<>(prefix, suffix),
+        Objects.requireNonNull(onError, "onError").toInternal());
   }
 
   /**

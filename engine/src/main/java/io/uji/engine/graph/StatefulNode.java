@@ -30,6 +30,16 @@ public interface StatefulNode {
   void commit(Time t);
 
   /**
+   * @return whether computing a batch failed: the state may be partly updated, so the batch
+   *     must not be retried or skipped, and the node refuses to compute again (the context stops;
+   *     recovery rebuilds the state from the last checkpoint)
+   */
+  boolean failed();
+
+  /** @return the operator in the user's terms, e.g. {@code updateStateByKey 'totals'} */
+  String describe();
+
+  /**
    * @return the key and state classes seen so far as {@code "keyClass/stateClass"} (null before
    *     any), stored in checkpoints to detect a program whose types changed
    */

@@ -179,7 +179,7 @@ public final class StreamGraph {
    * Runs batch {@code t}'s work under the batch lock, so that nothing else computes nodes
    * meanwhile ({@link #runningBatch()} is {@code t} during it).
    */
-  public void runBatch(Time t, Runnable work) {
+  public void runBatch(Time t, BatchWork work) throws InterruptedException {
     batchLock.lock();
     try {
       runningBatch = t;
@@ -188,6 +188,13 @@ public final class StreamGraph {
       runningBatch = null;
       batchLock.unlock();
     }
+  }
+
+  /** A batch's work on the graph. */
+  @FunctionalInterface
+  public interface BatchWork {
+    /** @throws InterruptedException if the context is stopped meanwhile */
+    void run() throws InterruptedException;
   }
 
   /**

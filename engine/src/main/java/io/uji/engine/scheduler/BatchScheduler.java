@@ -7,7 +7,6 @@ import io.uji.engine.graph.StatefulNode;
 import io.uji.engine.graph.StreamGraph;
 import io.uji.streaming.BatchInfo;
 import io.uji.streaming.Clock;
-import io.uji.streaming.OutputOperationInfo;
 import io.uji.streaming.Time;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,9 +23,10 @@ import org.slf4j.LoggerFactory;
  * input's share ({@link InputNode#allocate}), has the journal make the lineage durable and queues
  * the batch; the <em>runner</em> runs queued batches one at a time: every output operation in
  * registration order, every stateful node (computed even without an output), the state commit,
- * then the journal's checkpoint. Batches therefore complete strictly in time order. A batch that
- * fails stops the context (its error is handed to {@code onFailure}): running later batches on
- * top of partial state could count twice.
+ * then the journal's checkpoint. Batches therefore complete strictly in time order. An output
+ * operation that fails is retried or skipped when its error policy says so ({@link
+ * OutputRunner}); any other failure of a batch stops the context (its error is handed to {@code
+ * onFailure}): running later batches on top of partial state could count twice.
  */
 public final class BatchScheduler {
   private static final Logger LOG = LoggerFactory.getLogger(BatchScheduler.class);
@@ -48,6 +48,8 @@ public final class BatchScheduler {
   private volatile boolean stopping;
   private long nextSeq = 1;
   private volatile long lastGenerated = Long.MIN_VALUE;
+  private final OutputErrorCounters outputErrors = new OutputErrorCounters();
+  private final OutputRunner outputs;
 
   public BatchScheduler(String name, StreamGraph graph, Clock clock, ListenerBus bus, BatchJournal journal,
       Consumer<Throwable> onFailure) {
@@ -57,6 +59,12 @@ public final class BatchScheduler {
     this.bus = bus;
     this.journal = journal;
     this.onFailure = onFailure;
+    this.outputs = new OutputRunner(graph, clock, bus, outputErrors);
+  }
+
+  /** @return how often output operations failed, were retried and skipped (for metrics) */
+  public OutputErrorCounters outputErrors() {
+    return outputErrors;
   }
 
   /** @return the first batch time for a start now: the next multiple of the interval (Spark's RecurringTimer) */
@@ -165,14 +173,19 @@ public final class BatchScheduler {
     Time t = b.time();
     long start = clock.getTimeMillis();
     bus.post(l -> l.onBatchStarted(info(b, start, -1, null)));
+    // What the batch is doing, for the one error line that reports a failure.
+    String[] step = {"its start"};
     try {
       graph.runBatch(t, () -> {
         for (OutputOperation<?> out : graph.outputs()) {
-          runOutput(out, t);
+          step[0] = "output operation " + out.id() + " (" + out.describe() + ")";
+          outputs.run(out, t);
         }
         for (StatefulNode s : graph.statefulNodes()) {
+          step[0] = s.describe();
           s.node().getOrCompute(t);
         }
+        step[0] = "the state commit";
         CrashPoints.hit("batch.before-state-commit");
         for (StatefulNode s : graph.statefulNodes()) {
           s.commit(t);
@@ -183,6 +196,7 @@ public final class BatchScheduler {
         }
         graph.clearMetadata(t);
       });
+      step[0] = "its checkpoint";
       journal.batchCompleted(t);
       long end = clock.getTimeMillis();
       bus.post(l -> l.onBatchCompleted(info(b, start, end, null)));
@@ -196,33 +210,15 @@ public final class BatchScheduler {
       bus.post(l -> l.onBatchCompleted(info(b, start, end, reason)));
       // A non-graceful stop interrupts the running batch; whatever the interrupted user code
       // threw then (often a wrapped InterruptedException) is the stop, not a failure.
-      if (stopping || Thread.currentThread().isInterrupted()
+      if (stopping || Thread.currentThread().isInterrupted() || e instanceof InterruptedException
           || e instanceof io.uji.engine.exec.WorkerPool.TaskInterruptedException) {
         LOG.info("Batch {} interrupted by stop", t);
       } else {
-        LOG.error("Batch {} failed; stopping the context", t, e);
+        LOG.error("Batch {} failed in {}; stopping the context", t, step[0], e);
         onFailure.accept(e);
       }
       return false;
     }
-  }
-
-  private void runOutput(OutputOperation<?> out, Time t) {
-    if (!out.producesAt(t)) {
-      return;
-    }
-    long s = clock.getTimeMillis();
-    bus.post(l -> l.onOutputOperationStarted(new OutputOperationInfo(t, out.id(), out.name(), s, -1, Optional.empty())));
-    try {
-      out.run(t);
-    } catch (RuntimeException | Error e) {
-      long f = clock.getTimeMillis();
-      bus.post(l -> l.onOutputOperationCompleted(
-          new OutputOperationInfo(t, out.id(), out.name(), s, f, Optional.of(String.valueOf(e)))));
-      throw e;
-    }
-    long f = clock.getTimeMillis();
-    bus.post(l -> l.onOutputOperationCompleted(new OutputOperationInfo(t, out.id(), out.name(), s, f, Optional.empty())));
   }
 
   private BatchInfo info(Batch b, long start, long end, String failure) {

@@ -62,6 +62,8 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
   /** Whether the types of a stored key and state were looked at (undeclared types only). */
   private volatile boolean observed;
   private long lastComputed = Long.MIN_VALUE;
+  /** Why computing a batch failed, or null. */
+  private volatile Throwable failure;
 
   @SuppressWarnings("unchecked")
   protected KeyedStateNode(Node<Pair<K, V>> parent, Partitioner partitioner, String kind, Class<K> keyType,
@@ -206,20 +208,30 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
       throw new IllegalStateException("The state of '" + stateId + "' is already at " + lastComputed
           + " ms; it cannot compute the earlier batch " + t);
     }
-    split.load(parent.sourceAt(t), pool, describe());
+    if (failure != null) {
+      throw new IllegalStateException("The state of " + describe() + " may be partly updated by a batch that failed"
+          + " earlier (" + failure + "); it cannot compute batch " + t, failure);
+    }
     int n = groups.length;
     @SuppressWarnings("unchecked")
     List<T>[] out = new List[n];
-    pool.run(n, p -> {
-      KeyGroups<K, V> g = groups[p];
-      g.fill(split, p);
-      split.release(p);
-      try {
-        out[p] = computePartition(table.partition(p), g, t);
-      } finally {
-        g.release();
-      }
-    });
+    try {
+      split.load(parent.sourceAt(t), pool, describe());
+      pool.run(n, p -> {
+        KeyGroups<K, V> g = groups[p];
+        g.fill(split, p);
+        split.release(p);
+        try {
+          out[p] = computePartition(table.partition(p), g, t);
+        } finally {
+          g.release();
+        }
+      });
+    } catch (RuntimeException | Error e) {
+      // Some partitions may have applied the batch: running it again would apply it twice there.
+      failure = e;
+      throw e;
+    }
     lastComputed = t.milliseconds();
     List<List<T>> parts = new ArrayList<>(n);
     for (List<T> o : out) {
@@ -331,7 +343,13 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     LOG.info("Stateful operator '{}': loaded {} keys of initial state", stateId, count);
   }
 
+  @Override
+  public boolean failed() {
+    return failure != null;
+  }
+
   /** @return the operator in the user's terms, e.g. {@code updateStateByKey 'totals'} */
+  @Override
   public final String describe() {
     return kind + " '" + stateId + "'";
   }
