@@ -31,7 +31,8 @@ public final class MapWithStateDStream<K, V, S, M> extends DStream<M> {
    * before it makes a restart miss its checkpointed state. Call before start.
    *
    * @throws IllegalArgumentException if another stateful operator has that name or it is not a
-   *     valid id (empty, starting with {@code "uji."}, ending with {@code ".timeouts"})
+   *     valid id (empty, starting with {@code "uji."}, ending with {@code ".timeouts"}, or
+   *     {@code "default"})
    * @throws IllegalStateException if the context was started
    */
   public MapWithStateDStream<K, V, S, M> name(String id) {

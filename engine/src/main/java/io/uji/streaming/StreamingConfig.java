@@ -46,6 +46,9 @@ import java.util.Objects;
  *     disk before {@code store} returns; positive: blocks that arrive within this bound share
  *     one force
  * @param checkpointsRetained completed checkpoints kept on disk (at least 1; default 3)
+ * @param logSegmentBytes the size at which the write-ahead logs and the lineage log start a new
+ *     segment file (default 64 MiB); old segments are deleted whole once no retained checkpoint
+ *     needs them, so smaller segments free disk space sooner
  * @param receiverMaxRestarts restarts in a row a receiver may ask for (by {@code restart}, or by
  *     failing in {@code onStart}) without storing a record in between; at the next one it is
  *     stopped for good and the context stops with an error naming it (default 30: a minute at the
@@ -71,6 +74,7 @@ public record StreamingConfig(
     Map<Class<?>, Integer> kryoRegistrations,
     Duration walGroupCommit,
     int checkpointsRetained,
+    long logSegmentBytes,
     int receiverMaxRestarts,
     boolean stopGracefullyOnShutdown) {
 
@@ -85,6 +89,9 @@ public record StreamingConfig(
     requirePositive(stateMemoryBytes, "stateMemoryBytes");
     requirePositive(stateCacheEntriesPerPartition, "stateCacheEntriesPerPartition");
     requirePositive(checkpointsRetained, "checkpointsRetained");
+    if (logSegmentBytes < 256) {
+      throw new IllegalArgumentException("logSegmentBytes must be at least 256, got " + logSegmentBytes);
+    }
     if (maxRatePerReceiver < 0) {
       throw new IllegalArgumentException("maxRatePerReceiver must be >= 0 (0 = unlimited), got " + maxRatePerReceiver);
     }
@@ -221,6 +228,7 @@ public record StreamingConfig(
     private final Map<Class<?>, Integer> kryoRegistrations = new LinkedHashMap<>();
     private Duration walGroupCommit = Duration.ofMillis(0);
     private int checkpointsRetained = 3;
+    private long logSegmentBytes = 64L << 20;
     private int receiverMaxRestarts = 30;
     private boolean stopGracefullyOnShutdown;
 
@@ -240,6 +248,7 @@ public record StreamingConfig(
       kryoRegistrations.putAll(c.kryoRegistrations);
       walGroupCommit = c.walGroupCommit;
       checkpointsRetained = c.checkpointsRetained;
+      logSegmentBytes = c.logSegmentBytes;
       receiverMaxRestarts = c.receiverMaxRestarts;
       stopGracefullyOnShutdown = c.stopGracefullyOnShutdown;
     }
@@ -327,6 +336,12 @@ public record StreamingConfig(
       return walGroupCommit(Duration.of(bound));
     }
 
+    /** @see StreamingConfig#logSegmentBytes() */
+    public Builder logSegmentBytes(long bytes) {
+      logSegmentBytes = bytes;
+      return this;
+    }
+
     public Builder checkpointsRetained(int n) {
       checkpointsRetained = n;
       return this;
@@ -362,8 +377,8 @@ public record StreamingConfig(
           : defaultStateCacheEntries(parallelism);
       return new StreamingConfig(workerThreads, parallelism, clock, receiverMaxBufferedRecords,
           receiverMaxBlockRecords, maxRatePerReceiver, receiverRestartDelay, stateMemoryBytes, cacheEntries,
-          stateDir, kryoRegistrations, walGroupCommit, checkpointsRetained, receiverMaxRestarts,
-          stopGracefullyOnShutdown);
+          stateDir, kryoRegistrations, walGroupCommit, checkpointsRetained, logSegmentBytes,
+          receiverMaxRestarts, stopGracefullyOnShutdown);
     }
 
     /**

@@ -90,16 +90,21 @@ public final class KryoSerde<T> implements Serde<T> {
   }
 
   /**
-   * Appends {@code value} to {@code out} (for callers that batch many values in one buffer).
+   * {@inheritDoc}
    *
-   * <p>Same bytes as {@link #toBytes}.
+   * <p>Serializes straight into the sink's buffer: nothing is allocated per call.
    *
    * @throws UnregisteredClassException if the value, or anything it holds, is of an unregistered
    *     class
-   * @throws SerdeException if it cannot be serialized for another reason
+   * @throws SerdeException if it cannot be serialized for another reason, or the sink cannot grow
    */
   @Override
-  public void write(T value, Output out) {
+  public void write(T value, ByteSink sink) {
+    write(value, sink.output());
+  }
+
+  /** Appends {@code value} to {@code out}: the bytes of {@link #toBytes}. */
+  void write(T value, Output out) {
     Kryo kryo = pool.borrowKryo();
     try {
       if (exactType) {
@@ -124,7 +129,7 @@ public final class KryoSerde<T> implements Serde<T> {
    * @throws SerdeException if the bytes are not a valid value of this type, or name a class id
    *     that is not registered
    */
-  public T read(Input in) {
+  T read(Input in) {
     Kryo kryo = pool.borrowKryo();
     try {
       Object value = exactType ? kryo.readObject(in, type) : kryo.readClassAndObject(in);

@@ -173,20 +173,36 @@ class KryoSerdeTest {
   }
 
   @Test
-  void shouldWriteManyValuesIntoOneBufferAndReadThemBack() {
+  void shouldWriteManyValuesIntoOneSinkAndReadThemBack() {
     KryoSerde<Point> serde = new KryoSerde<>(POOL, Point.class);
-    Output out = POOL.borrowOutput();
-    try {
-      for (int i = 0; i < 1000; i++) {
-        serde.write(new Point(i, -i), out);
-      }
-      Input in = new Input(out.toBytes());
-      for (int i = 0; i < 1000; i++) {
-        assertEquals(new Point(i, -i), serde.read(in));
-      }
-    } finally {
-      POOL.release(out);
+    ByteSink sink = new ByteSink(16); // grows many times
+    for (int i = 0; i < 1000; i++) {
+      serde.write(new Point(i, -i), sink);
     }
+    Input in = new Input(sink.buffer(), 0, sink.position());
+    for (int i = 0; i < 1000; i++) {
+      assertEquals(new Point(i, -i), serde.read(in));
+    }
+    assertEquals(sink.position(), in.position());
+  }
+
+  @Test
+  void shouldWriteIntoASinkTheBytesOfToBytes() {
+    KryoSerde<Object> any = ANY;
+    List<Object> values = List.of("user-1", 42L, new Point(3, 4), List.of(new Point(1, 2)), Map.of("k", 1L));
+    ByteSink sink = new ByteSink(0);
+    for (Object v : values) {
+      int start = sink.position();
+      any.write(v, sink);
+      assertArrayEquals(any.toBytes(v), Arrays.copyOfRange(sink.buffer(), start, sink.position()), String.valueOf(v));
+    }
+  }
+
+  @Test
+  void shouldReportAnUnregisteredClassWrittenIntoASink() {
+    ByteSink sink = new ByteSink(16);
+    SerdeException e = assertThrows(SerdeException.class, () -> ANY.write(new NotRegistered(), sink));
+    assertTrue(e.getMessage().contains(NotRegistered.class.getName()), e.getMessage());
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.uji.engine.graph.StateBinding;
 import io.uji.engine.graph.StatefulNode;
 import io.uji.state.StatePartition;
 import io.uji.state.StateTable;
+import io.uji.state.TableIds;
 import io.uji.streaming.Dataset;
 import io.uji.streaming.Pair;
 import io.uji.streaming.Partitioner;
@@ -132,18 +133,15 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
    * Renames the operator before start (the id of its state in the store and in checkpoints).
    *
    * @throws IllegalStateException if the context was started
-   * @throws IllegalArgumentException if the name is not a valid state id or another stateful
-   *     operator has it
+   * @throws IllegalArgumentException if the name is not a valid state id ({@link TableIds#check})
+   *     or another stateful operator has it
    */
   public void rename(String id) {
     Objects.requireNonNull(id, "id");
     if (graph.isFrozen()) {
       throw new IllegalStateException("Cannot rename the stateful operator '" + stateId + "' once the context started");
     }
-    if (id.isEmpty() || id.startsWith("uji.") || id.endsWith(".timeouts") || id.equals("default")) {
-      throw new IllegalArgumentException("Invalid name for a stateful operator: '" + id
-          + "' (not empty, not starting with 'uji.', not ending with '.timeouts', not 'default')");
-    }
+    TableIds.check(id, "name for a stateful operator");
     graph.checkStateIdFree(id, this);
     stateId = id;
   }

@@ -1,0 +1,47 @@
+package io.uji.kafka.local;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The runnable jar {@code uji-local-kafka.jar}: a Kafka broker for users without one, and the
+ * loader of the benchmark workload.
+ *
+ * <pre>
+ * java -jar uji-local-kafka.jar broker --port 9092 --dir /tmp/uji-kafka
+ * java -jar uji-local-kafka.jar load --bootstrap 127.0.0.1:9092 --topic events --events 3000000 --users 100000
+ * </pre>
+ */
+@Command(name = "uji-local-kafka", mixinStandardHelpOptions = true, versionProvider = KafkaVersion.class,
+    description = "A local Kafka broker and the session-count event loader.",
+    subcommands = {BrokerCommand.class, LoadCommand.class})
+public final class LocalKafkaTool {
+  private LocalKafkaTool() {}
+
+  public static void main(String[] args) {
+    QuietLogging.install();
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line of the tool, with its subcommands. */
+  static CommandLine commandLine() {
+    return commandLine(new LocalKafkaTool());
+  }
+
+  /**
+   * A picocli command line whose errors are one line in the user's terms: a bad option gets the
+   * usage message, a failure its message chain, not a stack trace.
+   */
+  static CommandLine commandLine(Object command) {
+    CommandLine cli = new CommandLine(command);
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      StringBuilder message = new StringBuilder("Error: ").append(e.getMessage());
+      for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+        message.append("\n  caused by: ").append(cause);
+      }
+      commandLine.getErr().println(message);
+      return 1;
+    });
+    return cli;
+  }
+}
