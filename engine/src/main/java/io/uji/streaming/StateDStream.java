@@ -30,6 +30,26 @@ public final class StateDStream<K, S> extends PairDStream<K, S> {
   }
 
   /**
+   * Says which ids this operator had before it was renamed, so that its state follows it: on
+   * restart, a checkpoint that has no state under the operator's id but has some under one of
+   * {@code previousIds} (tried in order) restores that state into it, moved to the new id (the
+   * next checkpoint has it only there). Without it a renamed operator is refused at start. Once
+   * every checkpoint was taken under the new id, the declaration can be removed. Call before start.
+   *
+   * <pre>{@code
+   * totals.name("totals-by-user").formerly("totals");
+   * }</pre>
+   *
+   * @return this stream
+   * @throws IllegalArgumentException if an id is not a valid state id or is the operator's own
+   * @throws IllegalStateException if the context was started
+   */
+  public StateDStream<K, S> formerly(String... previousIds) {
+    stateNode.formerly(previousIds);
+    return this;
+  }
+
+  /**
    * Declares the exact key and state classes, as {@link StateSpec#types} does for mapWithState:
    * a restart whose checkpoint holds state of other types is refused at start, naming the
    * operator, instead of failing later with a {@code ClassCastException} in the update function;

@@ -59,6 +59,11 @@ import java.util.Objects;
  *     checkpoint taken), so a SIGTERM (a deploy, {@code docker stop}, Kubernetes) leaves nothing
  *     to replay; {@code stop} removes it. Spark's {@code spark.streaming.stopGracefullyOnShutdown}
  *     (default false: a SIGTERM ends the JVM as a crash would, and the next start recovers)
+ * @param allowNonRestoredState true: a start whose checkpoint holds the state of stateful
+ *     operators that the program no longer has (removed, or renamed without {@code
+ *     .formerly(...)}) drops that state, with a warning naming each operator, instead of refusing
+ *     to start; the program's operators that have no state in the checkpoint start empty (Flink's
+ *     {@code allowNonRestoredState}; default false: refused, naming the operators)
  */
 public record StreamingConfig(
     int workerThreads,
@@ -76,7 +81,8 @@ public record StreamingConfig(
     int checkpointsRetained,
     long logSegmentBytes,
     int receiverMaxRestarts,
-    boolean stopGracefullyOnShutdown) {
+    boolean stopGracefullyOnShutdown,
+    boolean allowNonRestoredState) {
 
   public StreamingConfig {
     Objects.requireNonNull(clock, "clock");
@@ -208,6 +214,11 @@ public record StreamingConfig(
     return toBuilder().stopGracefullyOnShutdown(v).build();
   }
 
+  /** As {@link Builder#allowNonRestoredState(boolean)}. */
+  public StreamingConfig withAllowNonRestoredState(boolean v) {
+    return toBuilder().allowNonRestoredState(v).build();
+  }
+
   /**
    * Collects settings for a {@link StreamingConfig}; starts from the defaults. Values are
    * checked by {@link #build()}. Not thread-safe.
@@ -231,6 +242,7 @@ public record StreamingConfig(
     private long logSegmentBytes = 64L << 20;
     private int receiverMaxRestarts = 30;
     private boolean stopGracefullyOnShutdown;
+    private boolean allowNonRestoredState;
 
     private Builder() {}
 
@@ -251,6 +263,7 @@ public record StreamingConfig(
       logSegmentBytes = c.logSegmentBytes;
       receiverMaxRestarts = c.receiverMaxRestarts;
       stopGracefullyOnShutdown = c.stopGracefullyOnShutdown;
+      allowNonRestoredState = c.allowNonRestoredState;
     }
 
     /** Sets the worker threads; the default parallelism follows unless it is set. */
@@ -366,6 +379,15 @@ public record StreamingConfig(
     }
 
     /**
+     * Sets whether a start may drop the checkpointed state of stateful operators that the program
+     * no longer has, instead of refusing to start.
+     */
+    public Builder allowNonRestoredState(boolean v) {
+      allowNonRestoredState = v;
+      return this;
+    }
+
+    /**
      * @return the configuration
      * @throws IllegalArgumentException if a count or size is not positive, the rate or a
      *     duration is negative
@@ -378,7 +400,7 @@ public record StreamingConfig(
       return new StreamingConfig(workerThreads, parallelism, clock, receiverMaxBufferedRecords,
           receiverMaxBlockRecords, maxRatePerReceiver, receiverRestartDelay, stateMemoryBytes, cacheEntries,
           stateDir, kryoRegistrations, walGroupCommit, checkpointsRetained, logSegmentBytes,
-          receiverMaxRestarts, stopGracefullyOnShutdown);
+          receiverMaxRestarts, stopGracefullyOnShutdown, allowNonRestoredState);
     }
 
     /**

@@ -26,7 +26,10 @@ final class CountingJob {
   static final int PER_BATCH = 10;
   static final int USERS = 7;
 
-  /** One variant of the program. Defaults: both operators, named "counts" and "totals", untyped. */
+  /**
+   * One variant of the program. Defaults: both operators, named "counts" and "totals", untyped; a
+   * null name leaves the operator out.
+   */
   static final class Variant {
     String countsName = "counts";
     String totalsName = "totals";
@@ -35,6 +38,19 @@ final class CountingJob {
     boolean countsTyped;
     boolean totalsTyped;
     UnaryOperator<StreamingConfig> config = c -> c;
+    int streamsBefore;
+
+    /** Leaves the mapWithState unnamed: its id is derived from its position in the program. */
+    Variant countsUnnamed() {
+      countsName = "";
+      return this;
+    }
+
+    /** Adds {@code n} streams before the stateful operators (their derived ids change). */
+    Variant streamsBefore(int n) {
+      streamsBefore = n;
+      return this;
+    }
 
     Variant countsName(String n) {
       countsName = n;
@@ -100,6 +116,9 @@ final class CountingJob {
     PairDStream<String, Long> ones = c.generatorStream(new GeneratorSpec<>(CountingJob::user, 0, PER_BATCH, TOTAL))
         .mapToPair(u -> Pair.of(u, 1L));
     ones.checkpoint(Durations.milliseconds(2 * INTERVAL));
+    for (int i = 0; i < v.streamsBefore; i++) {
+      ones.map(Pair::key).print(0); // shifts the derived ids of the stateful operators after it
+    }
     if (v.countsName != null) {
       StateSpec<String, Long, Long, Long> spec = StateSpec.function((String u, Optional<Long> one, State<Long> s) -> {
         long n = s.getOption().orElse(0L) + one.orElse(0L);
@@ -109,7 +128,13 @@ final class CountingJob {
       if (v.countsTyped) {
         spec.types(String.class, Long.class);
       }
-      MapWithStateDStream<String, Long, Long, Long> m = ones.mapWithState(spec).name(v.countsName);
+      MapWithStateDStream<String, Long, Long, Long> m = ones.mapWithState(spec);
+      if (!v.countsName.isEmpty()) {
+        m.name(v.countsName);
+      }
+      if (v.countsFormerly.length > 0) {
+        m.formerly(v.countsFormerly);
+      }
       m.stateSnapshots().foreachBatch(d -> d.collect().forEach(kv -> counts.put(kv.key(), kv.value())));
     }
     if (v.totalsName != null) {
@@ -117,6 +142,9 @@ final class CountingJob {
           (List<Long> vs, Optional<Long> s) -> Optional.of(s.orElse(0L) + vs.size())).name(v.totalsName);
       if (v.totalsTyped) {
         t.types(String.class, Long.class);
+      }
+      if (v.totalsFormerly.length > 0) {
+        t.formerly(v.totalsFormerly);
       }
       t.foreachBatch(d -> d.collect().forEach(kv -> totals.put(kv.key(), kv.value())));
     }

@@ -96,6 +96,30 @@ public final class StreamGraph {
     }
   }
 
+  /**
+   * A former id ({@code .formerly(...)}) says where an operator's state was: it must not be
+   * another operator's id, nor the former id of two operators.
+   */
+  private void checkFormerIds() {
+    java.util.Map<String, StatefulNode> claimed = new java.util.HashMap<>();
+    for (StatefulNode s : statefulNodes) {
+      for (String former : s.formerIds()) {
+        for (StatefulNode other : statefulNodes) {
+          if (other != s && other.stateId().equals(former)) {
+            throw new IllegalArgumentException("'" + former + "' is a former id of the stateful operator '"
+                + s.stateId() + "' and the id of another one, " + other.describe() + ": state recorded under it"
+                + " cannot go to both; remove one of them");
+          }
+        }
+        StatefulNode before = claimed.put(former, s);
+        if (before != null && before != s) {
+          throw new IllegalArgumentException("The stateful operators '" + before.stateId() + "' and '" + s.stateId()
+              + "' both say they were formerly '" + former + "'; its state can go to one only");
+        }
+      }
+    }
+  }
+
   /** @return whether the context started: the graph can no longer change */
   public boolean isFrozen() {
     return frozen;
@@ -137,6 +161,7 @@ public final class StreamGraph {
     for (StatefulNode s : statefulNodes) {
       checkStateIdFree(s.stateId(), s);
     }
+    checkFormerIds();
     frozen = true;
     for (Node<?> n : nodes) {
       for (Node<?> dep : n.dependencies()) {

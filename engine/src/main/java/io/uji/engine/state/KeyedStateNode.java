@@ -52,6 +52,8 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
   private final BatchSplit<K, V> split;
   private final String kind;
   private String stateId;
+  private boolean named;
+  private List<String> formerIds = List.of();
   /** The types and key encoding as checkpoints record them ({@link StateTypes.Signature}), once known. */
   private volatile String signature;
   private StateTypes.Signature restored;
@@ -144,6 +146,39 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     TableIds.check(id, "name for a stateful operator");
     graph.checkStateIdFree(id, this);
     stateId = id;
+    named = true;
+  }
+
+  /**
+   * Records the ids the operator had before it was renamed, so that a checkpoint holding its
+   * state under one of them is restored into it (and the state moved to the new id).
+   *
+   * @throws IllegalStateException if the context was started
+   * @throws IllegalArgumentException if an id is not a valid state id or is the operator's own
+   */
+  public void formerly(String... ids) {
+    if (graph.isFrozen()) {
+      throw new IllegalStateException("Cannot change the former ids of " + describe() + " once the context started");
+    }
+    List<String> all = new ArrayList<>();
+    for (String id : ids) {
+      TableIds.check(id, "former id of a stateful operator");
+      if (id.equals(stateId)) {
+        throw new IllegalArgumentException("'" + id + "' is the id of " + describe() + " itself, not a former one");
+      }
+      all.add(id);
+    }
+    formerIds = List.copyOf(all);
+  }
+
+  @Override
+  public boolean named() {
+    return named;
+  }
+
+  @Override
+  public List<String> formerIds() {
+    return formerIds;
   }
 
   @Override

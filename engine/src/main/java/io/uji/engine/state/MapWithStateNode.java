@@ -64,6 +64,9 @@ public final class MapWithStateNode<K, V, S, M> extends KeyedStateNode<K, V, S, 
     if (spec.name() != null) {
       rename(spec.name());
     }
+    if (!spec.formerIds().isEmpty()) {
+      formerly(spec.formerIds().toArray(String[]::new));
+    }
   }
 
   @Override
