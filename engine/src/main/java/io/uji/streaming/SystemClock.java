@@ -4,6 +4,7 @@ import java.util.concurrent.TimeUnit;
 
 /** The wall clock ({@link System#currentTimeMillis()}). */
 public final class SystemClock implements Clock {
+  /** The one instance (the clock has no state); what {@link StreamingConfig} uses by default. */
   public static final SystemClock INSTANCE = new SystemClock();
 
   @Override
