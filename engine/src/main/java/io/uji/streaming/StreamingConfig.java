@@ -64,6 +64,13 @@ import java.util.Objects;
  *     .formerly(...)}) drops that state, with a warning naming each operator, instead of refusing
  *     to start; the program's operators that have no state in the checkpoint start empty (Flink's
  *     {@code allowNonRestoredState}; default false: refused, naming the operators)
+ * @param stateKeyGroups into how many key groups a new stateful operator's state is split
+ *     (default 128; at most 65535): a key's group is fixed by its hash, and each worker handles a
+ *     range of groups, so the state does not depend on the number of cores and a restart with
+ *     another parallelism takes the same state (Flink's maximum parallelism). The state of an
+ *     operator keeps the number of groups it was created with (it is recorded with it; state
+ *     written before key groups existed keeps its partitions as groups); the parallelism of an
+ *     operator's processing is at most its number of groups
  */
 public record StreamingConfig(
     int workerThreads,
@@ -82,7 +89,8 @@ public record StreamingConfig(
     long logSegmentBytes,
     int receiverMaxRestarts,
     boolean stopGracefullyOnShutdown,
-    boolean allowNonRestoredState) {
+    boolean allowNonRestoredState,
+    int stateKeyGroups) {
 
   public StreamingConfig {
     Objects.requireNonNull(clock, "clock");
@@ -103,6 +111,9 @@ public record StreamingConfig(
     }
     if (receiverRestartDelay.milliseconds() < 0 || walGroupCommit.milliseconds() < 0) {
       throw new IllegalArgumentException("receiverRestartDelay and walGroupCommit must not be negative");
+    }
+    if (stateKeyGroups < 1 || stateKeyGroups > 65535) {
+      throw new IllegalArgumentException("stateKeyGroups must be in [1, 65535], got " + stateKeyGroups);
     }
     if (receiverMaxRestarts < 0) {
       throw new IllegalArgumentException("receiverMaxRestarts must be >= 0, got " + receiverMaxRestarts);
@@ -219,6 +230,11 @@ public record StreamingConfig(
     return toBuilder().allowNonRestoredState(v).build();
   }
 
+  /** As {@link Builder#stateKeyGroups(int)}. */
+  public StreamingConfig withStateKeyGroups(int n) {
+    return toBuilder().stateKeyGroups(n).build();
+  }
+
   /**
    * Collects settings for a {@link StreamingConfig}; starts from the defaults. Values are
    * checked by {@link #build()}. Not thread-safe.
@@ -243,6 +259,7 @@ public record StreamingConfig(
     private int receiverMaxRestarts = 30;
     private boolean stopGracefullyOnShutdown;
     private boolean allowNonRestoredState;
+    private int stateKeyGroups = 128;
 
     private Builder() {}
 
@@ -264,6 +281,7 @@ public record StreamingConfig(
       receiverMaxRestarts = c.receiverMaxRestarts;
       stopGracefullyOnShutdown = c.stopGracefullyOnShutdown;
       allowNonRestoredState = c.allowNonRestoredState;
+      stateKeyGroups = c.stateKeyGroups;
     }
 
     /** Sets the worker threads; the default parallelism follows unless it is set. */
@@ -378,6 +396,12 @@ public record StreamingConfig(
       return this;
     }
 
+    /** Sets into how many key groups new stateful operators split their state (see the record's component). */
+    public Builder stateKeyGroups(int n) {
+      stateKeyGroups = n;
+      return this;
+    }
+
     /**
      * Sets whether a start may drop the checkpointed state of stateful operators that the program
      * no longer has, instead of refusing to start.
@@ -400,7 +424,7 @@ public record StreamingConfig(
       return new StreamingConfig(workerThreads, parallelism, clock, receiverMaxBufferedRecords,
           receiverMaxBlockRecords, maxRatePerReceiver, receiverRestartDelay, stateMemoryBytes, cacheEntries,
           stateDir, kryoRegistrations, walGroupCommit, checkpointsRetained, logSegmentBytes,
-          receiverMaxRestarts, stopGracefullyOnShutdown, allowNonRestoredState);
+          receiverMaxRestarts, stopGracefullyOnShutdown, allowNonRestoredState, stateKeyGroups);
     }
 
     /**

@@ -247,6 +247,11 @@ public final class ContextRuntime {
     }
 
     @Override
+    public int keyGroups(String id) {
+      return store.recordedPartitions(id).orElse(config.stateKeyGroups());
+    }
+
+    @Override
     public KryoPool kryo() {
       return kryo;
     }

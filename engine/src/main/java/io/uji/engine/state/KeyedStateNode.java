@@ -10,6 +10,7 @@ import io.uji.state.StatePartition;
 import io.uji.state.StateTable;
 import io.uji.state.TableIds;
 import io.uji.streaming.Dataset;
+import io.uji.streaming.HashPartitioner;
 import io.uji.streaming.Pair;
 import io.uji.streaming.Partitioner;
 import io.uji.streaming.StreamingException;
@@ -48,8 +49,10 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
   private Class<K> keyType;
   private Class<S> stateType;
   private final Dataset<Pair<K, S>> initialState;
-  private final KeyGroups<K, V>[] groups;
-  private final BatchSplit<K, V> split;
+  /** Per key group, its share of a batch grouped by key (created at open, once the count is known). */
+  private KeyGroups<K, V>[] groups;
+  /** Splits a batch by key group. */
+  private BatchSplit<K, V> split;
   private final String kind;
   private String stateId;
   private boolean named;
@@ -79,11 +82,6 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     this.initialState = initialState;
     this.kind = kind;
     this.stateId = kind + "-" + id();
-    this.groups = new KeyGroups[partitioner.numPartitions()];
-    for (int p = 0; p < groups.length; p++) {
-      groups[p] = new KeyGroups<>();
-    }
-    this.split = new BatchSplit<>(partitioner);
   }
 
   /**
@@ -186,10 +184,24 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     return this;
   }
 
+  /**
+   * @return the number of key groups of the operator's state (known once opened: restored state
+   *     keeps the number it was created with, new state takes the context's setting); the
+   *     key layout in the store depends on it
+   */
   @Override
   public int numPartitions() {
+    if (groups == null) {
+      throw new IllegalStateException("The key groups of " + describe() + " are known once it is opened");
+    }
     return groups.length;
   }
+
+  /**
+   * Called at open, once the number of key groups is known and before any batch: allocate
+   * per-group scratch space.
+   */
+  protected void openKeyGroups(int count) {}
 
   @Override
   public String typeSignature() {
@@ -210,9 +222,22 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     } else if (restored != null) {
       signature = new StateTypes.Signature(restored.keyClass(), restored.stateClass(), encoding).format();
     }
-    keyCheck = new SerializationCheck(binding.kryo(), "the keys of " + describe(), groups.length);
-    stateCheck = new SerializationCheck(binding.kryo(), "the state of " + describe(), groups.length);
-    table = binding.table(stateId, keySerdeType, storedType(), groups.length);
+    int keyGroups = binding.keyGroups(stateId);
+    groups = new KeyGroups[keyGroups];
+    for (int g = 0; g < keyGroups; g++) {
+      groups[g] = new KeyGroups<>();
+    }
+    // A key's group is its hash modulo the count, as Spark's HashPartitioner places keys: state
+    // written when the partitions were the groups reads back unchanged.
+    split = new BatchSplit<>(new HashPartitioner(keyGroups));
+    openKeyGroups(keyGroups);
+    keyCheck = new SerializationCheck(binding.kryo(), "the keys of " + describe(), keyGroups);
+    stateCheck = new SerializationCheck(binding.kryo(), "the state of " + describe(), keyGroups);
+    table = binding.table(stateId, keySerdeType, storedType(), keyGroups);
+    if (keyGroups < partitioner.numPartitions()) {
+      LOG.info("The state of {} has {} key groups: its processing runs in {} parallel tasks, not the {} partitions "
+          + "asked for", describe(), keyGroups, keyGroups, partitioner.numPartitions());
+    }
     pool = binding.pool();
     if (initialState != null && restored == null && isEmpty()) {
       loadInitialState();
@@ -245,32 +270,43 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
       throw new IllegalStateException("The state of " + describe() + " may be partly updated by a batch that failed"
           + " earlier (" + failure + "); it cannot compute batch " + t, failure);
     }
-    int n = groups.length;
+    int keyGroups = groups.length;
+    // Workers take contiguous ranges of key groups: the state does not depend on the parallelism.
+    int tasks = Math.min(partitioner.numPartitions(), keyGroups);
     @SuppressWarnings("unchecked")
-    List<T>[] out = new List[n];
+    List<T>[] out = new List[tasks];
     try {
       split.load(parent.sourceAt(t), pool, describe());
-      pool.run(n, p -> {
-        KeyGroups<K, V> g = groups[p];
-        g.fill(split, p);
-        split.release(p);
-        try {
-          out[p] = computePartition(table.partition(p), g, t);
-        } finally {
-          g.release();
+      pool.run(tasks, task -> {
+        List<T> taskOut = new ArrayList<>();
+        for (int g = firstGroup(task, tasks, keyGroups), end = firstGroup(task + 1, tasks, keyGroups); g < end; g++) {
+          KeyGroups<K, V> batch = groups[g];
+          batch.fill(split, g);
+          split.release(g);
+          try {
+            taskOut.addAll(computePartition(table.partition(g), batch, t));
+          } finally {
+            batch.release();
+          }
         }
+        out[task] = taskOut;
       });
     } catch (RuntimeException | Error e) {
-      // Some partitions may have applied the batch: running it again would apply it twice there.
+      // Some key groups may have applied the batch: running it again would apply it twice there.
       failure = e;
       throw e;
     }
     lastComputed = t.milliseconds();
-    List<List<T>> parts = new ArrayList<>(n);
+    List<List<T>> parts = new ArrayList<>(tasks);
     for (List<T> o : out) {
       parts.add(o);
     }
     return Datasets.of(parts, pool);
+  }
+
+  /** @return the first key group of task {@code task} of {@code tasks} (the groups split evenly) */
+  static int firstGroup(int task, int tasks, int keyGroups) {
+    return (int) ((long) keyGroups * task / tasks);
   }
 
   /** @return the table (after open) */
@@ -352,7 +388,7 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     long count = 0;
     for (List<Pair<K, S>> part : initialState.partitions()) {
       for (Pair<K, S> kv : part) {
-        byPartition.get(partitioner.getPartition(kv.key())).add(kv);
+        byPartition.get(split.keyGroupOf(kv.key())).add(kv);
         count++;
       }
     }
