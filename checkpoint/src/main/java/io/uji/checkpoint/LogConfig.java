@@ -13,10 +13,13 @@ import java.util.Objects;
  * @param fsyncPolicy when appends are forced to the device
  * @param fileIo the file operations (a fault-injection seam; {@link FileIo#real()} normally)
  * @param clock measures segment age
+ * @param directoryId the checkpoint directory the log belongs to: new segments carry it, and a
+ *     segment carrying another is refused ({@link ForeignFileException}); {@link
+ *     DirectoryId#NONE} for a log outside a checkpoint directory (accepts any)
  */
 public record LogConfig(
     long maxSegmentBytes, Duration maxSegmentAge, FsyncPolicy fsyncPolicy, FileIo fileIo,
-    Clock clock) {
+    Clock clock, DirectoryId directoryId) {
 
   public LogConfig {
     if (maxSegmentBytes <= LogFormat.HEADER_LENGTH) {
@@ -26,6 +29,7 @@ public record LogConfig(
     Objects.requireNonNull(fsyncPolicy, "fsyncPolicy");
     Objects.requireNonNull(fileIo, "fileIo");
     Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(directoryId, "directoryId");
   }
 
   /** Segment size of {@link #defaults()}. */
@@ -52,7 +56,8 @@ public record LogConfig(
         .maxSegmentAge(maxSegmentAge)
         .fsyncPolicy(fsyncPolicy)
         .fileIo(fileIo)
-        .clock(clock);
+        .clock(clock)
+        .directoryId(directoryId);
   }
 
   /** @throws IllegalArgumentException if {@code bytes} is too small */
@@ -80,6 +85,11 @@ public record LogConfig(
     return toBuilder().clock(c).build();
   }
 
+  /** @throws NullPointerException if {@code id} is null */
+  public LogConfig withDirectoryId(DirectoryId id) {
+    return toBuilder().directoryId(id).build();
+  }
+
   /**
    * Collects the values of a {@link LogConfig}, starting from the {@link #defaults()}; {@link
    * #build()} checks them. Each setter names a component of the record (see there).
@@ -90,8 +100,14 @@ public record LogConfig(
     private FsyncPolicy fsyncPolicy = DEFAULT_FSYNC_POLICY;
     private FileIo fileIo = FileIo.real();
     private Clock clock = Clock.systemUTC();
+    private DirectoryId directoryId = DirectoryId.NONE;
 
     private Builder() {}
+
+    public Builder directoryId(DirectoryId id) {
+      this.directoryId = id;
+      return this;
+    }
 
     public Builder maxSegmentBytes(long bytes) {
       this.maxSegmentBytes = bytes;
@@ -125,7 +141,7 @@ public record LogConfig(
      * @throws NullPointerException if a value is null
      */
     public LogConfig build() {
-      return new LogConfig(maxSegmentBytes, maxSegmentAge, fsyncPolicy, fileIo, clock);
+      return new LogConfig(maxSegmentBytes, maxSegmentAge, fsyncPolicy, fileIo, clock, directoryId);
     }
   }
 }

@@ -1,7 +1,6 @@
 package io.uji.checkpoint;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -39,13 +38,19 @@ final class LogRecovery {
   /**
    * Recovers the log in {@code dir}, creating the directory and its first segment if missing.
    *
+   * @param owner the directory id segments must carry ({@link DirectoryId#NONE}: any)
+   * @param acknowledged the last record others rely on (a batch's lineage references it), or
+   *     null: damage at or before it is never a torn write, since it was complete and forced
+   *     when it was acknowledged; such damage, or that record's segment missing, is corruption
    * @param nowMillis the open time of every segment (their age counts from the open)
    * @return the segments, open; the caller owns their channels
    * @throws LogCorruptedException if a segment is damaged in a way a crash cannot explain, or a
    *     segment is missing; every channel opened so far is closed
+   * @throws ForeignFileException if a segment was written by another checkpoint directory
    * @throws IOException if listing, reading, truncating or creating fails
    */
-  static Recovered recover(Path dir, FileIo io, long nowMillis) throws IOException {
+  static Recovered recover(Path dir, FileIo io, DirectoryId owner, LogPosition acknowledged, long nowMillis)
+      throws IOException {
     Files.createDirectories(dir);
     List<Path> files = segmentFiles(dir);
     NavigableMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
@@ -59,10 +64,11 @@ final class LogRecovery {
               + " is missing: segments must be contiguous");
         }
         boolean last = i == files.size() - 1;
-        report = recoverSegment(file, number, last, io, nowMillis, segments);
+        report = recoverSegment(file, number, last, io, owner, acknowledged, nowMillis, segments);
       }
+      checkAcknowledgedPresent(dir, acknowledged, segments);
       if (segments.isEmpty()) {
-        Segment first = Segment.create(dir, 0, io, nowMillis);
+        Segment first = Segment.create(dir, 0, owner, io, nowMillis);
         segments.put(0L, first);
         report = new RecoveryReport(RecoveryOutcome.CLEAN, first.file, first.size(), 0);
       }
@@ -91,26 +97,43 @@ final class LogRecovery {
     return files;
   }
 
-  private static RecoveryReport recoverSegment(Path file, long number, boolean last, FileIo io,
-      long nowMillis, NavigableMap<Long, Segment> segments) throws IOException {
+  /** An acknowledged record must be in a segment that is still there. */
+  private static void checkAcknowledgedPresent(Path dir, LogPosition acknowledged,
+      NavigableMap<Long, Segment> segments) {
+    if (acknowledged == null) {
+      return;
+    }
+    if (segments.isEmpty() || acknowledged.segment() < segments.firstKey()
+        || acknowledged.segment() > segments.lastKey()) {
+      throw new LogCorruptedException(dir.resolve(LogFormat.segmentFileName(acknowledged.segment())),
+          acknowledged.offset(), "the segment holding the acknowledged record at " + acknowledged
+          + " is missing (the log holds segments " + (segments.isEmpty() ? "none"
+          : segments.firstKey() + ".." + segments.lastKey()) + ")");
+    }
+  }
+
+  private static RecoveryReport recoverSegment(Path file, long number, boolean last, FileIo io, DirectoryId owner,
+      LogPosition acknowledged, long nowMillis, NavigableMap<Long, Segment> segments) throws IOException {
     FileChannel ch = last
         ? io.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)
         : io.open(file, StandardOpenOption.READ);
     try {
       long size = ch.size();
-      if (size < LogFormat.HEADER_LENGTH) {
-        throw new LogCorruptedException(file, 0, "file of " + size
-            + " bytes is shorter than the " + LogFormat.HEADER_LENGTH + "-byte header");
+      LogFormat.Header header = LogFormat.readHeader(ch, file, number);
+      if (header.owner() != null && !owner.equals(DirectoryId.NONE) && !owner.equals(header.owner())) {
+        throw new ForeignFileException(file, header.owner(), owner);
       }
-      ByteBuffer header = ByteBuffer.allocate(LogFormat.HEADER_LENGTH);
-      while (header.hasRemaining() && ch.read(header, header.position()) >= 0) {
-        // positional read until the header is full
+      SegmentScanner.Result r = SegmentScanner.scan(ch, size, header.length());
+      if (r.outcome() == RecoveryOutcome.TORN_TAIL_TRUNCATED && acknowledged != null
+          && acknowledged.segment() == number && acknowledged.offset() >= r.validEnd()) {
+        throw new LogCorruptedException(file, r.validEnd(), r.reason() + " at or before the record at "
+            + acknowledged + ", which was acknowledged (complete and forced) and is referenced: this is damage, not"
+            + " a torn write; nothing was truncated");
       }
-      String headerProblem = LogFormat.checkHeader(header, number);
-      if (headerProblem != null) {
-        throw new LogCorruptedException(file, 0, headerProblem);
+      if (acknowledged != null && acknowledged.segment() > number && r.outcome() != RecoveryOutcome.CLEAN) {
+        throw new LogCorruptedException(file, r.validEnd(), r.reason() + " in a segment before the acknowledged "
+            + "record at " + acknowledged);
       }
-      SegmentScanner.Result r = SegmentScanner.scan(ch, size);
       RecoveryReport report;
       switch (r.outcome()) {
         case CLEAN -> report = new RecoveryReport(RecoveryOutcome.CLEAN, file, size, 0);
@@ -131,7 +154,7 @@ final class LogRecovery {
         case CORRUPTED -> throw new LogCorruptedException(file, r.badOffset(), r.reason());
         default -> throw new IllegalStateException("unknown outcome " + r.outcome());
       }
-      segments.put(number, Segment.existing(number, file, ch, report.validEnd(), nowMillis));
+      segments.put(number, Segment.existing(number, file, ch, header.length(), report.validEnd(), nowMillis));
       return report;
     } catch (IOException | RuntimeException e) {
       ch.close();

@@ -27,10 +27,13 @@ final class SegmentScanner {
 
   private SegmentScanner() {}
 
-  /** Scans {@code channel} (a segment whose header is already checked) up to {@code size}. */
-  static Result scan(FileChannel channel, long size) throws IOException {
-    if (size <= LogFormat.HEADER_LENGTH) {
-      return new Result(RecoveryOutcome.CLEAN, LogFormat.HEADER_LENGTH, 0, -1, null);
+  /**
+   * Scans {@code channel} (a segment whose header is already checked) from the end of its
+   * {@code headerLength}-byte header up to {@code size}.
+   */
+  static Result scan(FileChannel channel, long size, int headerLength) throws IOException {
+    if (size <= headerLength) {
+      return new Result(RecoveryOutcome.CLEAN, headerLength, 0, -1, null);
     }
     if (size > Integer.MAX_VALUE) {
       throw new IOException("segment of " + size + " bytes is larger than supported");
@@ -38,14 +41,14 @@ final class SegmentScanner {
     // A read-only mapping: sequential and allocation-free; unmapped when this method returns.
     MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
     try {
-      return scan(map, (int) size);
+      return scan(map, (int) size, headerLength);
     } finally {
       unmap(map);
     }
   }
 
-  private static Result scan(ByteBuffer map, int end) {
-    int pos = LogFormat.HEADER_LENGTH;
+  private static Result scan(ByteBuffer map, int end, int headerLength) {
+    int pos = headerLength;
     long records = 0;
     while (pos < end) {
       String problem = frameProblem(map, pos, end);

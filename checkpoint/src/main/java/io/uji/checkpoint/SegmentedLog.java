@@ -43,11 +43,12 @@ public final class SegmentedLog implements AutoCloseable {
   private volatile boolean closed;
   private volatile Throwable failure;
 
-  private SegmentedLog(Path dir, LogConfig config) throws IOException {
+  private SegmentedLog(Path dir, LogConfig config, LogPosition acknowledged) throws IOException {
     this.dir = dir;
     this.config = config;
     this.io = config.fileIo();
-    LogRecovery.Recovered recovered = LogRecovery.recover(dir, io, config.clock().millis());
+    LogRecovery.Recovered recovered =
+        LogRecovery.recover(dir, io, config.directoryId(), acknowledged, config.clock().millis());
     this.segments = recovered.segments();
     this.recovery = recovered.report();
     this.active = segments.lastEntry().getValue();
@@ -77,8 +78,23 @@ public final class SegmentedLog implements AutoCloseable {
    * @throws CheckpointException if the directory cannot be created or read
    */
   public static SegmentedLog open(Path dir, LogConfig config) {
+    return open(dir, config, null);
+  }
+
+  /**
+   * As {@link #open(Path, LogConfig)}, knowing that every record up to {@code acknowledged} was
+   * acknowledged to others (a batch's lineage references it): damage at or before it is
+   * reported as corruption, never truncated as a torn write.
+   *
+   * @param acknowledged the last acknowledged record's position, or null
+   * @throws LogCorruptedException if a segment is damaged in a way a crash cannot explain, or
+   *     the acknowledged record is damaged or its segment missing
+   * @throws ForeignFileException if a segment was written by another checkpoint directory
+   * @throws CheckpointException if the directory cannot be created or read
+   */
+  public static SegmentedLog open(Path dir, LogConfig config, LogPosition acknowledged) {
     try {
-      return new SegmentedLog(dir, config);
+      return new SegmentedLog(dir, config, acknowledged);
     } catch (IOException e) {
       throw new CheckpointException("Cannot open log in " + dir + ": " + e, e);
     }
@@ -191,7 +207,7 @@ public final class SegmentedLog implements AutoCloseable {
         break;
       }
       long stop = seg.number == end.segment() ? end.offset() : seg.size();
-      long offset = seg.number == from.segment() ? from.offset() : LogFormat.HEADER_LENGTH;
+      long offset = seg.number == from.segment() ? Math.max(from.offset(), seg.headerLength) : seg.headerLength;
       while (offset < stop) {
         Segment.ReadResult r;
         try {
@@ -220,7 +236,8 @@ public final class SegmentedLog implements AutoCloseable {
    */
   public LogPosition start() {
     checkOpen();
-    return new LogPosition(segments.firstKey(), LogFormat.HEADER_LENGTH);
+    Segment first = segments.firstEntry().getValue();
+    return new LogPosition(first.number, first.headerLength);
   }
 
   /**
@@ -337,7 +354,7 @@ public final class SegmentedLog implements AutoCloseable {
         markForced(written);
       }
       CrashPoints.hit("wal.segment-roll");
-      Segment next = Segment.create(dir, old.number + 1, io, config.clock().millis());
+      Segment next = Segment.create(dir, old.number + 1, config.directoryId(), io, config.clock().millis());
       segments.put(next.number, next);
       active = next;
     } catch (IOException e) {

@@ -16,28 +16,28 @@ class LogConfigTest {
   @Test
   void shouldBuildTheDefaults() {
     assertEquals(new LogConfig(64L << 20, Duration.ofHours(1), FsyncPolicy.groupCommit(Duration.ofMillis(2)),
-        FileIo.real(), Clock.systemUTC()), LogConfig.builder().build());
+        FileIo.real(), Clock.systemUTC(), DirectoryId.NONE), LogConfig.builder().build());
     assertEquals(LogConfig.builder().build(), LogConfig.defaults());
   }
 
   @Test
   void shouldCarryEveryValueThroughToBuilder() {
-    LogConfig c = new LogConfig(4096, Duration.ofMinutes(5), FsyncPolicy.PER_APPEND, COUNTING, FIXED);
+    LogConfig c = new LogConfig(4096, Duration.ofMinutes(5), FsyncPolicy.PER_APPEND, COUNTING, FIXED, DirectoryId.NONE);
     assertEquals(c, c.toBuilder().build());
   }
 
   @Test
   void shouldChangeOnlyTheNamedValueWithEachWither() {
-    LogConfig c = new LogConfig(4096, Duration.ofMinutes(5), FsyncPolicy.PER_APPEND, COUNTING, FIXED);
-    assertEquals(new LogConfig(8192, Duration.ofMinutes(5), FsyncPolicy.PER_APPEND, COUNTING, FIXED),
+    LogConfig c = new LogConfig(4096, Duration.ofMinutes(5), FsyncPolicy.PER_APPEND, COUNTING, FIXED, DirectoryId.NONE);
+    assertEquals(new LogConfig(8192, Duration.ofMinutes(5), FsyncPolicy.PER_APPEND, COUNTING, FIXED, DirectoryId.NONE),
         c.withMaxSegmentBytes(8192));
-    assertEquals(new LogConfig(4096, Duration.ofSeconds(1), FsyncPolicy.PER_APPEND, COUNTING, FIXED),
+    assertEquals(new LogConfig(4096, Duration.ofSeconds(1), FsyncPolicy.PER_APPEND, COUNTING, FIXED, DirectoryId.NONE),
         c.withMaxSegmentAge(Duration.ofSeconds(1)));
-    assertEquals(new LogConfig(4096, Duration.ofMinutes(5), FsyncPolicy.NONE, COUNTING, FIXED),
+    assertEquals(new LogConfig(4096, Duration.ofMinutes(5), FsyncPolicy.NONE, COUNTING, FIXED, DirectoryId.NONE),
         c.withFsyncPolicy(FsyncPolicy.NONE));
-    assertEquals(new LogConfig(4096, Duration.ofMinutes(5), FsyncPolicy.PER_APPEND, FileIo.real(), FIXED),
+    assertEquals(new LogConfig(4096, Duration.ofMinutes(5), FsyncPolicy.PER_APPEND, FileIo.real(), FIXED, DirectoryId.NONE),
         c.withFileIo(FileIo.real()));
-    assertEquals(new LogConfig(4096, Duration.ofMinutes(5), FsyncPolicy.PER_APPEND, COUNTING, Clock.systemUTC()),
+    assertEquals(new LogConfig(4096, Duration.ofMinutes(5), FsyncPolicy.PER_APPEND, COUNTING, Clock.systemUTC(), DirectoryId.NONE),
         c.withClock(Clock.systemUTC()));
   }
 

@@ -73,7 +73,7 @@ class LogRecoveryTest {
   @Test
   void shouldCreateTheFirstSegmentOfAnEmptyDirectory() throws IOException {
     Path logDir = dir.resolve("new/log");
-    LogRecovery.Recovered r = LogRecovery.recover(logDir, FileIo.real(), 0);
+    LogRecovery.Recovered r = LogRecovery.recover(logDir, FileIo.real(), DirectoryId.NONE, null, 0);
     try {
       assertEquals(List.of(0L), List.copyOf(r.segments().keySet()));
       assertEquals(new RecoveryReport(RecoveryOutcome.CLEAN, logDir.resolve(LogFormat.segmentFileName(0)),
@@ -89,7 +89,7 @@ class LogRecoveryTest {
     List<LogPosition> positions = writeLog(40);
     long last = positions.get(39).segment();
     assertTrue(last >= 2, "several segments: " + last);
-    LogRecovery.Recovered r = LogRecovery.recover(dir, FileIo.real(), 0);
+    LogRecovery.Recovered r = LogRecovery.recover(dir, FileIo.real(), DirectoryId.NONE, null, 0);
     try {
       assertEquals(last + 1, r.segments().size());
       assertEquals(RecoveryOutcome.CLEAN, r.report().outcome());
@@ -113,7 +113,7 @@ class LogRecoveryTest {
       raf.setLength(raf.length() - 3);
     }
     long torn = Files.size(file);
-    LogRecovery.Recovered r = LogRecovery.recover(dir, FileIo.real(), 0);
+    LogRecovery.Recovered r = LogRecovery.recover(dir, FileIo.real(), DirectoryId.NONE, null, 0);
     try {
       assertEquals(new RecoveryReport(RecoveryOutcome.TORN_TAIL_TRUNCATED, file, lastRecord.offset(),
           torn - lastRecord.offset()), r.report());
@@ -130,7 +130,7 @@ class LogRecoveryTest {
     Files.write(tmp, new byte[5]);
     Path notes = dir.resolve("notes.txt");
     Files.writeString(notes, "not a segment");
-    LogRecovery.Recovered r = LogRecovery.recover(dir, FileIo.real(), 0);
+    LogRecovery.Recovered r = LogRecovery.recover(dir, FileIo.real(), DirectoryId.NONE, null, 0);
     closeAll(r);
     assertFalse(Files.exists(tmp));
     assertTrue(Files.exists(notes));
@@ -143,7 +143,7 @@ class LogRecoveryTest {
     Path missing = dir.resolve(LogFormat.segmentFileName(1));
     Files.delete(missing);
     TrackingFileIo io = new TrackingFileIo();
-    LogCorruptedException e = assertThrows(LogCorruptedException.class, () -> LogRecovery.recover(dir, io, 0));
+    LogCorruptedException e = assertThrows(LogCorruptedException.class, () -> LogRecovery.recover(dir, io, DirectoryId.NONE, null, 0));
     assertEquals(dir.resolve(LogFormat.segmentFileName(2)), e.file());
     assertTrue(e.getMessage().contains("segment 1 is missing"), e.getMessage());
     assertFalse(io.opened.isEmpty());
@@ -158,7 +158,7 @@ class LogRecoveryTest {
     Path first = dir.resolve(LogFormat.segmentFileName(0));
     SegmentedLogTest.flipBit(first, LogFormat.HEADER_LENGTH + 6, 3);
     TrackingFileIo io = new TrackingFileIo();
-    LogCorruptedException e = assertThrows(LogCorruptedException.class, () -> LogRecovery.recover(dir, io, 0));
+    LogCorruptedException e = assertThrows(LogCorruptedException.class, () -> LogRecovery.recover(dir, io, DirectoryId.NONE, null, 0));
     assertEquals(first, e.file());
     for (FileChannel ch : io.opened) {
       assertFalse(ch.isOpen(), "a channel was left open");
@@ -170,7 +170,7 @@ class LogRecoveryTest {
     Path maps = Path.of("/proc/self/maps");
     org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(maps), "needs /proc/self/maps (Linux)");
     writeLog(40);
-    LogRecovery.Recovered r = LogRecovery.recover(dir, FileIo.real(), 0);
+    LogRecovery.Recovered r = LogRecovery.recover(dir, FileIo.real(), DirectoryId.NONE, null, 0);
     closeAll(r);
     assertTrue(r.segments().size() > 2);
     // Without an explicit unmap the scans' mappings stay until a garbage collection.

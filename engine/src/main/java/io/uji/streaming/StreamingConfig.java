@@ -46,6 +46,9 @@ import java.util.Objects;
  *     disk before {@code store} returns; positive: blocks that arrive within this bound share
  *     one force
  * @param checkpointsRetained completed checkpoints kept on disk (at least 1; default 3)
+ * @param logSegmentBytes the size at which the write-ahead logs and the lineage log start a new
+ *     segment file (default 64 MiB); old segments are deleted whole once no retained checkpoint
+ *     needs them, so smaller segments free disk space sooner
  */
 public record StreamingConfig(
     int workerThreads,
@@ -60,7 +63,8 @@ public record StreamingConfig(
     Path stateDir,
     Map<Class<?>, Integer> kryoRegistrations,
     Duration walGroupCommit,
-    int checkpointsRetained) {
+    int checkpointsRetained,
+    long logSegmentBytes) {
 
   public StreamingConfig {
     Objects.requireNonNull(clock, "clock");
@@ -73,6 +77,9 @@ public record StreamingConfig(
     requirePositive(stateMemoryBytes, "stateMemoryBytes");
     requirePositive(stateCacheEntriesPerPartition, "stateCacheEntriesPerPartition");
     requirePositive(checkpointsRetained, "checkpointsRetained");
+    if (logSegmentBytes < 256) {
+      throw new IllegalArgumentException("logSegmentBytes must be at least 256, got " + logSegmentBytes);
+    }
     if (maxRatePerReceiver < 0) {
       throw new IllegalArgumentException("maxRatePerReceiver must be >= 0 (0 = unlimited), got " + maxRatePerReceiver);
     }
@@ -181,6 +188,7 @@ public record StreamingConfig(
     private final Map<Class<?>, Integer> kryoRegistrations = new LinkedHashMap<>();
     private Duration walGroupCommit = Duration.ofMillis(0);
     private int checkpointsRetained = 3;
+    private long logSegmentBytes = 64L << 20;
 
     private Builder() {}
 
@@ -198,6 +206,7 @@ public record StreamingConfig(
       kryoRegistrations.putAll(c.kryoRegistrations);
       walGroupCommit = c.walGroupCommit;
       checkpointsRetained = c.checkpointsRetained;
+      logSegmentBytes = c.logSegmentBytes;
     }
 
     /** Sets the worker threads; the default parallelism follows unless it is set. */
@@ -273,6 +282,12 @@ public record StreamingConfig(
       return this;
     }
 
+    /** @see StreamingConfig#logSegmentBytes() */
+    public Builder logSegmentBytes(long bytes) {
+      logSegmentBytes = bytes;
+      return this;
+    }
+
     public Builder checkpointsRetained(int n) {
       checkpointsRetained = n;
       return this;
@@ -290,7 +305,7 @@ public record StreamingConfig(
           : defaultStateCacheEntries(parallelism);
       return new StreamingConfig(workerThreads, parallelism, clock, receiverMaxBufferedRecords,
           receiverMaxBlockRecords, maxRatePerReceiver, receiverRestartDelay, stateMemoryBytes, cacheEntries,
-          stateDir, kryoRegistrations, walGroupCommit, checkpointsRetained);
+          stateDir, kryoRegistrations, walGroupCommit, checkpointsRetained, logSegmentBytes);
     }
 
     /**

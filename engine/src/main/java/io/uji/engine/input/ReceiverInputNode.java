@@ -202,13 +202,15 @@ public final class ReceiverInputNode<T> extends InputNode<T, WalLineage, WalPosi
     @Override
     public WalLineage lineage() {
       List<LogPosition> positions = new ArrayList<>(blocks.size());
+      List<Integer> counts = new ArrayList<>(blocks.size());
       for (Block<T> b : blocks) {
         if (b.position() == null) {
           return null;
         }
         positions.add(b.position());
+        counts.add(b.records().size());
       }
-      return new WalLineage(positions);
+      return new WalLineage(positions, counts);
     }
 
     @Override

@@ -145,7 +145,8 @@ public final class ContextRuntime {
     KryoSerde<BatchRecord> recordSerde = new KryoSerde<>(kryo, BatchRecord.class);
     MetadataCodec metadataCodec = new MetadataCodec(kryo);
     SegmentedLog lineage = SegmentedLog.open(checkpointDir.lineageDir(),
-        LogConfig.defaults().withFsyncPolicy(FsyncPolicy.PER_APPEND));
+        LogConfig.defaults().withFsyncPolicy(FsyncPolicy.PER_APPEND).withDirectoryId(checkpointDir.id())
+            .withMaxSegmentBytes(config.logSegmentBytes()));
     lineageUntilJournal = lineage;
     Recovery.Plan plan = Recovery.plan(checkpointDir, lineage, recordSerde, new KryoSerde<>(kryo, ProgramInfo.class),
         metadataCodec, graph, new StateOpener());
@@ -171,8 +172,9 @@ public final class ContextRuntime {
     graph.start(new Time(zero));
     openStatefulNodes();
     // Receivers' logs must be open before replay reads blocks from them.
-    wals = new ReceiverWals(checkpointDir, kryo, config.walGroupCommit().milliseconds());
-    openReceivers(wals::open);
+    wals = new ReceiverWals(checkpointDir, kryo, config.walGroupCommit().milliseconds(), config.logSegmentBytes());
+    List<BatchRecord> needed = plan.needed(Recovery.maxRememberMs(graph.inputs()));
+    openReceivers(i -> wals.open(i, graph.inputs().get(i).name(), plan.records(), needed, plan.whyReplayed()));
     int replayed = Recovery.apply(plan, graph, scheduler, config.clock(), cj);
     if (!plan.fresh()) {
       LOG.info("Recovering from {}: checkpoint {}, {} batches to replay", checkpointDir.root(),

@@ -3,6 +3,7 @@ package io.uji.engine.runtime;
 import io.uji.checkpoint.LogPosition;
 import io.uji.engine.lineage.FilesLineage;
 import io.uji.engine.lineage.FilesSeen;
+import io.uji.engine.lineage.LegacyWalLineage;
 import io.uji.engine.lineage.NextOffset;
 import io.uji.engine.lineage.OffsetRange;
 import io.uji.engine.lineage.PartitionOffsets;
@@ -30,7 +31,7 @@ public final class EngineSerialization {
   public static KryoRegistry registry(StreamingConfig config) {
     KryoRegistry.Builder b = KryoRegistry.builder();
     b.registerInternal(LogPosition.class, 50);
-    b.registerInternal(WalLineage.class, 51);
+    b.registerInternal(LegacyWalLineage.class, 51);
     b.registerInternal(OffsetRange.class, 52);
     b.registerInternal(FilesLineage.class, 53);
     b.registerInternal(BatchRecord.class, 54);
@@ -45,6 +46,7 @@ public final class EngineSerialization {
     b.registerInternal(PartitionRanges.class, 63);
     b.registerInternal(PartitionRanges.Range.class, 64);
     b.registerInternal(PartitionOffsets.class, 65);
+    b.registerInternal(WalLineage.class, 66);
     registerStateTypes(b);
     for (Map.Entry<Class<?>, Integer> e : config.kryoRegistrations().entrySet()) {
       b.register(e.getKey(), e.getValue());

@@ -72,7 +72,8 @@ final class Recovery {
       List<BatchRecord> records,
       List<LogPosition> recordPositions,
       long lastSeq,
-      long lastTimeMs) {
+      long lastTimeMs,
+      List<String> setAside) {
 
     boolean fresh() {
       return checkpoint == null && records.isEmpty();
@@ -82,6 +83,29 @@ final class Recovery {
     List<BatchRecord> toReplay() {
       long after = checkpoint == null ? Long.MIN_VALUE : metadata.batchSeq();
       return records.stream().filter(r -> r.seq() > after).toList();
+    }
+
+    /**
+     * @param rememberMs how far back windows read the inputs
+     * @return the records whose inputs are read again: those to replay and, within the windows'
+     *     reach, those before the checkpoint
+     */
+    List<BatchRecord> needed(long rememberMs) {
+      long lookbackFrom = metadata == null ? Long.MIN_VALUE : metadata.batchTimeMs() - rememberMs;
+      List<BatchRecord> out = new ArrayList<>();
+      for (BatchRecord r : lookback()) {
+        if (r.timeMs() > lookbackFrom) {
+          out.add(r);
+        }
+      }
+      out.addAll(toReplay());
+      return out;
+    }
+
+    /** @return why batches before the newest checkpoint are replayed, for messages ("" if they are not) */
+    String whyReplayed() {
+      return setAside.isEmpty() ? "" : " They are replayed because newer checkpoints were set aside as damaged: "
+          + setAside;
     }
 
     /** @return the records at or before the checkpoint that windows may still need */
@@ -108,7 +132,7 @@ final class Recovery {
     List<LogPosition> positions = new ArrayList<>();
     for (LogEntry e : lineage.readAllFrom(lineage.start())) {
       try {
-        records.add(recordSerde.fromBytes(e.payload()));
+        records.add(recordSerde.fromBytes(e.payload()).upgrade());
       } catch (SerdeException ex) {
         throw new StreamingException("The lineage log record at " + e.position() + " in " + lineage.directory()
             + " cannot be read; was the checkpoint directory written by another program?", ex);
@@ -143,7 +167,7 @@ final class Recovery {
         lastTime = Math.max(lastTime, last.timeMs());
       }
       return new Plan(chosen == null ? null : chosen.checkpoint(), meta, store, zero, records, positions, lastSeq,
-          lastTime);
+          lastTime, List.copyOf(setAside));
     } catch (RuntimeException | Error e) {
       closeQuietly(store, e);
       throw e;
@@ -327,7 +351,7 @@ final class Recovery {
         : plan.metadata().batchTimeMs() - maxRememberMs(inputs);
     for (BatchRecord r : plan.lookback()) {
       if (r.timeMs() <= lookbackFrom) {
-        continue;
+        continue; // the same rule as Plan.needed
       }
       Time t = new Time(r.timeMs());
       for (int i = 0; i < inputs.size(); i++) {
@@ -353,7 +377,7 @@ final class Recovery {
   }
 
   /** @return how far back windows reach into the inputs (their longest remember duration) */
-  private static long maxRememberMs(List<InputNode<?, ?, ?>> inputs) {
+  static long maxRememberMs(List<InputNode<?, ?, ?>> inputs) {
     long max = 0;
     for (InputNode<?, ?, ?> in : inputs) {
       if (in.rememberDuration() != null) {

@@ -149,6 +149,11 @@ public final class BatchScheduler {
     Time t = b.time();
     long start = clock.getTimeMillis();
     bus.post(l -> l.onBatchStarted(info(b, start, -1, null)));
+    if (b.replay()) {
+      // Reached only when recovery found batches logged after the checkpoint: a crash test that
+      // needs a crash while replaying arranges it here instead of hoping a batch is left over.
+      CrashPoints.hit("batch.replay");
+    }
     try {
       for (OutputOperation<?> out : graph.outputs()) {
         runOutput(out, t);
