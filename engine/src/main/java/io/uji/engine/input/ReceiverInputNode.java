@@ -10,6 +10,7 @@ import io.uji.engine.lineage.WalPosition;
 import io.uji.engine.receiver.Block;
 import io.uji.engine.receiver.BlockStore;
 import io.uji.engine.receiver.ReceiverSettings;
+import io.uji.engine.hooks.ReceiverCounters;
 import io.uji.engine.receiver.ReceiverSupervisor;
 import io.uji.engine.scheduler.ListenerBus;
 import io.uji.streaming.Dataset;
@@ -63,6 +64,12 @@ public final class ReceiverInputNode<T> extends InputNode<T, WalLineage, WalPosi
   public void open(BlockStore<T> store) {
     this.blockStore = store;
     this.supervisor = new ReceiverSupervisor<>(receiver, id(), bus, store, settings);
+  }
+
+  @Override
+  public ReceiverCounters receiverCounters() {
+    ReceiverSupervisor<T> s = supervisor;
+    return s == null ? new ReceiverCounters(0, 0, 0, 0) : s.counters();
   }
 
   private ReceiverSupervisor<T> supervisor() {

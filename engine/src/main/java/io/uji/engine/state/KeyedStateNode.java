@@ -5,10 +5,15 @@ import io.uji.engine.exec.WorkerPool;
 import io.uji.engine.graph.Node;
 import io.uji.engine.graph.StateBinding;
 import io.uji.engine.graph.StatefulNode;
+import io.uji.engine.hooks.StateView;
+import io.uji.state.StateEntry;
 import io.uji.state.StatePartition;
+import io.uji.state.StateStoreClosedException;
+import io.uji.state.TableScan;
 import io.uji.state.StateTable;
 import io.uji.state.TableIds;
 import io.uji.streaming.Dataset;
+import io.uji.streaming.KeyedState;
 import io.uji.streaming.Pair;
 import io.uji.streaming.Partitioner;
 import io.uji.streaming.StreamingException;
@@ -16,6 +21,12 @@ import io.uji.streaming.Time;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +63,18 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
   private String stateId;
   private volatile String signature;
   private String restoredSignature;
-  private StateTable<K, R> table;
+  private volatile StateTable<K, R> table;
+  /**
+   * Held for writing while the batch runner changes this operator's state (its computation, a
+   * stateSnapshots read that may flush, a checkpoint's capture); queries hold it for reading, so
+   * they see the state as of the last completed computation, never half of one.
+   */
+  private final ReentrantReadWriteLock stateLock = new ReentrantReadWriteLock();
+  /** The classes of the first key and state stored (or declared): what queries are checked against. */
+  private volatile Class<?> seenKeyClass;
+  private volatile Class<?> seenStateClass;
+  /** The last key count read without waiting, for views taken while a batch holds the lock. */
+  private volatile long lastKeyCount = -1;
   private WorkerPool pool;
   private long lastComputed = Long.MIN_VALUE;
 
@@ -74,11 +96,16 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     this.split = new BatchSplit<>(partitioner);
     if (keyType != null && stateType != null) {
       signature = keyType.getName() + "/" + stateType.getName();
+      seenKeyClass = keyType;
+      seenStateClass = stateType;
     }
   }
 
   /** @return the class the table stores per key */
   protected abstract Class<R> storedType();
+
+  /** @return the user's state in what the table stores ({@code stored} is a copy the caller owns) */
+  protected abstract S userState(R stored);
 
   /** @return the record stored for a key of the initial state */
   protected abstract R initialRecord(S state, long firstBatchTime);
@@ -146,10 +173,130 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     }
     @SuppressWarnings("unchecked")
     Class<K> k = keyType != null ? keyType : (Class<K>) Object.class;
-    table = binding.table(stateId, k, storedType(), groups.length);
-    pool = binding.pool();
-    if (initialState != null && restoredSignature == null && isEmpty()) {
-      loadInitialState();
+    stateLock.writeLock().lock();
+    try {
+      table = binding.table(stateId, k, storedType(), groups.length);
+      pool = binding.pool();
+      if (initialState != null && restoredSignature == null && isEmpty()) {
+        loadInitialState();
+      }
+    } finally {
+      stateLock.writeLock().unlock();
+    }
+  }
+
+  @Override
+  public <X> X exclusively(Supplier<X> action) {
+    stateLock.writeLock().lock();
+    try {
+      return action.get();
+    } finally {
+      stateLock.writeLock().unlock();
+    }
+  }
+
+  // ------------------------------------------------------------------ queries (any thread)
+
+  @Override
+  public <QK, QS> KeyedState<QK, QS> queryable(Class<QK> requestedKey, Class<QS> requestedState) {
+    checkRequested("key", requestedKey, seenKeyClass);
+    checkRequested("state", requestedState, seenStateClass);
+    return new QueryableState<>(this, requestedKey, requestedState);
+  }
+
+  private void checkRequested(String what, Class<?> requested, Class<?> known) {
+    if (requested != null && known != null && !box(requested).isAssignableFrom(known)) {
+      throw new IllegalArgumentException("The stateful operator '" + stateId + "' holds " + what + "s of type "
+          + known.getName() + ", not " + requested.getName());
+    }
+  }
+
+  private static Class<?> box(Class<?> c) {
+    return c.isPrimitive() ? java.lang.invoke.MethodType.methodType(c).wrap().returnType() : c;
+  }
+
+  /** @return the declared key class, or the first key's, or null */
+  Class<?> keyClass() {
+    return seenKeyClass;
+  }
+
+  /** @return the declared state class, or the first state's, or null */
+  Class<?> stateClass() {
+    return seenStateClass;
+  }
+
+  /** @return a copy of {@code key}'s state as of the last completed batch, or null if absent */
+  S readState(K key) {
+    stateLock.readLock().lock();
+    try {
+      R r = openTable().partition(partitioner.getPartition(key)).readCopy(key);
+      return r == null ? null : userState(r);
+    } finally {
+      stateLock.readLock().unlock();
+    }
+  }
+
+  /** @return every (key, state) as of the last completed batch; the caller closes it */
+  Stream<Pair<K, S>> scanStates() {
+    TableScan<K, R> scan;
+    stateLock.readLock().lock();
+    try {
+      scan = openTable().openScan();
+    } finally {
+      stateLock.readLock().unlock();
+    }
+    Spliterator<StateEntry<K, R>> entries = Spliterators.spliteratorUnknownSize(scan, Spliterator.NONNULL);
+    return StreamSupport.stream(entries, false).map(e -> new Pair<>(e.key(), userState(e.state())))
+        .onClose(scan::close);
+  }
+
+  /** @return the number of keys as of the last completed batch (see {@link StateTable#approximateKeyCount}) */
+  long approximateCount() {
+    stateLock.readLock().lock();
+    try {
+      long n = openTable().approximateKeyCount();
+      lastKeyCount = n;
+      return n;
+    } finally {
+      stateLock.readLock().unlock();
+    }
+  }
+
+  private StateTable<K, R> openTable() {
+    StateTable<K, R> t = table;
+    if (t == null) {
+      throw new IllegalStateException("The state of '" + stateId + "' can be read once the context started");
+    }
+    return t;
+  }
+
+  @Override
+  public StateView view() {
+    String sig = signature;
+    int slash = sig == null ? -1 : sig.indexOf('/');
+    String key = slash < 0 ? null : sig.substring(0, slash);
+    String state = slash < 0 ? null : sig.substring(slash + 1);
+    StateTable<K, R> t = table;
+    if (t == null) {
+      return new StateView(stateId, kind, groups.length, key, state, -1, 0, 0, 0, 0);
+    }
+    try {
+      long keys = lastKeyCount;
+      // Never wait for a batch: a scrape or a page refresh takes the last count instead.
+      if (stateLock.readLock().tryLock()) {
+        try {
+          keys = t.approximateKeyCount();
+          lastKeyCount = keys;
+        } finally {
+          stateLock.readLock().unlock();
+        }
+      }
+      long lookups = t.cacheLookups();
+      long misses = t.cacheMisses();
+      return new StateView(stateId, kind, groups.length, key, state, keys, lookups - misses, misses, t.sstBytes(),
+          t.nativeMemoryBytes());
+    } catch (StateStoreClosedException e) {
+      return new StateView(stateId, kind, groups.length, key, state, lastKeyCount, 0, 0, 0, 0);
     }
   }
 
@@ -175,6 +322,15 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
       throw new IllegalStateException("The state of '" + stateId + "' is already at " + lastComputed
           + " ms; it cannot compute the earlier batch " + t);
     }
+    stateLock.writeLock().lock();
+    try {
+      return computeLocked(t);
+    } finally {
+      stateLock.writeLock().unlock();
+    }
+  }
+
+  private Dataset<T> computeLocked(Time t) {
     split.load(parent.sourceAt(t), pool);
     int n = groups.length;
     @SuppressWarnings("unchecked")
@@ -213,6 +369,8 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
       synchronized (this) {
         if (signature == null) {
           checkSignature(s, false);
+          seenKeyClass = key.getClass();
+          seenStateClass = state.getClass();
           signature = s;
         }
       }

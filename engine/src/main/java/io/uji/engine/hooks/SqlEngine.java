@@ -1,0 +1,24 @@
+package io.uji.engine.hooks;
+
+import io.uji.streaming.Dataset;
+import io.uji.streaming.SqlResult;
+
+/** A context's SQL engine. Thread-safe: batches register tables while pages and users query. */
+public interface SqlEngine extends AutoCloseable {
+  /**
+   * Makes {@code rows} the contents of the table {@code name}, replacing what it held.
+   *
+   * @throws io.uji.streaming.SqlQueryException if the name or the element type cannot be a table
+   */
+  void registerTable(String name, Dataset<?> rows);
+
+  /**
+   * Runs one read-only query within the limits.
+   *
+   * @throws io.uji.streaming.SqlQueryException if it is refused, fails or times out
+   */
+  SqlResult query(String sql);
+
+  @Override
+  void close();
+}
