@@ -280,8 +280,12 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     if (t == null) {
       return new StateView(stateId, kind, groups.length, key, state, -1, 0, 0, 0, 0);
     }
+    long lookups = t.cacheLookups();
+    long misses = t.cacheMisses();
+    long keys = lastKeyCount;
+    long sst = 0;
+    long memory = 0;
     try {
-      long keys = lastKeyCount;
       // Never wait for a batch: a scrape or a page refresh takes the last count instead.
       if (stateLock.readLock().tryLock()) {
         try {
@@ -291,13 +295,12 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
           stateLock.readLock().unlock();
         }
       }
-      long lookups = t.cacheLookups();
-      long misses = t.cacheMisses();
-      return new StateView(stateId, kind, groups.length, key, state, keys, lookups - misses, misses, t.sstBytes(),
-          t.nativeMemoryBytes());
+      sst = t.sstBytes();
+      memory = t.nativeMemoryBytes();
     } catch (StateStoreClosedException e) {
-      return new StateView(stateId, kind, groups.length, key, state, lastKeyCount, 0, 0, 0, 0);
+      // stopped: the counters and the last key count stand; RocksDB's figures are gone
     }
+    return new StateView(stateId, kind, groups.length, key, state, keys, lookups - misses, misses, sst, memory);
   }
 
   @Override
