@@ -23,7 +23,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
-import org.duckdb.DuckDBDriver;
 import org.duckdb.DuckDBFunctions;
 import org.duckdb.DuckDBColumnType;
 import org.slf4j.Logger;
@@ -73,9 +72,10 @@ final class DuckDbSqlEngine implements SqlEngine {
       stateNames.add(s.name());
     }
     try {
-      Properties p = new Properties();
-      p.setProperty(DuckDBDriver.JDBC_STREAM_RESULTS, "true"); // a row limit must not compute the rest
-      db = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", p);
+      // Not streamed: with streamed results DuckDB reports every error while fetching (a timeout,
+      // out of memory, a failing scan) as "Invalid result set", losing the reason. The row limit
+      // is applied by wrapping the query instead (see query), so nothing past it is computed.
+      db = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", new Properties());
     } catch (SQLException e) {
       throw new SqlQueryException(SqlQueryException.Reason.FAILED, "Cannot start DuckDB: " + e.getMessage(), e);
     }
@@ -164,7 +164,9 @@ final class DuckDbSqlEngine implements SqlEngine {
         running.add(s);
         try {
           s.setQueryTimeout((int) Math.max(1, limits.timeout().milliseconds() / 1000));
-          try (ResultSet rs = s.executeQuery(sql)) {
+          // DuckDB's JDBC ignores setMaxRows: limit in SQL, one row more to know there were more.
+          try (ResultSet rs = s.executeQuery("SELECT * FROM (" + withoutTrailingSemicolons(sql) + "\n) AS __uji_q LIMIT "
+              + (limits.maxRows() + 1))) {
             return read(rs);
           }
         } finally {
@@ -176,6 +178,14 @@ final class DuckDbSqlEngine implements SqlEngine {
     } finally {
       exit();
     }
+  }
+
+  private static String withoutTrailingSemicolons(String sql) {
+    String s = sql.strip();
+    while (s.endsWith(";")) {
+      s = s.substring(0, s.length() - 1).strip();
+    }
+    return s;
   }
 
   /** Reads at most maxRows rows (and one more, to know whether there were more). */
@@ -200,8 +210,14 @@ final class DuckDbSqlEngine implements SqlEngine {
     return new SqlResult(names, rows, false);
   }
 
-  /** @return numbers, strings and booleans as they are; anything else (lists, structs, dates) as text */
+  /**
+   * @return numbers, strings and booleans as they are (a HUGEINT that fits, such as a sum of
+   *     BIGINTs, as a Long); anything else (lists, structs, dates) as text
+   */
   private static Object plain(Object v) {
+    if (v instanceof java.math.BigInteger b && b.bitLength() < 64) {
+      return b.longValue();
+    }
     if (v == null || v instanceof String || v instanceof Boolean || v instanceof Long || v instanceof Integer
         || v instanceof Double || v instanceof Float || v instanceof Short || v instanceof Byte
         || v instanceof BigDecimal || v instanceof java.math.BigInteger) {
