@@ -16,6 +16,6 @@ import java.util.Map;
 public record InputView(int index, String name, String kind, String identity, ReceiverCounters receiver,
     Map<String, Long> lag) {
   public InputView {
-    lag = Map.copyOf(lag);
+    lag = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(lag)); // partitions in order
   }
 }
