@@ -234,7 +234,10 @@ public final class Dataset<T> {
    *
    * @throws IllegalStateException if this dataset does not belong to a running context (it was
    *     built with {@link #of}, say, rather than handed to an output operation)
-   * @throws SqlQueryException if the name or the element type cannot make a table
+   * @throws IllegalArgumentException if the name cannot name a table (empty, over 128 characters,
+   *     starting with {@code __uji}, or a stateful operator's), or a field has a type SQL cannot
+   *     show (String, numbers, booleans, enums and records of those can)
+   * @throws SqlQueryException if storing the rows fails
    */
   public void registerTempTable(String name) {
     StreamingContext owner = StreamingContext.owning(pool);

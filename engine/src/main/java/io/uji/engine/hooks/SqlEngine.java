@@ -8,7 +8,9 @@ public interface SqlEngine extends AutoCloseable {
   /**
    * Makes {@code rows} the contents of the table {@code name}, replacing what it held.
    *
-   * @throws io.uji.streaming.SqlQueryException if the name or the element type cannot be a table
+   * @throws IllegalArgumentException if the name cannot name a table (or is a state's), or a field
+   *     of the elements has a type SQL cannot show
+   * @throws io.uji.streaming.SqlQueryException if DuckDB fails to store the rows
    */
   void registerTable(String name, Dataset<?> rows);
 
