@@ -50,6 +50,11 @@ public final class UpdateStateIteratorNode<K, V, S> extends KeyedStateNode<K, V,
   }
 
   @Override
+  protected S userState(S stored) {
+    return stored;
+  }
+
+  @Override
   protected S initialRecord(S state, long firstBatchTime) {
     return state;
   }
