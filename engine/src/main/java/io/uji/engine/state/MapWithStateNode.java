@@ -91,6 +91,11 @@ public final class MapWithStateNode<K, V, S, M> extends KeyedStateNode<K, V, S, 
     }
   }
 
+  @Override
+  protected S userState(TimedState<S> stored) {
+    return stored.state;
+  }
+
   /** @return the user's state of every key of partition {@code p} (for stateSnapshots) */
   public List<Pair<K, S>> snapshot(int p) {
     List<Pair<K, S>> out = new ArrayList<>();
