@@ -72,6 +72,13 @@ import java.util.Objects;
  *     .formerly(...)}) drops that state, with a warning naming each operator, instead of refusing
  *     to start; the program's operators that have no state in the checkpoint start empty (Flink's
  *     {@code allowNonRestoredState}; default false: refused, naming the operators)
+ * @param stateKeyGroups into how many key groups a new stateful operator's state is split
+ *     (default 128; at most 65535): a key's group is fixed by its hash, and each worker handles a
+ *     range of groups, so the state does not depend on the number of cores and a restart with
+ *     another parallelism takes the same state (Flink's maximum parallelism). The state of an
+ *     operator keeps the number of groups it was created with (it is recorded with it; state
+ *     written before key groups existed keeps its partitions as groups); the parallelism of an
+ *     operator's processing is at most its number of groups
  */
 public record StreamingConfig(
     int workerThreads,
@@ -92,7 +99,8 @@ public record StreamingConfig(
     boolean stopGracefullyOnShutdown,
     boolean allowNonRestoredState,
     InetSocketAddress statusAddress,
-    SqlLimits sqlLimits) {
+    SqlLimits sqlLimits,
+    int stateKeyGroups) {
 
   public StreamingConfig {
     Objects.requireNonNull(clock, "clock");
@@ -114,6 +122,9 @@ public record StreamingConfig(
     }
     if (receiverRestartDelay.milliseconds() < 0 || walGroupCommit.milliseconds() < 0) {
       throw new IllegalArgumentException("receiverRestartDelay and walGroupCommit must not be negative");
+    }
+    if (stateKeyGroups < 1 || stateKeyGroups > 65535) {
+      throw new IllegalArgumentException("stateKeyGroups must be in [1, 65535], got " + stateKeyGroups);
     }
     if (receiverMaxRestarts < 0) {
       throw new IllegalArgumentException("receiverMaxRestarts must be >= 0, got " + receiverMaxRestarts);
@@ -244,6 +255,11 @@ public record StreamingConfig(
     return toBuilder().sqlLimits(limits).build();
   }
 
+  /** As {@link Builder#stateKeyGroups(int)}. */
+  public StreamingConfig withStateKeyGroups(int n) {
+    return toBuilder().stateKeyGroups(n).build();
+  }
+
   /**
    * Collects settings for a {@link StreamingConfig}; starts from the defaults. Values are
    * checked by {@link #build()}. Not thread-safe.
@@ -270,6 +286,7 @@ public record StreamingConfig(
     private boolean allowNonRestoredState;
     private InetSocketAddress statusAddress;
     private SqlLimits sqlLimits = SqlLimits.defaults();
+    private int stateKeyGroups = 128;
 
     private Builder() {}
 
@@ -293,6 +310,7 @@ public record StreamingConfig(
       allowNonRestoredState = c.allowNonRestoredState;
       statusAddress = c.statusAddress;
       sqlLimits = c.sqlLimits;
+      stateKeyGroups = c.stateKeyGroups;
     }
 
     /** Sets the worker threads; the default parallelism follows unless it is set. */
@@ -428,6 +446,12 @@ public record StreamingConfig(
       return this;
     }
 
+    /** Sets into how many key groups new stateful operators split their state (see the record's component). */
+    public Builder stateKeyGroups(int n) {
+      stateKeyGroups = n;
+      return this;
+    }
+
     /**
      * Sets whether a start may drop the checkpointed state of stateful operators that the program
      * no longer has, instead of refusing to start.
@@ -451,7 +475,7 @@ public record StreamingConfig(
           receiverMaxBlockRecords, maxRatePerReceiver, receiverRestartDelay, stateMemoryBytes, cacheEntries,
           stateDir, kryoRegistrations, walGroupCommit, checkpointsRetained, logSegmentBytes,
           receiverMaxRestarts, stopGracefullyOnShutdown, allowNonRestoredState,
-          statusAddress, sqlLimits);
+          statusAddress, sqlLimits, stateKeyGroups);
     }
 
     /**

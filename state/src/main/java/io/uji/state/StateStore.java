@@ -374,6 +374,17 @@ public final class StateStore implements AutoCloseable {
   }
 
   /**
+   * @return the number of partitions table {@code id} was created with, or empty if the store
+   *     holds no such table (so a caller can open an existing table with its own count)
+   * @throws StateStoreClosedException if the store is closed
+   */
+  public synchronized java.util.OptionalInt recordedPartitions(String id) {
+    checkOpen(null);
+    Integer n = recordedTables.get(id);
+    return n == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(n);
+  }
+
+  /**
    * @return the ids of the tables in the database (open or not), including those created before
    *     this store was opened
    * @throws StateStoreClosedException if the store is closed

@@ -255,6 +255,11 @@ public final class ContextRuntime {
     }
 
     @Override
+    public int keyGroups(String id) {
+      return store.recordedPartitions(id).orElse(config.stateKeyGroups());
+    }
+
+    @Override
     public KryoPool kryo() {
       return kryo;
     }

@@ -14,6 +14,7 @@ import io.uji.state.TableScan;
 import io.uji.state.StateTable;
 import io.uji.state.TableIds;
 import io.uji.streaming.Dataset;
+import io.uji.streaming.HashPartitioner;
 import io.uji.streaming.KeyedState;
 import io.uji.streaming.Pair;
 import io.uji.streaming.Partitioner;
@@ -59,8 +60,10 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
   private Class<K> keyType;
   private Class<S> stateType;
   private final Dataset<Pair<K, S>> initialState;
-  private final KeyGroups<K, V>[] groups;
-  private final BatchSplit<K, V> split;
+  /** Per key group, its share of a batch grouped by key (created at open, once the count is known). */
+  private KeyGroups<K, V>[] groups;
+  /** Splits a batch by key group. */
+  private BatchSplit<K, V> split;
   private final String kind;
   private String stateId;
   private boolean named;
@@ -101,11 +104,6 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     this.initialState = initialState;
     this.kind = kind;
     this.stateId = kind + "-" + id();
-    this.groups = new KeyGroups[partitioner.numPartitions()];
-    for (int p = 0; p < groups.length; p++) {
-      groups[p] = new KeyGroups<>();
-    }
-    this.split = new BatchSplit<>(partitioner);
     this.seenKeyClass = keyType;
     this.seenStateClass = stateType;
   }
@@ -215,10 +213,24 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     return this;
   }
 
+  /**
+   * @return the number of key groups of the operator's state (known once opened: restored state
+   *     keeps the number it was created with, new state takes the context's setting); the
+   *     key layout in the store depends on it
+   */
   @Override
   public int numPartitions() {
+    if (groups == null) {
+      throw new IllegalStateException("The key groups of " + describe() + " are known once it is opened");
+    }
     return groups.length;
   }
+
+  /**
+   * Called at open, once the number of key groups is known and before any batch: allocate
+   * per-group scratch space.
+   */
+  protected void openKeyGroups(int count) {}
 
   @Override
   public String typeSignature() {
@@ -239,11 +251,25 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     } else if (restored != null) {
       signature = new StateTypes.Signature(restored.keyClass(), restored.stateClass(), encoding).format();
     }
-    keyCheck = new SerializationCheck(binding.kryo(), "the keys of " + describe(), groups.length);
-    stateCheck = new SerializationCheck(binding.kryo(), "the state of " + describe(), groups.length);
+    int keyGroups = binding.keyGroups(stateId);
+    KeyGroups<K, V>[] perGroup = new KeyGroups[keyGroups];
+    for (int g = 0; g < keyGroups; g++) {
+      perGroup[g] = new KeyGroups<>();
+    }
+    groups = perGroup;
+    // A key's group is its hash modulo the count, as Spark's HashPartitioner places keys: state
+    // written when the partitions were the groups reads back unchanged.
+    split = new BatchSplit<>(new HashPartitioner(keyGroups));
+    openKeyGroups(keyGroups);
+    keyCheck = new SerializationCheck(binding.kryo(), "the keys of " + describe(), keyGroups);
+    stateCheck = new SerializationCheck(binding.kryo(), "the state of " + describe(), keyGroups);
+    if (keyGroups < partitioner.numPartitions()) {
+      LOG.info("The state of {} has {} key groups: its processing runs in {} parallel tasks, not the {} partitions "
+          + "asked for", describe(), keyGroups, keyGroups, partitioner.numPartitions());
+    }
     stateLock.writeLock().lock();
     try {
-      table = binding.table(stateId, keySerdeType, storedType(), groups.length);
+      table = binding.table(stateId, keySerdeType, storedType(), keyGroups);
       pool = binding.pool();
       if (initialState != null && restored == null && isEmpty()) {
         loadInitialState();
@@ -297,7 +323,8 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
   S readState(K key) {
     stateLock.readLock().lock();
     try {
-      R r = openTable().partition(partitioner.getPartition(key)).readCopy(key);
+      StateTable<K, R> t = openTable(); // first: its volatile read publishes the split set before it
+      R r = t.partition(split.keyGroupOf(key)).readCopy(key);
       return r == null ? null : userState(r);
     } finally {
       stateLock.readLock().unlock();
@@ -345,7 +372,7 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     String state = sig == null ? null : sig.stateClass();
     StateTable<K, R> t = table;
     if (t == null) {
-      return new StateView(stateId, kind, groups.length, key, state, -1, 0, 0, 0, 0);
+      return new StateView(stateId, kind, 0, key, state, -1, 0, 0, 0, 0);
     }
     long lookups = t.cacheLookups();
     long misses = t.cacheMisses();
@@ -405,32 +432,48 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
   }
 
   private Dataset<T> computeLocked(Time t) {
-    int n = groups.length;
+    int keyGroups = groups.length;
+    // Workers take contiguous ranges of key groups: the state does not depend on the parallelism.
+    int tasks = Math.min(partitioner.numPartitions(), keyGroups);
     @SuppressWarnings("unchecked")
-    List<T>[] out = new List[n];
+    List<T>[] out = new List[tasks];
     try {
       split.load(parent.sourceAt(t), pool, describe());
-      pool.run(n, p -> {
-        KeyGroups<K, V> g = groups[p];
-        g.fill(split, p);
-        split.release(p);
-        try {
-          out[p] = computePartition(table.partition(p), g, t);
-        } finally {
-          g.release();
+      pool.run(tasks, task -> {
+        List<T> taskOut = new ArrayList<>();
+        for (int g = firstGroup(task, tasks, keyGroups), end = firstGroup(task + 1, tasks, keyGroups); g < end; g++) {
+          KeyGroups<K, V> batch = groups[g];
+          batch.fill(split, g);
+          split.release(g);
+          try {
+            taskOut.addAll(computePartition(table.partition(g), batch, t));
+          } finally {
+            batch.release();
+          }
         }
+        out[task] = taskOut;
       });
     } catch (RuntimeException | Error e) {
-      // Some partitions may have applied the batch: running it again would apply it twice there.
+      // Some key groups may have applied the batch: running it again would apply it twice there.
       failure = e;
       throw e;
     }
     lastComputed = t.milliseconds();
-    List<List<T>> parts = new ArrayList<>(n);
+    List<List<T>> parts = new ArrayList<>(tasks);
     for (List<T> o : out) {
       parts.add(o);
     }
     return Datasets.of(parts, pool);
+  }
+
+  /** @return the key group {@code key} belongs to (after open) */
+  protected final int keyGroupOf(K key) {
+    return split.keyGroupOf(key);
+  }
+
+  /** @return the first key group of task {@code task} of {@code tasks} (the groups split evenly) */
+  static int firstGroup(int task, int tasks, int keyGroups) {
+    return (int) ((long) keyGroups * task / tasks);
   }
 
   /** @return the table (after open) */
@@ -514,7 +557,7 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     long count = 0;
     for (List<Pair<K, S>> part : initialState.partitions()) {
       for (Pair<K, S> kv : part) {
-        byPartition.get(partitioner.getPartition(kv.key())).add(kv);
+        byPartition.get(split.keyGroupOf(kv.key())).add(kv);
         count++;
       }
     }
