@@ -13,7 +13,6 @@ import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.DocTrees;
 import com.sun.source.util.JavacTask;
-import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -141,7 +140,7 @@ class ApiJavadocTest {
       enclosing.push(type);
       try {
         for (Tree member : type.getMembers()) {
-          scan(new TreePath(getCurrentPath(), member), null);
+          scan(member, null);
         }
       } finally {
         enclosing.pop();

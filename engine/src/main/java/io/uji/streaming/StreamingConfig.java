@@ -106,10 +106,11 @@ public record StreamingConfig(
    * Checks and holds the settings; {@link #builder()} is the usual way to make one, as it fills
    * in the defaults.
    *
-   * @throws NullPointerException if {@code clock}, {@code receiverRestartDelay} or {@code
-   *     walGroupCommit} is null
+   * @throws NullPointerException if {@code clock}, {@code receiverRestartDelay}, {@code
+   *     walGroupCommit} or {@code sqlLimits} is null
    * @throws IllegalArgumentException if a count, size or budget is not positive, a rate, delay,
-   *     bound or restart limit is negative, or {@code logSegmentBytes} is below 256
+   *     bound or restart limit is negative, {@code logSegmentBytes} is below 256, or {@code
+   *     stateKeyGroups} is not in [1, 65535]
    */
   public StreamingConfig {
     Objects.requireNonNull(clock, "clock");
@@ -359,6 +360,14 @@ public record StreamingConfig(
     return toBuilder().statusAddress(address).build();
   }
 
+  /**
+   * A copy of this configuration with other {@link #sqlLimits() sqlLimits}: what one query of
+   * {@link StreamingContext#sql} or of the status page may use.
+   *
+   * @param limits the new limits
+   * @return the new configuration; this one is unchanged
+   * @throws NullPointerException if {@code limits} is null
+   */
   public StreamingConfig withSqlLimits(SqlLimits limits) {
     return toBuilder().sqlLimits(limits).build();
   }
@@ -604,6 +613,13 @@ public record StreamingConfig(
       return this;
     }
 
+    /**
+     * Sets {@link StreamingConfig#sqlLimits() sqlLimits}: the time, rows, memory and threads one
+     * SQL query may use (null is refused by {@link #build()}).
+     *
+     * @param limits the limits ({@link SqlLimits#defaults()} by default)
+     * @return this builder
+     */
     public Builder sqlLimits(SqlLimits limits) {
       sqlLimits = limits;
       return this;

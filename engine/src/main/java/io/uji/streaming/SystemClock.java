@@ -7,6 +7,12 @@ public final class SystemClock implements Clock {
   /** The one instance (the clock has no state); what {@link StreamingConfig} uses by default. */
   public static final SystemClock INSTANCE = new SystemClock();
 
+  /**
+   * A wall clock; the clock has no state, so this is the same as {@link #INSTANCE}, which is
+   * what to use.
+   */
+  public SystemClock() {}
+
   @Override
   public long getTimeMillis() {
     return System.currentTimeMillis();
