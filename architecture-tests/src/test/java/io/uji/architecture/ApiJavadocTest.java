@@ -112,7 +112,7 @@ class ApiJavadocTest {
    * (it is part of the API but cannot have a comment: declare it). A method marked
    * {@code @Override} takes its documentation from the method it overrides, as in javadoc.
    * Parsing is enough (no attribution: a record's implicit canonical constructor and a default
-   * constructor are not in the trees yet), so this costs about a second.
+   * constructor are not in the trees yet), which costs a fraction of a compilation.
    */
   private static final class UndocumentedDeclarations extends TreePathScanner<Void, Void> {
     private final CompilationUnitTree unit;
