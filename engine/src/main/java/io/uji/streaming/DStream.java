@@ -226,16 +226,23 @@ public class DStream<T> {
 
   // ---------------------------------------------------------------- output operations
 
-  /** Runs {@code f} on every batch with its time (Spark's foreachRDD). */
+  /**
+   * Runs {@code f} on every batch with its time (Spark's foreachRDD). If {@code f} is {@link
+   * AutoCloseable} (a sink holding a connection), it is closed when the context stops, after its
+   * last batch.
+   */
   public void foreachBatch(BiConsumer<Dataset<T>, Time> f) {
     Objects.requireNonNull(f, "f");
-    new OutputOperation<>(node, "foreachBatch", f);
+    new OutputOperation<>(node, "foreachBatch", f, f instanceof AutoCloseable c ? c : null);
   }
 
-  /** Runs {@code f} on every batch (Spark's foreachRDD). */
+  /**
+   * Runs {@code f} on every batch (Spark's foreachRDD). If {@code f} is {@link AutoCloseable}, it
+   * is closed when the context stops, after its last batch.
+   */
   public void foreachBatch(Consumer<Dataset<T>> f) {
     Objects.requireNonNull(f, "f");
-    new OutputOperation<>(node, "foreachBatch", (d, t) -> f.accept(d));
+    new OutputOperation<>(node, "foreachBatch", (d, t) -> f.accept(d), f instanceof AutoCloseable c ? c : null);
   }
 
   /** Prints the first ten elements of every batch. */
