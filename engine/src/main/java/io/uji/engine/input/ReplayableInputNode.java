@@ -48,7 +48,8 @@ public final class ReplayableInputNode<T> extends InputNode<T, PartitionRanges, 
   private final Map<String, Long> completed = new TreeMap<>();
   /** Records this input read per batch time, until the batch's completion reaches the estimator. */
   private final Map<Long, Long> readByTime = new ConcurrentHashMap<>();
-  private long lastUnavailableWarnMs = Long.MIN_VALUE;
+  /** When the last "unavailable" warning was logged; far enough in the past that the first one is ({@code now - MIN_VALUE} would overflow). */
+  private long lastUnavailableWarnMs = -WARN_EVERY_MS;
   private int unavailableBatches;
 
   public ReplayableInputNode(StreamGraph graph, ReplayableSource<T> source, ListenerBus bus) {
