@@ -1,0 +1,69 @@
+package io.uji.kafka;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+/**
+ * The configurations of the Kafka clients Uji creates, from the user's properties plus what
+ * exactly-once needs (set here, whatever the user said).
+ */
+final class ClientConfigs {
+  /** Records one poll may return: a batch's range is read in few polls. */
+  static final int MAX_POLL_RECORDS = 10_000;
+
+  private ClientConfigs() {}
+
+  /** @return the bootstrap servers, for messages ("?" if missing) */
+  static String bootstrap(Map<String, ?> properties) {
+    Object b = properties.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
+    if (b instanceof Collection<?> c) {
+      return String.join(",", c.stream().map(String::valueOf).toList());
+    }
+    return b == null ? "?" : String.valueOf(b);
+  }
+
+  /**
+   * A reader: read_committed (aborted and open transactions are never read), no auto-commit and no
+   * offset reset (a deleted offset must be seen, not skipped), and no group (it assigns its
+   * partitions itself; the group's offsets are committed through the admin client).
+   */
+  static Map<String, Object> reader(Map<String, Object> user, String clientId) {
+    Map<String, Object> m = new HashMap<>(user);
+    m.keySet().removeIf(k -> k.startsWith("group."));
+    m.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    m.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    m.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+    m.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
+    m.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
+    return m;
+  }
+
+  /** An admin client: the user's connection and security settings, nothing else (no warnings about unused keys). */
+  static Map<String, Object> admin(Map<String, ?> user, String clientId) {
+    Set<String> known = AdminClientConfig.configNames();
+    Map<String, Object> m = new HashMap<>();
+    user.forEach((k, v) -> {
+      if (known.contains(k)) {
+        m.put(k, v);
+      }
+    });
+    m.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
+    return m;
+  }
+
+  /** A transactional producer (idempotence and acks=all come with transactions). */
+  static Map<String, Object> producer(Map<String, Object> user, String transactionalId) {
+    Map<String, Object> m = new HashMap<>(user);
+    m.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+    m.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    m.put(ProducerConfig.ACKS_CONFIG, "all");
+    m.putIfAbsent(CommonClientConfigs.CLIENT_ID_CONFIG, "uji-sink-" + transactionalId);
+    return m;
+  }
+}
