@@ -19,7 +19,8 @@ import java.util.Set;
 /**
  * The module boundaries of docs/ARCHITECTURE.md, over the production classes of every module:
  * dependencies point one way, RocksDB and Kryo stay inside the module that owns them, the
- * engine's operators do not reach into its runtime, and the examples use only the public API.
+ * engine's operators do not reach into its runtime, and the Kafka module and the examples use
+ * only the public API.
  */
 @AnalyzeClasses(packages = "io.uji", importOptions = ImportOption.DoNotIncludeTests.class)
 class ModuleBoundariesTest {
@@ -27,6 +28,8 @@ class ModuleBoundariesTest {
   private static final String STATE = "io.uji.state..";
   private static final String CHECKPOINT = "io.uji.checkpoint..";
   private static final String KRYO = "com.esotericsoftware..";
+  /** The Kafka module (kafka-local's io.uji.kafka.local is a test helper, not part of it). */
+  private static final String KAFKA = "io.uji.kafka";
 
   /**
    * Classes outside serde that still use Kryo types, each to be removed by work under way:
@@ -47,11 +50,13 @@ class ModuleBoundariesTest {
       .layer("state").definedBy(STATE)
       .layer("checkpoint").definedBy(CHECKPOINT)
       .layer("engine").definedBy("io.uji.streaming..", "io.uji.engine..")
+      .layer("kafka").definedBy(KAFKA)
       .layer("examples").definedBy("io.uji.examples..")
       .layer("benchmarks").definedBy("io.uji.bench..")
       .whereLayer("benchmarks").mayNotBeAccessedByAnyLayer()
       .whereLayer("examples").mayOnlyBeAccessedByLayers("benchmarks")
-      .whereLayer("engine").mayOnlyBeAccessedByLayers("examples", "benchmarks")
+      .whereLayer("kafka").mayOnlyBeAccessedByLayers("examples", "benchmarks")
+      .whereLayer("engine").mayOnlyBeAccessedByLayers("kafka", "examples", "benchmarks")
       // state and checkpoint do not know each other; serde knows neither.
       .whereLayer("state").mayOnlyBeAccessedByLayers("engine", "benchmarks")
       .whereLayer("checkpoint").mayOnlyBeAccessedByLayers("engine", "benchmarks")
@@ -81,8 +86,17 @@ class ModuleBoundariesTest {
   static final ArchRule examplesUseOnlyThePublicApi = noClasses()
       .that().resideInAPackage("io.uji.examples..")
       .should().dependOnClassesThat(resideInAPackage("io.uji..")
-          .and(not(resideInAnyPackage("io.uji.streaming", "io.uji.examples.."))))
-      .because("the examples are what a user writes: io.uji.streaming is the whole API");
+          .and(not(resideInAnyPackage("io.uji.streaming", KAFKA, "io.uji.examples.."))))
+      .because("the examples are what a user writes: io.uji.streaming is the whole API (io.uji.kafka that of the "
+          + "Kafka module)");
+
+  @ArchTest
+  static final ArchRule kafkaUsesOnlyThePublicApi = noClasses()
+      .that().resideInAPackage(KAFKA)
+      .should().dependOnClassesThat(resideInAPackage("io.uji..")
+          .and(not(resideInAnyPackage("io.uji.streaming", KAFKA))))
+      .because("the Kafka module is an integration any user could write: io.uji.streaming is the whole API, so "
+          + "the core never depends on Kafka and its internals stay free to change");
 
   @ArchTest
   static final ArchRule onlyTheApiInstallsItsSharedSecrets = noClasses()
