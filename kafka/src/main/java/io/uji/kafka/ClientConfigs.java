@@ -14,8 +14,25 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * exactly-once needs (set here, whatever the user said).
  */
 final class ClientConfigs {
-  /** Records one poll may return: a batch's range is read in few polls. */
-  static final int MAX_POLL_RECORDS = 10_000;
+  /**
+   * Records one poll may return: a batch's range is read in few polls, and what a poll returns past
+   * the range's end (kept for the next batch) stays small.
+   */
+  static final int MAX_POLL_RECORDS = 2_000;
+  /**
+   * How long the broker may hold a fetch that finds no new record. A reader only asks for offsets
+   * that exist, but a consumer fetches ahead, and one fetch held at the end of a partition (500 ms
+   * by default) delays the consumer's next fetch from that broker after a seek by as much.
+   */
+  static final int FETCH_MAX_WAIT_MS = 20;
+
+  /**
+   * The producer's retry backoff. A batch's transaction starts right after the previous one
+   * committed, while the broker still writes that one's markers; its first sends are refused
+   * (CONCURRENT_TRANSACTIONS) and retried after this backoff, 100 ms by default: a tenth of a
+   * second added to every batch.
+   */
+  static final int PRODUCER_RETRY_BACKOFF_MS = 10;
 
   private ClientConfigs() {}
 
@@ -40,6 +57,7 @@ final class ClientConfigs {
     m.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     m.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
     m.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
+    m.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_MAX_WAIT_MS);
     m.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
     return m;
   }
@@ -64,6 +82,7 @@ final class ClientConfigs {
     m.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     m.put(ProducerConfig.ACKS_CONFIG, "all");
     m.putIfAbsent(CommonClientConfigs.CLIENT_ID_CONFIG, "uji-sink-" + transactionalId);
+    m.putIfAbsent(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, PRODUCER_RETRY_BACKOFF_MS);
     return m;
   }
 }

@@ -140,7 +140,16 @@ public final class KafkaSource<K, V> implements ReplayableSource<KafkaRecord<K, 
     try {
       records = c.reader.read(consumer, tp, from, until);
     } catch (RuntimeException | Error e) {
-      c.pool.discard(consumer);
+      // An interrupted thread cannot close a consumer cleanly (Kafka logs an error): close it
+      // with the flag cleared, then set the flag again for the caller.
+      boolean interrupted = Thread.interrupted();
+      try {
+        c.pool.discard(consumer);
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
       throw e;
     }
     c.pool.release(consumer);

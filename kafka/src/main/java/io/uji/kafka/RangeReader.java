@@ -65,15 +65,19 @@ final class RangeReader<K, V> {
     }
     c.seek(tp, from);
     ArrayList<KafkaRecord<K, V>> out = new ArrayList<>((int) Math.min(until - from, MAX_PREALLOCATED));
-    long position = from;
+    long position = c.takeCarried(until, out);
     long progressNanos = System.nanoTime();
     Backoff backoff = new Backoff(MAX_BACKOFF);
+    List<ConsumerRecord<K, V>> beyond = null; // what the last poll returned past the range, once polled
     while (position < until) {
       ConsumerRecords<K, V> polled;
       try {
         polled = c.poll(pollTimeout);
       } catch (OffsetOutOfRangeException e) {
         position = afterDataLoss(c, tp, position, until);
+        if (position >= until) {
+          return out; // the rest of the range was lost (and skipped); the consumer seeks next time
+        }
         continue;
       } catch (RecordDeserializationException e) {
         throw new UjiKafkaException("Cannot deserialize the " + e.origin().name().toLowerCase(Locale.ROOT)
@@ -88,11 +92,17 @@ final class RangeReader<K, V> {
         retryAfter(e, c, tp, from, until, position, backoff);
         continue;
       }
-      for (ConsumerRecord<K, V> r : polled.records(tp)) {
+      List<ConsumerRecord<K, V>> records = polled.records(tp);
+      for (int i = 0; i < records.size(); i++) {
+        ConsumerRecord<K, V> r = records.get(i);
         if (r.offset() >= until) {
+          beyond = ReaderConsumer.tail(records, i); // the next batch's first records: kept, not fetched again
           break;
         }
         out.add(KafkaRecord.of(r));
+      }
+      if (beyond == null) {
+        beyond = List.of();
       }
       long now = c.position();
       if (now > position) {
@@ -103,8 +113,10 @@ final class RangeReader<K, V> {
         waiting(tp, from, until, position, progressNanos);
       }
     }
-    if (position != until) {
-      c.seek(tp, until); // the last poll went past the range: the next batch reads from its end
+    if (beyond == null) {
+      c.continueAt(until); // the whole range came from carried records; the rest of them stays
+    } else {
+      c.endedAt(until, beyond);
     }
     return out;
   }
@@ -172,7 +184,7 @@ final class RangeReader<K, V> {
     }
     LOG.warn("Skipping lost data: {}", lost);
     if (earliest >= until) {
-      return until;
+      return until; // the consumer is left unpositioned (forgotten above)
     }
     c.seek(tp, earliest);
     return earliest;

@@ -185,34 +185,45 @@ class KafkaSourceTest {
     batches.runUntil(() -> state.equals(plus(onceEach("one", 0, 3), onceEach("two", 0, 4))), 10);
   }
 
+  /**
+   * Runs two batches of 10 records (checkpointed), stops, deletes the records before offset 50 (as
+   * retention would while the program is down or far behind), and starts again from the checkpoint
+   * directory: the next batch's range [20, 30) is gone.
+   */
+  private StreamingContext restartAfterDeletion(String topic, DataLossPolicy policy) {
+    kafka.produce(topic, 0, "a", 0, 100);
+    String dir = tmp.resolve("ckpt").toString();
+    StreamingContext first = StreamingContext.getOrCreate(dir,
+        () -> countingProgram(source(topic, null).maxRatePerPartition(10).onDataLoss(policy).build()));
+    first.start();
+    batches.runBatches(2);
+    first.stop(false);
+    kafka.deleteRecordsBefore(topic, 0, 50);
+    StreamingContext second = StreamingContext.getOrCreate(dir,
+        () -> countingProgram(source(topic, null).maxRatePerPartition(10).onDataLoss(policy).build()));
+    second.start();
+    return second;
+  }
+
   @Test
   void recordsDeletedBeforeTheyWereReadFailTheBatchNamingTopicPartitionAndOffsets() {
     String topic = kafka.createTopic("lost", 1);
-    kafka.produce(topic, 0, "a", 0, 100);
-    StreamingContext ssc = countingProgram(source(topic, null).maxRatePerPartition(10).build());
-    ssc.start();
-    batches.runBatches(1); // [0, 10)
-    kafka.deleteRecordsBefore(topic, 0, 50);
-    batches.tick(); // [10, 20): deleted
+    StreamingContext ssc = restartAfterDeletion(topic, DataLossPolicy.FAIL);
+    batches.tick();
 
     StreamingException e = assertThrows(StreamingException.class, () -> ssc.awaitTerminationOrTimeout(60_000));
     SourceDataLostException lost = cause(e, SourceDataLostException.class);
     assertNotNull(lost, "the cause is a SourceDataLostException: " + e);
     String m = lost.getMessage();
-    assertTrue(m.contains("[10, 20)") && m.contains("topic " + topic + " partition 0")
+    assertTrue(m.contains("[20, 30)") && m.contains("topic " + topic + " partition 0")
         && m.contains("earliest offset is now 50"), m);
   }
 
   @Test
   void theSkipPolicySkipsDeletedRecordsToTheEarliestOffset() {
     String topic = kafka.createTopic("skip", 1);
-    kafka.produce(topic, 0, "a", 0, 100);
-    StreamingContext ssc = countingProgram(source(topic, null).maxRatePerPartition(10)
-        .onDataLoss(DataLossPolicy.SKIP).build());
-    ssc.start();
-    batches.runBatches(1); // [0, 10)
-    kafka.deleteRecordsBefore(topic, 0, 50);
-    batches.runUntil(() -> state.equals(plus(onceEach("a", 0, 10), onceEach("a", 50, 100))), 20);
+    StreamingContext ssc = restartAfterDeletion(topic, DataLossPolicy.SKIP);
+    batches.runUntil(() -> state.equals(plus(onceEach("a", 0, 20), onceEach("a", 50, 100))), 20);
     assertEquals(StreamingContextState.ACTIVE, ssc.getState());
   }
 
@@ -239,8 +250,8 @@ class KafkaSourceTest {
 
   @Test
   void aReadInProgressWaitsWhileTheBrokerIsDownAndCompletesWhenItIsBack() throws Exception {
-    String topic = kafka.createTopic("midread", 1);
-    kafka.produce(topic, 0, "a", 0, 30);
+    String topic = kafka.createTopic("midread", 2);
+    kafka.produce(topic, 0, "a", 0, 10);
     CountDownLatch brokerStopped = new CountDownLatch(1);
     StreamingContext ssc = batches.watch(new StreamingContext(batches.config(), Durations.milliseconds(BatchClock.INTERVAL)));
     contexts.add(ssc);
@@ -258,6 +269,8 @@ class KafkaSourceTest {
     ssc.start();
     try {
       batches.runBatches(1);
+      // On the partition no consumer has read yet: the second batch's records are only in the broker.
+      kafka.produce(topic, 1, "b", 0, 20);
       long second = batches.tick();
       assertTrue(brokerStopped.await(60, TimeUnit.SECONDS));
       await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
@@ -268,7 +281,7 @@ class KafkaSourceTest {
     await().atMost(BatchClock.WAIT).until(() -> batches.completed.containsKey(2 * BatchClock.INTERVAL));
     assertEquals(List.of(), batches.failures);
     batches.runBatches(1);
-    assertEquals(new ArrayList<>(onceEach("a", 0, 30).keySet()).stream().sorted().toList(),
+    assertEquals(plus(onceEach("a", 0, 10), onceEach("b", 0, 20)).keySet().stream().sorted().toList(),
         read.stream().sorted().toList());
   }
 
