@@ -5,6 +5,7 @@ import io.uji.streaming.Dataset;
 import io.uji.streaming.Duration;
 import io.uji.streaming.MapWithStateDStream;
 import io.uji.streaming.Pair;
+import io.uji.streaming.PairDStream;
 import io.uji.streaming.State;
 import io.uji.streaming.StateSpec;
 import io.uji.streaming.Time;
@@ -60,8 +61,9 @@ final class Sessions {
    * @param sessionTimeout idle time after which a user's session ends
    * @param onUpdates called every batch with that batch's updates (for the top-users display)
    * @param onTotals called every batch (replays included) with the totals after it
+   * @return the updates of {@code sessions} (one per event, and one per ended session)
    */
-  static void countInto(DStream<String> users, Duration sessionTimeout,
+  static MapWithStateDStream<String, Long, Long, Update> countInto(DStream<String> users, Duration sessionTimeout,
       java.util.function.Consumer<Dataset<Update>> onUpdates, java.util.function.BiConsumer<Totals, Time> onTotals) {
     MapWithStateDStream<String, Long, Long, Update> sessions = users
         .mapToPair(user -> Pair.of(user, 1L))
@@ -85,6 +87,15 @@ final class Sessions {
             onTotals.accept(Totals.ZERO.plus(kv.value()), t);
           }
         });
+    return sessions;
+  }
+
+  /**
+   * @return per batch, each user whose session count changed, with the count after the batch:
+   *     one record per user and batch, each user's counts growing within a session
+   */
+  static PairDStream<String, Long> updatedCounts(DStream<Update> updates) {
+    return updates.filter(u -> !u.ended()).mapToPair(u -> Pair.of(u.user(), u.count())).reduceByKey(Math::max);
   }
 
   /** @return {processed, change of the sum of counts, change of the number of users} for one batch */
