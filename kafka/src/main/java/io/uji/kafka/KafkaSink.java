@@ -18,6 +18,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InterruptException;
@@ -80,8 +81,10 @@ public final class KafkaSink<T> implements BiConsumer<Dataset<T>, Time>, AutoClo
   private final SinkSettings<T> settings;
   private final BatchMarker marker;
   private final Throttle retryWarnings = Throttle.warnings();
-  private Admin admin;
+  private volatile Admin admin;
   private volatile TransactionalWriter<T> writer;
+  /** Whether the marker was read once: from then on, a marker that moved unexpectedly means another writer. */
+  private boolean markerRead;
   /** The time of the last batch whose transaction committed (as the marker said, or this sink did). */
   private long lastCommitted = BatchMarker.NONE;
   private volatile boolean closed;
@@ -113,13 +116,16 @@ public final class KafkaSink<T> implements BiConsumer<Dataset<T>, Time>, AutoClo
    */
   @Override
   public void accept(Dataset<T> batch, Time time) {
+    if (closed) {
+      throw new IllegalStateException("The Kafka sink " + settings.transactionalId() + " is closed (its context "
+          + "stopped); build a new one for a new context");
+    }
+    if (batch.isEmpty()) {
+      return; // nothing to write, nor to skip
+    }
     long t = time.milliseconds();
     Backoff backoff = new Backoff(MAX_BACKOFF);
     while (true) {
-      if (closed) {
-        throw new IllegalStateException("The Kafka sink " + settings.transactionalId() + " is closed (its context "
-            + "stopped); build a new one for a new context");
-      }
       long before = lastCommitted;
       try {
         TransactionalWriter<T> w = openWriter(t, before);
@@ -128,10 +134,8 @@ public final class KafkaSink<T> implements BiConsumer<Dataset<T>, Time>, AutoClo
               + "it again", time, settings.topic(), settings.transactionalId());
           return;
         }
-        if (!batch.isEmpty()) {
-          w.write(batch, t);
-          lastCommitted = t;
-        }
+        w.write(batch, t);
+        lastCommitted = t;
         return;
       } catch (ProducerFencedException | InvalidProducerEpochException e) {
         closeWriter();
@@ -162,8 +166,7 @@ public final class KafkaSink<T> implements BiConsumer<Dataset<T>, Time>, AutoClo
     if (w != null) {
       return w;
     }
-    boolean first = admin == null;
-    if (first) {
+    if (admin == null) {
       admin = Admin.create(ClientConfigs.admin(settings.producerProperties(), "uji-sink-" + settings.transactionalId()
           + "-admin"));
     }
@@ -171,24 +174,26 @@ public final class KafkaSink<T> implements BiConsumer<Dataset<T>, Time>, AutoClo
     writer = w;
     if (closed) { // close() ran meanwhile and did not see this writer
       closeWriter();
-      throw new IllegalStateException("The Kafka sink " + settings.transactionalId() + " was closed while opening");
+      throw new UjiKafkaException("The Kafka sink " + settings.transactionalId() + " was closed (its context stopped) "
+          + "before batch " + batchTime + " ms could be written; it is written when the context starts again");
     }
     Deadline deadline = Deadline.in(settings.requestTimeout());
     try {
-      if (first) {
+      if (!markerRead) {
         checkTopicExists(deadline);
       }
       long found = marker.read(admin, deadline);
-      if (!first && found != knownCommitted && found != batchTime) {
+      if (markerRead && found != knownCommitted && found != batchTime) {
         throw new UjiKafkaException("Another instance took over Kafka sink " + settings.transactionalId() + ": topic "
             + settings.topic() + " holds batch " + found + " ms, which this one did not write (it last wrote "
             + knownCommitted + " ms and was writing " + batchTime + " ms); two programs must not share a "
             + "transactional id");
       }
-      if (first && found != BatchMarker.NONE) {
+      if (!markerRead && found != BatchMarker.NONE) {
         LOG.info("Kafka sink {}: the last batch committed to topic {} is {} ms", settings.transactionalId(),
             settings.topic(), found);
       }
+      markerRead = true;
       lastCommitted = found;
       return w;
     } catch (ExecutionException e) {
@@ -233,6 +238,10 @@ public final class KafkaSink<T> implements BiConsumer<Dataset<T>, Time>, AutoClo
       Thread.currentThread().interrupt();
       throw new InterruptException(interrupted);
     }
+    if (closed) {
+      throw new UjiKafkaException("The Kafka sink " + settings.transactionalId() + " was closed (its context stopped) "
+          + "while batch " + time + " could not be written (" + e + "); it is written when the context starts again", e);
+    }
   }
 
   private UjiKafkaException fenced(KafkaException e) {
@@ -246,7 +255,8 @@ public final class KafkaSink<T> implements BiConsumer<Dataset<T>, Time>, AutoClo
     for (Throwable c = e; c != null; c = c.getCause()) {
       if (c instanceof SerializationException || c instanceof RecordTooLargeException
           || c instanceof AuthorizationException || c instanceof AuthenticationException
-          || c instanceof InvalidTopicException || c instanceof UnsupportedVersionException) {
+          || c instanceof InvalidTopicException || c instanceof UnsupportedVersionException
+          || c instanceof ConfigException) {
         return true;
       }
     }
