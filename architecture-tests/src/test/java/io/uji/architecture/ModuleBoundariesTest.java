@@ -33,14 +33,11 @@ class ModuleBoundariesTest {
 
   /**
    * Classes outside serde that still use Kryo types, each to be removed by work under way:
-   * {@code SerializedEntries} writes values into a Kryo {@code Output} through {@code
-   * Serde.write(T, Output)} (that method is leaving the Serde interface); {@code
-   * StateSerialization} writes the engine's {@code TimedState} with a Kryo {@code Serializer}.
-   * Remove an entry once its class no longer needs it: {@link #knownKryoLeaksAreStillThere}
-   * fails until then, so the list only shrinks.
+   * {@code StateSerialization} writes the engine's {@code TimedState} with a Kryo {@code
+   * Serializer}. Remove an entry once its class no longer needs it: {@link
+   * #knownKryoLeaksAreStillThere} fails until then, so the list only shrinks.
    */
   static final Set<String> KNOWN_KRYO_LEAKS = Set.of(
-      "io.uji.state.SerializedEntries",
       "io.uji.engine.state.StateSerialization");
 
   @ArchTest

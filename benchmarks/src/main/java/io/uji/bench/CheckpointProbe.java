@@ -12,13 +12,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.commons.io.file.PathUtils;
 
 /**
  * What fault tolerance costs per checkpoint, seen from outside the engine:
@@ -250,14 +250,8 @@ final class CheckpointProbe implements StreamingListener {
     if (dir == null || !Files.exists(dir)) {
       return;
     }
-    try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          // best effort
-        }
-      });
+    try {
+      PathUtils.deleteDirectory(dir);
     } catch (IOException e) {
       // best effort
     }

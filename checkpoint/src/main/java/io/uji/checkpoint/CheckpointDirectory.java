@@ -21,7 +21,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.commons.io.FileUtils;
+import org.apache.commons.io.file.PathUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -127,7 +127,7 @@ public final class CheckpointDirectory implements AutoCloseable {
       io.write(ch, ByteBuffer.wrap(pid), 0);
       CheckpointDirectory d = new CheckpointDirectory(root, io, ch, lock);
       d.cleanLeftovers();
-      d.id = DirectoryIdentity.load(root, io, d::idsCarriedByCheckpoints);
+      d.id = DirectoryIdentity.load(root, io, d::idsCarriedByFiles);
       return d;
     } catch (IOException | RuntimeException e) {
       closeQuietly(ch); // also releases the lock
@@ -348,9 +348,25 @@ public final class CheckpointDirectory implements AutoCloseable {
     return aside;
   }
 
-  /** @return the directory ids carried by the checkpoints that carry one, by metadata file */
-  private java.util.Map<Path, DirectoryId> idsCarriedByCheckpoints() {
+  /**
+   * @return the directory ids carried by the files that carry one (checkpoints' metadata, the
+   *     lineage log's and the write-ahead logs' segment headers), by file
+   */
+  private java.util.Map<Path, DirectoryId> idsCarriedByFiles() {
     java.util.Map<Path, DirectoryId> out = new java.util.LinkedHashMap<>();
+    List<Path> logDirs = new ArrayList<>();
+    logDirs.add(root.resolve("lineage"));
+    Path wal = root.resolve("wal");
+    if (Files.isDirectory(wal)) {
+      logDirs.addAll(list(wal));
+    }
+    for (Path logDir : logDirs) {
+      if (Files.isDirectory(logDir)) {
+        for (Path segment : list(logDir)) {
+          LogFormat.ownerOf(segment).ifPresent(id -> out.put(segment, id));
+        }
+      }
+    }
     for (CompletedCheckpoint cp : checkpoints()) {
       try {
         CheckpointContents c = cp.readContents();
@@ -385,7 +401,7 @@ public final class CheckpointDirectory implements AutoCloseable {
       try {
         io.atomicMove(c.dir(), doomed);
         io.forceDirectory(checkpointsDir());
-        FileUtils.deleteDirectory(doomed.toFile());
+        PathUtils.deleteDirectory(doomed);
       } catch (IOException e) {
         throw new CheckpointException("Cannot delete old checkpoint " + c.dir() + ": " + e, e);
       }
@@ -425,7 +441,7 @@ public final class CheckpointDirectory implements AutoCloseable {
         LOG.warn("Deleting {} left by an owner that stopped while it was being {}", p,
             name.endsWith(IN_PROGRESS) ? "written" : "deleted");
         try {
-          FileUtils.deleteDirectory(p.toFile());
+          PathUtils.deleteDirectory(p);
         } catch (IOException e) {
           throw new CheckpointException("Cannot delete leftover " + p + ": " + e, e);
         }

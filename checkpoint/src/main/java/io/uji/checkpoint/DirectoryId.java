@@ -18,6 +18,9 @@ public record DirectoryId(long high, long low) {
   /** The length of the encoded identity in bytes. */
   public static final int BYTES = 16;
 
+  /** No directory: what a log opened outside a checkpoint directory carries and accepts. */
+  public static final DirectoryId NONE = new DirectoryId(0, 0);
+
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** @return a fresh random identity */

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * holding the {@link DirectoryId}).
  *
  * <p>A missing or damaged identity file is rebuilt from what the directory's files say: if the
- * checkpoints that carry an id all carry the same one, that is the directory's id (written back,
+ * files that carry an id (checkpoints, log segments) all carry the same one, that is the directory's id (written back,
  * with a warning); if they carry different ids, files of several directories were mixed and the
  * directory is refused; if none carries one (a new directory, or one written before directories
  * had identities), a new id is drawn.
@@ -52,7 +52,7 @@ final class DirectoryIdentity {
           + ": files of several directories were mixed. Restore the directory from one backup");
     } else if (distinct.size() == 1) {
       id = distinct.keySet().iterator().next();
-      LOG.warn("The identity file {} {}; rebuilt from the {} checkpoint files that carry id {}", file, problem,
+      LOG.warn("The identity file {} {}; rebuilt from the {} files that carry id {}", file, problem,
           evidence.size(), id);
     } else {
       id = DirectoryId.random();

@@ -2,6 +2,9 @@ package io.uji.checkpoint;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;
 
@@ -11,17 +14,19 @@ import java.util.zip.CRC32C;
  * <pre>
  * Segment file "&lt;20-digit segment number&gt;.log":
  *
- *   0        8        12                20       24
- *   +--------+--------+-----------------+--------+
- *   | magic  |version | segment number  |  CRC   |   header, 24 bytes
- *   +--------+--------+-----------------+--------+
+ *   0        8        12                20                      36       40
+ *   +--------+--------+-----------------+-----------------------+--------+
+ *   | magic  |version | segment number  | directory id          |  CRC   |   header, 40 bytes
+ *   +--------+--------+-----------------+-----------------------+--------+
  *   | record | record | ...                          records, back to back to end of file
  *   +--------+--------+-----
  *
  *   magic   = "UJILOG\0\0" (8 ASCII bytes)
- *   version = int, currently 1
+ *   version = int, 2 (version 1, still read: no directory id, CRC at 20, 24-byte header)
  *   segment number = long, equal to the number in the file name
- *   CRC     = int, CRC32C of bytes [0, 20)
+ *   directory id = 16 bytes, the {@link DirectoryId} of the checkpoint directory that wrote it
+ *                  (all zeros for a log outside one: {@link DirectoryId#NONE})
+ *   CRC     = int, CRC32C of bytes [0, 36)
  *
  * Record:
  *
@@ -40,10 +45,12 @@ public final class LogFormat {
 
   /** The segment magic. */
   public static final byte[] MAGIC = "UJILOG\0\0".getBytes(StandardCharsets.US_ASCII);
-  /** The only format version this code writes and reads. */
-  public static final int VERSION = 1;
-  /** Size of the segment header; the offset of the first record. */
-  public static final int HEADER_LENGTH = 24;
+  /** The format version this code writes (it reads 1 and 2). */
+  public static final int VERSION = 2;
+  /** Size of a version 2 segment header; the offset of its first record. */
+  public static final int HEADER_LENGTH = 40;
+  /** Size of a version 1 segment header (written before segments carried a directory id). */
+  public static final int HEADER_LENGTH_V1 = 24;
   /** Bytes a record adds around its payload (length + CRC). */
   public static final int FRAME_OVERHEAD = 8;
   /** Suffix of segment files. */
@@ -56,38 +63,82 @@ public final class LogFormat {
     return String.format("%020d%s", number, SEGMENT_SUFFIX);
   }
 
-  /** @return the 24 header bytes of segment {@code number}, ready to write */
-  static ByteBuffer header(long number) {
+  /** @return the header bytes of segment {@code number} written by directory {@code owner}, ready to write */
+  static ByteBuffer header(long number, DirectoryId owner) {
     ByteBuffer b = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.BIG_ENDIAN);
-    b.put(MAGIC).putInt(VERSION).putLong(number);
+    b.put(MAGIC).putInt(VERSION).putLong(number).putLong(owner.high()).putLong(owner.low());
     b.putInt(crc(b.array(), 0, HEADER_LENGTH - 4));
     return b.flip();
   }
 
   /**
-   * Checks a header read from a file.
+   * A segment header as read.
    *
-   * @return null if valid, otherwise why not
+   * @param version 1 or 2
+   * @param length the header's length: where the first record starts
+   * @param owner the directory that wrote it; null for version 1
    */
-  static String checkHeader(ByteBuffer header, long expectedNumber) {
-    byte[] bytes = new byte[HEADER_LENGTH];
-    header.get(0, bytes);
+  record Header(int version, int length, DirectoryId owner) {}
+
+  /**
+   * Reads and checks the header of a segment file.
+   *
+   * @return the header
+   * @throws LogCorruptedException naming the file if the header is missing, damaged or of
+   *     another segment
+   * @throws IOException if reading fails
+   */
+  static Header readHeader(FileChannel ch, Path file, long expectedNumber) throws IOException {
+    long size = ch.size();
+    if (size < HEADER_LENGTH_V1) {
+      throw new LogCorruptedException(file, 0, "file of " + size + " bytes is shorter than a segment header");
+    }
+    ByteBuffer b = ByteBuffer.allocate((int) Math.min(size, HEADER_LENGTH));
+    while (b.hasRemaining() && ch.read(b, b.position()) >= 0) {
+      // positional read until full
+    }
+    byte[] bytes = b.array();
     for (int i = 0; i < MAGIC.length; i++) {
       if (bytes[i] != MAGIC[i]) {
-        return "bad magic (not an Uji log segment)";
+        throw new LogCorruptedException(file, 0, "bad magic (not an Uji log segment)");
       }
     }
-    ByteBuffer b = ByteBuffer.wrap(bytes);
-    if (b.getInt(HEADER_LENGTH - 4) != crc(bytes, 0, HEADER_LENGTH - 4)) {
-      return "header CRC mismatch";
+    int version = b.getInt(8);
+    int length = version == 1 ? HEADER_LENGTH_V1 : HEADER_LENGTH;
+    if (version != 1 && version != VERSION) {
+      throw new LogCorruptedException(file, 0, "unsupported format version " + version + " (this code reads 1 and "
+          + VERSION + ")");
     }
-    if (b.getInt(8) != VERSION) {
-      return "unsupported format version " + b.getInt(8) + " (this code reads " + VERSION + ")";
+    if (bytes.length < length) {
+      throw new LogCorruptedException(file, 0, "file of " + size + " bytes is shorter than its " + length
+          + "-byte header");
+    }
+    if (b.getInt(length - 4) != crc(bytes, 0, length - 4)) {
+      throw new LogCorruptedException(file, 0, "header CRC mismatch");
     }
     if (b.getLong(12) != expectedNumber) {
-      return "header names segment " + b.getLong(12) + " but the file name says " + expectedNumber;
+      throw new LogCorruptedException(file, 0, "header names segment " + b.getLong(12) + " but the file name says "
+          + expectedNumber);
     }
-    return null;
+    DirectoryId owner = version == 1 ? null : new DirectoryId(b.getLong(20), b.getLong(28));
+    return new Header(version, length, owner);
+  }
+
+  /**
+   * @return the directory id in the header of segment file {@code file}, or empty if it has
+   *     none (version 1) or cannot be read
+   */
+  static java.util.Optional<DirectoryId> ownerOf(Path file) {
+    String name = file.getFileName().toString();
+    if (!name.endsWith(SEGMENT_SUFFIX) || name.length() != 20 + SEGMENT_SUFFIX.length()) {
+      return java.util.Optional.empty();
+    }
+    try (FileChannel ch = FileChannel.open(file, java.nio.file.StandardOpenOption.READ)) {
+      Header h = readHeader(ch, file, Long.parseLong(name.substring(0, 20)));
+      return java.util.Optional.ofNullable(h.owner());
+    } catch (IOException | RuntimeException e) {
+      return java.util.Optional.empty();
+    }
   }
 
   /** @return CRC32C of {@code bytes[offset, offset+length)} */

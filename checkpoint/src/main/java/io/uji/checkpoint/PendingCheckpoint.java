@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
-import org.apache.commons.io.FileUtils;
+import org.apache.commons.io.file.PathUtils;
 
 /**
  * A checkpoint being written in {@code checkpoints/checkpoint-<id>.inprogress/}. Either
@@ -90,7 +90,9 @@ public final class PendingCheckpoint implements AutoCloseable {
     }
     aborted = true;
     try {
-      FileUtils.deleteDirectory(dir.toFile());
+      if (Files.exists(dir)) { // gone if the rename of a failed complete() went through
+        PathUtils.deleteDirectory(dir);
+      }
     } catch (IOException e) {
       throw new CheckpointException("Cannot delete aborted checkpoint " + dir + ": " + e, e);
     }

@@ -16,14 +16,17 @@ final class Segment {
   final Path file;
   final FileChannel channel;
   final long openedAtMillis;
+  /** Where the first record starts: the header's length (24 in version 1 segments, 40 now). */
+  final int headerLength;
   /** Length of the valid part of the file; only the appender (under the log's lock) sets it. */
   private volatile long size;
 
-  private Segment(long number, Path file, FileChannel channel, long openedAtMillis, long size) {
+  private Segment(long number, Path file, FileChannel channel, long openedAtMillis, int headerLength, long size) {
     this.number = number;
     this.file = file;
     this.channel = channel;
     this.openedAtMillis = openedAtMillis;
+    this.headerLength = headerLength;
     this.size = size;
   }
 
@@ -31,23 +34,24 @@ final class Segment {
    * Creates segment {@code number}: the header is written to a temporary file, forced, and
    * renamed into place, so a segment file always has a complete header.
    */
-  static Segment create(Path dir, long number, FileIo io, long nowMillis) throws IOException {
+  static Segment create(Path dir, long number, DirectoryId owner, FileIo io, long nowMillis) throws IOException {
     Path file = dir.resolve(LogFormat.segmentFileName(number));
     Path tmp = dir.resolve(file.getFileName() + ".tmp");
     try (FileChannel ch = io.open(tmp, StandardOpenOption.CREATE,
         StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-      io.write(ch, LogFormat.header(number), 0);
+      io.write(ch, LogFormat.header(number, owner), 0);
       io.force(ch);
     }
     io.atomicMove(tmp, file);
     io.forceDirectory(dir);
     FileChannel ch = io.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    return new Segment(number, file, ch, nowMillis, LogFormat.HEADER_LENGTH);
+    return new Segment(number, file, ch, nowMillis, LogFormat.HEADER_LENGTH, LogFormat.HEADER_LENGTH);
   }
 
   /** Wraps an existing, already recovered segment file. */
-  static Segment existing(long number, Path file, FileChannel channel, long size, long nowMillis) {
-    return new Segment(number, file, channel, nowMillis, size);
+  static Segment existing(long number, Path file, FileChannel channel, int headerLength, long size,
+      long nowMillis) {
+    return new Segment(number, file, channel, nowMillis, headerLength, size);
   }
 
   long size() {
@@ -59,7 +63,7 @@ final class Segment {
   }
 
   boolean hasRecords() {
-    return size > LogFormat.HEADER_LENGTH;
+    return size > headerLength;
   }
 
   /**
@@ -71,9 +75,9 @@ final class Segment {
    */
   ReadResult read(long offset) throws IOException {
     long end = size;
-    if (offset < LogFormat.HEADER_LENGTH || offset + LogFormat.FRAME_OVERHEAD > end) {
+    if (offset < headerLength || offset + LogFormat.FRAME_OVERHEAD > end) {
       throw new IllegalArgumentException("No record starts at offset " + offset + " of " + file
-          + " (valid records lie in [" + LogFormat.HEADER_LENGTH + ", " + end + "))");
+          + " (valid records lie in [" + headerLength + ", " + end + "))");
     }
     ByteBuffer lengthBuf = ByteBuffer.allocate(4);
     readFully(lengthBuf, offset);

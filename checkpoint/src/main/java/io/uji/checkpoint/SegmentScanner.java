@@ -1,6 +1,10 @@
 package io.uji.checkpoint;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -23,18 +27,28 @@ final class SegmentScanner {
 
   private SegmentScanner() {}
 
-  /** Scans {@code channel} (a segment whose header is already checked) up to {@code size}. */
-  static Result scan(FileChannel channel, long size) throws IOException {
-    if (size <= LogFormat.HEADER_LENGTH) {
-      return new Result(RecoveryOutcome.CLEAN, LogFormat.HEADER_LENGTH, 0, -1, null);
+  /**
+   * Scans {@code channel} (a segment whose header is already checked) from the end of its
+   * {@code headerLength}-byte header up to {@code size}.
+   */
+  static Result scan(FileChannel channel, long size, int headerLength) throws IOException {
+    if (size <= headerLength) {
+      return new Result(RecoveryOutcome.CLEAN, headerLength, 0, -1, null);
     }
     if (size > Integer.MAX_VALUE) {
       throw new IOException("segment of " + size + " bytes is larger than supported");
     }
-    // A read-only mapping: sequential and allocation-free; dropped when this method returns.
+    // A read-only mapping: sequential and allocation-free; unmapped when this method returns.
     MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
-    int end = (int) size;
-    int pos = LogFormat.HEADER_LENGTH;
+    try {
+      return scan(map, (int) size, headerLength);
+    } finally {
+      unmap(map);
+    }
+  }
+
+  private static Result scan(ByteBuffer map, int end, int headerLength) {
+    int pos = headerLength;
     long records = 0;
     while (pos < end) {
       String problem = frameProblem(map, pos, end);
@@ -50,6 +64,41 @@ final class SegmentScanner {
       records++;
     }
     return new Result(RecoveryOutcome.CLEAN, pos, records, -1, null);
+  }
+
+  /** {@code sun.misc.Unsafe.invokeCleaner} bound to the Unsafe instance, or null if unavailable. */
+  private static final MethodHandle INVOKE_CLEANER = findInvokeCleaner();
+
+  private static MethodHandle findInvokeCleaner() {
+    try {
+      Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
+      Field theUnsafe = unsafeClass.getDeclaredField("theUnsafe");
+      theUnsafe.setAccessible(true);
+      return MethodHandles.lookup()
+          .findVirtual(unsafeClass, "invokeCleaner", MethodType.methodType(void.class, ByteBuffer.class))
+          .bindTo(theUnsafe.get(null));
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Unmaps {@code map} now instead of whenever the garbage collector finds it unreachable: until
+   * then the mapping keeps the file in use, so a segment deleted after recovery would keep its
+   * disk space and its file system could not be unmounted. Java 17 has no public way to unmap,
+   * so this uses {@code sun.misc.Unsafe.invokeCleaner} (module {@code jdk.unsupported}), as
+   * Kafka and Lucene do; where it is unavailable the collector unmaps as before. The buffer must
+   * not be used afterwards.
+   */
+  static void unmap(MappedByteBuffer map) {
+    if (INVOKE_CLEANER == null) {
+      return;
+    }
+    try {
+      INVOKE_CLEANER.invokeExact((ByteBuffer) map);
+    } catch (Throwable e) {
+      // Not unmapped now: the collector will.
+    }
   }
 
   /** @return null if a valid frame starts at {@code pos}, else what is wrong with it */

@@ -3,22 +3,14 @@ package io.uji.checkpoint;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * An append-only log of byte records in one directory, cut into segment files (format:
@@ -27,22 +19,22 @@ import org.slf4j.LoggerFactory;
  * <p>Appends are thread-safe and return only once the record is durable under the configured
  * {@link FsyncPolicy}. Reads are thread-safe and may run concurrently with appends.
  *
- * <p>Opening recovers the log and reports it as a {@link RecoveryOutcome}: a clean end is left
- * alone; a torn tail in the last segment is truncated to the last good record (logged as a
- * WARN naming the file and the bytes dropped); anything else throws
- * {@link LogCorruptedException} and changes nothing.
+ * <p>Opening recovers the log ({@link LogRecovery}) and reports it as a {@link
+ * RecoveryOutcome}: a clean end is left alone; a torn tail in the last segment is truncated to
+ * the last good record (logged as a WARN naming the file and the bytes dropped); anything else
+ * throws {@link LogCorruptedException} and changes nothing. Under group commit, appenders share
+ * forces through a {@link GroupCommit}.
  */
 public final class SegmentedLog implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(SegmentedLog.class);
-  private static final Pattern SEGMENT_NAME = Pattern.compile("\\d{20}\\.log");
-
   private final Path dir;
   private final LogConfig config;
   private final FileIo io;
   private final RecoveryReport recovery;
-  private final NavigableMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
+  private final NavigableMap<Long, Segment> segments;
+  private final GroupCommit groupCommit;
 
-  // Appending: everything below is guarded by writeLock.
+  // Appending: everything below is guarded by writeLock, which is taken before the group
+  // commit's lock, never after.
   private final ReentrantLock writeLock = new ReentrantLock();
   private Segment active;
   private ByteBuffer frame = ByteBuffer.allocate(4096);
@@ -51,17 +43,32 @@ public final class SegmentedLog implements AutoCloseable {
   private volatile boolean closed;
   private volatile Throwable failure;
 
-  // Group commit: guarded by syncLock. Lock order: writeLock before syncLock, never reversed.
-  private final ReentrantLock syncLock = new ReentrantLock();
-  private final Condition forcedChanged = syncLock.newCondition();
-  private long forced;         // every ticket <= forced is durable
-  private boolean forcing;     // a leader is inside its window or its force
-
-  private SegmentedLog(Path dir, LogConfig config) throws IOException {
+  private SegmentedLog(Path dir, LogConfig config, LogPosition acknowledged) throws IOException {
     this.dir = dir;
     this.config = config;
     this.io = config.fileIo();
-    this.recovery = recover();
+    LogRecovery.Recovered recovered =
+        LogRecovery.recover(dir, io, config.directoryId(), acknowledged, config.clock().millis());
+    this.segments = recovered.segments();
+    this.recovery = recovered.report();
+    this.active = segments.lastEntry().getValue();
+    this.groupCommit = new GroupCommit(config.fsyncPolicy().maxDelay(), new GroupCommit.Log() {
+      @Override
+      public void checkForcible() {
+        throwIfFailedOrClosed();
+      }
+
+      @Override
+      public void forceWritten() {
+        writeLock.lock();
+        try {
+          throwIfFailedOrClosed();
+          forceActiveLocked();
+        } finally {
+          writeLock.unlock();
+        }
+      }
+    });
   }
 
   /**
@@ -71,8 +78,23 @@ public final class SegmentedLog implements AutoCloseable {
    * @throws CheckpointException if the directory cannot be created or read
    */
   public static SegmentedLog open(Path dir, LogConfig config) {
+    return open(dir, config, null);
+  }
+
+  /**
+   * As {@link #open(Path, LogConfig)}, knowing that every record up to {@code acknowledged} was
+   * acknowledged to others (a batch's lineage references it): damage at or before it is
+   * reported as corruption, never truncated as a torn write.
+   *
+   * @param acknowledged the last acknowledged record's position, or null
+   * @throws LogCorruptedException if a segment is damaged in a way a crash cannot explain, or
+   *     the acknowledged record is damaged or its segment missing
+   * @throws ForeignFileException if a segment was written by another checkpoint directory
+   * @throws CheckpointException if the directory cannot be created or read
+   */
+  public static SegmentedLog open(Path dir, LogConfig config, LogPosition acknowledged) {
     try {
-      return new SegmentedLog(dir, config);
+      return new SegmentedLog(dir, config, acknowledged);
     } catch (IOException e) {
       throw new CheckpointException("Cannot open log in " + dir + ": " + e, e);
     }
@@ -142,7 +164,7 @@ public final class SegmentedLog implements AutoCloseable {
       writeLock.unlock();
     }
     if (config.fsyncPolicy().mode() == FsyncPolicy.Mode.GROUP_COMMIT) {
-      awaitForced(ticket);
+      groupCommit.awaitForced(ticket);
     }
     CrashPoints.hit("wal.after-append-before-ack");
     return position;
@@ -185,7 +207,7 @@ public final class SegmentedLog implements AutoCloseable {
         break;
       }
       long stop = seg.number == end.segment() ? end.offset() : seg.size();
-      long offset = seg.number == from.segment() ? from.offset() : LogFormat.HEADER_LENGTH;
+      long offset = seg.number == from.segment() ? Math.max(from.offset(), seg.headerLength) : seg.headerLength;
       while (offset < stop) {
         Segment.ReadResult r;
         try {
@@ -214,7 +236,8 @@ public final class SegmentedLog implements AutoCloseable {
    */
   public LogPosition start() {
     checkOpen();
-    return new LogPosition(segments.firstKey(), LogFormat.HEADER_LENGTH);
+    Segment first = segments.firstEntry().getValue();
+    return new LogPosition(first.number, first.headerLength);
   }
 
   /**
@@ -296,12 +319,7 @@ public final class SegmentedLog implements AutoCloseable {
         throw new CheckpointException("Cannot force " + active.file + " on close: " + e, e);
       } finally {
         segments.values().forEach(Segment::closeQuietly);
-        syncLock.lock();
-        try {
-          forcedChanged.signalAll(); // waiters see `closed` or `failure`
-        } finally {
-          syncLock.unlock();
-        }
+        groupCommit.wakeAll(); // waiters see `closed` or `failure`
       }
     } finally {
       writeLock.unlock();
@@ -311,97 +329,6 @@ public final class SegmentedLog implements AutoCloseable {
   @Override
   public String toString() {
     return "SegmentedLog[" + dir + "]";
-  }
-
-  // ---- recovery ------------------------------------------------------------------------------
-
-  private RecoveryReport recover() throws IOException {
-    Files.createDirectories(dir);
-    List<Path> files = new ArrayList<>();
-    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
-      for (Path p : stream) {
-        String name = p.getFileName().toString();
-        if (name.endsWith(LogFormat.SEGMENT_SUFFIX + ".tmp")) {
-          // A segment whose creation did not finish: it was never renamed, so it holds nothing.
-          Files.delete(p);
-        } else if (SEGMENT_NAME.matcher(name).matches()) {
-          files.add(p);
-        }
-      }
-    }
-    files.sort(null); // zero-padded names sort numerically
-    long now = config.clock().millis();
-    RecoveryReport report = null;
-    try {
-      for (int i = 0; i < files.size(); i++) {
-        Path file = files.get(i);
-        long number = Long.parseLong(file.getFileName().toString().substring(0, 20));
-        if (i > 0 && number != segments.lastKey() + 1) {
-          throw new LogCorruptedException(file, 0, "segment " + (segments.lastKey() + 1)
-              + " is missing: segments must be contiguous");
-        }
-        boolean last = i == files.size() - 1;
-        report = recoverSegment(file, number, last, now);
-      }
-      if (segments.isEmpty()) {
-        Segment first = Segment.create(dir, 0, io, now);
-        segments.put(0L, first);
-        report = new RecoveryReport(RecoveryOutcome.CLEAN, first.file, first.size(), 0);
-      }
-    } catch (IOException | RuntimeException e) {
-      segments.values().forEach(Segment::closeQuietly);
-      throw e;
-    }
-    active = segments.lastEntry().getValue();
-    return report;
-  }
-
-  private RecoveryReport recoverSegment(Path file, long number, boolean last, long now)
-      throws IOException {
-    FileChannel ch = last
-        ? io.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)
-        : io.open(file, StandardOpenOption.READ);
-    try {
-      long size = ch.size();
-      if (size < LogFormat.HEADER_LENGTH) {
-        throw new LogCorruptedException(file, 0, "file of " + size
-            + " bytes is shorter than the " + LogFormat.HEADER_LENGTH + "-byte header");
-      }
-      ByteBuffer header = ByteBuffer.allocate(LogFormat.HEADER_LENGTH);
-      while (header.hasRemaining() && ch.read(header, header.position()) >= 0) {
-        // positional read until the header is full
-      }
-      String headerProblem = LogFormat.checkHeader(header, number);
-      if (headerProblem != null) {
-        throw new LogCorruptedException(file, 0, headerProblem);
-      }
-      SegmentScanner.Result r = SegmentScanner.scan(ch, size);
-      RecoveryReport report;
-      switch (r.outcome()) {
-        case CLEAN -> report = new RecoveryReport(RecoveryOutcome.CLEAN, file, size, 0);
-        case TORN_TAIL_TRUNCATED -> {
-          if (!last) {
-            throw new LogCorruptedException(file, r.validEnd(),
-                r.reason() + " in a segment that is not the last (a roll forces the segment,"
-                    + " so a crash cannot tear it)");
-          }
-          long dropped = size - r.validEnd();
-          LOG.warn("Log segment {} ends with a torn write: truncating {} bytes after offset {}"
-              + " ({})", file, dropped, r.validEnd(), r.reason());
-          ch.truncate(r.validEnd());
-          io.force(ch);
-          report = new RecoveryReport(RecoveryOutcome.TORN_TAIL_TRUNCATED, file, r.validEnd(),
-              dropped);
-        }
-        case CORRUPTED -> throw new LogCorruptedException(file, r.badOffset(), r.reason());
-        default -> throw new IllegalStateException("unknown outcome " + r.outcome());
-      }
-      segments.put(number, Segment.existing(number, file, ch, report.validEnd(), now));
-      return report;
-    } catch (IOException | RuntimeException e) {
-      ch.close();
-      throw e;
-    }
   }
 
   // ---- appending -----------------------------------------------------------------------------
@@ -427,7 +354,7 @@ public final class SegmentedLog implements AutoCloseable {
         markForced(written);
       }
       CrashPoints.hit("wal.segment-roll");
-      Segment next = Segment.create(dir, old.number + 1, io, config.clock().millis());
+      Segment next = Segment.create(dir, old.number + 1, config.directoryId(), io, config.clock().millis());
       segments.put(next.number, next);
       active = next;
     } catch (IOException e) {
@@ -492,75 +419,7 @@ public final class SegmentedLog implements AutoCloseable {
   }
 
   private void markForced(long ticket) {
-    syncLock.lock();
-    try {
-      if (ticket > forced) {
-        forced = ticket;
-        forcedChanged.signalAll();
-      }
-    } finally {
-      syncLock.unlock();
-    }
-  }
-
-  /**
-   * Group commit, leader/follower: the first appender to wait becomes the leader, holds the
-   * force back for up to maxDelay so that others can write, then forces once for all of them.
-   * Appenders arriving during a force wait for the next one.
-   */
-  private void awaitForced(long ticket) {
-    long delayNanos = config.fsyncPolicy().maxDelay().toNanos();
-    syncLock.lock();
-    try {
-      while (forced < ticket) {
-        throwIfFailedOrClosed();
-        if (forcing) {
-          forcedChanged.awaitUninterruptibly();
-          continue;
-        }
-        forcing = true;
-        try {
-          waitWindow(delayNanos);
-          if (forced >= ticket) {
-            continue; // a roll or close forced us meanwhile
-          }
-          syncLock.unlock();
-          try {
-            writeLock.lock();
-            try {
-              throwIfFailedOrClosed();
-              forceActiveLocked(); // takes syncLock to publish; order writeLock -> syncLock
-            } finally {
-              writeLock.unlock();
-            }
-          } finally {
-            syncLock.lock();
-          }
-        } finally {
-          forcing = false;
-          forcedChanged.signalAll();
-        }
-      }
-    } finally {
-      syncLock.unlock();
-    }
-  }
-
-  private void waitWindow(long delayNanos) {
-    long deadline = System.nanoTime() + delayNanos;
-    long remaining = delayNanos;
-    boolean interrupted = false;
-    while (remaining > 0 && forcing) {
-      try {
-        forcedChanged.awaitNanos(remaining);
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-      remaining = deadline - System.nanoTime();
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    groupCommit.markForced(ticket);
   }
 
   private void throwIfFailedOrClosed() {

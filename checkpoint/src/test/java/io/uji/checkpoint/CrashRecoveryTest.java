@@ -31,9 +31,9 @@ class CrashRecoveryTest {
   void shouldRecoverExactlyTheRecordsDurableWhenTheJvmHalted(
       String point, int after, int survivors, RecoveryOutcome outcome) throws Exception {
     Path logDir = dir.resolve("log");
-    // 60-byte segments hold 2 records of this size, so the 2nd roll happens at append #5.
+    // 76-byte segments (a 40-byte header) hold 2 records of this size, so the 2nd roll happens at append #5.
     ChildJvm.Result r = ChildJvm.run(dir, crashAt(point, after), ChildMain.class,
-        "append", logDir.toString(), "10", "60");
+        "append", logDir.toString(), "10", "76");
     assertEquals(CrashPoints.EXIT_CODE, r.exitCode(), r.output());
     try (SegmentedLog log = SegmentedLog.open(logDir, LogConfig.defaults())) {
       assertEquals(outcome, log.recovery().outcome());

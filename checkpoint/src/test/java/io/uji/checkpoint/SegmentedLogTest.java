@@ -223,14 +223,42 @@ class SegmentedLogTest {
     assertEquals(0, e.offset());
   }
 
+  /** An append as its caller saw it return. */
+  private record Ack(LogPosition position, byte[] payload, long seq) {
+    long end() {
+      return position.offset() + LogFormat.FRAME_OVERHEAD + payload.length;
+    }
+  }
+
+  private static Ack appendAndRecord(SegmentedLog log, TestFileIo io, byte[] payload) {
+    LogPosition p = log.append(payload);
+    return new Ack(p, payload, io.clock.incrementAndGet());
+  }
+
+  /**
+   * Asserts that each acknowledged record was durable when its append returned: some force of
+   * its segment, finished before the acknowledgement, covered the record's last byte.
+   */
+  private void assertEveryAckCoveredByAnEarlierForce(TestFileIo io, Iterable<Ack> acks) {
+    for (Ack a : acks) {
+      Path file = dir.resolve(LogFormat.segmentFileName(a.position().segment()));
+      boolean covered = io.forceLog.stream()
+          .anyMatch(f -> f.file().equals(file) && f.length() >= a.end() && f.seq() < a.seq());
+      assertTrue(covered, "record at " + a.position() + " ending at " + a.end()
+          + " was acknowledged before a force covered it; forces of its file: "
+          + io.forceLog.stream().filter(f -> f.file().equals(file)).toList());
+    }
+  }
+
   @Test
   void shouldShareForcesBetweenConcurrentAppendersUnderGroupCommit() throws Exception {
     TestFileIo io = new TestFileIo();
     LogConfig cfg = config().withFileIo(io)
-        .withFsyncPolicy(FsyncPolicy.groupCommit(Duration.ofMillis(5)));
+        .withFsyncPolicy(FsyncPolicy.groupCommit(Duration.ofMillis(5)))
+        .withMaxSegmentBytes(4 << 10); // rolls too: a roll's force covers the old segment
     int threads = 16;
     int perThread = 50;
-    ConcurrentLinkedQueue<LogEntry> acked = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<Ack> acked = new ConcurrentLinkedQueue<>();
     try (SegmentedLog log = SegmentedLog.open(dir, cfg)) {
       int forcesAtStart = io.forces.get();
       ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -240,8 +268,7 @@ class SegmentedLogTest {
           int thread = t;
           futures.add(pool.submit(() -> {
             for (int i = 0; i < perThread; i++) {
-              byte[] p = ("t" + thread + "-" + i).getBytes(StandardCharsets.UTF_8);
-              acked.add(new LogEntry(log.append(p), p));
+              acked.add(appendAndRecord(log, io, ("t" + thread + "-" + i).getBytes(StandardCharsets.UTF_8)));
             }
           }));
         }
@@ -254,9 +281,10 @@ class SegmentedLogTest {
       int forces = io.forces.get() - forcesAtStart;
       assertTrue(forces < threads * perThread / 2, forces + " forces for "
           + threads * perThread + " appends");
-      assertTrue(forces > 0);
-      for (LogEntry e : acked) {
-        assertArrayEquals(e.payload(), log.read(e.position()));
+      assertTrue(log.segmentCount() > 1, "rolled: " + log.segmentCount());
+      assertEveryAckCoveredByAnEarlierForce(io, acked);
+      for (Ack a : acked) {
+        assertArrayEquals(a.payload(), log.read(a.position()));
       }
       assertEquals(threads * perThread, payloads(log).size());
     }
@@ -267,8 +295,12 @@ class SegmentedLogTest {
     TestFileIo io = new TestFileIo();
     try (SegmentedLog log = SegmentedLog.open(dir, config().withFileIo(io))) {
       int before = io.forces.get();
-      appendAll(log, 10);
+      List<Ack> acked = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        acked.add(appendAndRecord(log, io, payload(i)));
+      }
       assertEquals(10, io.forces.get() - before);
+      assertEveryAckCoveredByAnEarlierForce(io, acked);
     }
   }
 

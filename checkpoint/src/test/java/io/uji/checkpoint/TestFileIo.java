@@ -5,18 +5,40 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** The fault-injection seam: real files, plus counted forces and an optional "disk full". */
+/**
+ * The fault-injection seam: real files, plus counted and recorded forces and an optional "disk
+ * full".
+ */
 final class TestFileIo implements FileIo {
+  /**
+   * One completed force.
+   *
+   * @param file the file forced
+   * @param length its length just before the force: every byte below it is durable
+   * @param seq when the force returned, on {@link #clock}
+   */
+  record Force(Path file, long length, long seq) {}
+
   final AtomicInteger forces = new AtomicInteger();
   /** Bytes that may still be written before writes fail; negative = unlimited. */
   final AtomicLong spaceLeft = new AtomicLong(-1);
+  /** Orders forces and whatever a test records against them. */
+  final AtomicLong clock = new AtomicLong();
+  final Queue<Force> forceLog = new ConcurrentLinkedQueue<>();
+  private final Map<FileChannel, Path> files = new ConcurrentHashMap<>();
 
   @Override
   public FileChannel open(Path file, OpenOption... options) throws IOException {
-    return FileIo.real().open(file, options);
+    FileChannel channel = FileIo.real().open(file, options);
+    files.put(channel, file);
+    return channel;
   }
 
   @Override
@@ -38,7 +60,9 @@ final class TestFileIo implements FileIo {
   @Override
   public void force(FileChannel channel) throws IOException {
     forces.incrementAndGet();
+    long length = channel.size();
     FileIo.real().force(channel);
+    forceLog.add(new Force(files.get(channel), length, clock.incrementAndGet()));
   }
 
   @Override

@@ -89,4 +89,12 @@ class StatefulIdsTest {
     ssc.start();
     assertThrows(IllegalStateException.class, () -> sessions.name("late"));
   }
+
+  @Test
+  void aNameThatCollidesWithAStoreColumnFamilyIsRefusedNamingTheRule() {
+    MapWithStateDStream<String, Long, Long, Long> op = ones.mapWithState(spec());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> op.name("sessions.timeouts"));
+    assertTrue(e.getMessage().contains("stateful operator 'sessions.timeouts'"), e.getMessage());
+    assertTrue(e.getMessage().contains("must not end with '.timeouts'"), e.getMessage());
+  }
 }

@@ -45,7 +45,7 @@ class BadInputTest {
       int code = c.awaitExit(Scenario.RUN_TIMEOUT);
       other.closeAll();
       assertTrue(code != 0, "a program with other inputs ran on the checkpoint directory");
-      assertTrue(c.stderr().contains("GeneratorInputNode") && c.stderr().contains("ReceiverInputNode"),
+      assertTrue(c.stderr().contains("a generator stream") && c.stderr().contains("a receiver stream"),
           "the error does not name the inputs:\n" + c.stderr());
     });
   }

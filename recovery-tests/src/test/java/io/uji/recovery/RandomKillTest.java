@@ -50,6 +50,14 @@ class RandomKillTest {
     return kills;
   }
 
+  /**
+   * @return events for a job that must still be running after {@code cycles} kills: a run moves
+   *     on by at most ~5 batches of 20 events before its kill
+   */
+  static long eventsFor(int cycles) {
+    return Math.max(2400, 20L * 6 * (cycles + 2));
+  }
+
   static long countBatches(ChildJvm.Child c) {
     return c.lines().stream().filter(l -> l.startsWith("BATCH")).count();
   }
@@ -57,7 +65,7 @@ class RandomKillTest {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"stateless", "update", "sessions"})
   void jobKilledAtRandomMomentsFinishesWithExactPerUserCounts(String workload, @TempDir Path tmp) {
-    long n = 2400;
+    long n = eventsFor(Cycles.random(20));
     Scenario s = new Scenario(tmp, JobMain.class, "workload=" + workload, "events=" + n, "users=" + USERS,
         "perBatch=20", "batchMs=50", "checkpointBatches=3");
     s.runTest(() -> {
@@ -79,7 +87,7 @@ class RandomKillTest {
 
   @Test
   void windowedCountsWithInverseReduceAreExactAfterRandomKills(@TempDir Path tmp) {
-    long n = 2400;
+    long n = eventsFor(Cycles.random(20));
     Scenario s = new Scenario(tmp, JobMain.class, "workload=window", "events=" + n, "users=" + USERS,
         "perBatch=20", "batchMs=50", "checkpointBatches=2");
     s.runTest(() -> {

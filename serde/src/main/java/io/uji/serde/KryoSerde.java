@@ -31,7 +31,8 @@ public final class KryoSerde<T> implements Serde<T> {
   /**
    * @param pool the Kryo instances to use
    * @param type the declared type of the values
-   * @throws SerdeException if {@code type} is final and not registered in the pool's registry
+   * @throws UnregisteredClassException if {@code type} is final and not registered in the pool's
+   *     registry
    */
   public KryoSerde(KryoPool pool, Class<T> type) {
     this.pool = Objects.requireNonNull(pool, "pool");
@@ -89,14 +90,21 @@ public final class KryoSerde<T> implements Serde<T> {
   }
 
   /**
-   * Appends {@code value} to {@code out} (for callers that batch many values in one buffer).
+   * {@inheritDoc}
    *
-   * <p>Same bytes as {@link #toBytes}.
+   * <p>Serializes straight into the sink's buffer: nothing is allocated per call.
    *
-   * @throws SerdeException if the value, or anything it holds, is of an unregistered class
+   * @throws UnregisteredClassException if the value, or anything it holds, is of an unregistered
+   *     class
+   * @throws SerdeException if it cannot be serialized for another reason, or the sink cannot grow
    */
   @Override
-  public void write(T value, Output out) {
+  public void write(T value, ByteSink sink) {
+    write(value, sink.output());
+  }
+
+  /** Appends {@code value} to {@code out}: the bytes of {@link #toBytes}. */
+  void write(T value, Output out) {
     Kryo kryo = pool.borrowKryo();
     try {
       if (exactType) {
@@ -121,7 +129,7 @@ public final class KryoSerde<T> implements Serde<T> {
    * @throws SerdeException if the bytes are not a valid value of this type, or name a class id
    *     that is not registered
    */
-  public T read(Input in) {
+  T read(Input in) {
     Kryo kryo = pool.borrowKryo();
     try {
       Object value = exactType ? kryo.readObject(in, type) : kryo.readClassAndObject(in);
@@ -141,7 +149,7 @@ public final class KryoSerde<T> implements Serde<T> {
     return value == null ? "null" : "a " + value.getClass().getName();
   }
 
-  private static SerdeException wrap(String what, RuntimeException e) {
+  private SerdeException wrap(String what, RuntimeException e) {
     String msg = String.valueOf(e.getMessage());
     // Kryo's own message names the unregistered class (possibly nested inside the value).
     int at = msg.indexOf("Class is not registered: ");
@@ -163,9 +171,8 @@ public final class KryoSerde<T> implements Serde<T> {
     return nl < 0 ? s : s.substring(0, nl);
   }
 
-  private static SerdeException unregistered(String className, Throwable cause) {
-    return new SerdeException("Class " + className + " is not registered for serialization;"
-        + " register it via the context configuration (KryoRegistry.Builder.register("
-        + className + ".class, id) with a fixed id >= " + KryoRegistry.FIRST_USER_ID + ")", cause);
+  private SerdeException unregistered(String className, Throwable cause) {
+    return new UnregisteredClassException(className, "Class " + className + " is not registered for serialization; "
+        + pool.registry().howToRegister(className), cause);
   }
 }

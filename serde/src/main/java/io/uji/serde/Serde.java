@@ -24,12 +24,13 @@ public interface Serde<T> {
   T fromBytes(byte[] bytes);
 
   /**
-   * Appends the bytes of {@code value} to {@code out}, the same bytes as {@link #toBytes}: for
-   * callers that serialize many values into one buffer. The default copies {@code toBytes}.
+   * Appends the bytes of {@code value} to {@code sink}, the same bytes as {@link #toBytes}: for
+   * callers that serialize many values into one buffer. The default copies {@code toBytes};
+   * {@link KryoSerde} writes in place and allocates nothing.
    *
-   * @throws SerdeException if the value cannot be serialized
+   * @throws SerdeException if the value cannot be serialized, or the sink cannot grow
    */
-  default void write(T value, com.esotericsoftware.kryo.io.Output out) {
-    out.writeBytes(toBytes(value));
+  default void write(T value, ByteSink sink) {
+    sink.writeBytes(toBytes(value));
   }
 }

@@ -2,6 +2,7 @@ package io.uji.serde;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -112,7 +113,17 @@ class KryoSerdeTest {
   void shouldNameTheClassAndTheRemedyWhenSerializingAnUnregisteredClass() {
     SerdeException e = assertThrows(SerdeException.class, () -> ANY.toBytes(new NotRegistered()));
     assertTrue(e.getMessage().contains(NotRegistered.class.getName()), e.getMessage());
-    assertTrue(e.getMessage().contains("register it via the context configuration"));
+    assertTrue(e.getMessage().contains("register it with a fixed id >= 100"), e.getMessage());
+    assertEquals(NotRegistered.class.getName(), ((UnregisteredClassException) e).className());
+  }
+
+  @Test
+  void shouldGiveTheRegistryOwnersAdviceForAnUnregisteredClass() {
+    KryoPool pool = new KryoPool(KryoRegistry.builder().howToRegister(c -> "call Config.register(" + c + ")").build());
+    SerdeException e = assertThrows(SerdeException.class,
+        () -> new KryoSerde<>(pool, Object.class).toBytes(new NotRegistered()));
+    assertTrue(e.getMessage().endsWith("call Config.register(" + NotRegistered.class.getName() + ")"), e.getMessage());
+    assertFalse(e.getMessage().contains("KryoRegistry"), e.getMessage());
   }
 
   @Test
@@ -162,20 +173,36 @@ class KryoSerdeTest {
   }
 
   @Test
-  void shouldWriteManyValuesIntoOneBufferAndReadThemBack() {
+  void shouldWriteManyValuesIntoOneSinkAndReadThemBack() {
     KryoSerde<Point> serde = new KryoSerde<>(POOL, Point.class);
-    Output out = POOL.borrowOutput();
-    try {
-      for (int i = 0; i < 1000; i++) {
-        serde.write(new Point(i, -i), out);
-      }
-      Input in = new Input(out.toBytes());
-      for (int i = 0; i < 1000; i++) {
-        assertEquals(new Point(i, -i), serde.read(in));
-      }
-    } finally {
-      POOL.release(out);
+    ByteSink sink = new ByteSink(16); // grows many times
+    for (int i = 0; i < 1000; i++) {
+      serde.write(new Point(i, -i), sink);
     }
+    Input in = new Input(sink.buffer(), 0, sink.position());
+    for (int i = 0; i < 1000; i++) {
+      assertEquals(new Point(i, -i), serde.read(in));
+    }
+    assertEquals(sink.position(), in.position());
+  }
+
+  @Test
+  void shouldWriteIntoASinkTheBytesOfToBytes() {
+    KryoSerde<Object> any = ANY;
+    List<Object> values = List.of("user-1", 42L, new Point(3, 4), List.of(new Point(1, 2)), Map.of("k", 1L));
+    ByteSink sink = new ByteSink(0);
+    for (Object v : values) {
+      int start = sink.position();
+      any.write(v, sink);
+      assertArrayEquals(any.toBytes(v), Arrays.copyOfRange(sink.buffer(), start, sink.position()), String.valueOf(v));
+    }
+  }
+
+  @Test
+  void shouldReportAnUnregisteredClassWrittenIntoASink() {
+    ByteSink sink = new ByteSink(16);
+    SerdeException e = assertThrows(SerdeException.class, () -> ANY.write(new NotRegistered(), sink));
+    assertTrue(e.getMessage().contains(NotRegistered.class.getName()), e.getMessage());
   }
 
   @Test

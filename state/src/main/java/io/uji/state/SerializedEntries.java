@@ -1,6 +1,6 @@
 package io.uji.state;
 
-import com.esotericsoftware.kryo.io.Output;
+import io.uji.serde.ByteSink;
 import io.uji.serde.Serde;
 import java.util.Arrays;
 import java.util.function.Consumer;
@@ -26,7 +26,7 @@ final class SerializedEntries<K, S> {
   private final int partition;
   private final Serde<K> keySerde;
   private final Serde<S> valueSerde;
-  private final Output values;
+  private final ByteSink values;
   private Object[] keys;
   /** Entry i's value: values[valueStarts[i], valueStarts[i] + valueLengths[i]); length -1 = removal. */
   private int[] valueStarts;
@@ -39,7 +39,7 @@ final class SerializedEntries<K, S> {
     this.keySerde = keySerde;
     this.valueSerde = valueSerde;
     int n = Math.max(16, expectedEntries);
-    this.values = new Output((int) Math.min(Integer.MAX_VALUE - 8, 16L * n), -1);
+    this.values = new ByteSink((int) Math.min(Integer.MAX_VALUE - 8, 16L * n));
     this.keys = new Object[n];
     this.valueStarts = new int[n];
     this.valueLengths = new int[n];
@@ -81,7 +81,7 @@ final class SerializedEntries<K, S> {
     if (size == 0) {
       return;
     }
-    Output keyBytes = new Output(Math.max(64, 16 * size), -1);
+    ByteSink keyBytes = new ByteSink(Math.max(64, 16 * size));
     int[] keyStarts = new int[size];
     int[] keyLengths = new int[size];
     for (int i = 0; i < size; i++) {
@@ -91,8 +91,8 @@ final class SerializedEntries<K, S> {
       keySerde.write((K) keys[i], keyBytes);
       keyLengths[i] = keyBytes.position() - keyStarts[i];
     }
-    byte[] kb = keyBytes.getBuffer();
-    byte[] vb = values.getBuffer();
+    byte[] kb = keyBytes.buffer();
+    byte[] vb = values.buffer();
     int[] order = approximateKeyOrder(kb, keyStarts, keyLengths, size);
     WriteBatchEncoder enc = new WriteBatchEncoder(cfId);
     for (int from = 0; from < size; from += WRITE_CHUNK) {

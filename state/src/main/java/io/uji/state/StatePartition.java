@@ -45,7 +45,6 @@ import org.rocksdb.Slice;
  */
 public final class StatePartition<K, S> {
   private static final int MULTI_GET_CHUNK = 8192;
-  private static final int MAX_AGE = 127;
   private static final int INITIAL_CAPACITY = 1024;
 
   private final StateStore store;
@@ -56,31 +55,14 @@ public final class StatePartition<K, S> {
   private final ColumnFamilyHandle cf;
   private final TimeIndex<K> timeIndex;
   private final int maxEntries;
-
-  /*
-   * The cache: an open-addressing table (linear probing) on parallel arrays, so a cached key
-   * costs ~17 bytes a slot (about 25-35 bytes a key at the table's load) instead of a HashMap
-   * node plus an entry object (~100 bytes). Slot i is empty when cacheKeys[i] is null; its state
-   * is cacheValues[i] (null = absent: a removal when dirty, a known absence when clean), the
-   * mixed hash of its key hashes[i], the batch that last used it lastUsed[i].
-   */
-  private Object[] cacheKeys;
-  private Object[] cacheValues;
-  private int[] hashes;
-  private int[] lastUsed;
-  private boolean[] dirtyFlags;
-  private int mask;
-  private int size;
-  /** Entries whose dirty flag is set. */
-  private int dirtyCount;
-  /** Bumped whenever entries move to other slots (resize, removal): invalidates slot numbers. */
-  private int generation;
+  /** The cached entries (see {@link CacheTable} for the layout). */
+  private final CacheTable<K, S> cache = new CacheTable<>(INITIAL_CAPACITY);
 
   /**
    * The slots the last {@link #getAll} found or filled, by position (-1: known absent, not
    * cached), so {@link #putAt}/{@link #removeAt} write without hashing the key again: on a cache
    * of a million keys each lookup is several cache misses, and a second one per key cost as much
-   * as the first. Valid for {@link #lookedUp} positions while {@link #generation} is {@link
+   * as the first. Valid for {@link #lookedUp} positions while the cache's generation is {@link
    * #lookedGeneration}; after entries moved the positions fall back to a lookup by key.
    */
   private int[] looked = new int[0];
@@ -103,143 +85,6 @@ public final class StatePartition<K, S> {
     this.timeIndex = timeIndex;
     this.maxEntries = maxEntries;
     this.complete = fresh;
-    allocate(INITIAL_CAPACITY);
-  }
-
-  // ------------------------------------------------------------------ the table
-
-  private void allocate(int capacity) {
-    cacheKeys = new Object[capacity];
-    cacheValues = new Object[capacity];
-    hashes = new int[capacity];
-    lastUsed = new int[capacity];
-    dirtyFlags = new boolean[capacity];
-    mask = capacity - 1;
-  }
-
-  private static int hash(Object key) {
-    int h = key.hashCode();
-    h ^= h >>> 16;
-    h *= 0x85ebca6b;
-    h ^= h >>> 13;
-    h *= 0xc2b2ae35;
-    return h ^ (h >>> 16);
-  }
-
-  /** @return the slot of {@code key}, or {@code -1 - slot} of the empty slot where it would go */
-  private int find(Object key, int h) {
-    final Object[] ks = cacheKeys;
-    final int[] hs = hashes;
-    final int m = mask;
-    for (int i = h & m; ; i = (i + 1) & m) {
-      Object k = ks[i];
-      if (k == null) {
-        return -1 - i;
-      }
-      if (hs[i] == h && (k == key || k.equals(key))) {
-        return i;
-      }
-    }
-  }
-
-  /** At most 3/4 full. */
-  private static int threshold(int capacity) {
-    return capacity - (capacity >>> 2);
-  }
-
-  /** Makes room for {@code extra} more entries without a resize (which moves entries). */
-  private void reserve(int extra) {
-    long needed = (long) size + extra;
-    int capacity = mask + 1;
-    if (needed <= threshold(capacity)) {
-      return;
-    }
-    while (needed > threshold(capacity)) {
-      capacity <<= 1;
-    }
-    Object[] ks = cacheKeys;
-    Object[] vs = cacheValues;
-    int[] hs = hashes;
-    int[] lu = lastUsed;
-    boolean[] df = dirtyFlags;
-    allocate(capacity);
-    for (int i = 0; i < ks.length; i++) {
-      if (ks[i] != null) {
-        int j = -1 - find(ks[i], hs[i]);
-        cacheKeys[j] = ks[i];
-        cacheValues[j] = vs[i];
-        hashes[j] = hs[i];
-        lastUsed[j] = lu[i];
-        dirtyFlags[j] = df[i];
-      }
-    }
-    generation++;
-  }
-
-  /** Inserts a new key, clean; @return its slot. The caller made room ({@link #reserve}). */
-  private int insert(Object key, int h, Object value, int used) {
-    int i = -1 - find(key, h);
-    cacheKeys[i] = key;
-    cacheValues[i] = value;
-    hashes[i] = h;
-    lastUsed[i] = used;
-    dirtyFlags[i] = false;
-    size++;
-    return i;
-  }
-
-  /** Empties slot {@code i} (its entry must be clean); call {@link #compact} after a run of these. */
-  private void clearSlot(int i) {
-    cacheKeys[i] = null;
-    cacheValues[i] = null;
-    size--;
-  }
-
-  /**
-   * Restores the probing invariant after {@link #clearSlot}s, in place: walking the table once
-   * from an empty slot, every entry is taken out and put back at the first free slot from its
-   * home, which is never after where it was.
-   */
-  private void compact() {
-    final Object[] ks = cacheKeys;
-    final int m = mask;
-    int start = 0;
-    while (ks[start] != null) {
-      start++; // the table is never full
-    }
-    for (int n = 1; n <= m; n++) {
-      int i = (start + n) & m;
-      Object k = ks[i];
-      if (k == null) {
-        continue;
-      }
-      int h = hashes[i];
-      int j = h & m;
-      while (ks[j] != null && j != i) {
-        j = (j + 1) & m;
-      }
-      if (j != i) {
-        ks[j] = k;
-        cacheValues[j] = cacheValues[i];
-        hashes[j] = h;
-        lastUsed[j] = lastUsed[i];
-        dirtyFlags[j] = dirtyFlags[i];
-        ks[i] = null;
-        cacheValues[i] = null;
-        dirtyFlags[i] = false;
-      }
-    }
-    generation++;
-  }
-
-  @SuppressWarnings("unchecked")
-  private K keyAt(int slot) {
-    return (K) cacheKeys[slot];
-  }
-
-  @SuppressWarnings("unchecked")
-  private S valueAt(int slot) {
-    return (S) cacheValues[slot];
   }
 
   // ------------------------------------------------------------------ API
@@ -273,22 +118,23 @@ public final class StatePartition<K, S> {
     final int now = batch;
     final boolean known = complete;
     forgetLookups();
+    final CacheTable<K, S> c = cache;
     // Room for every key to enter (a miss read, or a put of a new key): slots do not move.
-    reserve(n);
+    c.reserve(n);
     if (looked.length < n) {
       looked = new int[Math.max(n, looked.length + (looked.length >> 1))];
     }
-    lookedGeneration = generation;
+    lookedGeneration = c.generation();
     final int[] found = looked;
     int[] missIndex = null;
     int misses = 0;
     for (int i = 0; i < n; i++) {
       K k = keys.get(i);
-      int slot = find(k, hash(k));
+      int slot = c.find(k, CacheTable.hash(k));
       found[i] = slot < 0 ? -1 : slot;
       if (slot >= 0) {
-        lastUsed[slot] = now;
-        out.add(valueAt(slot));
+        c.touch(slot, now);
+        out.add(c.value(slot));
       } else {
         out.add(null);
         if (!known) {
@@ -343,13 +189,13 @@ public final class StatePartition<K, S> {
           raw[order[m]] = null;
           K k = keys.get(i);
           S s = v == null ? null : stateSerde.fromBytes(v);
-          int h = hash(k);
-          int slot = find(k, h);
+          int h = CacheTable.hash(k);
+          int slot = cache.find(k, h);
           if (slot < 0) {
-            reserve(1); // room was reserved by getAll: no move
-            slot = insert(k, h, s, batch);
+            cache.reserve(1); // room was reserved by getAll: no move
+            slot = cache.insert(k, h, s, batch);
           } else {
-            s = valueAt(slot); // a duplicate key in the list, already read
+            s = cache.value(slot); // a duplicate key in the list, already read
           }
           looked[i] = slot;
           out.set(base + i, s);
@@ -369,11 +215,11 @@ public final class StatePartition<K, S> {
    */
   public S get(K key) {
     store.checkOpen(table);
-    int h = hash(key);
-    int slot = find(key, h);
+    int h = CacheTable.hash(key);
+    int slot = cache.find(key, h);
     if (slot >= 0) {
-      lastUsed[slot] = batch;
-      return valueAt(slot);
+      cache.touch(slot, batch);
+      return cache.value(slot);
     }
     if (complete) {
       return null;
@@ -382,8 +228,8 @@ public final class StatePartition<K, S> {
     try {
       byte[] v = store.db().get(cf, KeyLayout.stateKey(partition, keySerde.toBytes(key)));
       S s = v == null ? null : stateSerde.fromBytes(v);
-      reserve(1);
-      insert(key, h, s, batch);
+      cache.reserve(1);
+      cache.insert(key, h, s, batch);
       return s;
     } catch (RocksDBException ex) {
       throw store.error("get", table, ex);
@@ -447,34 +293,25 @@ public final class StatePartition<K, S> {
           + "' partition " + partition + " (" + lookedUp + " valid positions)");
     }
     int slot = looked[i];
-    if (slot < 0 || generation != lookedGeneration) {
+    if (slot < 0 || cache.generation() != lookedGeneration) {
       write(lookedKeys.get(i), state); // known absent at getAll (not cached), or entries moved since
     } else {
-      writeSlot(slot, state);
+      cache.write(slot, state, batch);
     }
   }
 
   private void write(K key, S state) {
     Objects.requireNonNull(key, "key");
-    int h = hash(key);
-    int slot = find(key, h);
+    int h = CacheTable.hash(key);
+    int slot = cache.find(key, h);
     if (slot < 0) {
       if (state == null && complete) {
         return; // known absent
       }
-      reserve(1);
-      slot = insert(key, h, null, batch);
+      cache.reserve(1);
+      slot = cache.insert(key, h, null, batch);
     }
-    writeSlot(slot, state);
-  }
-
-  private void writeSlot(int slot, S state) {
-    cacheValues[slot] = state;
-    lastUsed[slot] = batch;
-    if (!dirtyFlags[slot]) {
-      dirtyFlags[slot] = true;
-      dirtyCount++;
-    }
+    cache.write(slot, state, batch);
   }
 
   /**
@@ -494,15 +331,14 @@ public final class StatePartition<K, S> {
     store.checkOpen(table);
     forgetLookups();
     if (complete) {
-      // The action only rewrites the slot of the key it is given: the arrays stay as they are.
-      final Object[] ks = cacheKeys;
-      final Object[] vs = cacheValues;
-      for (int i = 0; i < ks.length; i++) {
-        Object k = ks[i];
+      // The action only rewrites the slot of the key it is given: no entry moves.
+      final CacheTable<K, S> c = cache;
+      for (int i = 0, n = c.capacity(); i < n; i++) {
+        K k = c.key(i);
         if (k != null) {
-          Object s = vs[i];
+          S s = c.value(i);
           if (s != null) {
-            action.accept(keyAt(i), valueAt(i));
+            action.accept(k, s);
           }
         }
       }
@@ -529,7 +365,7 @@ public final class StatePartition<K, S> {
     if (!complete) {
       scan(null, true);
     }
-    return size;
+    return cache.size();
   }
 
   /**
@@ -551,15 +387,15 @@ public final class StatePartition<K, S> {
       try (RocksIterator it = store.db().newIterator(cf, ro)) {
         for (it.seekToFirst(); it.isValid(); it.next()) {
           K k = keySerde.fromBytes(KeyLayout.userKey(it.key()));
-          int h = hash(k);
-          int slot = find(k, h);
+          int h = CacheTable.hash(k);
+          int slot = cache.find(k, h);
           S s;
           if (slot >= 0) {
-            s = valueAt(slot);
-          } else if (size < maxEntries) {
+            s = cache.value(slot);
+          } else if (cache.size() < maxEntries) {
             s = stateSerde.fromBytes(it.value());
-            reserve(1);
-            insert(k, h, s, scanned);
+            cache.reserve(1);
+            cache.insert(k, h, s, scanned);
           } else {
             cachedAll = false;
             if (stopWhenFull) {
@@ -575,7 +411,7 @@ public final class StatePartition<K, S> {
       }
       if (cachedAll) {
         complete = true;
-        dropKnownAbsent();
+        cache.removeCleanAbsent(); // in a complete cache absence is implied
       }
     } catch (RocksDBException e) {
       throw store.error("iterate", table, e);
@@ -595,12 +431,12 @@ public final class StatePartition<K, S> {
   public void endBatch() {
     store.checkOpen(table);
     forgetLookups();
-    if (size > maxEntries) {
+    if (cache.size() > maxEntries) {
       // Dropping entries, even clean ones, must wait for a checkpoint's captured writes: a
       // captured entry is clean in the cache but maybe not yet in RocksDB.
       store.enterToWrite(table);
       try {
-        evict(size - (maxEntries - maxEntries / 8));
+        evict(cache.size() - (maxEntries - maxEntries / 8));
       } finally {
         store.exit();
       }
@@ -608,53 +444,19 @@ public final class StatePartition<K, S> {
     batch++;
   }
 
-  /** Evicts {@code count} entries: the oldest first, clean before dirty at equal age. */
+  /** Evicts {@code count} entries ({@link Eviction}), writing the dirty ones first. */
   private void evict(int count) {
-    final int now = batch;
-    final Object[] ks = cacheKeys;
-    long[] histogram = new long[(MAX_AGE + 1) * 2];
-    for (int i = 0; i < ks.length; i++) {
-      if (ks[i] != null) {
-        histogram[rank(i, now)]++;
-      }
-    }
-    int cutoff = histogram.length - 1;
-    long atCutoff = 0;
-    long sum = 0;
-    for (; cutoff >= 0; cutoff--) {
-      if (sum + histogram[cutoff] >= count) {
-        atCutoff = count - sum;
-        break;
-      }
-      sum += histogram[cutoff];
-    }
-    int[] victims = new int[count];
-    int nv = 0;
-    int[] dirtyVictims = new int[Math.min(count, dirtyCount)];
+    int[] victims = Eviction.victims(cache, count, batch);
+    int[] dirtyVictims = new int[Math.min(count, cache.dirtyCount())];
     int nd = 0;
-    for (int i = 0; i < ks.length && nv < count; i++) {
-      if (ks[i] == null) {
-        continue;
-      }
-      int r = rank(i, now);
-      if (r > cutoff || (r == cutoff && atCutoff-- > 0)) {
-        victims[nv++] = i;
-        if (dirtyFlags[i]) {
-          dirtyVictims[nd++] = i;
-        }
+    for (int v : victims) {
+      if (cache.isDirty(v)) {
+        dirtyVictims[nd++] = v;
       }
     }
-    writeSorted(dirtyVictims, nd, "evict");
-    for (int v = 0; v < nv; v++) {
-      clearSlot(victims[v]);
-    }
-    compact();
+    writeSlots(dirtyVictims, nd, "evict");
+    cache.removeSlots(victims, victims.length);
     complete = false;
-  }
-
-  private int rank(int slot, int now) {
-    int age = Math.min(MAX_AGE, Math.max(0, now - lastUsed[slot]));
-    return age * 2 + (dirtyFlags[slot] ? 0 : 1);
   }
 
   /**
@@ -676,7 +478,7 @@ public final class StatePartition<K, S> {
   /** Writes the dirty entries; the caller waited for checkpoint writes and holds {@code enter}. */
   void flushLocked() {
     forgetLookups();
-    if (dirtyCount == 0) {
+    if (cache.dirtyCount() == 0) {
       return;
     }
     serializeDirty().encode(b -> store.writeEncoded(b, "flush", table));
@@ -700,10 +502,12 @@ public final class StatePartition<K, S> {
   }
 
   private SerializedEntries<K, S> serializeDirty() {
-    SerializedEntries<K, S> entries = new SerializedEntries<>(cf.getID(), partition, keySerde, stateSerde, dirtyCount);
-    for (int i = 0, n = 0; i < dirtyFlags.length && n < dirtyCount; i++) {
-      if (dirtyFlags[i]) {
-        entries.add(keyAt(i), valueAt(i));
+    final CacheTable<K, S> c = cache;
+    final int dirty = c.dirtyCount();
+    SerializedEntries<K, S> entries = new SerializedEntries<>(cf.getID(), partition, keySerde, stateSerde, dirty);
+    for (int i = 0, n = 0; i < c.capacity() && n < dirty; i++) {
+      if (c.isDirty(i)) {
+        entries.add(c.key(i), c.value(i));
         n++;
       }
     }
@@ -711,63 +515,34 @@ public final class StatePartition<K, S> {
   }
 
   private void markAllClean() {
-    if (dirtyCount == 0) {
-      return;
-    }
-    boolean removals = false;
-    for (int i = 0; i < dirtyFlags.length; i++) {
-      if (dirtyFlags[i]) {
-        dirtyFlags[i] = false;
-        removals |= cacheValues[i] == null;
-      }
-    }
-    dirtyCount = 0;
-    if (complete && removals) {
+    if (cache.markAllClean() && complete) {
       // In a complete cache absence is implied: drop the entries of the removals just written.
-      dropKnownAbsent();
+      cache.removeCleanAbsent();
     }
   }
 
   /** Writes the entries of {@code slots[0..n)} and marks them clean (eviction). */
-  private void writeSorted(int[] slots, int n, String operation) {
+  private void writeSlots(int[] slots, int n, String operation) {
     if (n == 0) {
       return;
     }
     SerializedEntries<K, S> entries = new SerializedEntries<>(cf.getID(), partition, keySerde, stateSerde, n);
     for (int k = 0; k < n; k++) {
-      entries.add(keyAt(slots[k]), valueAt(slots[k]));
+      entries.add(cache.key(slots[k]), cache.value(slots[k]));
     }
     entries.encode(b -> store.writeEncoded(b, operation, table));
     for (int k = 0; k < n; k++) {
-      int slot = slots[k];
-      if (dirtyFlags[slot]) {
-        dirtyFlags[slot] = false;
-        dirtyCount--;
-      }
-    }
-  }
-
-  /** In a complete cache absence is implied: drop the clean null entries (known absences). */
-  private void dropKnownAbsent() {
-    boolean any = false;
-    for (int i = 0; i < cacheKeys.length; i++) {
-      if (cacheKeys[i] != null && cacheValues[i] == null && !dirtyFlags[i]) {
-        clearSlot(i);
-        any = true;
-      }
-    }
-    if (any) {
-      compact();
+      cache.markClean(slots[k]);
     }
   }
 
   /** @return the number of cached entries (including known absences and pending removals) */
   public int cachedEntries() {
-    return size;
+    return cache.size();
   }
 
   /** @return the number of entries waiting to be written */
   public int dirtyEntries() {
-    return dirtyCount;
+    return cache.dirtyCount();
   }
 }

@@ -3,10 +3,8 @@ package io.uji.state;
 import io.uji.serde.Serde;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -18,7 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.stream.Stream;
 import org.rocksdb.Checkpoint;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
@@ -60,10 +57,12 @@ import org.slf4j.LoggerFactory;
 public final class StateStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
   static final String META_CF = "uji.meta";
-  static final String TIMEOUTS_SUFFIX = ".timeouts";
+  static final String TIMEOUTS_SUFFIX = TableIds.TIMEOUTS_SUFFIX;
   private static final String DEFAULT_CF = new String(RocksDB.DEFAULT_COLUMN_FAMILY, StandardCharsets.UTF_8);
   private static final String META_TABLE_PREFIX = "table/";
   private static final byte META_FORMAT = 1;
+  /** Entries per write batch when a table is copied (a rename). */
+  private static final int COPY_BATCH = 32 * 1024;
 
   static {
     RocksDB.loadLibrary();
@@ -160,84 +159,8 @@ public final class StateStore implements AutoCloseable {
    *     then), or if copying or opening fails
    */
   public static StateStore restore(Path checkpointDir, StateStoreConfig config) {
-    Path live = config.dir();
-    long start = System.nanoTime();
-    if (!Files.isRegularFile(checkpointDir.resolve("CURRENT"))) {
-      throw new StateStoreException("Error restoring state store " + live + " from " + checkpointDir
-          + ": not a state checkpoint (no CURRENT file)");
-    }
-    // The copy is built beside the live directory and swapped in by renames, so a crash at any
-    // point leaves either the old live database, the new one, or none, plus leftovers of ours
-    // (".restoring", ".old") that the next restore deletes: never a half-copied live directory.
-    Path staging = live.resolveSibling(live.getFileName() + ".restoring");
-    Path old = live.resolveSibling(live.getFileName() + ".old");
-    try {
-      Files.createDirectories(live.toAbsolutePath().getParent());
-      deleteRecursively(staging);
-      deleteRecursively(old);
-      if (Files.exists(live)) {
-        boolean empty;
-        try (Stream<Path> s = Files.list(live)) {
-          empty = s.findAny().isEmpty();
-        }
-        if (!empty && !Files.exists(live.resolve("CURRENT"))) {
-          throw new StateStoreException("Error restoring state store " + live + " from " + checkpointDir
-              + ": the live directory is not empty and holds no RocksDB database; refusing to delete it");
-        }
-      }
-      Files.createDirectory(staging);
-      int linked = 0;
-      int copied = 0;
-      try (Stream<Path> files = Files.list(checkpointDir)) {
-        for (Path f : (Iterable<Path>) files::iterator) {
-          if (!Files.isRegularFile(f)) {
-            continue;
-          }
-          Path target = staging.resolve(f.getFileName());
-          String n = f.getFileName().toString();
-          if ((n.endsWith(".sst") || n.endsWith(".blob")) && tryLink(target, f)) {
-            linked++;
-          } else {
-            // MANIFEST, CURRENT, OPTIONS: RocksDB rewrites or appends to some of these, so
-            // each restore gets its own copy.
-            Files.copy(f, target);
-            copied++;
-          }
-        }
-      }
-      if (Files.exists(live)) {
-        Files.move(live, old, StandardCopyOption.ATOMIC_MOVE);
-      }
-      Files.move(staging, live, StandardCopyOption.ATOMIC_MOVE);
-      deleteRecursively(old);
-      LOG.info("Restored state store {} from {}: {} files linked, {} copied in {} ms",
-          live, checkpointDir, linked, copied, (System.nanoTime() - start) / 1_000_000);
-    } catch (IOException e) {
-      throw new StateStoreException("Error restoring state store " + live + " from " + checkpointDir, e);
-    }
+    StateRestore.replaceLive(checkpointDir, config.dir());
     return open(config);
-  }
-
-  private static boolean tryLink(Path link, Path existing) throws IOException {
-    try {
-      Files.createLink(link, existing);
-      return true;
-    } catch (UnsupportedOperationException | FileSystemException e) {
-      // Another file system, or links not supported: fall back to a copy.
-      return false;
-    }
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      List<Path> paths = walk.sorted(Collections.reverseOrder()).toList();
-      for (Path p : paths) {
-        Files.delete(p);
-      }
-    }
   }
 
   private static List<String> existingColumnFamilies(Path dir) throws RocksDBException {
@@ -276,8 +199,7 @@ public final class StateStore implements AutoCloseable {
    * A table's number of partitions is recorded in the database when it is first created and
    * must be the same on every later open (the key layout depends on it).
    *
-   * @param id the table's stable id (the stateful operator's id): not empty, not starting with
-   *     {@code "uji."}, not ending with {@code ".timeouts"}, not {@code "default"}
+   * @param id the table's stable id (the stateful operator's id), valid by {@link TableIds#check}
    * @param numPartitions in [1, 65535]
    * @throws IllegalArgumentException if {@code id} or {@code numPartitions} is invalid
    * @throws IllegalStateException if the table is already open in this store
@@ -288,9 +210,7 @@ public final class StateStore implements AutoCloseable {
   public synchronized <K, S> StateTable<K, S> table(
       String id, Serde<K> keySerde, Serde<S> stateSerde, int numPartitions) {
     checkOpen(null);
-    if (id == null || id.isEmpty() || id.startsWith("uji.") || id.endsWith(TIMEOUTS_SUFFIX) || id.equals(DEFAULT_CF)) {
-      throw new IllegalArgumentException("Invalid state table id: '" + id + "'");
-    }
+    TableIds.check(id, "state table id");
     if (numPartitions < 1 || numPartitions > KeyLayout.MAX_PARTITIONS) {
       throw new IllegalArgumentException("numPartitions of table '" + id + "' must be in [1, "
           + KeyLayout.MAX_PARTITIONS + "]: " + numPartitions);
@@ -311,12 +231,7 @@ public final class StateStore implements AutoCloseable {
       ColumnFamilyHandle stateCf = columnFamily(id);
       ColumnFamilyHandle timeoutsCf = columnFamily(id + TIMEOUTS_SUFFIX);
       if (recorded == null) {
-        byte[] v = new byte[5];
-        v[0] = META_FORMAT;
-        KeyLayout.putInt(v, 1, numPartitions);
-        db.put(handles.get(META_CF), options.writeOptions,
-            (META_TABLE_PREFIX + id).getBytes(StandardCharsets.UTF_8), v);
-        recordedTables.put(id, numPartitions);
+        recordTable(id, numPartitions);
       }
       long perPartition = Math.max(1, config.cacheEntriesPerTable() / numPartitions);
       StateTable<K, S> table = new StateTable<>(this, id, keySerde, stateSerde, numPartitions,
@@ -337,6 +252,121 @@ public final class StateStore implements AutoCloseable {
       handles.put(cf, h);
     }
     return h;
+  }
+
+  /**
+   * Moves the state of table {@code from} to the id {@code to}, for a stateful operator that was
+   * renamed: every entry of its column families ({@code from} and its time index) is copied byte
+   * for byte into new ones named {@code to} (keys begin with the partition, so the number of
+   * partitions, recorded for {@code to}, stays the same), then {@code from} is dropped. Meant for
+   * the start, after a restore and before either table is opened. Like every write it skips
+   * RocksDB's WAL: until the next checkpoint the live database is not the durable copy, and a
+   * crash restores the checkpoint that still has {@code from}.
+   *
+   * @throws IllegalArgumentException if {@code to} is not a valid table id
+   * @throws IllegalStateException if either table is open, {@code from} does not exist or {@code
+   *     to} does
+   * @throws StateStoreException if copying fails
+   * @throws StateStoreClosedException if the store is closed
+   */
+  public synchronized void renameTable(String from, String to) {
+    checkOpen(null);
+    TableIds.check(to, "state table id");
+    Integer partitions = recordedTables.get(from);
+    if (partitions == null || recordedTables.containsKey(to) || handles.containsKey(to)) {
+      throw new IllegalStateException("Cannot rename table '" + from + "' of state store " + name + " to '" + to
+          + "': " + (partitions == null ? "there is no table '" + from + "'" : "a table '" + to + "' exists"));
+    }
+    if (openTables.containsKey(from)) {
+      throw new IllegalStateException("Cannot rename table '" + from + "' of state store " + name + ": it is open");
+    }
+    lifecycle.readLock().lock();
+    try {
+      checkOpen(from);
+      long copied = copyColumnFamily(from, to) + copyColumnFamily(from + TIMEOUTS_SUFFIX, to + TIMEOUTS_SUFFIX);
+      recordTable(to, partitions);
+      dropColumnFamilies(from);
+      LOG.info("State store {}: table '{}' renamed to '{}' ({} entries copied)", name, from, to, copied);
+    } catch (RocksDBException e) {
+      throw error("rename to '" + to + "'", from, e);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  /**
+   * Deletes table {@code id}: its column families and its record (a stateful operator the
+   * program no longer has, whose state the user chose to drop). Does nothing if there is no such
+   * table.
+   *
+   * @throws IllegalStateException if the table is open
+   * @throws StateStoreException if deleting fails
+   * @throws StateStoreClosedException if the store is closed
+   */
+  public synchronized void dropTable(String id) {
+    checkOpen(null);
+    if (openTables.containsKey(id)) {
+      throw new IllegalStateException("Cannot drop table '" + id + "' of state store " + name + ": it is open");
+    }
+    lifecycle.readLock().lock();
+    try {
+      checkOpen(id);
+      dropColumnFamilies(id);
+      LOG.info("State store {}: table '{}' dropped", name, id);
+    } catch (RocksDBException e) {
+      throw error("drop", id, e);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  /** @return the entries copied from column family {@code from} into a new one, {@code to} */
+  private long copyColumnFamily(String from, String to) throws RocksDBException {
+    ColumnFamilyHandle target = columnFamily(to);
+    ColumnFamilyHandle source = handles.get(from);
+    if (source == null) {
+      return 0;
+    }
+    long copied = 0;
+    try (RocksIterator it = db.newIterator(source)) {
+      WriteBatch batch = new WriteBatch();
+      try {
+        for (it.seekToFirst(); it.isValid(); it.next()) {
+          batch.put(target, it.key(), it.value());
+          if (++copied % COPY_BATCH == 0) {
+            db.write(options.writeOptions, batch);
+            batch.close();
+            batch = new WriteBatch();
+          }
+        }
+        it.status();
+        db.write(options.writeOptions, batch);
+      } finally {
+        batch.close();
+      }
+    }
+    return copied;
+  }
+
+  private void recordTable(String id, int numPartitions) throws RocksDBException {
+    byte[] v = new byte[5];
+    v[0] = META_FORMAT;
+    KeyLayout.putInt(v, 1, numPartitions);
+    db.put(handles.get(META_CF), options.writeOptions, (META_TABLE_PREFIX + id).getBytes(StandardCharsets.UTF_8), v);
+    recordedTables.put(id, numPartitions);
+  }
+
+  /** Drops the column families of table {@code id} and deletes its record. */
+  private void dropColumnFamilies(String id) throws RocksDBException {
+    for (String cf : List.of(id, id + TIMEOUTS_SUFFIX)) {
+      ColumnFamilyHandle h = handles.remove(cf);
+      if (h != null) {
+        db.dropColumnFamily(h);
+        h.close();
+      }
+    }
+    db.delete(handles.get(META_CF), options.writeOptions, (META_TABLE_PREFIX + id).getBytes(StandardCharsets.UTF_8));
+    recordedTables.remove(id);
   }
 
   /**

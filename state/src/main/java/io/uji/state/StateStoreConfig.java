@@ -48,31 +48,94 @@ public record StateStoreConfig(
 
   /** @return a configuration with the defaults for everything but the directory */
   public static StateStoreConfig of(Path dir) {
-    return new StateStoreConfig(
-        dir,
-        DEFAULT_MEMORY_BUDGET_BYTES,
-        DEFAULT_WRITE_BUFFER_RATIO,
-        DEFAULT_CACHE_ENTRIES_PER_TABLE,
-        DEFAULT_MAX_OPEN_FILES);
+    return builder().dir(dir).build();
   }
 
+  /** @return a builder holding the defaults; the directory must be set */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** @return a builder holding this configuration's values */
+  public Builder toBuilder() {
+    return new Builder()
+        .dir(dir)
+        .memoryBudgetBytes(memoryBudgetBytes)
+        .writeBufferRatio(writeBufferRatio)
+        .cacheEntriesPerTable(cacheEntriesPerTable)
+        .maxOpenFiles(maxOpenFiles);
+  }
+
+  /** @throws NullPointerException if {@code newDir} is null */
   public StateStoreConfig withDir(Path newDir) {
-    return new StateStoreConfig(newDir, memoryBudgetBytes, writeBufferRatio, cacheEntriesPerTable, maxOpenFiles);
+    return toBuilder().dir(newDir).build();
   }
 
+  /** @throws IllegalArgumentException if out of range */
   public StateStoreConfig withMemoryBudgetBytes(long bytes) {
-    return new StateStoreConfig(dir, bytes, writeBufferRatio, cacheEntriesPerTable, maxOpenFiles);
+    return toBuilder().memoryBudgetBytes(bytes).build();
   }
 
+  /** @throws IllegalArgumentException if out of range */
   public StateStoreConfig withWriteBufferRatio(double ratio) {
-    return new StateStoreConfig(dir, memoryBudgetBytes, ratio, cacheEntriesPerTable, maxOpenFiles);
+    return toBuilder().writeBufferRatio(ratio).build();
   }
 
+  /** @throws IllegalArgumentException if out of range */
   public StateStoreConfig withCacheEntriesPerTable(long entries) {
-    return new StateStoreConfig(dir, memoryBudgetBytes, writeBufferRatio, entries, maxOpenFiles);
+    return toBuilder().cacheEntriesPerTable(entries).build();
   }
 
+  /** @throws IllegalArgumentException if out of range */
   public StateStoreConfig withMaxOpenFiles(int files) {
-    return new StateStoreConfig(dir, memoryBudgetBytes, writeBufferRatio, cacheEntriesPerTable, files);
+    return toBuilder().maxOpenFiles(files).build();
+  }
+
+  /**
+   * Collects the values of a {@link StateStoreConfig}, starting from the defaults; {@link
+   * #build()} checks them. Each setter names a component of the record (see there).
+   */
+  public static final class Builder {
+    private Path dir;
+    private long memoryBudgetBytes = DEFAULT_MEMORY_BUDGET_BYTES;
+    private double writeBufferRatio = DEFAULT_WRITE_BUFFER_RATIO;
+    private long cacheEntriesPerTable = DEFAULT_CACHE_ENTRIES_PER_TABLE;
+    private int maxOpenFiles = DEFAULT_MAX_OPEN_FILES;
+
+    private Builder() {}
+
+    public Builder dir(Path dir) {
+      this.dir = dir;
+      return this;
+    }
+
+    public Builder memoryBudgetBytes(long bytes) {
+      this.memoryBudgetBytes = bytes;
+      return this;
+    }
+
+    public Builder writeBufferRatio(double ratio) {
+      this.writeBufferRatio = ratio;
+      return this;
+    }
+
+    public Builder cacheEntriesPerTable(long entries) {
+      this.cacheEntriesPerTable = entries;
+      return this;
+    }
+
+    public Builder maxOpenFiles(int files) {
+      this.maxOpenFiles = files;
+      return this;
+    }
+
+    /**
+     * @return the configuration
+     * @throws NullPointerException if no directory was set
+     * @throws IllegalArgumentException if a value is out of range
+     */
+    public StateStoreConfig build() {
+      return new StateStoreConfig(dir, memoryBudgetBytes, writeBufferRatio, cacheEntriesPerTable, maxOpenFiles);
+    }
   }
 }

@@ -7,4 +7,4 @@ package io.uji.engine.lineage;
  * of input; each input node reads only its own. These records are durable (Kryo, fixed ids in
  * {@code EngineSerialization}): their components never change.
  */
-public sealed interface InputLineage permits WalLineage, OffsetRange, FilesLineage, PartitionRanges {}
+public sealed interface InputLineage permits WalLineage, LegacyWalLineage, OffsetRange, FilesLineage, PartitionRanges {}

@@ -1,6 +1,7 @@
 package io.uji.engine.runtime;
 
 import io.uji.engine.lineage.InputLineage;
+import io.uji.engine.lineage.LegacyWalLineage;
 import java.util.List;
 
 /**
@@ -14,4 +15,17 @@ import java.util.List;
  * @param zeroTimeMs the graph's zero time (window alignment survives restarts)
  * @param inputs per input node, its lineage
  */
-public record BatchRecord(long seq, long timeMs, long zeroTimeMs, List<InputLineage> inputs) {}
+public record BatchRecord(long seq, long timeMs, long zeroTimeMs, List<InputLineage> inputs) {
+
+  /** @return this record with lineage of older formats turned into the current types */
+  BatchRecord upgrade() {
+    if (inputs.stream().noneMatch(l -> l instanceof LegacyWalLineage)) {
+      return this;
+    }
+    List<InputLineage> current = new java.util.ArrayList<>(inputs.size());
+    for (InputLineage l : inputs) {
+      current.add(l instanceof LegacyWalLineage legacy ? legacy.upgrade() : l);
+    }
+    return new BatchRecord(seq, timeMs, zeroTimeMs, current);
+  }
+}

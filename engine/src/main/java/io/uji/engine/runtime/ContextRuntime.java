@@ -26,9 +26,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.commons.io.file.PathUtils;
 import org.slf4j.Logger;
@@ -64,7 +62,8 @@ public final class ContextRuntime {
   private Path temporaryStateDir;
   private BatchJournal journal = BatchJournal.NONE;
   private BatchScheduler scheduler;
-  private Map<String, String> restoredTypes = Map.of();
+  /** How the restored checkpoint's state maps onto the program's operators (none on a fresh start). */
+  private StateMigration restoredState = StateMigration.none();
   /** True when the state was restored from a checkpoint: tables are preloaded as they open. */
   private boolean preloadState;
   /** The lineage log while recovery reads it, before the journal takes it over (closed by close()). */
@@ -146,21 +145,16 @@ public final class ContextRuntime {
     KryoSerde<BatchRecord> recordSerde = new KryoSerde<>(kryo, BatchRecord.class);
     MetadataCodec metadataCodec = new MetadataCodec(kryo);
     SegmentedLog lineage = SegmentedLog.open(checkpointDir.lineageDir(),
-        LogConfig.defaults().withFsyncPolicy(FsyncPolicy.PER_APPEND));
+        LogConfig.defaults().withFsyncPolicy(FsyncPolicy.PER_APPEND).withDirectoryId(checkpointDir.id())
+            .withMaxSegmentBytes(config.logSegmentBytes()));
     lineageUntilJournal = lineage;
     Recovery.Plan plan = Recovery.plan(checkpointDir, lineage, recordSerde, new KryoSerde<>(kryo, ProgramInfo.class),
-        metadataCodec, graph, new StateOpener());
+        metadataCodec, graph, new StateOpener(), config.allowNonRestoredState());
     store = plan.store();
     preloadState = plan.checkpoint() != null;
-    if (plan.metadata() != null) {
-      Map<String, String> types = new HashMap<>();
-      for (OperatorInfo op : plan.metadata().operators()) {
-        if (op.typeSignature() != null) {
-          types.put(op.id(), op.typeSignature());
-        }
-      }
-      restoredTypes = types;
-    }
+    // Renamed operators' state moves to their new ids, dropped operators' goes, before tables open.
+    plan.migration().applyTo(store);
+    restoredState = plan.migration();
     long zero = plan.zeroTimeMs() != Long.MIN_VALUE ? plan.zeroTimeMs()
         : first.minus(graph.batchInterval()).milliseconds();
     CheckpointJournal cj = new CheckpointJournal(checkpointDir, lineage, recordSerde, metadataCodec, graph, store,
@@ -172,8 +166,9 @@ public final class ContextRuntime {
     graph.start(new Time(zero));
     openStatefulNodes();
     // Receivers' logs must be open before replay reads blocks from them.
-    wals = new ReceiverWals(checkpointDir, kryo, config.walGroupCommit().milliseconds());
-    openReceivers(wals::open);
+    wals = new ReceiverWals(checkpointDir, kryo, config.walGroupCommit().milliseconds(), config.logSegmentBytes());
+    List<BatchRecord> needed = plan.needed(Recovery.maxRememberMs(graph.inputs()));
+    openReceivers(i -> wals.open(i, graph.inputs().get(i).name(), plan.records(), needed, plan.whyReplayed()));
     int replayed = Recovery.apply(plan, graph, scheduler, config.clock(), cj);
     if (!plan.fresh()) {
       LOG.info("Recovering from {}: checkpoint {}, {} batches to replay", checkpointDir.root(),
@@ -193,8 +188,8 @@ public final class ContextRuntime {
   }
 
   @SuppressWarnings("unchecked")
-  private static <T> void openReceiver(ReceiverInputNode<T> r, BlockStore<?> store) {
-    r.open((BlockStore<T>) store); // a receiver's store holds that receiver's records
+  private <T> void openReceiver(ReceiverInputNode<T> r, BlockStore<?> store) {
+    r.open((BlockStore<T>) store, kryo, onFailure); // a receiver's store holds that receiver's records
   }
 
   private void startInputsAndScheduler(Time first) {
@@ -264,7 +259,7 @@ public final class ContextRuntime {
 
     @Override
     public String restoredTypeSignature(String id) {
-      return restoredTypes.get(id);
+      return restoredState.typeSignature(id);
     }
   }
 

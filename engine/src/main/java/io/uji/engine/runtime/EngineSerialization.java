@@ -3,6 +3,7 @@ package io.uji.engine.runtime;
 import io.uji.checkpoint.LogPosition;
 import io.uji.engine.lineage.FilesLineage;
 import io.uji.engine.lineage.FilesSeen;
+import io.uji.engine.lineage.LegacyWalLineage;
 import io.uji.engine.lineage.NextOffset;
 import io.uji.engine.lineage.OffsetRange;
 import io.uji.engine.lineage.PartitionOffsets;
@@ -28,9 +29,9 @@ public final class EngineSerialization {
 
   /** @return the registry for a context with this configuration */
   public static KryoRegistry registry(StreamingConfig config) {
-    KryoRegistry.Builder b = KryoRegistry.builder();
+    KryoRegistry.Builder b = KryoRegistry.builder().howToRegister(EngineSerialization::howToRegister);
     b.registerInternal(LogPosition.class, 50);
-    b.registerInternal(WalLineage.class, 51);
+    b.registerInternal(LegacyWalLineage.class, 51);
     b.registerInternal(OffsetRange.class, 52);
     b.registerInternal(FilesLineage.class, 53);
     b.registerInternal(BatchRecord.class, 54);
@@ -45,11 +46,23 @@ public final class EngineSerialization {
     b.registerInternal(PartitionRanges.class, 63);
     b.registerInternal(PartitionRanges.Range.class, 64);
     b.registerInternal(PartitionOffsets.class, 65);
+    b.registerInternal(WalLineage.class, 66);
     registerStateTypes(b);
     for (Map.Entry<Class<?>, Integer> e : config.kryoRegistrations().entrySet()) {
       b.register(e.getKey(), e.getValue());
     }
     return b.build();
+  }
+
+  /**
+   * @return what to do about an unregistered class, in the API users have: the configuration's
+   *     registration methods, never the registry's builder (internal)
+   */
+  public static String howToRegister(String className) {
+    String source = className.replace('$', '.');
+    return "register it in the context's configuration with StreamingConfig.builder().kryoRegistration(" + source
+        + ".class, id) or config.withKryoRegistration(" + source + ".class, id), with an id >= "
+        + KryoRegistry.FIRST_USER_ID + " that never changes once checkpoints exist";
   }
 
   /** The keyed-state operators' internal records, ids 70..79. */

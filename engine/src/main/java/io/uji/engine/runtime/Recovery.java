@@ -72,7 +72,9 @@ final class Recovery {
       List<BatchRecord> records,
       List<LogPosition> recordPositions,
       long lastSeq,
-      long lastTimeMs) {
+      long lastTimeMs,
+      List<String> setAside,
+      StateMigration migration) {
 
     boolean fresh() {
       return checkpoint == null && records.isEmpty();
@@ -84,6 +86,29 @@ final class Recovery {
       return records.stream().filter(r -> r.seq() > after).toList();
     }
 
+    /**
+     * @param rememberMs how far back windows read the inputs
+     * @return the records whose inputs are read again: those to replay and, within the windows'
+     *     reach, those before the checkpoint
+     */
+    List<BatchRecord> needed(long rememberMs) {
+      long lookbackFrom = metadata == null ? Long.MIN_VALUE : metadata.batchTimeMs() - rememberMs;
+      List<BatchRecord> out = new ArrayList<>();
+      for (BatchRecord r : lookback()) {
+        if (r.timeMs() > lookbackFrom) {
+          out.add(r);
+        }
+      }
+      out.addAll(toReplay());
+      return out;
+    }
+
+    /** @return why batches before the newest checkpoint are replayed, for messages ("" if they are not) */
+    String whyReplayed() {
+      return setAside.isEmpty() ? "" : " They are replayed because newer checkpoints were set aside as damaged: "
+          + setAside;
+    }
+
     /** @return the records at or before the checkpoint that windows may still need */
     List<BatchRecord> lookback() {
       long upTo = checkpoint == null ? Long.MIN_VALUE : metadata.batchSeq();
@@ -92,23 +117,27 @@ final class Recovery {
   }
 
   /** A verified checkpoint, its metadata and the state restored from it. */
-  private record Chosen(CompletedCheckpoint checkpoint, CheckpointMetadata metadata, StateStore store) {}
+  private record Chosen(CompletedCheckpoint checkpoint, CheckpointMetadata metadata, StateStore store,
+      StateMigration migration) {}
 
   private Recovery() {}
 
   /**
+   * @param allowNonRestoredState whether the checkpoint's state for operators the program no
+   *     longer has may be dropped (see {@link StateMigration})
    * @return the plan; its store is restored from the chosen checkpoint, or empty without one
    * @throws StreamingException if the program does not match the checkpoint, a file belongs to
    *     another checkpoint directory, or the state cannot be rebuilt exactly
    */
   static Plan plan(CheckpointDirectory dir, SegmentedLog lineage, KryoSerde<BatchRecord> recordSerde,
-      KryoSerde<ProgramInfo> programSerde, MetadataCodec metadataCodec, StreamGraph graph, StateOpener state) {
+      KryoSerde<ProgramInfo> programSerde, MetadataCodec metadataCodec, StreamGraph graph, StateOpener state,
+      boolean allowNonRestoredState) {
     checkProgram(dir, programSerde, graph);
     List<BatchRecord> records = new ArrayList<>();
     List<LogPosition> positions = new ArrayList<>();
     for (LogEntry e : lineage.readAllFrom(lineage.start())) {
       try {
-        records.add(recordSerde.fromBytes(e.payload()));
+        records.add(recordSerde.fromBytes(e.payload()).upgrade());
       } catch (SerdeException ex) {
         throw new StreamingException("The lineage log record at " + e.position() + " in " + lineage.directory()
             + " cannot be read; was the checkpoint directory written by another program?", ex);
@@ -116,7 +145,7 @@ final class Recovery {
       positions.add(e.position());
     }
     List<String> setAside = new ArrayList<>();
-    Chosen chosen = choose(dir, metadataCodec, graph, state, setAside);
+    Chosen chosen = choose(dir, metadataCodec, graph, state, setAside, allowNonRestoredState);
     StateStore store = chosen != null ? chosen.store() : null;
     try {
       if (chosen == null) {
@@ -143,7 +172,7 @@ final class Recovery {
         lastTime = Math.max(lastTime, last.timeMs());
       }
       return new Plan(chosen == null ? null : chosen.checkpoint(), meta, store, zero, records, positions, lastSeq,
-          lastTime);
+          lastTime, List.copyOf(setAside), chosen == null ? StateMigration.none() : chosen.migration());
     } catch (RuntimeException | Error e) {
       closeQuietly(store, e);
       throw e;
@@ -155,14 +184,14 @@ final class Recovery {
    *     (the damaged ones are set aside and described in {@code setAside})
    */
   private static Chosen choose(CheckpointDirectory dir, MetadataCodec codec, StreamGraph graph, StateOpener state,
-      List<String> setAside) {
+      List<String> setAside, boolean allowNonRestoredState) {
     Set<Path> condemned = new HashSet<>();
     for (CompletedCheckpoint cp : dir.checkpoints()) {
       if (condemned.contains(cp.dir())) {
         continue;
       }
       try {
-        return restore(dir, cp, codec, graph, state);
+        return restore(dir, cp, codec, graph, state, allowNonRestoredState);
       } catch (CheckpointCorruptedException e) {
         condemn(dir, cp, e, condemned, setAside);
       }
@@ -171,7 +200,7 @@ final class Recovery {
   }
 
   private static Chosen restore(CheckpointDirectory dir, CompletedCheckpoint cp, MetadataCodec codec,
-      StreamGraph graph, StateOpener state) {
+      StreamGraph graph, StateOpener state, boolean allowNonRestoredState) {
     VerifiedCheckpoint verified;
     try {
       verified = dir.verify(cp);
@@ -185,7 +214,7 @@ final class Recovery {
       throw new CheckpointCorruptedException(cp.metadataFile(), "its checksum is right but it cannot be read as "
           + "checkpoint metadata (" + e.getMessage() + ")", e);
     }
-    validate(meta, graph, dir);
+    StateMigration migration = validate(meta, graph, dir, allowNonRestoredState);
     StateStore store;
     try {
       store = state.restore(cp.stateDir());
@@ -205,7 +234,7 @@ final class Recovery {
           + found + " but the checkpoint recorded " + meta.stateSequence()
           + ": RocksDB opened another version of the state than the one checkpointed");
     }
-    return new Chosen(cp, meta, store);
+    return new Chosen(cp, meta, store, migration);
   }
 
   /**
@@ -270,14 +299,16 @@ final class Recovery {
     }
   }
 
-  private static void validate(CheckpointMetadata meta, StreamGraph graph, CheckpointDirectory dir) {
+  /** @return how the checkpoint's state maps onto the program's stateful operators */
+  private static StateMigration validate(CheckpointMetadata meta, StreamGraph graph, CheckpointDirectory dir,
+      boolean allowNonRestoredState) {
     String where = "the checkpoint in " + dir.root();
     if (meta.formatVersion() > CheckpointMetadata.FORMAT_VERSION) {
       throw new StreamingException("The checkpoint in " + dir.root() + " has format " + meta.formatVersion()
           + ", newer than this version of Uji reads (" + CheckpointMetadata.FORMAT_VERSION + ")");
     }
     ProgramCheck.batchIntervalAndInputs(meta.batchIntervalMs(), meta.inputs(), graph, where);
-    ProgramCheck.operators(meta.operators(), graph, where);
+    return StateMigration.plan(meta.operators(), graph, allowNonRestoredState, where);
   }
 
   /**
@@ -327,7 +358,7 @@ final class Recovery {
         : plan.metadata().batchTimeMs() - maxRememberMs(inputs);
     for (BatchRecord r : plan.lookback()) {
       if (r.timeMs() <= lookbackFrom) {
-        continue;
+        continue; // the same rule as Plan.needed
       }
       Time t = new Time(r.timeMs());
       for (int i = 0; i < inputs.size(); i++) {
@@ -353,7 +384,7 @@ final class Recovery {
   }
 
   /** @return how far back windows reach into the inputs (their longest remember duration) */
-  private static long maxRememberMs(List<InputNode<?, ?, ?>> inputs) {
+  static long maxRememberMs(List<InputNode<?, ?, ?>> inputs) {
     long max = 0;
     for (InputNode<?, ?, ?> in : inputs) {
       if (in.rememberDuration() != null) {

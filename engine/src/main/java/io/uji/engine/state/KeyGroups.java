@@ -1,5 +1,6 @@
 package io.uji.engine.state;
 
+import io.uji.state.Hashing;
 import java.util.AbstractList;
 import java.util.Arrays;
 import java.util.List;
@@ -76,14 +77,7 @@ final class KeyGroups<K, V> {
   }
 
   private static int hash(Object key) {
-    // Murmur3's finalizer: String hashes of similar keys ("user-1", "user-2") differ in few
-    // bits, and linear probing needs them spread over the low bits.
-    int h = key == null ? 0 : key.hashCode();
-    h ^= h >>> 16;
-    h *= 0x85EBCA6B;
-    h ^= h >>> 13;
-    h *= 0xC2B2AE35;
-    return h ^ (h >>> 16);
+    return Hashing.fmix32(key == null ? 0 : key.hashCode());
   }
 
   /** Appends a record; its key must fit: at most {@code maxRecords} records since the reset. */
