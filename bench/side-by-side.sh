@@ -28,7 +28,7 @@
 # Each output file starts with the date, `uptime` (load average) and the command.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-[[ $# -ge 1 ]] || { sed -n 2,26p "$0"; exit 2; }
+[[ $# -ge 1 ]] || { sed -n 2,28p "$0"; exit 2; }
 workload="$1"; shift
 peer=spark pairs=3 uji_args="" uji_args_b="" peer_args=""
 while [[ $# -gt 0 ]]; do
