@@ -8,8 +8,10 @@
 # Workloads (docs/WORKLOADS.md) each peer runs side by side with Uji:
 #   spark     session-count, recovery, receiver-wal
 #   flink     session-count                  (Flink is not micro-batch: throughput = N / job time)
-#   kstreams  session-count                  (the peer reads it from a local Kafka broker: kafka-session-count;
-#                                             Uji generates it in-process, so the ratio flatters Uji)
+#   kstreams  kafka-session-count            (both read the events from a local broker, loaded before each run,
+#                                             and write the counts to a topic; the peer runs its session-count)
+#             session-count                  (the peer reads from Kafka, Uji generates the events in-process,
+#                                             so the ratio flatters Uji)
 # With --uji-args-b each round is A B A': a second Uji configuration (e.g. --ft off next to
 # --ft on) runs right after the peer, and the summary gives both ratios and A vs A'.
 #
@@ -26,7 +28,7 @@
 # Each output file starts with the date, `uptime` (load average) and the command.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-[[ $# -ge 1 ]] || { sed -n 2,26p "$0"; exit 2; }
+[[ $# -ge 1 ]] || { sed -n 2,28p "$0"; exit 2; }
 workload="$1"; shift
 peer=spark pairs=3 uji_args="" uji_args_b="" peer_args=""
 while [[ $# -gt 0 ]]; do
@@ -44,6 +46,7 @@ common=("$@")
 [[ "$pairs" -ge 3 ]] || { echo "--pairs must be at least 3" >&2; exit 2; }
 case "$peer:$workload" in
   spark:session-count | spark:recovery | spark:receiver-wal | flink:session-count | kstreams:session-count) ;;
+  kstreams:kafka-session-count) ;;
   spark:* | flink:* | kstreams:*)
     echo "$peer does not run $workload side by side with Uji (see the list in: bench/side-by-side.sh);" \
       "run it alone with benchmarks/peers/$peer/run.sh" >&2
@@ -52,6 +55,9 @@ case "$peer:$workload" in
 esac
 
 peer_dir="$root/benchmarks/peers/$peer"
+# The Kafka Streams harness calls kafka-session-count "session-count" (it only ever reads from Kafka).
+peer_workload="$workload"
+[[ "$workload" == "kafka-session-count" ]] && peer_workload=session-count
 [[ -x "$peer_dir/run.sh" ]] || { echo "no peer harness at $peer_dir" >&2; exit 2; }
 out="${OUT:-$root/bench-results/$(date +%Y%m%d-%H%M%S)-$workload-vs-$peer}"
 mkdir -p "$out"
@@ -61,7 +67,7 @@ log="$out/results.txt"
 if [[ "${SKIP_BUILD:-0}" != "1" ]]; then
   echo "building Uji and $peer once ..." >&2
   # shellcheck disable=SC2086
-  (cd "$root" && mvn -B -ntp -q ${MVN_FLAGS:-} -DskipTests package -pl benchmarks -am) >&2
+  (cd "$root" && mvn -B -ntp -q ${MVN_FLAGS:-} -DskipTests package -pl benchmarks,kafka-local -am) >&2
   # shellcheck disable=SC2086
   (cd "$peer_dir" && mvn -B -ntp -q ${MVN_FLAGS:-} package) >&2
 fi
@@ -77,8 +83,8 @@ for ((i = 1; i <= pairs; i++)); do
   grep '^RESULT ' "$out/uji-$i.txt" | tail -1 | sed 's/^/uji /' >> "$log" || echo "uji run $i: no RESULT line" >&2
   echo "pair $i/$pairs: $peer" >&2
   # shellcheck disable=SC2086
-  { header "$peer: benchmarks/peers/$peer/run.sh $workload $peer_args ${common[*]}"
-    SKIP_BUILD=1 "$peer_dir/run.sh" "$workload" $peer_args "${common[@]}" 2>&1 || true
+  { header "$peer: benchmarks/peers/$peer/run.sh $peer_workload $peer_args ${common[*]}"
+    SKIP_BUILD=1 "$peer_dir/run.sh" "$peer_workload" $peer_args "${common[@]}" 2>&1 || true
     echo "# end $(uptime)"; } > "$out/peer-$i.txt"
   grep '^RESULT ' "$out/peer-$i.txt" | tail -1 | sed 's/^/peer /' >> "$log" || echo "$peer run $i: no RESULT line" >&2
   if [[ -n "$uji_args_b" ]]; then

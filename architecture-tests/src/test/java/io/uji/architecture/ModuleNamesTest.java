@@ -40,6 +40,7 @@ class ModuleNamesTest {
         "uji-checkpoint", "io.uji.checkpoint",
         "uji-engine", "io.uji.streaming",
         "uji-examples", "io.uji.examples",
+        "uji-kafka", "io.uji.kafka",
         "uji-metrics", "io.uji.metrics",
         "uji-serde", "io.uji.serde",
         "uji-sql", "io.uji.sql",
