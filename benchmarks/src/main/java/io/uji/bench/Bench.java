@@ -100,11 +100,15 @@ public final class Bench implements Callable<Integer> {
       + " (default: derived from -Xmx).")
   Integer stateCache;
 
+  @Option(names = "--state-partitions", description = "session-count: state partitions of the keyed-state table"
+      + " (default: the context's default parallelism; 128 is the key-group count the engine moves to).")
+  Integer statePartitions;
+
   Workload workload() {
     return switch (workload) {
       case "wordcount" -> new WordCountWorkload(or(n, 4_000_000L), or(k, 10_000L), wordsPerLine, or(b, 200_000L));
       case "session-count" -> new SessionCountWorkload(variant, or(n, 10_000_000L), or(k, 1_000_000L),
-          or(b, 500_000L));
+          or(b, 500_000L), statePartitions);
       default -> throw new IllegalArgumentException("unknown workload " + workload
           + " (wordcount, session-count, recovery, receiver-wal)");
     };
