@@ -86,6 +86,10 @@ public final class Bench implements Callable<Integer> {
       + " (default: 10, or a quarter of a shorter run).")
   Long warmupS;
 
+  @Option(names = "--processing", description = "receiver-wal: count (the default) or mapWithState (a running count"
+      + " per user with a 60 s timeout, checkpointed every --checkpoint-every batches, as Spark's peer does).")
+  String processing = "count";
+
   @Option(names = "--block", description = "receiver-wal: records per store(List) block (default: ${DEFAULT-VALUE}).")
   int block = 10_000;
 
