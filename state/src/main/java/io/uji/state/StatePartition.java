@@ -407,20 +407,30 @@ public final class StatePartition<K, S> {
   /** Writes the state of the serialized key; @return its slot, or -1 if nothing was cached. */
   private int writeBytes(byte[] kb, int start, int length, int h, S state) {
     int slot = cache.find(kb, start, length, h);
-    if (slot < 0) {
-      if (state == null && complete) {
-        return -1; // known absent
-      }
-      cache.reserve(1);
-      slot = cache.insert(kb, start, length, h, null, 0, CacheTable.ABSENT, batch);
-      if (state == null) {
-        // An absence not known to RocksDB's copy: a removal to write.
-        cache.markDirty(slot, batch);
-        return slot;
-      }
+    if (slot >= 0) {
+      writeValue(slot, state);
+      return slot;
     }
-    writeValue(slot, state);
+    if (state == null && complete) {
+      return -1; // known absent
+    }
+    // A new entry, dirty: a value, or a removal RocksDB's copy may not have seen yet.
+    cache.reserve(1);
+    if (state == null) {
+      slot = cache.insert(kb, start, length, h, null, 0, CacheTable.ABSENT, batch);
+    } else {
+      ByteSink v = serialize(state);
+      slot = cache.insert(kb, start, length, h, v.buffer(), 0, v.position(), batch);
+    }
+    cache.markDirty(slot, batch);
     return slot;
+  }
+
+  private ByteSink serialize(S state) {
+    ByteSink v = value;
+    v.clear();
+    stateSerde.write(state, v);
+    return v;
   }
 
   private void writeValue(int slot, S state) {
@@ -428,9 +438,7 @@ public final class StatePartition<K, S> {
       cache.write(slot, null, 0, CacheTable.ABSENT, batch);
       return;
     }
-    ByteSink v = value;
-    v.clear();
-    stateSerde.write(state, v);
+    ByteSink v = serialize(state);
     cache.write(slot, v.buffer(), 0, v.position(), batch);
   }
 
