@@ -13,6 +13,9 @@ import java.util.Optional;
  * @param processingStartTime when its first output operation started, -1 if not yet
  * @param processingEndTime when its last output operation ended, -1 if not yet
  * @param failureReason why the batch failed, empty when it succeeded or is still running
+ * @param replay true when the batch was logged by an earlier run and is run again by recovery
+ *     after a crash or a non-graceful stop: its outputs run a second time for the same batch
+ *     time and data (a graceful stop, {@code stop(true)}, leaves nothing to replay)
  */
 public record BatchInfo(
     Time batchTime,
@@ -20,7 +23,8 @@ public record BatchInfo(
     long submissionTime,
     long processingStartTime,
     long processingEndTime,
-    Optional<String> failureReason) {
+    Optional<String> failureReason,
+    boolean replay) {
 
   /** @return processing start - submission, or -1 if not started */
   public long schedulingDelay() {

@@ -15,11 +15,12 @@ import java.util.function.Predicate;
  * One batch of a stream: an immutable, partitioned, in-memory collection (Spark's RDD, but
  * materialized: Uji runs in one JVM, so there is no lineage to recompute from within a batch).
  * Transformations run partition by partition in parallel on the context's worker pool and
- * return a new dataset; the original never changes.
+ * return a new dataset; the original never changes. A dataset of pairs has the keyed operations
+ * (joins, sortByKey, ...) as a {@link PairDataset}: see {@link PairDataset#of}.
  *
  * @param <T> the element type
  */
-public final class Dataset<T> {
+public sealed class Dataset<T> permits PairDataset {
   static {
     // The engine builds datasets bound to its worker pool through this (see SharedSecrets).
     SharedSecrets.setStreamingAccess(new EngineAccess());
@@ -187,8 +188,32 @@ public final class Dataset<T> {
     });
   }
 
-  public <K, V> Dataset<Pair<K, V>> mapToPair(Function<? super T, Pair<K, V>> f) {
-    return map(f);
+  /** Spark's mapToPair: a keyed dataset. */
+  public <K, V> PairDataset<K, V> mapToPair(Function<? super T, Pair<K, V>> f) {
+    return PairDataset.of(map(f));
+  }
+
+  /** Spark's flatMapToPair: each element to zero or more pairs, a keyed dataset. */
+  public <K, V> PairDataset<K, V> flatMapToPair(Function<? super T, ? extends Iterator<Pair<K, V>>> f) {
+    return PairDataset.of(flatMap(f));
+  }
+
+  /** Spark's mapPartitionsToPair: as {@link #mapPartitions}, to a keyed dataset. */
+  public <K, V> PairDataset<K, V> mapPartitionsToPair(
+      Function<? super Iterator<T>, ? extends Iterator<Pair<K, V>>> f) {
+    return PairDataset.of(mapPartitions(f));
+  }
+
+  /**
+   * Spark's glom: one element per partition, the unmodifiable list of its elements (empty for an
+   * empty partition), in the same partition.
+   */
+  public Dataset<List<T>> glom() {
+    return mapEachPartition(in -> {
+      List<List<T>> out = new ArrayList<>(1);
+      out.add(Collections.unmodifiableList(new ArrayList<>(in)));
+      return out;
+    });
   }
 
   /** @return this dataset's partitions followed by {@code other}'s */

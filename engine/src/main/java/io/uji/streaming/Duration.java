@@ -14,6 +14,26 @@ public record Duration(long milliseconds) implements Comparable<Duration> {
     return new Duration(millis);
   }
 
+  /**
+   * @param duration a {@code java.time.Duration} of whole milliseconds
+   * @return the same length as a Uji duration (may be zero or negative; callers validate)
+   * @throws IllegalArgumentException if {@code duration} has a fraction of a millisecond: batch
+   *     times are counted in milliseconds, and rounding would change the program silently
+   * @throws ArithmeticException if it does not fit in a long of milliseconds
+   * @throws NullPointerException if {@code duration} is null
+   */
+  public static Duration of(java.time.Duration duration) {
+    if (duration.getNano() % 1_000_000 != 0) {
+      throw new IllegalArgumentException("Durations are whole milliseconds; " + duration + " is not");
+    }
+    return new Duration(duration.toMillis());
+  }
+
+  /** @return this length as a {@code java.time.Duration} */
+  public java.time.Duration toJavaDuration() {
+    return java.time.Duration.ofMillis(milliseconds);
+  }
+
   /** @throws ArithmeticException if the sum overflows a long */
   public Duration plus(Duration other) {
     return new Duration(Math.addExact(milliseconds, other.milliseconds));

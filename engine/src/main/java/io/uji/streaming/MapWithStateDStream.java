@@ -39,4 +39,24 @@ public final class MapWithStateDStream<K, V, S, M> extends DStream<M> {
     stateNode.rename(id);
     return this;
   }
+
+  /**
+   * Says which ids this operator had before it was renamed, so that its state follows it: on
+   * restart, a checkpoint that has no state under the operator's id but has some under one of
+   * {@code previousIds} (tried in order) restores that state into it, moved to the new id (the
+   * next checkpoint has it only there). Without it a renamed operator is refused at start. Once
+   * every checkpoint was taken under the new id, the declaration can be removed. Call before start.
+   *
+   * <pre>{@code
+   * counts.name("sessions-by-user").formerly("sessions");
+   * }</pre>
+   *
+   * @return this stream
+   * @throws IllegalArgumentException if an id is not a valid state id or is the operator's own
+   * @throws IllegalStateException if the context was started
+   */
+  public MapWithStateDStream<K, V, S, M> formerly(String... previousIds) {
+    stateNode.formerly(previousIds);
+    return this;
+  }
 }

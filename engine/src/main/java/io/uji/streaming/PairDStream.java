@@ -1,17 +1,22 @@
 package io.uji.streaming;
 
+import io.uji.engine.graph.Node;
 import io.uji.engine.ops.CoGroupNode;
+import io.uji.engine.ops.Joins;
 import io.uji.engine.ops.MapPartitionsNode;
 import io.uji.engine.ops.ReducedWindowNode;
 import io.uji.engine.ops.ShuffleNode;
 import io.uji.engine.state.MapWithStateNode;
+import io.uji.engine.state.UpdateStateIteratorNode;
 import io.uji.engine.state.UpdateStateNode;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.BinaryOperator;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -19,6 +24,12 @@ import java.util.function.Predicate;
  * A stream of key-value pairs (Spark's JavaPairDStream): the keyed operators. Every shuffle takes
  * an optional number of partitions (default: the context's default parallelism) or a
  * {@link Partitioner}.
+ *
+ * <p>Keys must not be null: a keyed operator that meets a record with a null key fails the batch
+ * with a {@link NullPointerException} naming the operator.
+ *
+ * <p>The operators that keep the stream keyed ({@link #filter}, {@link #window}, {@link #union},
+ * {@link #repartition}) return a {@code PairDStream}, as in Spark's Java API.
  *
  * @param <K> key type
  * @param <V> value type
@@ -29,7 +40,11 @@ public class PairDStream<K, V> extends DStream<Pair<K, V>> {
     super(stream.ssc, stream.node);
   }
 
-  private Partitioner partitioner(int numPartitions) {
+  private PairDStream(StreamingContext ssc, Node<Pair<K, V>> node) {
+    super(ssc, node);
+  }
+
+  private static Partitioner partitioner(int numPartitions) {
     return new HashPartitioner(numPartitions);
   }
 
@@ -37,52 +52,141 @@ public class PairDStream<K, V> extends DStream<Pair<K, V>> {
     return ssc.config().defaultParallelism();
   }
 
-  private <K2, V2> PairDStream<K2, V2> pair(io.uji.engine.graph.Node<Pair<K2, V2>> n) {
-    return new PairDStream<>(new DStream<>(ssc, n));
+  private <K2, V2> PairDStream<K2, V2> pair(Node<Pair<K2, V2>> n) {
+    return new PairDStream<>(ssc, n);
   }
+
+  // ---------------------------------------------------------------- keeping the stream keyed
+
+  /** The pairs for which {@code f} is true; still a keyed stream. */
+  @Override
+  public PairDStream<K, V> filter(Predicate<? super Pair<K, V>> f) {
+    return pair(filterNode(f));
+  }
+
+  /** The pairs of this stream and {@code other} (same slide duration); still a keyed stream. */
+  @Override
+  public PairDStream<K, V> union(DStream<Pair<K, V>> other) {
+    return pair(unionNode(other));
+  }
+
+  /** Spreads every batch evenly over {@code numPartitions} partitions; still a keyed stream. */
+  @Override
+  public PairDStream<K, V> repartition(int numPartitions) {
+    return new PairDStream<>(super.repartition(numPartitions));
+  }
+
+  /** The pairs of the last {@code windowDuration}, every batch; still a keyed stream. */
+  @Override
+  public PairDStream<K, V> window(Duration windowDuration) {
+    return new PairDStream<>(super.window(windowDuration));
+  }
+
+  /** As {@link #window(Duration)}. */
+  @Override
+  public PairDStream<K, V> window(java.time.Duration windowDuration) {
+    return window(Duration.of(windowDuration));
+  }
+
+  /**
+   * Every {@code slideDuration}, the pairs of the last {@code windowDuration}; still a keyed
+   * stream.
+   *
+   * @throws IllegalArgumentException as {@link DStream#window(Duration, Duration)}
+   */
+  @Override
+  public PairDStream<K, V> window(Duration windowDuration, Duration slideDuration) {
+    return new PairDStream<>(super.window(windowDuration, slideDuration));
+  }
+
+  /** As {@link #window(Duration, Duration)}. */
+  @Override
+  public PairDStream<K, V> window(java.time.Duration windowDuration, java.time.Duration slideDuration) {
+    return window(Duration.of(windowDuration), Duration.of(slideDuration));
+  }
+
+  /** As {@link DStream#checkpoint(Duration)}; returns this keyed stream. */
+  @Override
+  public PairDStream<K, V> checkpoint(Duration interval) {
+    requestCheckpoint(interval);
+    return this;
+  }
+
+  /** As {@link #checkpoint(Duration)}. */
+  @Override
+  public PairDStream<K, V> checkpoint(java.time.Duration interval) {
+    return checkpoint(Duration.of(interval));
+  }
+
+  // ---------------------------------------------------------------- values
 
   /** Keys unchanged, values mapped. */
   public <W> PairDStream<K, W> mapValues(Function<? super V, ? extends W> f) {
     Objects.requireNonNull(f, "f");
     return pair(new MapPartitionsNode<Pair<K, V>, Pair<K, W>>(node,
-        (Pair<K, V> kv, java.util.function.Consumer<? super Pair<K, W>> out) -> out.accept(new Pair<>(kv.key(), f.apply(kv.value())))));
+        (Pair<K, V> kv, Consumer<? super Pair<K, W>> out) -> out.accept(new Pair<>(kv.key(), f.apply(kv.value())))));
   }
 
   /** Each value to zero or more values, keeping the key. */
   public <W> PairDStream<K, W> flatMapValues(Function<? super V, ? extends Iterable<? extends W>> f) {
     Objects.requireNonNull(f, "f");
     return pair(new MapPartitionsNode<Pair<K, V>, Pair<K, W>>(node,
-        (Pair<K, V> kv, java.util.function.Consumer<? super Pair<K, W>> out) -> {
+        (Pair<K, V> kv, Consumer<? super Pair<K, W>> out) -> {
           for (W w : f.apply(kv.value())) {
             out.accept(new Pair<>(kv.key(), w));
           }
         }));
   }
 
+  /** The keys. */
+  public DStream<K> keys() {
+    return map(Pair::key);
+  }
+
+  /** The values. */
+  public DStream<V> values() {
+    return map(Pair::value);
+  }
+
   // ---------------------------------------------------------------- per-batch aggregations
 
+  /** Per batch, the values of each key reduced with {@code f} (associative and commutative). */
   public PairDStream<K, V> reduceByKey(BinaryOperator<V> f) {
     return reduceByKey(f, defaultPartitions());
   }
 
+  /** As {@link #reduceByKey(BinaryOperator)}, in {@code numPartitions} hash partitions. */
   public PairDStream<K, V> reduceByKey(BinaryOperator<V> f, int numPartitions) {
     return reduceByKey(f, partitioner(numPartitions));
   }
 
+  /** As {@link #reduceByKey(BinaryOperator)}, partitioned by {@code partitioner}. */
   public PairDStream<K, V> reduceByKey(BinaryOperator<V> f, Partitioner partitioner) {
-    Objects.requireNonNull(f, "f");
-    return pair(new ShuffleNode<K, V, V>(node, Function.identity(), f, f, partitioner));
+    return reduceByKey(f, partitioner, "reduceByKey");
   }
 
+  /** reduceByKey as part of {@code operator} (named in errors). */
+  PairDStream<K, V> reduceByKey(BinaryOperator<V> f, Partitioner partitioner, String operator) {
+    Objects.requireNonNull(f, "f");
+    return combineByKey(Function.identity(), f, f, partitioner, operator);
+  }
+
+  /** Per batch, every key with the list of its values. */
   public PairDStream<K, List<V>> groupByKey() {
     return groupByKey(defaultPartitions());
   }
 
+  /** As {@link #groupByKey()}, in {@code numPartitions} hash partitions. */
   public PairDStream<K, List<V>> groupByKey(int numPartitions) {
     return groupByKey(partitioner(numPartitions));
   }
 
+  /** As {@link #groupByKey()}, partitioned by {@code partitioner}. */
   public PairDStream<K, List<V>> groupByKey(Partitioner partitioner) {
+    return groupByKey(partitioner, "groupByKey");
+  }
+
+  private PairDStream<K, List<V>> groupByKey(Partitioner partitioner, String operator) {
     return combineByKey(v -> {
       List<V> l = new ArrayList<>();
       l.add(v);
@@ -93,7 +197,7 @@ public class PairDStream<K, V> extends DStream<Pair<K, V>> {
     }, (a, b) -> {
       a.addAll(b);
       return a;
-    }, partitioner);
+    }, partitioner, operator);
   }
 
   /** Spark's combineByKey, with map-side combining. */
@@ -102,17 +206,36 @@ public class PairDStream<K, V> extends DStream<Pair<K, V>> {
     return combineByKey(createCombiner, mergeValue, mergeCombiners, defaultPartitions());
   }
 
+  /** As {@link #combineByKey(Function, BiFunction, BinaryOperator)}, in {@code numPartitions} hash partitions. */
   public <C> PairDStream<K, C> combineByKey(Function<? super V, ? extends C> createCombiner,
       BiFunction<C, ? super V, C> mergeValue, BinaryOperator<C> mergeCombiners, int numPartitions) {
     return combineByKey(createCombiner, mergeValue, mergeCombiners, partitioner(numPartitions));
   }
 
+  /** As {@link #combineByKey(Function, BiFunction, BinaryOperator)}, partitioned by {@code partitioner}. */
   public <C> PairDStream<K, C> combineByKey(Function<? super V, ? extends C> createCombiner,
       BiFunction<C, ? super V, C> mergeValue, BinaryOperator<C> mergeCombiners, Partitioner partitioner) {
+    return combineByKey(createCombiner, mergeValue, mergeCombiners, partitioner, "combineByKey");
+  }
+
+  /**
+   * Spark's overload with {@code mapSideCombine}: the result is the same either way, and Uji always
+   * combines on the map side (within one JVM nothing is saved by not combining).
+   */
+  public <C> PairDStream<K, C> combineByKey(Function<? super V, ? extends C> createCombiner,
+      BiFunction<C, ? super V, C> mergeValue, BinaryOperator<C> mergeCombiners, Partitioner partitioner,
+      boolean mapSideCombine) {
+    return combineByKey(createCombiner, mergeValue, mergeCombiners, partitioner);
+  }
+
+  private <C> PairDStream<K, C> combineByKey(Function<? super V, ? extends C> createCombiner,
+      BiFunction<C, ? super V, C> mergeValue, BinaryOperator<C> mergeCombiners, Partitioner partitioner,
+      String operator) {
     Objects.requireNonNull(createCombiner, "createCombiner");
     Objects.requireNonNull(mergeValue, "mergeValue");
     Objects.requireNonNull(mergeCombiners, "mergeCombiners");
-    return pair(new ShuffleNode<>(node, createCombiner, mergeValue, mergeCombiners, partitioner));
+    Objects.requireNonNull(partitioner, "partitioner");
+    return pair(new ShuffleNode<>(node, createCombiner, mergeValue, mergeCombiners, partitioner, operator));
   }
 
   // ---------------------------------------------------------------- joins
@@ -122,12 +245,21 @@ public class PairDStream<K, V> extends DStream<Pair<K, V>> {
     return cogroup(other, defaultPartitions());
   }
 
+  /** As {@link #cogroup(PairDStream)}, in {@code numPartitions} hash partitions. */
   public <W> PairDStream<K, Pair<List<V>, List<W>>> cogroup(PairDStream<K, W> other, int numPartitions) {
     return cogroup(other, partitioner(numPartitions));
   }
 
+  /** As {@link #cogroup(PairDStream)}, partitioned by {@code partitioner}. */
   public <W> PairDStream<K, Pair<List<V>, List<W>>> cogroup(PairDStream<K, W> other, Partitioner partitioner) {
-    return pair(new CoGroupNode<>(node, other.node, partitioner));
+    return cogroup(other, partitioner, "cogroup");
+  }
+
+  private <W> PairDStream<K, Pair<List<V>, List<W>>> cogroup(PairDStream<K, W> other, Partitioner partitioner,
+      String operator) {
+    checkSameContext(other, operator);
+    Objects.requireNonNull(partitioner, "partitioner");
+    return pair(new CoGroupNode<>(node, other.node, partitioner, operator));
   }
 
   /** Inner join of each batch: every (v, w) for keys present on both sides. */
@@ -135,16 +267,14 @@ public class PairDStream<K, V> extends DStream<Pair<K, V>> {
     return join(other, defaultPartitions());
   }
 
+  /** As {@link #join(PairDStream)}, in {@code numPartitions} hash partitions. */
   public <W> PairDStream<K, Pair<V, W>> join(PairDStream<K, W> other, int numPartitions) {
-    return cogroup(other, numPartitions).flatMapValues(g -> {
-      List<Pair<V, W>> out = new ArrayList<>();
-      for (V v : g.key()) {
-        for (W w : g.value()) {
-          out.add(new Pair<>(v, w));
-        }
-      }
-      return out;
-    });
+    return join(other, partitioner(numPartitions));
+  }
+
+  /** As {@link #join(PairDStream)}, partitioned by {@code partitioner}. */
+  public <W> PairDStream<K, Pair<V, W>> join(PairDStream<K, W> other, Partitioner partitioner) {
+    return cogroup(other, partitioner, "join").flatMapValues(Joins::inner);
   }
 
   /** Left outer join: every v, with each matching w or empty. */
@@ -152,19 +282,14 @@ public class PairDStream<K, V> extends DStream<Pair<K, V>> {
     return leftOuterJoin(other, defaultPartitions());
   }
 
+  /** As {@link #leftOuterJoin(PairDStream)}, in {@code numPartitions} hash partitions. */
   public <W> PairDStream<K, Pair<V, Optional<W>>> leftOuterJoin(PairDStream<K, W> other, int numPartitions) {
-    return cogroup(other, numPartitions).flatMapValues(g -> {
-      List<Pair<V, Optional<W>>> out = new ArrayList<>();
-      for (V v : g.key()) {
-        if (g.value().isEmpty()) {
-          out.add(new Pair<>(v, Optional.empty()));
-        }
-        for (W w : g.value()) {
-          out.add(new Pair<>(v, Optional.ofNullable(w)));
-        }
-      }
-      return out;
-    });
+    return leftOuterJoin(other, partitioner(numPartitions));
+  }
+
+  /** As {@link #leftOuterJoin(PairDStream)}, partitioned by {@code partitioner}. */
+  public <W> PairDStream<K, Pair<V, Optional<W>>> leftOuterJoin(PairDStream<K, W> other, Partitioner partitioner) {
+    return cogroup(other, partitioner, "leftOuterJoin").flatMapValues(Joins::leftOuter);
   }
 
   /** Right outer join: every w, with each matching v or empty. */
@@ -172,19 +297,14 @@ public class PairDStream<K, V> extends DStream<Pair<K, V>> {
     return rightOuterJoin(other, defaultPartitions());
   }
 
+  /** As {@link #rightOuterJoin(PairDStream)}, in {@code numPartitions} hash partitions. */
   public <W> PairDStream<K, Pair<Optional<V>, W>> rightOuterJoin(PairDStream<K, W> other, int numPartitions) {
-    return cogroup(other, numPartitions).flatMapValues(g -> {
-      List<Pair<Optional<V>, W>> out = new ArrayList<>();
-      for (W w : g.value()) {
-        if (g.key().isEmpty()) {
-          out.add(new Pair<>(Optional.empty(), w));
-        }
-        for (V v : g.key()) {
-          out.add(new Pair<>(Optional.ofNullable(v), w));
-        }
-      }
-      return out;
-    });
+    return rightOuterJoin(other, partitioner(numPartitions));
+  }
+
+  /** As {@link #rightOuterJoin(PairDStream)}, partitioned by {@code partitioner}. */
+  public <W> PairDStream<K, Pair<Optional<V>, W>> rightOuterJoin(PairDStream<K, W> other, Partitioner partitioner) {
+    return cogroup(other, partitioner, "rightOuterJoin").flatMapValues(Joins::rightOuter);
   }
 
   /** Full outer join: every pair, with empty on the side that has no value for the key. */
@@ -192,27 +312,16 @@ public class PairDStream<K, V> extends DStream<Pair<K, V>> {
     return fullOuterJoin(other, defaultPartitions());
   }
 
+  /** As {@link #fullOuterJoin(PairDStream)}, in {@code numPartitions} hash partitions. */
   public <W> PairDStream<K, Pair<Optional<V>, Optional<W>>> fullOuterJoin(PairDStream<K, W> other,
       int numPartitions) {
-    return cogroup(other, numPartitions).flatMapValues(g -> {
-      List<Pair<Optional<V>, Optional<W>>> out = new ArrayList<>();
-      if (g.value().isEmpty()) {
-        for (V v : g.key()) {
-          out.add(new Pair<>(Optional.ofNullable(v), Optional.empty()));
-        }
-      } else if (g.key().isEmpty()) {
-        for (W w : g.value()) {
-          out.add(new Pair<>(Optional.empty(), Optional.ofNullable(w)));
-        }
-      } else {
-        for (V v : g.key()) {
-          for (W w : g.value()) {
-            out.add(new Pair<>(Optional.ofNullable(v), Optional.ofNullable(w)));
-          }
-        }
-      }
-      return out;
-    });
+    return fullOuterJoin(other, partitioner(numPartitions));
+  }
+
+  /** As {@link #fullOuterJoin(PairDStream)}, partitioned by {@code partitioner}. */
+  public <W> PairDStream<K, Pair<Optional<V>, Optional<W>>> fullOuterJoin(PairDStream<K, W> other,
+      Partitioner partitioner) {
+    return cogroup(other, partitioner, "fullOuterJoin").flatMapValues(Joins::fullOuter);
   }
 
   // ---------------------------------------------------------------- keyed state
@@ -233,7 +342,9 @@ public class PairDStream<K, V> extends DStream<Pair<K, V>> {
    * Spark's updateStateByKey: each batch, calls {@code f(values, state)} for <em>every</em> key
    * that has state or data (values: the batch's values of the key in batch order, empty if
    * none); the result is the key's new state, empty removes it. The stream holds every (key,
-   * state) after each batch. Hash-partitioned in the default parallelism.
+   * state) after each batch. Hash-partitioned in the default parallelism. Declare the key and
+   * state types with {@link StateDStream#types} and give the operator a stable name with {@link
+   * StateDStream#name}.
    */
   public <S> StateDStream<K, S> updateStateByKey(BiFunction<List<V>, Optional<S>, Optional<S>> f) {
     return updateStateByKey(f, defaultPartitions());
@@ -276,9 +387,52 @@ public class PairDStream<K, V> extends DStream<Pair<K, V>> {
     return new StateDStream<>(ssc, n);
   }
 
+  /**
+   * Spark's full time-aware overload; {@code rememberPartitioner} is accepted for compatibility:
+   * Uji's state always stays partitioned by {@code partitioner}, and the results are the same.
+   *
+   * @param initialState may be null
+   */
+  public <S> StateDStream<K, S> updateStateByKey(Function4<Time, K, List<V>, Optional<S>, Optional<S>> f,
+      Partitioner partitioner, boolean rememberPartitioner, Dataset<Pair<K, S>> initialState) {
+    return updateStateByKey(f, partitioner, initialState);
+  }
+
   /** The time-aware variant in the default hash partitioning, without initial state. */
   public <S> StateDStream<K, S> updateStateByKey(Function4<Time, K, List<V>, Optional<S>, Optional<S>> f) {
     return updateStateByKey(f, partitioner(defaultPartitions()), null);
+  }
+
+  /**
+   * Spark's iterator variant: each batch, per state partition, calls {@code f} once with an
+   * iterator over every key of the partition that has state or data — its values in the batch
+   * (in batch order, empty if none) and its state (empty if none) — and takes the (key, state)
+   * pairs it returns as the partition's new state: a key it does not return loses its state.
+   * It may return keys it was not given, if they belong to the partition ({@code partitioner}
+   * puts them there). The stream holds the returned pairs after each batch.
+   *
+   * @param rememberPartitioner accepted for compatibility with Spark: the state always stays
+   *     partitioned by {@code partitioner}
+   * @throws NullPointerException if {@code f} or {@code partitioner} is null
+   */
+  public <S> StateDStream<K, S> updateStateByKey(
+      Function<Iterator<StateUpdate<K, V, S>>, Iterator<Pair<K, S>>> f, Partitioner partitioner,
+      boolean rememberPartitioner) {
+    return updateStateByKey(f, partitioner, rememberPartitioner, null);
+  }
+
+  /**
+   * As {@link #updateStateByKey(Function, Partitioner, boolean)}, starting from {@code
+   * initialState} (loaded on a fresh start only, never over restored state; may be null).
+   */
+  public <S> StateDStream<K, S> updateStateByKey(
+      Function<Iterator<StateUpdate<K, V, S>>, Iterator<Pair<K, S>>> f, Partitioner partitioner,
+      boolean rememberPartitioner, Dataset<Pair<K, S>> initialState) {
+    Objects.requireNonNull(f, "f");
+    Objects.requireNonNull(partitioner, "partitioner");
+    UpdateStateIteratorNode<K, V, S> n = new UpdateStateIteratorNode<>(node, f, partitioner, initialState);
+    ssc.graph().addStateful(n);
+    return new StateDStream<>(ssc, n);
   }
 
   // ---------------------------------------------------------------- windows
@@ -288,35 +442,106 @@ public class PairDStream<K, V> extends DStream<Pair<K, V>> {
     return reduceByKeyAndWindow(f, windowDuration, slideDuration());
   }
 
+  /** As {@link #reduceByKeyAndWindow(BinaryOperator, Duration)}. */
+  public PairDStream<K, V> reduceByKeyAndWindow(BinaryOperator<V> f, java.time.Duration windowDuration) {
+    return reduceByKeyAndWindow(f, Duration.of(windowDuration));
+  }
+
+  /** Every {@code slideDuration}, per key, the values of the last {@code windowDuration} reduced. */
   public PairDStream<K, V> reduceByKeyAndWindow(BinaryOperator<V> f, Duration windowDuration,
       Duration slideDuration) {
     return reduceByKeyAndWindow(f, windowDuration, slideDuration, defaultPartitions());
   }
 
-  /** As Spark: reduce per batch, window, reduce again. */
+  /** As {@link #reduceByKeyAndWindow(BinaryOperator, Duration, Duration)}. */
+  public PairDStream<K, V> reduceByKeyAndWindow(BinaryOperator<V> f, java.time.Duration windowDuration,
+      java.time.Duration slideDuration) {
+    return reduceByKeyAndWindow(f, Duration.of(windowDuration), Duration.of(slideDuration));
+  }
+
+  /** As Spark: reduce per batch, window, reduce again, in {@code numPartitions} hash partitions. */
   public PairDStream<K, V> reduceByKeyAndWindow(BinaryOperator<V> f, Duration windowDuration,
       Duration slideDuration, int numPartitions) {
-    return new PairDStream<>(reduceByKey(f, numPartitions).window(windowDuration, slideDuration))
-        .reduceByKey(f, numPartitions);
+    return reduceByKeyAndWindow(f, windowDuration, slideDuration, partitioner(numPartitions));
+  }
+
+  /** As {@link #reduceByKeyAndWindow(BinaryOperator, Duration, Duration, int)}. */
+  public PairDStream<K, V> reduceByKeyAndWindow(BinaryOperator<V> f, java.time.Duration windowDuration,
+      java.time.Duration slideDuration, int numPartitions) {
+    return reduceByKeyAndWindow(f, Duration.of(windowDuration), Duration.of(slideDuration), numPartitions);
+  }
+
+  /** As {@link #reduceByKeyAndWindow(BinaryOperator, Duration, Duration)}, partitioned by {@code partitioner}. */
+  public PairDStream<K, V> reduceByKeyAndWindow(BinaryOperator<V> f, Duration windowDuration,
+      Duration slideDuration, Partitioner partitioner) {
+    String op = "reduceByKeyAndWindow";
+    return reduceByKey(f, partitioner, op).window(windowDuration, slideDuration).reduceByKey(f, partitioner, op);
+  }
+
+  /** As {@link #reduceByKeyAndWindow(BinaryOperator, Duration, Duration, Partitioner)}. */
+  public PairDStream<K, V> reduceByKeyAndWindow(BinaryOperator<V> f, java.time.Duration windowDuration,
+      java.time.Duration slideDuration, Partitioner partitioner) {
+    return reduceByKeyAndWindow(f, Duration.of(windowDuration), Duration.of(slideDuration), partitioner);
   }
 
   /**
    * Incremental windowed reduce: the previous window's values, plus the batches that entered
-   * ({@code f}), minus the batches that left ({@code invF}); keys for which {@code filter} (may
-   * be null) is false are dropped (e.g. counts that fell to zero).
+   * ({@code f}), minus the batches that left ({@code invF}).
    */
   public PairDStream<K, V> reduceByKeyAndWindow(BinaryOperator<V> f, BinaryOperator<V> invF,
       Duration windowDuration, Duration slideDuration) {
     return reduceByKeyAndWindow(f, invF, windowDuration, slideDuration, defaultPartitions(), null);
   }
 
+  /** As {@link #reduceByKeyAndWindow(BinaryOperator, BinaryOperator, Duration, Duration)}. */
+  public PairDStream<K, V> reduceByKeyAndWindow(BinaryOperator<V> f, BinaryOperator<V> invF,
+      java.time.Duration windowDuration, java.time.Duration slideDuration) {
+    return reduceByKeyAndWindow(f, invF, Duration.of(windowDuration), Duration.of(slideDuration));
+  }
+
+  /**
+   * Incremental windowed reduce in {@code numPartitions} hash partitions; keys for which {@code
+   * filter} (may be null) is false are dropped (e.g. counts that fell to zero).
+   */
   public PairDStream<K, V> reduceByKeyAndWindow(BinaryOperator<V> f, BinaryOperator<V> invF,
       Duration windowDuration, Duration slideDuration, int numPartitions, Predicate<Pair<K, V>> filter) {
+    return reduceByKeyAndWindow(f, invF, windowDuration, slideDuration, partitioner(numPartitions), filter);
+  }
+
+  /** As {@link #reduceByKeyAndWindow(BinaryOperator, BinaryOperator, Duration, Duration, int, Predicate)}. */
+  public PairDStream<K, V> reduceByKeyAndWindow(BinaryOperator<V> f, BinaryOperator<V> invF,
+      java.time.Duration windowDuration, java.time.Duration slideDuration, int numPartitions,
+      Predicate<Pair<K, V>> filter) {
+    return reduceByKeyAndWindow(f, invF, Duration.of(windowDuration), Duration.of(slideDuration), numPartitions,
+        filter);
+  }
+
+  /**
+   * Incremental windowed reduce partitioned by {@code partitioner}; keys for which {@code filter}
+   * (may be null) is false are dropped.
+   */
+  public PairDStream<K, V> reduceByKeyAndWindow(BinaryOperator<V> f, BinaryOperator<V> invF,
+      Duration windowDuration, Duration slideDuration, Partitioner partitioner, Predicate<Pair<K, V>> filter) {
+    return reduceByKeyAndWindow(f, invF, windowDuration, slideDuration, partitioner, filter, "reduceByKeyAndWindow");
+  }
+
+  /** The incremental windowed reduce as part of {@code operator} (named in errors). */
+  PairDStream<K, V> reduceByKeyAndWindow(BinaryOperator<V> f, BinaryOperator<V> invF, Duration windowDuration,
+      Duration slideDuration, Partitioner partitioner, Predicate<Pair<K, V>> filter, String operator) {
     Objects.requireNonNull(f, "f");
     Objects.requireNonNull(invF, "invF");
-    PairDStream<K, V> perBatch = reduceByKey(f, numPartitions);
+    Objects.requireNonNull(partitioner, "partitioner");
+    PairDStream<K, V> perBatch = reduceByKey(f, partitioner, operator);
     return pair(new ReducedWindowNode<>(perBatch.node, f, invF, filter, windowDuration, slideDuration,
-        partitioner(numPartitions)));
+        partitioner, operator));
+  }
+
+  /** As {@link #reduceByKeyAndWindow(BinaryOperator, BinaryOperator, Duration, Duration, Partitioner, Predicate)}. */
+  public PairDStream<K, V> reduceByKeyAndWindow(BinaryOperator<V> f, BinaryOperator<V> invF,
+      java.time.Duration windowDuration, java.time.Duration slideDuration, Partitioner partitioner,
+      Predicate<Pair<K, V>> filter) {
+    return reduceByKeyAndWindow(f, invF, Duration.of(windowDuration), Duration.of(slideDuration), partitioner,
+        filter);
   }
 
   /** Per key, all values of each window. */
@@ -324,22 +549,43 @@ public class PairDStream<K, V> extends DStream<Pair<K, V>> {
     return groupByKeyAndWindow(windowDuration, slideDuration());
   }
 
+  /** As {@link #groupByKeyAndWindow(Duration)}. */
+  public PairDStream<K, List<V>> groupByKeyAndWindow(java.time.Duration windowDuration) {
+    return groupByKeyAndWindow(Duration.of(windowDuration));
+  }
+
+  /** Every {@code slideDuration}, per key, all values of the last {@code windowDuration}. */
   public PairDStream<K, List<V>> groupByKeyAndWindow(Duration windowDuration, Duration slideDuration) {
     return groupByKeyAndWindow(windowDuration, slideDuration, defaultPartitions());
   }
 
+  /** As {@link #groupByKeyAndWindow(Duration, Duration)}. */
+  public PairDStream<K, List<V>> groupByKeyAndWindow(java.time.Duration windowDuration,
+      java.time.Duration slideDuration) {
+    return groupByKeyAndWindow(Duration.of(windowDuration), Duration.of(slideDuration));
+  }
+
+  /** As {@link #groupByKeyAndWindow(Duration, Duration)}, in {@code numPartitions} hash partitions. */
   public PairDStream<K, List<V>> groupByKeyAndWindow(Duration windowDuration, Duration slideDuration,
       int numPartitions) {
-    return new PairDStream<>(window(windowDuration, slideDuration)).groupByKey(numPartitions);
+    return groupByKeyAndWindow(windowDuration, slideDuration, partitioner(numPartitions));
   }
 
-  /** The keys. */
-  public DStream<K> keys() {
-    return map(Pair::key);
+  /** As {@link #groupByKeyAndWindow(Duration, Duration, int)}. */
+  public PairDStream<K, List<V>> groupByKeyAndWindow(java.time.Duration windowDuration,
+      java.time.Duration slideDuration, int numPartitions) {
+    return groupByKeyAndWindow(Duration.of(windowDuration), Duration.of(slideDuration), numPartitions);
   }
 
-  /** The values. */
-  public DStream<V> values() {
-    return map(Pair::value);
+  /** As {@link #groupByKeyAndWindow(Duration, Duration)}, partitioned by {@code partitioner}. */
+  public PairDStream<K, List<V>> groupByKeyAndWindow(Duration windowDuration, Duration slideDuration,
+      Partitioner partitioner) {
+    return window(windowDuration, slideDuration).groupByKey(partitioner, "groupByKeyAndWindow");
+  }
+
+  /** As {@link #groupByKeyAndWindow(Duration, Duration, Partitioner)}. */
+  public PairDStream<K, List<V>> groupByKeyAndWindow(java.time.Duration windowDuration,
+      java.time.Duration slideDuration, Partitioner partitioner) {
+    return groupByKeyAndWindow(Duration.of(windowDuration), Duration.of(slideDuration), partitioner);
   }
 }

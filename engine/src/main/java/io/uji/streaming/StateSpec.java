@@ -1,6 +1,7 @@
 package io.uji.streaming;
 
 import io.uji.engine.state.MapWithStateSpec;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -20,7 +21,8 @@ import java.util.Optional;
  * The state of a stateful operator is stored and checkpointed under its id, by default derived
  * from its position in the program ({@code mapWithState-<node number>}). A program that adds or
  * removes streams before it would then not find its state in an old checkpoint: give every
- * stateful operator a stable {@link #name}.
+ * stateful operator a stable {@link #name}. To rename an operator whose state a checkpoint holds,
+ * give the new name and the old one: {@code .name("new").formerly("old")}.
  *
  * @param <K> key type
  * @param <V> value type
@@ -36,6 +38,7 @@ public final class StateSpec<K, V, S, M> {
   private Class<K> keyType;
   private Class<S> stateType;
   private String name;
+  private List<String> formerIds = List.of();
 
   private StateSpec(Function3<K, Optional<V>, State<S>, M> function,
       Function4<Time, K, Optional<V>, State<S>, Optional<M>> timedFunction) {
@@ -93,9 +96,16 @@ public final class StateSpec<K, V, S, M> {
     return this;
   }
 
+  /** As {@link #timeout(Duration)}, the idle time as a {@code java.time.Duration}. */
+  public StateSpec<K, V, S, M> timeout(java.time.Duration idle) {
+    return timeout(Duration.of(idle));
+  }
+
   /**
-   * Declares the exact key and state classes: their values are then stored without a class id,
-   * and a restart with other types fails instead of misreading the checkpoint.
+   * Declares the exact key and state classes: a restart whose checkpoint holds state of other
+   * types is refused at start, naming the operator, and a key or state of another class fails the
+   * batch that produces it. A key of a final class is then stored without a class id; the
+   * checkpoint records how its keys are stored, so removing the declaration later still reads them.
    */
   public StateSpec<K, V, S, M> types(Class<K> key, Class<S> state) {
     this.keyType = Objects.requireNonNull(key, "key");
@@ -109,9 +119,18 @@ public final class StateSpec<K, V, S, M> {
     return this;
   }
 
+  /**
+   * Says which ids the operator had before it was renamed; same as {@link
+   * MapWithStateDStream#formerly} on the mapped stream.
+   */
+  public StateSpec<K, V, S, M> formerly(String... previousIds) {
+    this.formerIds = List.of(previousIds);
+    return this;
+  }
+
   /** @return what the mapWithState operator needs of this spec */
   MapWithStateSpec<K, V, S, M> toInternal() {
     return new MapWithStateSpec<>(function, timedFunction, initialState, partitioner, timeout, keyType, stateType,
-        name);
+        name, formerIds);
   }
 }

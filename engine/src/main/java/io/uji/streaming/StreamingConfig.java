@@ -49,6 +49,21 @@ import java.util.Objects;
  * @param logSegmentBytes the size at which the write-ahead logs and the lineage log start a new
  *     segment file (default 64 MiB); old segments are deleted whole once no retained checkpoint
  *     needs them, so smaller segments free disk space sooner
+ * @param receiverMaxRestarts restarts in a row a receiver may ask for (by {@code restart}, or by
+ *     failing in {@code onStart}) without storing a record in between; at the next one it is
+ *     stopped for good and the context stops with an error naming it (default 30: a minute at the
+ *     default restart delay; 0: the first restart request stops the context). Restarts are logged
+ *     at WARN with their cause, at most one line per 10 seconds per receiver
+ * @param stopGracefullyOnShutdown true: {@code start()} installs a JVM shutdown hook that stops
+ *     the context gracefully ({@code stop(true)}: the received data is processed and a final
+ *     checkpoint taken), so a SIGTERM (a deploy, {@code docker stop}, Kubernetes) leaves nothing
+ *     to replay; {@code stop} removes it. Spark's {@code spark.streaming.stopGracefullyOnShutdown}
+ *     (default false: a SIGTERM ends the JVM as a crash would, and the next start recovers)
+ * @param allowNonRestoredState true: a start whose checkpoint holds the state of stateful
+ *     operators that the program no longer has (removed, or renamed without {@code
+ *     .formerly(...)}) drops that state, with a warning naming each operator, instead of refusing
+ *     to start; the program's operators that have no state in the checkpoint start empty (Flink's
+ *     {@code allowNonRestoredState}; default false: refused, naming the operators)
  */
 public record StreamingConfig(
     int workerThreads,
@@ -64,7 +79,10 @@ public record StreamingConfig(
     Map<Class<?>, Integer> kryoRegistrations,
     Duration walGroupCommit,
     int checkpointsRetained,
-    long logSegmentBytes) {
+    long logSegmentBytes,
+    int receiverMaxRestarts,
+    boolean stopGracefullyOnShutdown,
+    boolean allowNonRestoredState) {
 
   public StreamingConfig {
     Objects.requireNonNull(clock, "clock");
@@ -85,6 +103,9 @@ public record StreamingConfig(
     }
     if (receiverRestartDelay.milliseconds() < 0 || walGroupCommit.milliseconds() < 0) {
       throw new IllegalArgumentException("receiverRestartDelay and walGroupCommit must not be negative");
+    }
+    if (receiverMaxRestarts < 0) {
+      throw new IllegalArgumentException("receiverMaxRestarts must be >= 0, got " + receiverMaxRestarts);
     }
     kryoRegistrations = Map.copyOf(kryoRegistrations);
   }
@@ -143,6 +164,11 @@ public record StreamingConfig(
     return toBuilder().receiverRestartDelay(d).build();
   }
 
+  /** As {@link #withReceiverRestartDelay(Duration)}. */
+  public StreamingConfig withReceiverRestartDelay(java.time.Duration d) {
+    return toBuilder().receiverRestartDelay(d).build();
+  }
+
   public StreamingConfig withStateMemoryBytes(long bytes) {
     return toBuilder().stateMemoryBytes(bytes).build();
   }
@@ -164,8 +190,33 @@ public record StreamingConfig(
     return toBuilder().walGroupCommit(bound).build();
   }
 
+  /** As {@link #withWalGroupCommit(Duration)}. */
+  public StreamingConfig withWalGroupCommit(java.time.Duration bound) {
+    return toBuilder().walGroupCommit(bound).build();
+  }
+
   public StreamingConfig withCheckpointsRetained(int n) {
     return toBuilder().checkpointsRetained(n).build();
+  }
+
+  /** As {@link Builder#receiverMaxRestarts(int)}. */
+  public StreamingConfig withReceiverMaxRestarts(int n) {
+    return toBuilder().receiverMaxRestarts(n).build();
+  }
+
+  /** As {@code withStopGracefullyOnShutdown(true)}. */
+  public StreamingConfig withStopGracefullyOnShutdown() {
+    return withStopGracefullyOnShutdown(true);
+  }
+
+  /** As {@link Builder#stopGracefullyOnShutdown(boolean)}. */
+  public StreamingConfig withStopGracefullyOnShutdown(boolean v) {
+    return toBuilder().stopGracefullyOnShutdown(v).build();
+  }
+
+  /** As {@link Builder#allowNonRestoredState(boolean)}. */
+  public StreamingConfig withAllowNonRestoredState(boolean v) {
+    return toBuilder().allowNonRestoredState(v).build();
   }
 
   /**
@@ -189,6 +240,9 @@ public record StreamingConfig(
     private Duration walGroupCommit = Duration.ofMillis(0);
     private int checkpointsRetained = 3;
     private long logSegmentBytes = 64L << 20;
+    private int receiverMaxRestarts = 30;
+    private boolean stopGracefullyOnShutdown;
+    private boolean allowNonRestoredState;
 
     private Builder() {}
 
@@ -207,6 +261,9 @@ public record StreamingConfig(
       walGroupCommit = c.walGroupCommit;
       checkpointsRetained = c.checkpointsRetained;
       logSegmentBytes = c.logSegmentBytes;
+      receiverMaxRestarts = c.receiverMaxRestarts;
+      stopGracefullyOnShutdown = c.stopGracefullyOnShutdown;
+      allowNonRestoredState = c.allowNonRestoredState;
     }
 
     /** Sets the worker threads; the default parallelism follows unless it is set. */
@@ -243,6 +300,11 @@ public record StreamingConfig(
     public Builder receiverRestartDelay(Duration d) {
       receiverRestartDelay = d;
       return this;
+    }
+
+    /** As {@link #receiverRestartDelay(Duration)}. */
+    public Builder receiverRestartDelay(java.time.Duration d) {
+      return receiverRestartDelay(Duration.of(d));
     }
 
     public Builder stateMemoryBytes(long bytes) {
@@ -282,6 +344,11 @@ public record StreamingConfig(
       return this;
     }
 
+    /** As {@link #walGroupCommit(Duration)}. */
+    public Builder walGroupCommit(java.time.Duration bound) {
+      return walGroupCommit(Duration.of(bound));
+    }
+
     /** @see StreamingConfig#logSegmentBytes() */
     public Builder logSegmentBytes(long bytes) {
       logSegmentBytes = bytes;
@@ -290,6 +357,33 @@ public record StreamingConfig(
 
     public Builder checkpointsRetained(int n) {
       checkpointsRetained = n;
+      return this;
+    }
+
+    /**
+     * Sets how many restarts in a row a receiver may ask for, without storing a record in
+     * between, before it is stopped and the context stops with an error (at least 0).
+     */
+    public Builder receiverMaxRestarts(int n) {
+      receiverMaxRestarts = n;
+      return this;
+    }
+
+    /**
+     * Sets whether a JVM shutdown (SIGTERM) stops the context gracefully, through a shutdown hook
+     * that {@code start()} installs and {@code stop} removes.
+     */
+    public Builder stopGracefullyOnShutdown(boolean v) {
+      stopGracefullyOnShutdown = v;
+      return this;
+    }
+
+    /**
+     * Sets whether a start may drop the checkpointed state of stateful operators that the program
+     * no longer has, instead of refusing to start.
+     */
+    public Builder allowNonRestoredState(boolean v) {
+      allowNonRestoredState = v;
       return this;
     }
 
@@ -305,7 +399,8 @@ public record StreamingConfig(
           : defaultStateCacheEntries(parallelism);
       return new StreamingConfig(workerThreads, parallelism, clock, receiverMaxBufferedRecords,
           receiverMaxBlockRecords, maxRatePerReceiver, receiverRestartDelay, stateMemoryBytes, cacheEntries,
-          stateDir, kryoRegistrations, walGroupCommit, checkpointsRetained, logSegmentBytes);
+          stateDir, kryoRegistrations, walGroupCommit, checkpointsRetained, logSegmentBytes,
+          receiverMaxRestarts, stopGracefullyOnShutdown, allowNonRestoredState);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.uji.streaming;
 
 import io.uji.engine.exec.WorkerPool;
+import io.uji.engine.graph.Node;
 import io.uji.engine.graph.StatefulNode;
 import io.uji.engine.graph.StreamGraph;
 import io.uji.engine.input.FileInputNode;
@@ -9,17 +10,22 @@ import io.uji.engine.input.QueueInputNode;
 import io.uji.engine.input.ReceiverInputNode;
 import io.uji.engine.input.ReplayableInputNode;
 import io.uji.engine.input.SocketReceiver;
+import io.uji.engine.ops.TransformNode;
+import io.uji.engine.ops.UnionNode;
 import io.uji.engine.receiver.ReceiverSettings;
 import io.uji.engine.runtime.ContextRuntime;
 import io.uji.engine.scheduler.BatchScheduler;
 import io.uji.engine.scheduler.ListenerBus;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,10 +58,22 @@ public final class StreamingContext {
   private Path checkpointDir;
   private Duration checkpointInterval;
   private ContextRuntime runtime;
+  /** Stops gracefully when the JVM shuts down, if the configuration asks for it (installed by start). */
+  private Thread shutdownHook;
 
   /** A context with the default configuration. */
   public StreamingContext(Duration batchInterval) {
     this(StreamingConfig.defaults(), batchInterval);
+  }
+
+  /** As {@link #StreamingContext(Duration)}, the interval as a {@code java.time.Duration}. */
+  public StreamingContext(java.time.Duration batchInterval) {
+    this(Duration.of(batchInterval));
+  }
+
+  /** As {@link #StreamingContext(StreamingConfig, Duration)}, the interval as a {@code java.time.Duration}. */
+  public StreamingContext(StreamingConfig config, java.time.Duration batchInterval) {
+    this(config, Duration.of(batchInterval));
   }
 
   /**
@@ -99,7 +117,8 @@ public final class StreamingContext {
     Objects.requireNonNull(receiver, "receiver");
     checkInitialized("add an input stream");
     ReceiverSettings settings = new ReceiverSettings(config.receiverMaxBufferedRecords(),
-        config.receiverMaxBlockRecords(), config.maxRatePerReceiver(), config.receiverRestartDelay().milliseconds());
+        config.receiverMaxBlockRecords(), config.maxRatePerReceiver(), config.receiverRestartDelay().milliseconds(),
+        config.receiverMaxRestarts());
     return new DStream<>(this, new ReceiverInputNode<>(graph, receiver, settings, bus));
   }
 
@@ -149,14 +168,88 @@ public final class StreamingContext {
     return new DStream<>(this, new ReplayableInputNode<>(graph, source, bus));
   }
 
-  /** The union of several streams of the same slide. */
+  /**
+   * The union of several streams of the same slide: each batch holds their partitions, in order.
+   *
+   * @throws IllegalArgumentException if the slides differ or a stream belongs to another context
+   */
   @SafeVarargs
   public final <T> DStream<T> union(DStream<T> first, DStream<T>... rest) {
-    DStream<T> u = first;
-    for (DStream<T> d : rest) {
-      u = u.union(d);
+    List<DStream<T>> all = new ArrayList<>(rest.length + 1);
+    all.add(first);
+    all.addAll(Arrays.asList(rest));
+    return union(all);
+  }
+
+  /**
+   * Spark's union of a list: each batch holds the partitions of every stream, in list order.
+   *
+   * @throws IllegalArgumentException if the list is empty, the slides differ or a stream belongs
+   *     to another context
+   */
+  public <T> DStream<T> union(List<? extends DStream<T>> streams) {
+    return new DStream<>(this, new UnionNode<>(nodesOf(streams, "union")));
+  }
+
+  /**
+   * The union of several keyed streams of the same slide, still a keyed stream.
+   *
+   * @throws IllegalArgumentException if the slides differ or a stream belongs to another context
+   */
+  @SafeVarargs
+  public final <K, V> PairDStream<K, V> union(PairDStream<K, V> first, PairDStream<K, V>... rest) {
+    List<DStream<Pair<K, V>>> all = new ArrayList<>(rest.length + 1);
+    all.add(first);
+    all.addAll(Arrays.asList(rest));
+    return new PairDStream<>(union(all));
+  }
+
+  /**
+   * Spark's transform over several streams: every batch, {@code f} gets each stream's dataset at
+   * that time (in list order; an empty dataset for a stream that has none) and the time, and
+   * returns the new stream's dataset.
+   *
+   * @throws IllegalArgumentException if the list is empty, the slides differ or a stream belongs
+   *     to another context
+   */
+  public <T> DStream<T> transform(List<? extends DStream<?>> streams,
+      BiFunction<List<Dataset<?>>, Time, Dataset<T>> f) {
+    Objects.requireNonNull(f, "f");
+    checkStreams(streams, "transform");
+    List<Node<?>> parents = new ArrayList<>();
+    for (DStream<?> d : streams) {
+      parents.add(d.node);
     }
-    return u;
+    return new DStream<>(this, new TransformNode<>(parents, (ins, t) -> f.apply(List.copyOf(ins), t)));
+  }
+
+  /** As {@link #transform(List, BiFunction)}, to a keyed stream (Spark's transformToPair). */
+  public <K, V> PairDStream<K, V> transformToPair(List<? extends DStream<?>> streams,
+      BiFunction<List<Dataset<?>>, Time, Dataset<Pair<K, V>>> f) {
+    return new PairDStream<>(transform(streams, f));
+  }
+
+  private <T> List<Node<T>> nodesOf(List<? extends DStream<T>> streams, String operation) {
+    checkStreams(streams, operation);
+    List<Node<T>> nodes = new ArrayList<>(streams.size());
+    for (DStream<T> d : streams) {
+      nodes.add(d.node);
+    }
+    return nodes;
+  }
+
+  /** @throws IllegalArgumentException if the list is empty or a stream belongs to another context */
+  private void checkStreams(List<? extends DStream<?>> streams, String operation) {
+    Objects.requireNonNull(streams, "streams");
+    if (streams.isEmpty()) {
+      throw new IllegalArgumentException(operation + " needs at least one stream");
+    }
+    for (DStream<?> d : streams) {
+      Objects.requireNonNull(d, "a stream");
+      if (d.ssc != this) {
+        throw new IllegalArgumentException(operation + " of streams of different streaming contexts");
+      }
+    }
   }
 
   // ------------------------------------------------------------------------------- settings
@@ -165,6 +258,11 @@ public final class StreamingContext {
   public void remember(Duration duration) {
     checkInitialized("change remember");
     graph.remember(duration);
+  }
+
+  /** As {@link #remember(Duration)}. */
+  public void remember(java.time.Duration duration) {
+    remember(Duration.of(duration));
   }
 
   public void addStreamingListener(StreamingListener listener) {
@@ -227,6 +325,11 @@ public final class StreamingContext {
       }
       state = StreamingContextState.ACTIVE;
       ACTIVE.add(this);
+      if (config.stopGracefullyOnShutdown()) {
+        // Not named after the context: its own threads may not stop it synchronously (see stop).
+        shutdownHook = new Thread(() -> stop(true), "shutdown-hook-of-" + name);
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+      }
       long now = config.clock().getTimeMillis();
       bus.post(l -> l.onStreamingStarted(now));
       LOG.info("Streaming context {} started (batch interval {})", name, batchInterval);
@@ -245,9 +348,10 @@ public final class StreamingContext {
    * once and the context stops from another thread; use {@link #awaitTermination()} to wait.
    *
    * @param stopGracefully true: stop the receivers, then process everything they stored (one
-   *     last batch at the next batch time, without waiting for the clock) before stopping; false:
-   *     stop now, dropping queued batches (with a checkpoint directory they are replayed on the
-   *     next start)
+   *     last batch at the next batch time, without waiting for the clock), then, with a checkpoint
+   *     directory, take a final checkpoint of the last batch, so that the next start replays
+   *     nothing; false: stop now, dropping queued batches (with a checkpoint directory they are
+   *     replayed on the next start, and the batches since the last checkpoint with them)
    */
   public void stop(boolean stopGracefully) {
     if (isOwnThread()) {
@@ -268,9 +372,22 @@ public final class StreamingContext {
       }
       state = StreamingContextState.STOPPED;
       ACTIVE.remove(this);
+      removeShutdownHook();
       lifecycle.notifyAll();
     }
-    LOG.info("Streaming context {} stopped", name);
+    LOG.info("Streaming context {} stopped{}", name, stopGracefully ? " gracefully" : "");
+  }
+
+  private void removeShutdownHook() {
+    Thread hook = shutdownHook;
+    if (hook == null || hook == Thread.currentThread()) {
+      return;
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // The JVM is shutting down and the hook is running or will: it finds the context stopped.
+    }
   }
 
   private boolean isOwnThread() {

@@ -27,5 +27,16 @@ public interface StreamingListener {
 
   default void onOutputOperationStarted(OutputOperationInfo output) {}
 
+  /**
+   * An output operation ended for a batch, successfully or with {@link
+   * OutputOperationInfo#failureReason()}; an operation that is retried by its {@link
+   * OutputErrorPolicy} reports each attempt.
+   */
   default void onOutputOperationCompleted(OutputOperationInfo output) {}
+
+  /**
+   * An output operation failed for a batch and its {@link OutputErrorPolicy} skipped it: its
+   * failure went to the policy's handler, and the batch went on without it.
+   */
+  default void onOutputOperationSkipped(OutputOperationInfo output) {}
 }

@@ -65,9 +65,11 @@ class DatasetAndConfigTest {
         .receiverMaxBlockRecords(12).maxRatePerReceiver(13).receiverRestartDelay(Durations.milliseconds(14))
         .stateMemoryBytes(15).stateCacheEntriesPerPartition(16).stateDir(java.nio.file.Path.of("/tmp/s"))
         .kryoRegistration(Pair.class, 100).walGroupCommit(Durations.milliseconds(17)).checkpointsRetained(18)
-        .logSegmentBytes(1 << 20).build();
+        .logSegmentBytes(1 << 20).receiverMaxRestarts(19).stopGracefullyOnShutdown(true)
+        .allowNonRestoredState(true).build();
     assertEquals(new StreamingConfig(3, 7, clock, 11, 12, 13, Durations.milliseconds(14), 15, 16,
-        java.nio.file.Path.of("/tmp/s"), java.util.Map.of(Pair.class, 100), Durations.milliseconds(17), 18, 1 << 20), c);
+        java.nio.file.Path.of("/tmp/s"), java.util.Map.of(Pair.class, 100), Durations.milliseconds(17), 18, 1 << 20,
+        19, true, true), c);
     assertEquals(c, c.toBuilder().build());
     assertEquals(c.withCheckpointsRetained(4), c.toBuilder().checkpointsRetained(4).build());
   }

@@ -84,6 +84,19 @@ final class Harness implements AutoCloseable {
     });
   }
 
+  /**
+   * Moves the clock to the next batch and waits until a batch failed.
+   *
+   * @return the failure reason as the listener saw it
+   */
+  String runUntilFailure() {
+    long t = lastBatch + BATCH;
+    clock.setTime(Math.max(t, clock.getTimeMillis()));
+    await().atMost(WAIT).pollDelay(java.time.Duration.ZERO).pollInterval(POLL).until(() -> !failures.isEmpty());
+    lastBatch = t;
+    return failures.get(0);
+  }
+
   @Override
   public void close() {
     ssc.stop(false);

@@ -347,6 +347,81 @@ class ReceiverTest {
     assertEquals(List.of(10, 11, 20, 21), received);
   }
 
+  /** Asks to be restarted from its own thread every time it starts, storing nothing (or one record). */
+  static final class FailingReceiver extends Receiver<Integer> {
+    final AtomicInteger starts = new AtomicInteger();
+    final boolean storeFirst;
+
+    FailingReceiver(boolean storeFirst) {
+      this.storeFirst = storeFirst;
+    }
+
+    @Override
+    public void onStart() {
+      int n = starts.incrementAndGet();
+      Thread t = new Thread(() -> {
+        if (storeFirst) {
+          store(List.of(n));
+        }
+        restart("connection refused", new IOException("refused by peer " + n));
+      }, "test-failing-receiver");
+      t.setDaemon(true);
+      t.start();
+    }
+
+    @Override
+    public void onStop() { }
+
+    @Override
+    public String name() {
+      return "flaky";
+    }
+  }
+
+  @Test
+  void aReceiverThatKeepsAskingForRestartsStopsTheContextAfterTheConfiguredNumber() throws Exception {
+    use(Harness.config().withReceiverRestartDelay(Durations.milliseconds(1)).withReceiverMaxRestarts(3));
+    ReceiverEvents ev = new ReceiverEvents();
+    h.ssc.addStreamingListener(ev);
+    FailingReceiver r = new FailingReceiver(false);
+    h.ssc.receiverStream(r).print();
+    h.start();
+    StreamingException e = assertThrows(StreamingException.class, () -> h.ssc.awaitTerminationOrTimeout(20_000));
+    assertTrue(e.getMessage().contains("Receiver 'flaky'") && e.getMessage().contains("3 restarts in a row")
+        && e.getMessage().contains("receiverMaxRestarts") && e.getMessage().contains("connection refused"),
+        e.getMessage());
+    assertEquals(4, r.starts.get(), "the first start and three restarts");
+    assertTrue(e.getCause().getCause() instanceof IOException, "the last cause is kept");
+  }
+
+  @Test
+  void aReceiverThatStoresBetweenRestartsIsRestartedAgainAndAgain() {
+    use(Harness.config().withReceiverRestartDelay(Durations.milliseconds(1)).withReceiverMaxRestarts(2));
+    FailingReceiver r = new FailingReceiver(true);
+    h.ssc.receiverStream(r).print();
+    h.start();
+    await().atMost(Harness.WAIT).until(() -> r.starts.get() >= 8);
+    assertEquals(StreamingContextState.ACTIVE, h.ssc.getState());
+  }
+
+  @Test
+  void aRestartIsLoggedAtWarnWithItsCause() {
+    use(Harness.config().withReceiverRestartDelay(Durations.milliseconds(1)).withReceiverMaxRestarts(1));
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream original = System.err;
+    System.setErr(new java.io.PrintStream(captured, true));
+    try {
+      h.ssc.receiverStream(new FailingReceiver(false)).print();
+      h.start();
+      assertThrows(StreamingException.class, () -> h.ssc.awaitTerminationOrTimeout(20_000));
+    } finally {
+      System.setErr(original);
+    }
+    String log = captured.toString();
+    assertTrue(log.contains("WARN") && log.contains("Receiver 'flaky' restarts in 1 ms (1 of at most 1 in a row")
+        && log.contains("connection refused") && log.contains("java.io.IOException: refused by peer 1"), log);
+  }
+
   @Test
   void reportErrorReachesListenersWithoutStoppingTheReceiver() {
     ReceiverEvents ev = new ReceiverEvents();

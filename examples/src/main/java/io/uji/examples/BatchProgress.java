@@ -51,9 +51,10 @@ final class BatchProgress implements StreamingListener {
       return;
     }
     long processed = totals.processed();
-    out.printf("batch %s  records=%d  processing=%d ms  scheduling_delay=%d ms  total_delay=%d ms  processed=%d%s%n",
+    out.printf("batch %s  records=%d  processing=%d ms  scheduling_delay=%d ms  total_delay=%d ms  processed=%d%s%s%n",
         TIME.format(Instant.ofEpochMilli(b.batchTime().milliseconds())), b.numRecords(), b.processingDelay(),
-        b.schedulingDelay(), b.totalDelay(), processed, expectedEvents > 0 ? "/" + expectedEvents : "");
+        b.schedulingDelay(), b.totalDelay(), processed, expectedEvents > 0 ? "/" + expectedEvents : "",
+        b.replay() ? "  (replayed after a crash)" : "");
     if (b.numRecords() > 0 && ++batches % topEvery == 0) {
       printTop();
     }

@@ -109,7 +109,9 @@ public final class SessionCount implements Callable<Integer> {
    * {@code getActiveOrCreate(dir, factory)}, run on every start.
    */
   public static StreamingContext create(Options o, UserCounts counts, BatchProgress progress) {
-    StreamingConfig config = StreamingConfig.defaults();
+    // A SIGTERM (Ctrl-C, a deploy) stops gracefully: the received events are counted, a final
+    // checkpoint is taken, and the next run replays nothing.
+    StreamingConfig config = StreamingConfig.defaults().withStopGracefullyOnShutdown();
     if (o.threads > 0) {
       config = config.withWorkerThreads(o.threads);
     }
@@ -164,7 +166,8 @@ public final class SessionCount implements Callable<Integer> {
     try {
       while (!progress.awaitDone(100, TimeUnit.MILLISECONDS)) {
         if (ssc.awaitTerminationOrTimeout(0)) {
-          out.println("The context stopped before all events were processed");
+          out.println("Stopped gracefully before all events were processed (processed=" + progress.totals().processed()
+              + "); run the same command again to continue");
           return 1;
         }
       }

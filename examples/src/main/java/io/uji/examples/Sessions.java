@@ -80,6 +80,7 @@ final class Sessions {
           return Optional.of(sum);
         })
         .name("totals")
+        .types(String.class, long[].class)
         .foreachBatch((d, t) -> {
           for (Pair<String, long[]> kv : d.collect()) {
             onTotals.accept(Totals.ZERO.plus(kv.value()), t);

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.objenesis.strategy.StdInstantiatorStrategy;
 
@@ -50,10 +51,21 @@ public final class KryoRegistry {
 
   private final List<Entry> entries;
   private final String fingerprint;
+  private final Function<String, String> howToRegister;
 
-  private KryoRegistry(List<Entry> entries) {
+  private KryoRegistry(List<Entry> entries, Function<String, String> howToRegister) {
     this.entries = List.copyOf(entries);
+    this.howToRegister = howToRegister;
     this.fingerprint = computeFingerprint(newKryo());
+  }
+
+  /**
+   * @param className the binary name of a class that is not registered
+   * @return the sentence that tells whoever configures this registry how to register it (see
+   *     {@link Builder#howToRegister})
+   */
+  public String howToRegister(String className) {
+    return howToRegister.apply(className);
   }
 
   /** @return a builder holding only the built-ins */
@@ -167,6 +179,8 @@ public final class KryoRegistry {
   /** Collects registrations; {@link #build()} validates nothing more, every check is eager. */
   public static final class Builder {
     private final List<Entry> entries = new ArrayList<>();
+    private Function<String, String> howToRegister = className -> "register it with a fixed id >= "
+        + FIRST_USER_ID + " (ids must never change once data was written with them)";
     private final Map<Integer, Class<?>> byId = new HashMap<>();
     private final Set<Class<?>> classes = new HashSet<>(BuiltinRegistrations.classes());
 
@@ -246,9 +260,23 @@ public final class KryoRegistry {
       return this;
     }
 
+    /**
+     * Sets what an error about an unregistered class tells the user to do, in the words of the
+     * API that collects the registrations (an application registers through its own
+     * configuration, never through this builder).
+     *
+     * @param advice maps the class name to a sentence such as "register it with
+     *     {@code Config.register(com.acme.Click.class, id)}"
+     * @return this builder
+     */
+    public Builder howToRegister(Function<String, String> advice) {
+      howToRegister = Objects.requireNonNull(advice, "advice");
+      return this;
+    }
+
     /** @return the immutable registry */
     public KryoRegistry build() {
-      return new KryoRegistry(entries);
+      return new KryoRegistry(entries, howToRegister);
     }
   }
 }

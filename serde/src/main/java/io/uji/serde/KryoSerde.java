@@ -31,7 +31,8 @@ public final class KryoSerde<T> implements Serde<T> {
   /**
    * @param pool the Kryo instances to use
    * @param type the declared type of the values
-   * @throws SerdeException if {@code type} is final and not registered in the pool's registry
+   * @throws UnregisteredClassException if {@code type} is final and not registered in the pool's
+   *     registry
    */
   public KryoSerde(KryoPool pool, Class<T> type) {
     this.pool = Objects.requireNonNull(pool, "pool");
@@ -94,8 +95,9 @@ public final class KryoSerde<T> implements Serde<T> {
    *
    * <p>Serializes straight into the sink's buffer: nothing is allocated per call.
    *
-   * @throws SerdeException if the value, or anything it holds, is of an unregistered class, or
-   *     the sink cannot grow
+   * @throws UnregisteredClassException if the value, or anything it holds, is of an unregistered
+   *     class
+   * @throws SerdeException if it cannot be serialized for another reason, or the sink cannot grow
    */
   @Override
   public void write(T value, ByteSink sink) {
@@ -148,7 +150,7 @@ public final class KryoSerde<T> implements Serde<T> {
     return value == null ? "null" : "a " + value.getClass().getName();
   }
 
-  private static SerdeException wrap(String what, RuntimeException e) {
+  private SerdeException wrap(String what, RuntimeException e) {
     String msg = String.valueOf(e.getMessage());
     // Kryo's own message names the unregistered class (possibly nested inside the value).
     int at = msg.indexOf("Class is not registered: ");
@@ -170,9 +172,8 @@ public final class KryoSerde<T> implements Serde<T> {
     return nl < 0 ? s : s.substring(0, nl);
   }
 
-  private static SerdeException unregistered(String className, Throwable cause) {
-    return new SerdeException("Class " + className + " is not registered for serialization;"
-        + " register it via the context configuration (KryoRegistry.Builder.register("
-        + className + ".class, id) with a fixed id >= " + KryoRegistry.FIRST_USER_ID + ")", cause);
+  private SerdeException unregistered(String className, Throwable cause) {
+    return new UnregisteredClassException(className, "Class " + className + " is not registered for serialization; "
+        + pool.registry().howToRegister(className), cause);
   }
 }

@@ -2,6 +2,7 @@ package io.uji.serde;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -112,7 +113,17 @@ class KryoSerdeTest {
   void shouldNameTheClassAndTheRemedyWhenSerializingAnUnregisteredClass() {
     SerdeException e = assertThrows(SerdeException.class, () -> ANY.toBytes(new NotRegistered()));
     assertTrue(e.getMessage().contains(NotRegistered.class.getName()), e.getMessage());
-    assertTrue(e.getMessage().contains("register it via the context configuration"));
+    assertTrue(e.getMessage().contains("register it with a fixed id >= 100"), e.getMessage());
+    assertEquals(NotRegistered.class.getName(), ((UnregisteredClassException) e).className());
+  }
+
+  @Test
+  void shouldGiveTheRegistryOwnersAdviceForAnUnregisteredClass() {
+    KryoPool pool = new KryoPool(KryoRegistry.builder().howToRegister(c -> "call Config.register(" + c + ")").build());
+    SerdeException e = assertThrows(SerdeException.class,
+        () -> new KryoSerde<>(pool, Object.class).toBytes(new NotRegistered()));
+    assertTrue(e.getMessage().endsWith("call Config.register(" + NotRegistered.class.getName() + ")"), e.getMessage());
+    assertFalse(e.getMessage().contains("KryoRegistry"), e.getMessage());
   }
 
   @Test

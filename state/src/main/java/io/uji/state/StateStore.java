@@ -61,6 +61,8 @@ public final class StateStore implements AutoCloseable {
   private static final String DEFAULT_CF = new String(RocksDB.DEFAULT_COLUMN_FAMILY, StandardCharsets.UTF_8);
   private static final String META_TABLE_PREFIX = "table/";
   private static final byte META_FORMAT = 1;
+  /** Entries per write batch when a table is copied (a rename). */
+  private static final int COPY_BATCH = 32 * 1024;
 
   static {
     RocksDB.loadLibrary();
@@ -229,12 +231,7 @@ public final class StateStore implements AutoCloseable {
       ColumnFamilyHandle stateCf = columnFamily(id);
       ColumnFamilyHandle timeoutsCf = columnFamily(id + TIMEOUTS_SUFFIX);
       if (recorded == null) {
-        byte[] v = new byte[5];
-        v[0] = META_FORMAT;
-        KeyLayout.putInt(v, 1, numPartitions);
-        db.put(handles.get(META_CF), options.writeOptions,
-            (META_TABLE_PREFIX + id).getBytes(StandardCharsets.UTF_8), v);
-        recordedTables.put(id, numPartitions);
+        recordTable(id, numPartitions);
       }
       long perPartition = Math.max(1, config.cacheEntriesPerTable() / numPartitions);
       StateTable<K, S> table = new StateTable<>(this, id, keySerde, stateSerde, numPartitions,
@@ -255,6 +252,121 @@ public final class StateStore implements AutoCloseable {
       handles.put(cf, h);
     }
     return h;
+  }
+
+  /**
+   * Moves the state of table {@code from} to the id {@code to}, for a stateful operator that was
+   * renamed: every entry of its column families ({@code from} and its time index) is copied byte
+   * for byte into new ones named {@code to} (keys begin with the partition, so the number of
+   * partitions, recorded for {@code to}, stays the same), then {@code from} is dropped. Meant for
+   * the start, after a restore and before either table is opened. Like every write it skips
+   * RocksDB's WAL: until the next checkpoint the live database is not the durable copy, and a
+   * crash restores the checkpoint that still has {@code from}.
+   *
+   * @throws IllegalArgumentException if {@code to} is not a valid table id
+   * @throws IllegalStateException if either table is open, {@code from} does not exist or {@code
+   *     to} does
+   * @throws StateStoreException if copying fails
+   * @throws StateStoreClosedException if the store is closed
+   */
+  public synchronized void renameTable(String from, String to) {
+    checkOpen(null);
+    TableIds.check(to, "state table id");
+    Integer partitions = recordedTables.get(from);
+    if (partitions == null || recordedTables.containsKey(to) || handles.containsKey(to)) {
+      throw new IllegalStateException("Cannot rename table '" + from + "' of state store " + name + " to '" + to
+          + "': " + (partitions == null ? "there is no table '" + from + "'" : "a table '" + to + "' exists"));
+    }
+    if (openTables.containsKey(from)) {
+      throw new IllegalStateException("Cannot rename table '" + from + "' of state store " + name + ": it is open");
+    }
+    lifecycle.readLock().lock();
+    try {
+      checkOpen(from);
+      long copied = copyColumnFamily(from, to) + copyColumnFamily(from + TIMEOUTS_SUFFIX, to + TIMEOUTS_SUFFIX);
+      recordTable(to, partitions);
+      dropColumnFamilies(from);
+      LOG.info("State store {}: table '{}' renamed to '{}' ({} entries copied)", name, from, to, copied);
+    } catch (RocksDBException e) {
+      throw error("rename to '" + to + "'", from, e);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  /**
+   * Deletes table {@code id}: its column families and its record (a stateful operator the
+   * program no longer has, whose state the user chose to drop). Does nothing if there is no such
+   * table.
+   *
+   * @throws IllegalStateException if the table is open
+   * @throws StateStoreException if deleting fails
+   * @throws StateStoreClosedException if the store is closed
+   */
+  public synchronized void dropTable(String id) {
+    checkOpen(null);
+    if (openTables.containsKey(id)) {
+      throw new IllegalStateException("Cannot drop table '" + id + "' of state store " + name + ": it is open");
+    }
+    lifecycle.readLock().lock();
+    try {
+      checkOpen(id);
+      dropColumnFamilies(id);
+      LOG.info("State store {}: table '{}' dropped", name, id);
+    } catch (RocksDBException e) {
+      throw error("drop", id, e);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  /** @return the entries copied from column family {@code from} into a new one, {@code to} */
+  private long copyColumnFamily(String from, String to) throws RocksDBException {
+    ColumnFamilyHandle target = columnFamily(to);
+    ColumnFamilyHandle source = handles.get(from);
+    if (source == null) {
+      return 0;
+    }
+    long copied = 0;
+    try (RocksIterator it = db.newIterator(source)) {
+      WriteBatch batch = new WriteBatch();
+      try {
+        for (it.seekToFirst(); it.isValid(); it.next()) {
+          batch.put(target, it.key(), it.value());
+          if (++copied % COPY_BATCH == 0) {
+            db.write(options.writeOptions, batch);
+            batch.close();
+            batch = new WriteBatch();
+          }
+        }
+        it.status();
+        db.write(options.writeOptions, batch);
+      } finally {
+        batch.close();
+      }
+    }
+    return copied;
+  }
+
+  private void recordTable(String id, int numPartitions) throws RocksDBException {
+    byte[] v = new byte[5];
+    v[0] = META_FORMAT;
+    KeyLayout.putInt(v, 1, numPartitions);
+    db.put(handles.get(META_CF), options.writeOptions, (META_TABLE_PREFIX + id).getBytes(StandardCharsets.UTF_8), v);
+    recordedTables.put(id, numPartitions);
+  }
+
+  /** Drops the column families of table {@code id} and deletes its record. */
+  private void dropColumnFamilies(String id) throws RocksDBException {
+    for (String cf : List.of(id, id + TIMEOUTS_SUFFIX)) {
+      ColumnFamilyHandle h = handles.remove(cf);
+      if (h != null) {
+        db.dropColumnFamily(h);
+        h.close();
+      }
+    }
+    db.delete(handles.get(META_CF), options.writeOptions, (META_TABLE_PREFIX + id).getBytes(StandardCharsets.UTF_8));
+    recordedTables.remove(id);
   }
 
   /**

@@ -72,6 +72,6 @@ public class ShuffleCombineBenchmark {
 
   @Benchmark
   public Dataset<Pair<String, Long>> reduceByKey() {
-    return ShuffleNode.combine(input, v -> v, Long::sum, Long::sum, partitioner);
+    return ShuffleNode.combine(input, v -> v, Long::sum, Long::sum, partitioner, "reduceByKey");
   }
 }

@@ -102,6 +102,14 @@ public abstract class Node<T> {
     consumers++;
   }
 
+  /**
+   * @return the dataset at {@code t} if this node still holds it (computed and not yet dropped),
+   *     without computing anything; null otherwise
+   */
+  public final Dataset<T> remembered(Time t) {
+    return cached(t);
+  }
+
   /** @return the cached dataset at {@code t}, without computing it */
   protected final Dataset<T> cached(Time t) {
     synchronized (generated) {

@@ -2,22 +2,34 @@ package io.uji.engine.graph;
 
 import io.uji.streaming.Dataset;
 import io.uji.streaming.Time;
+import java.util.Objects;
 import java.util.function.BiConsumer;
 
 /**
  * An output operation (foreachBatch, print, saveAsTextFiles, ...): runs at every batch time at
- * which its parent has a dataset.
+ * which its parent has a dataset, under its {@link OutputFailurePolicy}. Remembers where the
+ * program registered it, to name it in errors.
  */
 public final class OutputOperation<T> {
   private final Node<T> parent;
   private final String name;
   private final BiConsumer<Dataset<T>, Time> action;
+  private final OutputFailurePolicy<T> policy;
+  private final String callSite;
   private final int id;
 
+  /** An output operation that stops the context when it fails. */
   public OutputOperation(Node<T> parent, String name, BiConsumer<Dataset<T>, Time> action) {
+    this(parent, name, action, OutputFailurePolicy.stop());
+  }
+
+  public OutputOperation(Node<T> parent, String name, BiConsumer<Dataset<T>, Time> action,
+      OutputFailurePolicy<T> policy) {
     this.parent = parent;
     this.name = name;
     this.action = action;
+    this.policy = Objects.requireNonNull(policy, "policy");
+    this.callSite = CallSite.ofCaller();
     this.id = parent.graph().addOutput(this);
   }
 
@@ -33,18 +45,26 @@ public final class OutputOperation<T> {
     return id;
   }
 
+  public OutputFailurePolicy<T> policy() {
+    return policy;
+  }
+
+  /** @return the operation and where the program registered it, e.g. "foreachBatch at Job.main(Job.java:42)" */
+  public String describe() {
+    return callSite == null ? name : name + " at " + callSite;
+  }
+
   /**
-   * Runs the operation for batch {@code t}.
-   *
-   * @return false if the parent had no dataset at {@code t} (nothing ran)
+   * @return the parent's dataset at {@code t} (computed if needed), or null if it has none (then
+   *     the operation does not run)
    */
-  public boolean run(Time t) {
-    Dataset<T> d = parent.getOrCompute(t);
-    if (d == null) {
-      return false;
-    }
-    action.accept(d, t);
-    return true;
+  public Dataset<T> dataset(Time t) {
+    return parent.getOrCompute(t);
+  }
+
+  /** Runs the operation's action on batch {@code t}'s dataset. */
+  public void apply(Dataset<T> data, Time t) {
+    action.accept(data, t);
   }
 
   /** @return whether the parent produces a dataset at {@code t} (without computing it) */

@@ -1,6 +1,7 @@
 package io.uji.engine.graph;
 
 import io.uji.streaming.Time;
+import java.util.List;
 
 /**
  * A node that keeps keyed state across batches (updateStateByKey, mapWithState). The batch
@@ -10,6 +11,16 @@ import io.uji.streaming.Time;
 public interface StatefulNode {
   /** @return the operator's stable id: the column family of its state and its key in checkpoints */
   String stateId();
+
+  /** @return whether the program named the operator ({@code .name(...)}), rather than leaving it a derived id */
+  boolean named();
+
+  /**
+   * @return the ids the operator had in earlier versions of the program ({@code .formerly(...)}),
+   *     newest first: a checkpoint that has state under one of them (and none under {@link
+   *     #stateId()}) is the operator's state
+   */
+  List<String> formerIds();
 
   /**
    * @return the operator's kind as checkpoints name it ("mapWithState", "updateStateByKey"):
@@ -28,6 +39,16 @@ public interface StatefulNode {
 
   /** Called after every output of batch {@code t} ran: the batch's state changes are final. */
   void commit(Time t);
+
+  /**
+   * @return whether computing a batch failed: the state may be partly updated, so the batch
+   *     must not be retried or skipped, and the node refuses to compute again (the context stops;
+   *     recovery rebuilds the state from the last checkpoint)
+   */
+  boolean failed();
+
+  /** @return the operator in the user's terms, e.g. {@code updateStateByKey 'totals'} */
+  String describe();
 
   /**
    * @return the key and state classes seen so far as {@code "keyClass/stateClass"} (null before

@@ -6,6 +6,8 @@ import io.uji.streaming.Time;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * The program of one context: its nodes, input nodes, output operations and stateful nodes.
@@ -22,6 +24,13 @@ public final class StreamGraph {
   private WorkerPool pool;
   private Duration userRememberDuration;
   private Time zeroTime;
+  /**
+   * Held by the batch runner while it runs a batch, and by whoever else reads nodes' datasets
+   * (a user's {@code slice}): computing a node is not thread-safe.
+   */
+  private final ReentrantLock batchLock = new ReentrantLock();
+  /** The batch being run (under {@link #batchLock}), or null between batches. */
+  private Time runningBatch;
 
   public StreamGraph(Duration batchInterval, int defaultParallelism) {
     if (batchInterval == null || !batchInterval.isPositive()) {
@@ -87,6 +96,30 @@ public final class StreamGraph {
     }
   }
 
+  /**
+   * A former id ({@code .formerly(...)}) says where an operator's state was: it must not be
+   * another operator's id, nor the former id of two operators.
+   */
+  private void checkFormerIds() {
+    java.util.Map<String, StatefulNode> claimed = new java.util.HashMap<>();
+    for (StatefulNode s : statefulNodes) {
+      for (String former : s.formerIds()) {
+        for (StatefulNode other : statefulNodes) {
+          if (other != s && other.stateId().equals(former)) {
+            throw new IllegalArgumentException("'" + former + "' is a former id of the stateful operator '"
+                + s.stateId() + "' and the id of another one, " + other.describe() + ": state recorded under it"
+                + " cannot go to both; remove one of them");
+          }
+        }
+        StatefulNode before = claimed.put(former, s);
+        if (before != null && before != s) {
+          throw new IllegalArgumentException("The stateful operators '" + before.stateId() + "' and '" + s.stateId()
+              + "' both say they were formerly '" + former + "'; its state can go to one only");
+        }
+      }
+    }
+  }
+
   /** @return whether the context started: the graph can no longer change */
   public boolean isFrozen() {
     return frozen;
@@ -128,6 +161,7 @@ public final class StreamGraph {
     for (StatefulNode s : statefulNodes) {
       checkStateIdFree(s.stateId(), s);
     }
+    checkFormerIds();
     frozen = true;
     for (Node<?> n : nodes) {
       for (Node<?> dep : n.dependencies()) {
@@ -164,6 +198,46 @@ public final class StreamGraph {
 
   public Time zeroTime() {
     return zeroTime;
+  }
+
+  /**
+   * Runs batch {@code t}'s work under the batch lock, so that nothing else computes nodes
+   * meanwhile ({@link #runningBatch()} is {@code t} during it).
+   */
+  public void runBatch(Time t, BatchWork work) throws InterruptedException {
+    batchLock.lock();
+    try {
+      runningBatch = t;
+      work.run();
+    } finally {
+      runningBatch = null;
+      batchLock.unlock();
+    }
+  }
+
+  /** A batch's work on the graph. */
+  @FunctionalInterface
+  public interface BatchWork {
+    /** @throws InterruptedException if the context is stopped meanwhile */
+    void run() throws InterruptedException;
+  }
+
+  /**
+   * @return what {@code read} returns, called while no batch runs (or within the running batch,
+   *     when called from its thread): waits for a running batch to complete
+   */
+  public <R> R underBatchLock(Supplier<R> read) {
+    batchLock.lock();
+    try {
+      return read.get();
+    } finally {
+      batchLock.unlock();
+    }
+  }
+
+  /** @return the batch being run, when called under the batch lock; null between batches */
+  public Time runningBatch() {
+    return runningBatch;
   }
 
   /** Drops cached datasets no longer needed after batch {@code t}. */

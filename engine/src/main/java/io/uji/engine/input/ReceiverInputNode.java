@@ -2,6 +2,7 @@ package io.uji.engine.input;
 
 import io.uji.checkpoint.LogPosition;
 import io.uji.engine.exec.Datasets;
+import io.uji.engine.exec.SerializationCheck;
 import io.uji.engine.exec.WorkerPool;
 import io.uji.engine.graph.InputNode;
 import io.uji.engine.graph.StreamGraph;
@@ -12,11 +13,13 @@ import io.uji.engine.receiver.BlockStore;
 import io.uji.engine.receiver.ReceiverSettings;
 import io.uji.engine.receiver.ReceiverSupervisor;
 import io.uji.engine.scheduler.ListenerBus;
+import io.uji.serde.KryoPool;
 import io.uji.streaming.Dataset;
 import io.uji.streaming.Receiver;
 import io.uji.streaming.Time;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,10 +62,15 @@ public final class ReceiverInputNode<T> extends InputNode<T, WalLineage, WalPosi
   /**
    * Connects the receiver to where its blocks are stored, before start and before recovery
    * reads logged blocks back. The store stays its opener's to close.
+   *
+   * @param kryo the context's serializers: records that they could not write are refused by
+   *     {@code store}, with or without a write-ahead log
+   * @param stopContext stops the context with an error (a receiver that keeps failing)
    */
-  public void open(BlockStore<T> store) {
+  public void open(BlockStore<T> store, KryoPool kryo, Consumer<Throwable> stopContext) {
     this.blockStore = store;
-    this.supervisor = new ReceiverSupervisor<>(receiver, id(), bus, store, settings);
+    SerializationCheck check = new SerializationCheck(kryo, "the records of receiver '" + receiver.name() + "'", 1);
+    this.supervisor = new ReceiverSupervisor<>(receiver, id(), bus, store, settings, check, stopContext);
   }
 
   private ReceiverSupervisor<T> supervisor() {

@@ -31,9 +31,11 @@ public final class ReducedWindowNode<K, V> extends Node<Pair<K, V>> {
   private final Duration window;
   private final Duration slide;
   private final Partitioner partitioner;
+  private final String operator;
 
+  /** @param operator the operator the user called, named in errors */
   public ReducedWindowNode(Node<Pair<K, V>> reducedPerBatch, BinaryOperator<V> reduce, BinaryOperator<V> invReduce,
-      Predicate<Pair<K, V>> filter, Duration window, Duration slide, Partitioner partitioner) {
+      Predicate<Pair<K, V>> filter, Duration window, Duration slide, Partitioner partitioner, String operator) {
     super(reducedPerBatch.graph());
     WindowChecks.check(reducedPerBatch, window, slide);
     this.reduced = reducedPerBatch;
@@ -43,6 +45,7 @@ public final class ReducedWindowNode<K, V> extends Node<Pair<K, V>> {
     this.window = window;
     this.slide = slide;
     this.partitioner = partitioner;
+    this.operator = operator;
   }
 
   @Override
@@ -83,7 +86,7 @@ public final class ReducedWindowNode<K, V> extends Node<Pair<K, V>> {
 
   private Dataset<Pair<K, V>> full(List<Dataset<Pair<K, V>>> batches) {
     Dataset<Pair<K, V>> all = union(batches);
-    Dataset<Pair<K, V>> r = ShuffleNode.combine(all, Function.identity(), reduce, reduce, partitioner);
+    Dataset<Pair<K, V>> r = ShuffleNode.combine(all, Function.identity(), reduce, reduce, partitioner, operator);
     return filter == null ? r : r.filter(filter);
   }
 
@@ -96,7 +99,8 @@ public final class ReducedWindowNode<K, V> extends Node<Pair<K, V>> {
     tag(parts, added, 2);
     Dataset<Pair<K, Tagged<V>>> all = Datasets.of(parts, graph.pool());
     Dataset<Pair<K, Acc<V>>> grouped = ShuffleNode.combine(all,
-        tv -> new Acc<V>().add(tv, reduce), (acc, tv) -> acc.add(tv, reduce), (a, b) -> a.merge(b, reduce), partitioner);
+        tv -> new Acc<V>().add(tv, reduce), (acc, tv) -> acc.add(tv, reduce), (a, b) -> a.merge(b, reduce), partitioner,
+        operator);
     return grouped.mapEachPartition(in -> {
       List<Pair<K, V>> out = new ArrayList<>(in.size());
       for (Pair<K, Acc<V>> kv : in) {

@@ -2,6 +2,7 @@ package io.uji.engine.ops;
 
 import io.uji.engine.exec.Datasets;
 import io.uji.engine.exec.WorkerPool;
+import io.uji.engine.graph.Keys;
 import io.uji.engine.graph.Node;
 import io.uji.engine.graph.PartitionSource;
 import io.uji.streaming.Dataset;
@@ -28,15 +29,19 @@ public final class ShuffleNode<K, V, C> extends Node<Pair<K, C>> {
   private final BiFunction<C, ? super V, C> mergeValue;
   private final BinaryOperator<C> mergeCombiners;
   private final Partitioner partitioner;
+  private final String operator;
 
+  /** @param operator the operator the user called ("reduceByKey", "countByValue", ...), named in errors */
   public ShuffleNode(Node<Pair<K, V>> parent, Function<? super V, ? extends C> createCombiner,
-      BiFunction<C, ? super V, C> mergeValue, BinaryOperator<C> mergeCombiners, Partitioner partitioner) {
+      BiFunction<C, ? super V, C> mergeValue, BinaryOperator<C> mergeCombiners, Partitioner partitioner,
+      String operator) {
     super(parent.graph());
     this.parent = parent;
     this.createCombiner = createCombiner;
     this.mergeValue = mergeValue;
     this.mergeCombiners = mergeCombiners;
     this.partitioner = partitioner;
+    this.operator = operator;
   }
 
   @Override
@@ -48,14 +53,20 @@ public final class ShuffleNode<K, V, C> extends Node<Pair<K, C>> {
   protected Dataset<Pair<K, C>> compute(Time t) {
     PartitionSource<Pair<K, V>> in = parent.sourceAt(t);
     return in == null ? null
-        : combine(in, graph.pool(), createCombiner, mergeValue, mergeCombiners, partitioner);
+        : combine(in, graph.pool(), createCombiner, mergeValue, mergeCombiners, partitioner, operator);
   }
 
-  /** combineByKey of one dataset; also used directly by window operators. */
+  /**
+   * combineByKey of one dataset; also used directly by window operators and keyed datasets.
+   *
+   * @param operator the operator the user called, named in errors
+   * @throws NullPointerException if a record or its key is null
+   */
   public static <K, V, C> Dataset<Pair<K, C>> combine(Dataset<Pair<K, V>> in,
       Function<? super V, ? extends C> createCombiner, BiFunction<C, ? super V, C> mergeValue,
-      BinaryOperator<C> mergeCombiners, Partitioner partitioner) {
-    return combine(PartitionSource.of(in), Datasets.pool(in), createCombiner, mergeValue, mergeCombiners, partitioner);
+      BinaryOperator<C> mergeCombiners, Partitioner partitioner, String operator) {
+    return combine(PartitionSource.of(in), Datasets.pool(in), createCombiner, mergeValue, mergeCombiners, partitioner,
+        operator);
   }
 
   /**
@@ -65,7 +76,7 @@ public final class ShuffleNode<K, V, C> extends Node<Pair<K, C>> {
    */
   static <K, V, C> Dataset<Pair<K, C>> combine(PartitionSource<Pair<K, V>> in, WorkerPool pool,
       Function<? super V, ? extends C> createCombiner, BiFunction<C, ? super V, C> mergeValue,
-      BinaryOperator<C> mergeCombiners, Partitioner partitioner) {
+      BinaryOperator<C> mergeCombiners, Partitioner partitioner, String operator) {
     int m = in.numPartitions();
     int n = partitioner.numPartitions();
     @SuppressWarnings("unchecked")
@@ -73,7 +84,7 @@ public final class ShuffleNode<K, V, C> extends Node<Pair<K, C>> {
     in.runPartitions(pool, i -> {
       Map<K, Combiner<C>>[] mine = buckets[i];
       in.push(i, kv -> {
-        K k = kv.key();
+        K k = Keys.of(kv, operator);
         int p = partitioner.getPartition(k);
         Map<K, Combiner<C>> b = mine[p];
         if (b == null) {

@@ -16,8 +16,12 @@ public final class TransformNode<R> extends Node<R> {
   private final List<Node<?>> parents;
   private final BiFunction<List<Dataset<?>>, Time, Dataset<R>> f;
 
+  /**
+   * @throws IllegalArgumentException if there are no parents, or they differ in slide duration
+   *     or belong to different contexts (Spark's TransformedDStream refuses them too)
+   */
   public TransformNode(List<Node<?>> parents, BiFunction<List<Dataset<?>>, Time, Dataset<R>> f) {
-    super(parents.get(0).graph());
+    super(SameSlide.check(parents, "transform").graph());
     this.parents = List.copyOf(parents);
     this.f = f;
   }

@@ -3,7 +3,6 @@ package io.uji.engine.ops;
 import io.uji.engine.exec.Datasets;
 import io.uji.engine.graph.Node;
 import io.uji.streaming.Dataset;
-import io.uji.streaming.Duration;
 import io.uji.streaming.Time;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,15 +11,12 @@ import java.util.List;
 public final class UnionNode<T> extends Node<T> {
   private final List<Node<T>> parents;
 
+  /**
+   * @throws IllegalArgumentException if there are no parents, or they differ in slide duration
+   *     or belong to different contexts
+   */
   public UnionNode(List<Node<T>> parents) {
-    super(parents.get(0).graph());
-    Duration slide = parents.get(0).slideDuration();
-    for (Node<T> p : parents) {
-      if (!p.slideDuration().equals(slide)) {
-        throw new IllegalArgumentException("union of streams with different slide durations: "
-            + slide + " and " + p.slideDuration());
-      }
-    }
+    super(SameSlide.check(parents, "union").graph());
     this.parents = List.copyOf(parents);
   }
 

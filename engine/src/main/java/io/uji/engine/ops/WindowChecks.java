@@ -23,5 +23,11 @@ final class WindowChecks {
       throw new IllegalArgumentException("The slide duration (" + slide + ") must be a multiple of the slide "
           + "duration of the parent stream (" + parentSlide + "), which is the batch interval for input streams");
     }
+    if (window.compareTo(slide) < 0) {
+      // Spark accepts it and silently leaves out the records between two windows.
+      throw new IllegalArgumentException("The window duration (" + window + ") is shorter than the slide duration ("
+          + slide + "): the records that arrive between two windows would be in none of them. Use a window at "
+          + "least as long as the slide");
+    }
   }
 }

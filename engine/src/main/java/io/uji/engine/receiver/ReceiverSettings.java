@@ -8,6 +8,8 @@ package io.uji.engine.receiver;
  * @param maxBlockRecords records per block cut from single-record {@code store(T)} calls
  * @param maxRatePerSecond records per second it may store; 0 = unlimited
  * @param restartDelayMs wait between a stop and the restart after an error
+ * @param maxRestarts restarts in a row, without a record stored in between, after which the
+ *     receiver is stopped and the context with it
  */
 public record ReceiverSettings(long maxBufferedRecords, int maxBlockRecords, long maxRatePerSecond,
-    long restartDelayMs) {}
+    long restartDelayMs, int maxRestarts) {}

@@ -2,15 +2,19 @@ package io.uji.engine.receiver;
 
 import io.uji.checkpoint.LogPosition;
 import io.uji.engine.access.SharedSecrets;
+import io.uji.engine.exec.SerializationCheck;
 import io.uji.engine.scheduler.ListenerBus;
 import io.uji.streaming.Receiver;
 import io.uji.streaming.ReceiverInfo;
+import io.uji.streaming.StreamingException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +39,12 @@ public final class ReceiverSupervisor<T> implements ReceiverSink<T> {
   private final RateLimiter rateLimiter;
   private final long restartDelayMs;
   private final ScheduledExecutorService control;
+  private final SerializationCheck recordCheck;
+  private final Consumer<Throwable> stopContext;
+  private final int maxRestarts;
+  private final RestartLog restartLog;
+  /** Restarts asked for since the receiver last stored a block (the control thread increments). */
+  private final AtomicInteger restartsInARow = new AtomicInteger();
 
   private final Object bufferLock = new Object();
   private List<T> current = new ArrayList<>();
@@ -49,10 +59,18 @@ public final class ReceiverSupervisor<T> implements ReceiverSink<T> {
   /**
    * @param blockStore where blocks are made durable before {@code store} returns (the
    *     supervisor does not own it: whoever opened it closes it)
+   * @param recordCheck refuses records that could not be written to a write-ahead log, with or
+   *     without one
+   * @param stopContext stops the context with an error, when the receiver asked for more restarts
+   *     in a row than allowed
    */
   public ReceiverSupervisor(Receiver<T> receiver, int streamId, ListenerBus bus, BlockStore<T> blockStore,
-      ReceiverSettings settings) {
+      ReceiverSettings settings, SerializationCheck recordCheck, Consumer<Throwable> stopContext) {
     this.receiver = receiver;
+    this.recordCheck = recordCheck;
+    this.stopContext = stopContext;
+    this.maxRestarts = settings.maxRestarts();
+    this.restartLog = new RestartLog(receiver.name(), Ticker.SYSTEM);
     this.streamId = streamId;
     this.bus = bus;
     this.blockStore = blockStore;
@@ -110,13 +128,35 @@ public final class ReceiverSupervisor<T> implements ReceiverSink<T> {
         bus.post(l -> l.onReceiverError(info(false, message, error)));
         stopReceiverNow();
         bus.post(l -> l.onReceiverStopped(info(false, message, error)));
-        if (!terminated) {
-          control.schedule(this::startReceiver, restartDelayMs, TimeUnit.MILLISECONDS);
+        if (terminated) {
+          return;
         }
+        int inARow = restartsInARow.incrementAndGet();
+        if (inARow > maxRestarts) {
+          giveUp(inARow - 1, message, error);
+          return;
+        }
+        restartLog.restarting(inARow, maxRestarts, restartDelayMs, message, error);
+        control.schedule(this::startReceiver, restartDelayMs, TimeUnit.MILLISECONDS);
       });
     } catch (java.util.concurrent.RejectedExecutionException e) {
       // The context stopped meanwhile: there is nothing to restart.
     }
+  }
+
+  /**
+   * Stops the receiver for good (it stays stopped until the context restarts) and the context
+   * with an error naming it: a receiver that fails again and again without storing anything
+   * would otherwise loop forever.
+   */
+  private void giveUp(int restarts, String message, Throwable error) {
+    String cause = message + (error == null ? "" : " (" + error + ")");
+    StreamingException e = new StreamingException("Receiver '" + receiver.name() + "' asked to be restarted again"
+        + " after " + restarts + " restarts in a row without storing a record, the most StreamingConfig"
+        + " receiverMaxRestarts allows; the last time: " + cause + ". It is stopped, and the context with it", error);
+    LOG.error("{}", e.getMessage(), error);
+    bus.post(l -> l.onReceiverError(info(false, e.getMessage(), e)));
+    stopContext.accept(e);
   }
 
   @Override
@@ -173,6 +213,7 @@ public final class ReceiverSupervisor<T> implements ReceiverSink<T> {
 
   @Override
   public void storeOne(T record) {
+    recordCheck.check(0, record);
     rateLimiter.acquire(1, () -> terminated);
     acquirePermits(1);
     storeGate.readLock().lock();
@@ -207,6 +248,9 @@ public final class ReceiverSupervisor<T> implements ReceiverSink<T> {
       return;
     }
     List<T> copy = List.copyOf(records);
+    for (T r : copy) {
+      recordCheck.check(0, r);
+    }
     rateLimiter.acquire(copy.size(), () -> terminated);
     int n = Math.min(copy.size(), maxPermitsPerBlock);
     acquirePermits(n);
@@ -248,6 +292,9 @@ public final class ReceiverSupervisor<T> implements ReceiverSink<T> {
     }
     synchronized (bufferLock) {
       ready.add(new Block<>(records, position, heldPermits));
+    }
+    if (restartsInARow.get() != 0) {
+      restartsInARow.set(0); // it works again: a later failure starts a new count
     }
   }
 

@@ -95,6 +95,9 @@ final class CheckpointJournal implements BatchJournal {
   private final TreeMap<Long, Logged> logged = new TreeMap<>();
   /** Per input (graph order), its position after the newest batch that completed. */
   private final InputPosition[] positions;
+  /** The newest batch that completed and the newest checkpointed (batch runner only). */
+  private long lastCompletedMs = Long.MIN_VALUE;
+  private long lastCheckpointedMs = Long.MIN_VALUE;
 
   private record Logged(BatchRecord record, LogPosition position) {}
 
@@ -156,8 +159,29 @@ final class CheckpointJournal implements BatchJournal {
     }
     if (l != null) {
       advancePositions(l.record());
+      lastCompletedMs = t.milliseconds();
     }
     if ((t.milliseconds() - settings.zeroTimeMs()) % settings.intervalMs() == 0 && l != null) {
+      checkpoint(l.record());
+    }
+  }
+
+  /**
+   * A checkpoint of the last completed batch, off the checkpoint interval, unless it has one: it
+   * goes through the same two phases and verification as every checkpoint, and a restart then
+   * has no batch to replay.
+   */
+  @Override
+  public void finalCheckpoint() {
+    if (lastCompletedMs == Long.MIN_VALUE || lastCompletedMs == lastCheckpointedMs) {
+      return;
+    }
+    Logged l;
+    synchronized (this) {
+      l = logged.get(lastCompletedMs);
+    }
+    if (l != null) {
+      LOG.info("Graceful stop: checkpoint of the last batch {} (seq {})", l.record().timeMs(), l.record().seq());
       checkpoint(l.record());
     }
   }
@@ -172,6 +196,7 @@ final class CheckpointJournal implements BatchJournal {
   /** The synchronous part, on the batch runner: capture the state, build the metadata, hand over. */
   private void checkpoint(BatchRecord r) {
     awaitInFlight();
+    lastCheckpointedMs = r.timeMs();
     long started = System.nanoTime();
     CheckpointMetadata meta = metadata(r);
     PendingCheckpoint pending = dir.begin(r.timeMs());

@@ -25,9 +25,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.commons.io.file.PathUtils;
 import org.slf4j.Logger;
@@ -63,7 +61,8 @@ public final class ContextRuntime {
   private Path temporaryStateDir;
   private BatchJournal journal = BatchJournal.NONE;
   private BatchScheduler scheduler;
-  private Map<String, String> restoredTypes = Map.of();
+  /** How the restored checkpoint's state maps onto the program's operators (none on a fresh start). */
+  private StateMigration restoredState = StateMigration.none();
   /** True when the state was restored from a checkpoint: tables are preloaded as they open. */
   private boolean preloadState;
   /** The lineage log while recovery reads it, before the journal takes it over (closed by close()). */
@@ -149,18 +148,12 @@ public final class ContextRuntime {
             .withMaxSegmentBytes(config.logSegmentBytes()));
     lineageUntilJournal = lineage;
     Recovery.Plan plan = Recovery.plan(checkpointDir, lineage, recordSerde, new KryoSerde<>(kryo, ProgramInfo.class),
-        metadataCodec, graph, new StateOpener());
+        metadataCodec, graph, new StateOpener(), config.allowNonRestoredState());
     store = plan.store();
     preloadState = plan.checkpoint() != null;
-    if (plan.metadata() != null) {
-      Map<String, String> types = new HashMap<>();
-      for (OperatorInfo op : plan.metadata().operators()) {
-        if (op.typeSignature() != null) {
-          types.put(op.id(), op.typeSignature());
-        }
-      }
-      restoredTypes = types;
-    }
+    // Renamed operators' state moves to their new ids, dropped operators' goes, before tables open.
+    plan.migration().applyTo(store);
+    restoredState = plan.migration();
     long zero = plan.zeroTimeMs() != Long.MIN_VALUE ? plan.zeroTimeMs()
         : first.minus(graph.batchInterval()).milliseconds();
     CheckpointJournal cj = new CheckpointJournal(checkpointDir, lineage, recordSerde, metadataCodec, graph, store,
@@ -194,8 +187,8 @@ public final class ContextRuntime {
   }
 
   @SuppressWarnings("unchecked")
-  private static <T> void openReceiver(ReceiverInputNode<T> r, BlockStore<?> store) {
-    r.open((BlockStore<T>) store); // a receiver's store holds that receiver's records
+  private <T> void openReceiver(ReceiverInputNode<T> r, BlockStore<?> store) {
+    r.open((BlockStore<T>) store, kryo, onFailure); // a receiver's store holds that receiver's records
   }
 
   private void startInputsAndScheduler(Time first) {
@@ -265,7 +258,7 @@ public final class ContextRuntime {
 
     @Override
     public String restoredTypeSignature(String id) {
-      return restoredTypes.get(id);
+      return restoredState.typeSignature(id);
     }
   }
 

@@ -29,7 +29,7 @@ public final class EngineSerialization {
 
   /** @return the registry for a context with this configuration */
   public static KryoRegistry registry(StreamingConfig config) {
-    KryoRegistry.Builder b = KryoRegistry.builder();
+    KryoRegistry.Builder b = KryoRegistry.builder().howToRegister(EngineSerialization::howToRegister);
     b.registerInternal(LogPosition.class, 50);
     b.registerInternal(LegacyWalLineage.class, 51);
     b.registerInternal(OffsetRange.class, 52);
@@ -52,6 +52,17 @@ public final class EngineSerialization {
       b.register(e.getKey(), e.getValue());
     }
     return b.build();
+  }
+
+  /**
+   * @return what to do about an unregistered class, in the API users have: the configuration's
+   *     registration methods, never the registry's builder (internal)
+   */
+  public static String howToRegister(String className) {
+    String source = className.replace('$', '.');
+    return "register it in the context's configuration with StreamingConfig.builder().kryoRegistration(" + source
+        + ".class, id) or config.withKryoRegistration(" + source + ".class, id), with an id >= "
+        + KryoRegistry.FIRST_USER_ID + " that never changes once checkpoints exist";
   }
 
   /** The keyed-state operators' internal records, ids 70..79. */

@@ -4,15 +4,14 @@ import io.uji.engine.graph.InputNode;
 import io.uji.engine.graph.StatefulNode;
 import io.uji.engine.graph.StreamGraph;
 import io.uji.streaming.StreamingException;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Checks that the program being started is the one that wrote a checkpoint directory: the same
- * batch interval, the same inputs (kind and identity, in order) and, against a checkpoint, the
- * same stateful operators. Any difference is an error naming it in the user's terms: resuming
- * would rebuild batches from other data or restore state into other operators.
+ * batch interval, the same inputs (kind and identity, in order) and, against a checkpoint,
+ * stateful operators of the same shape (which operator takes which state is {@link
+ * StateMigration}'s). Any difference is an error naming it in the user's terms: resuming would
+ * rebuild batches from other data or restore state into other operators.
  */
 final class ProgramCheck {
   private ProgramCheck() {}
@@ -53,29 +52,17 @@ final class ProgramCheck {
   }
 
   /**
-   * @throws StreamingException if an operator is missing, added, or of another kind or shape
+   * Checks that a program's stateful operator can take the state a checkpoint recorded for it.
+   *
+   * @param recorded the checkpoint's operator (under the program's id or a former one)
+   * @throws StreamingException if it was of another kind or had another number of partitions
    */
-  static void operators(List<OperatorInfo> recorded, StreamGraph graph, String where) {
-    Map<String, OperatorInfo> saved = new HashMap<>();
-    for (OperatorInfo op : recorded) {
-      saved.put(op.id(), op);
-    }
-    for (StatefulNode s : graph.statefulNodes()) {
-      OperatorInfo op = saved.remove(s.stateId());
-      if (op == null) {
-        throw new StreamingException("The stateful operator '" + s.stateId() + "' is not in " + where
-            + " (it has " + recorded.stream().map(OperatorInfo::id).toList()
-            + "); name stateful operators with .name(...) so they keep their ids across program changes");
-      }
-      if (!op.kind().equals(s.kind()) || op.numPartitions() != s.numPartitions()) {
-        throw new StreamingException("The stateful operator '" + s.stateId() + "' was a " + op.kind() + " with "
-            + op.numPartitions() + " partitions in " + where + "; the program has a " + s.kind()
-            + " with " + s.numPartitions() + " partitions");
-      }
-    }
-    if (!saved.isEmpty()) {
-      throw new StreamingException(where + " has state for operators " + saved.keySet()
-          + " that the program no longer has; refusing to drop their state silently");
+  static void sameShape(OperatorInfo recorded, StatefulNode s, String where) {
+    if (!recorded.kind().equals(s.kind()) || recorded.numPartitions() != s.numPartitions()) {
+      String renamed = recorded.id().equals(s.stateId()) ? "" : " (formerly '" + recorded.id() + "')";
+      throw new StreamingException("The stateful operator '" + s.stateId() + "'" + renamed + " was a "
+          + recorded.kind() + " with " + recorded.numPartitions() + " partitions in " + where + "; the program has a "
+          + s.kind() + " with " + s.numPartitions() + " partitions");
     }
   }
 }

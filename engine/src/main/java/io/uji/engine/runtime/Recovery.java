@@ -73,7 +73,8 @@ final class Recovery {
       List<LogPosition> recordPositions,
       long lastSeq,
       long lastTimeMs,
-      List<String> setAside) {
+      List<String> setAside,
+      StateMigration migration) {
 
     boolean fresh() {
       return checkpoint == null && records.isEmpty();
@@ -116,17 +117,21 @@ final class Recovery {
   }
 
   /** A verified checkpoint, its metadata and the state restored from it. */
-  private record Chosen(CompletedCheckpoint checkpoint, CheckpointMetadata metadata, StateStore store) {}
+  private record Chosen(CompletedCheckpoint checkpoint, CheckpointMetadata metadata, StateStore store,
+      StateMigration migration) {}
 
   private Recovery() {}
 
   /**
+   * @param allowNonRestoredState whether the checkpoint's state for operators the program no
+   *     longer has may be dropped (see {@link StateMigration})
    * @return the plan; its store is restored from the chosen checkpoint, or empty without one
    * @throws StreamingException if the program does not match the checkpoint, a file belongs to
    *     another checkpoint directory, or the state cannot be rebuilt exactly
    */
   static Plan plan(CheckpointDirectory dir, SegmentedLog lineage, KryoSerde<BatchRecord> recordSerde,
-      KryoSerde<ProgramInfo> programSerde, MetadataCodec metadataCodec, StreamGraph graph, StateOpener state) {
+      KryoSerde<ProgramInfo> programSerde, MetadataCodec metadataCodec, StreamGraph graph, StateOpener state,
+      boolean allowNonRestoredState) {
     checkProgram(dir, programSerde, graph);
     List<BatchRecord> records = new ArrayList<>();
     List<LogPosition> positions = new ArrayList<>();
@@ -140,7 +145,7 @@ final class Recovery {
       positions.add(e.position());
     }
     List<String> setAside = new ArrayList<>();
-    Chosen chosen = choose(dir, metadataCodec, graph, state, setAside);
+    Chosen chosen = choose(dir, metadataCodec, graph, state, setAside, allowNonRestoredState);
     StateStore store = chosen != null ? chosen.store() : null;
     try {
       if (chosen == null) {
@@ -167,7 +172,7 @@ final class Recovery {
         lastTime = Math.max(lastTime, last.timeMs());
       }
       return new Plan(chosen == null ? null : chosen.checkpoint(), meta, store, zero, records, positions, lastSeq,
-          lastTime, List.copyOf(setAside));
+          lastTime, List.copyOf(setAside), chosen == null ? StateMigration.none() : chosen.migration());
     } catch (RuntimeException | Error e) {
       closeQuietly(store, e);
       throw e;
@@ -179,14 +184,14 @@ final class Recovery {
    *     (the damaged ones are set aside and described in {@code setAside})
    */
   private static Chosen choose(CheckpointDirectory dir, MetadataCodec codec, StreamGraph graph, StateOpener state,
-      List<String> setAside) {
+      List<String> setAside, boolean allowNonRestoredState) {
     Set<Path> condemned = new HashSet<>();
     for (CompletedCheckpoint cp : dir.checkpoints()) {
       if (condemned.contains(cp.dir())) {
         continue;
       }
       try {
-        return restore(dir, cp, codec, graph, state);
+        return restore(dir, cp, codec, graph, state, allowNonRestoredState);
       } catch (CheckpointCorruptedException e) {
         condemn(dir, cp, e, condemned, setAside);
       }
@@ -195,7 +200,7 @@ final class Recovery {
   }
 
   private static Chosen restore(CheckpointDirectory dir, CompletedCheckpoint cp, MetadataCodec codec,
-      StreamGraph graph, StateOpener state) {
+      StreamGraph graph, StateOpener state, boolean allowNonRestoredState) {
     VerifiedCheckpoint verified;
     try {
       verified = dir.verify(cp);
@@ -209,7 +214,7 @@ final class Recovery {
       throw new CheckpointCorruptedException(cp.metadataFile(), "its checksum is right but it cannot be read as "
           + "checkpoint metadata (" + e.getMessage() + ")", e);
     }
-    validate(meta, graph, dir);
+    StateMigration migration = validate(meta, graph, dir, allowNonRestoredState);
     StateStore store;
     try {
       store = state.restore(cp.stateDir());
@@ -229,7 +234,7 @@ final class Recovery {
           + found + " but the checkpoint recorded " + meta.stateSequence()
           + ": RocksDB opened another version of the state than the one checkpointed");
     }
-    return new Chosen(cp, meta, store);
+    return new Chosen(cp, meta, store, migration);
   }
 
   /**
@@ -294,14 +299,16 @@ final class Recovery {
     }
   }
 
-  private static void validate(CheckpointMetadata meta, StreamGraph graph, CheckpointDirectory dir) {
+  /** @return how the checkpoint's state maps onto the program's stateful operators */
+  private static StateMigration validate(CheckpointMetadata meta, StreamGraph graph, CheckpointDirectory dir,
+      boolean allowNonRestoredState) {
     String where = "the checkpoint in " + dir.root();
     if (meta.formatVersion() > CheckpointMetadata.FORMAT_VERSION) {
       throw new StreamingException("The checkpoint in " + dir.root() + " has format " + meta.formatVersion()
           + ", newer than this version of Uji reads (" + CheckpointMetadata.FORMAT_VERSION + ")");
     }
     ProgramCheck.batchIntervalAndInputs(meta.batchIntervalMs(), meta.inputs(), graph, where);
-    ProgramCheck.operators(meta.operators(), graph, where);
+    return StateMigration.plan(meta.operators(), graph, allowNonRestoredState, where);
   }
 
   /**

@@ -16,6 +16,13 @@ public interface BatchJournal extends AutoCloseable {
   /** Called after batch {@code t} completed and its state was committed (checkpoint if due). */
   default void batchCompleted(Time t) {}
 
+  /**
+   * Called once by a graceful stop, after its last batch completed: makes that batch durable
+   * (a checkpoint of it unless it has one), so that the next start replays nothing. Called on
+   * the batch runner, before {@link #close()}.
+   */
+  default void finalCheckpoint() {}
+
   @Override
   default void close() {}
 }

@@ -7,7 +7,6 @@ import io.uji.engine.graph.StatefulNode;
 import io.uji.engine.graph.StreamGraph;
 import io.uji.streaming.BatchInfo;
 import io.uji.streaming.Clock;
-import io.uji.streaming.OutputOperationInfo;
 import io.uji.streaming.Time;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,13 +23,16 @@ import org.slf4j.LoggerFactory;
  * input's share ({@link InputNode#allocate}), has the journal make the lineage durable and queues
  * the batch; the <em>runner</em> runs queued batches one at a time: every output operation in
  * registration order, every stateful node (computed even without an output), the state commit,
- * then the journal's checkpoint. Batches therefore complete strictly in time order. A batch that
- * fails stops the context (its error is handed to {@code onFailure}): running later batches on
- * top of partial state could count twice.
+ * then the journal's checkpoint. Batches therefore complete strictly in time order. An output
+ * operation that fails is retried or skipped when its error policy says so ({@link
+ * OutputRunner}); any other failure of a batch stops the context (its error is handed to {@code
+ * onFailure}): running later batches on top of partial state could count twice.
  */
 public final class BatchScheduler {
   private static final Logger LOG = LoggerFactory.getLogger(BatchScheduler.class);
   private static final Batch POISON = new Batch(-1, new Time(Long.MIN_VALUE), 0, List.of(), false);
+  /** Queued last by a graceful stop: the runner takes the final checkpoint, then ends. */
+  private static final Batch FINAL = new Batch(-2, new Time(Long.MIN_VALUE), 0, List.of(), false);
 
   private final String name;
   private final StreamGraph graph;
@@ -46,6 +48,8 @@ public final class BatchScheduler {
   private volatile boolean stopping;
   private long nextSeq = 1;
   private volatile long lastGenerated = Long.MIN_VALUE;
+  private final OutputErrorCounters outputErrors = new OutputErrorCounters();
+  private final OutputRunner outputs;
 
   public BatchScheduler(String name, StreamGraph graph, Clock clock, ListenerBus bus, BatchJournal journal,
       Consumer<Throwable> onFailure) {
@@ -55,6 +59,12 @@ public final class BatchScheduler {
     this.bus = bus;
     this.journal = journal;
     this.onFailure = onFailure;
+    this.outputs = new OutputRunner(graph, clock, bus, outputErrors);
+  }
+
+  /** @return how often output operations failed, were retried and skipped (for metrics) */
+  public OutputErrorCounters outputErrors() {
+    return outputErrors;
   }
 
   /** @return the first batch time for a start now: the next multiple of the interval (Spark's RecurringTimer) */
@@ -136,12 +146,26 @@ public final class BatchScheduler {
         if (b == POISON) {
           return;
         }
+        if (b == FINAL) {
+          finalCheckpoint();
+          return;
+        }
         if (!runBatch(b)) {
           return;
         }
       }
     } catch (InterruptedException e) {
       // stopped without waiting for queued batches
+    }
+  }
+
+  private void finalCheckpoint() {
+    try {
+      journal.finalCheckpoint();
+    } catch (RuntimeException | Error e) {
+      LOG.error("The final checkpoint of the graceful stop failed; the next start replays the batches after the"
+          + " last checkpoint", e);
+      onFailure.accept(e);
     }
   }
 
@@ -154,22 +178,30 @@ public final class BatchScheduler {
       // needs a crash while replaying arranges it here instead of hoping a batch is left over.
       CrashPoints.hit("batch.replay");
     }
+    // What the batch is doing, for the one error line that reports a failure.
+    String[] step = {"its start"};
     try {
-      for (OutputOperation<?> out : graph.outputs()) {
-        runOutput(out, t);
-      }
-      for (StatefulNode s : graph.statefulNodes()) {
-        s.node().getOrCompute(t);
-      }
-      CrashPoints.hit("batch.before-state-commit");
-      for (StatefulNode s : graph.statefulNodes()) {
-        s.commit(t);
-      }
-      CrashPoints.hit("batch.after-state-commit");
-      for (InputNode<?, ?, ?> in : graph.inputs()) {
-        in.onBatchCompleted(t);
-      }
-      graph.clearMetadata(t);
+      graph.runBatch(t, () -> {
+        for (OutputOperation<?> out : graph.outputs()) {
+          step[0] = "output operation " + out.id() + " (" + out.describe() + ")";
+          outputs.run(out, t);
+        }
+        for (StatefulNode s : graph.statefulNodes()) {
+          step[0] = s.describe();
+          s.node().getOrCompute(t);
+        }
+        step[0] = "the state commit";
+        CrashPoints.hit("batch.before-state-commit");
+        for (StatefulNode s : graph.statefulNodes()) {
+          s.commit(t);
+        }
+        CrashPoints.hit("batch.after-state-commit");
+        for (InputNode<?, ?, ?> in : graph.inputs()) {
+          in.onBatchCompleted(t);
+        }
+        graph.clearMetadata(t);
+      });
+      step[0] = "its checkpoint";
       journal.batchCompleted(t);
       long end = clock.getTimeMillis();
       bus.post(l -> l.onBatchCompleted(info(b, start, end, null)));
@@ -183,43 +215,27 @@ public final class BatchScheduler {
       bus.post(l -> l.onBatchCompleted(info(b, start, end, reason)));
       // A non-graceful stop interrupts the running batch; whatever the interrupted user code
       // threw then (often a wrapped InterruptedException) is the stop, not a failure.
-      if (stopping || Thread.currentThread().isInterrupted()
+      if (stopping || Thread.currentThread().isInterrupted() || e instanceof InterruptedException
           || e instanceof io.uji.engine.exec.WorkerPool.TaskInterruptedException) {
         LOG.info("Batch {} interrupted by stop", t);
       } else {
-        LOG.error("Batch {} failed; stopping the context", t, e);
+        LOG.error("Batch {} failed in {}; stopping the context", t, step[0], e);
         onFailure.accept(e);
       }
       return false;
     }
   }
 
-  private void runOutput(OutputOperation<?> out, Time t) {
-    if (!out.producesAt(t)) {
-      return;
-    }
-    long s = clock.getTimeMillis();
-    bus.post(l -> l.onOutputOperationStarted(new OutputOperationInfo(t, out.id(), out.name(), s, -1, Optional.empty())));
-    try {
-      out.run(t);
-    } catch (RuntimeException | Error e) {
-      long f = clock.getTimeMillis();
-      bus.post(l -> l.onOutputOperationCompleted(
-          new OutputOperationInfo(t, out.id(), out.name(), s, f, Optional.of(String.valueOf(e)))));
-      throw e;
-    }
-    long f = clock.getTimeMillis();
-    bus.post(l -> l.onOutputOperationCompleted(new OutputOperationInfo(t, out.id(), out.name(), s, f, Optional.empty())));
-  }
-
   private BatchInfo info(Batch b, long start, long end, String failure) {
-    return new BatchInfo(b.time(), b.recordCount(), b.submissionTime(), start, end, Optional.ofNullable(failure));
+    return new BatchInfo(b.time(), b.recordCount(), b.submissionTime(), start, end, Optional.ofNullable(failure),
+        b.replay());
   }
 
   /**
    * Stops generating. When {@code graceful}, first generates one last batch (at the next batch
    * time, without waiting for the clock) holding everything the inputs still have, then waits
-   * until every queued batch ran; otherwise drops queued batches and interrupts the running one.
+   * until every queued batch ran and the journal took its final checkpoint; otherwise drops
+   * queued batches and interrupts the running one.
    */
   public void stop(boolean graceful) {
     if (generator == null) {
@@ -237,7 +253,7 @@ public final class BatchScheduler {
           LOG.warn("Generating the last batch on graceful stop failed", e);
         }
       }
-      queue.add(POISON);
+      queue.add(FINAL);
       join(runner);
     } else {
       stopping = true;

@@ -1,6 +1,7 @@
 package io.uji.engine.state;
 
 import io.uji.engine.exec.WorkerPool;
+import io.uji.engine.graph.Keys;
 import io.uji.engine.graph.PartitionSource;
 import io.uji.streaming.Pair;
 import io.uji.streaming.Partitioner;
@@ -33,8 +34,13 @@ final class BatchSplit<K, V> {
     this.statePartitions = partitioner.numPartitions();
   }
 
-  /** Splits the records of {@code in} (null = an empty batch), input partitions in parallel. */
-  void load(PartitionSource<Pair<K, V>> in, WorkerPool pool) {
+  /**
+   * Splits the records of {@code in} (null = an empty batch), input partitions in parallel.
+   *
+   * @param operator the stateful operator in the user's terms, named in errors
+   * @throws NullPointerException if a record or its key is null
+   */
+  void load(PartitionSource<Pair<K, V>> in, WorkerPool pool, String operator) {
     inputs = in == null ? 0 : in.numPartitions();
     if (buffers.length < inputs) {
       Buffer[][] grown = Arrays.copyOf(buffers, inputs);
@@ -65,10 +71,10 @@ final class BatchSplit<K, V> {
       }
       if (n == 1) {
         Buffer only = row[0];
-        in.push(i, r -> only.add(r.key(), r.value()));
+        in.push(i, r -> only.add(Keys.of(r, operator), r.value()));
       } else {
         in.push(i, r -> {
-          Object key = r.key();
+          Object key = Keys.of(r, operator);
           int p = partitioner.getPartition(key);
           if (p < 0 || p >= n) {
             throw new IllegalStateException("Partitioner " + partitioner + " put key " + key + " in partition " + p

@@ -1,6 +1,7 @@
 package io.uji.engine.state;
 
 import io.uji.engine.exec.Datasets;
+import io.uji.engine.exec.SerializationCheck;
 import io.uji.engine.exec.WorkerPool;
 import io.uji.engine.graph.Node;
 import io.uji.engine.graph.StateBinding;
@@ -43,18 +44,29 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
 
   protected final Node<Pair<K, V>> parent;
   protected final Partitioner partitioner;
-  private final Class<K> keyType;
-  private final Class<S> stateType;
+  /** The declared key and state classes, or null (set before start). */
+  private Class<K> keyType;
+  private Class<S> stateType;
   private final Dataset<Pair<K, S>> initialState;
   private final KeyGroups<K, V>[] groups;
   private final BatchSplit<K, V> split;
   private final String kind;
   private String stateId;
+  private boolean named;
+  private List<String> formerIds = List.of();
+  /** The types and key encoding as checkpoints record them ({@link StateTypes.Signature}), once known. */
   private volatile String signature;
-  private String restoredSignature;
+  private StateTypes.Signature restored;
+  private StateTypes.KeyEncoding encoding;
   private StateTable<K, R> table;
   private WorkerPool pool;
+  private SerializationCheck keyCheck;
+  private SerializationCheck stateCheck;
+  /** Whether the types of a stored key and state were looked at (undeclared types only). */
+  private volatile boolean observed;
   private long lastComputed = Long.MIN_VALUE;
+  /** Why computing a batch failed, or null. */
+  private volatile Throwable failure;
 
   @SuppressWarnings("unchecked")
   protected KeyedStateNode(Node<Pair<K, V>> parent, Partitioner partitioner, String kind, Class<K> keyType,
@@ -72,9 +84,22 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
       groups[p] = new KeyGroups<>();
     }
     this.split = new BatchSplit<>(partitioner);
-    if (keyType != null && stateType != null) {
-      signature = keyType.getName() + "/" + stateType.getName();
+  }
+
+  /**
+   * Declares the exact key and state classes before start: a checkpoint holding other types is
+   * refused at start, and a key or state of another class fails the batch that produces it.
+   *
+   * @throws IllegalStateException if the context was started
+   */
+  public void declareTypes(Class<K> key, Class<S> state) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(state, "state");
+    if (graph.isFrozen()) {
+      throw new IllegalStateException("Cannot declare the types of " + describe() + " once the context started");
     }
+    keyType = key;
+    stateType = state;
   }
 
   /** @return the class the table stores per key */
@@ -121,6 +146,39 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     TableIds.check(id, "name for a stateful operator");
     graph.checkStateIdFree(id, this);
     stateId = id;
+    named = true;
+  }
+
+  /**
+   * Records the ids the operator had before it was renamed, so that a checkpoint holding its
+   * state under one of them is restored into it (and the state moved to the new id).
+   *
+   * @throws IllegalStateException if the context was started
+   * @throws IllegalArgumentException if an id is not a valid state id or is the operator's own
+   */
+  public void formerly(String... ids) {
+    if (graph.isFrozen()) {
+      throw new IllegalStateException("Cannot change the former ids of " + describe() + " once the context started");
+    }
+    List<String> all = new ArrayList<>();
+    for (String id : ids) {
+      TableIds.check(id, "former id of a stateful operator");
+      if (id.equals(stateId)) {
+        throw new IllegalArgumentException("'" + id + "' is the id of " + describe() + " itself, not a former one");
+      }
+      all.add(id);
+    }
+    formerIds = List.copyOf(all);
+  }
+
+  @Override
+  public boolean named() {
+    return named;
+  }
+
+  @Override
+  public List<String> formerIds() {
+    return formerIds;
   }
 
   @Override
@@ -139,16 +197,24 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
   }
 
   @Override
+  @SuppressWarnings("unchecked")
   public void open(StateBinding binding) {
-    restoredSignature = binding.restoredTypeSignature(stateId);
-    if (signature != null) {
-      checkSignature(signature, true);
+    restored = StateTypes.Signature.parse(binding.restoredTypeSignature(stateId));
+    if (keyType != null) {
+      StateTypes.checkDeclared(keyType, stateType, restored, describe());
     }
-    @SuppressWarnings("unchecked")
-    Class<K> k = keyType != null ? keyType : (Class<K>) Object.class;
-    table = binding.table(stateId, k, storedType(), groups.length);
+    Class<K> keySerdeType = (Class<K>) StateTypes.keySerdeType(keyType, restored, describe());
+    encoding = StateTypes.encodingOf(keySerdeType);
+    if (keyType != null) {
+      signature = new StateTypes.Signature(keyType.getName(), stateType.getName(), encoding).format();
+    } else if (restored != null) {
+      signature = new StateTypes.Signature(restored.keyClass(), restored.stateClass(), encoding).format();
+    }
+    keyCheck = new SerializationCheck(binding.kryo(), "the keys of " + describe(), groups.length);
+    stateCheck = new SerializationCheck(binding.kryo(), "the state of " + describe(), groups.length);
+    table = binding.table(stateId, keySerdeType, storedType(), groups.length);
     pool = binding.pool();
-    if (initialState != null && restoredSignature == null && isEmpty()) {
+    if (initialState != null && restored == null && isEmpty()) {
       loadInitialState();
     }
   }
@@ -175,20 +241,30 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
       throw new IllegalStateException("The state of '" + stateId + "' is already at " + lastComputed
           + " ms; it cannot compute the earlier batch " + t);
     }
-    split.load(parent.sourceAt(t), pool);
+    if (failure != null) {
+      throw new IllegalStateException("The state of " + describe() + " may be partly updated by a batch that failed"
+          + " earlier (" + failure + "); it cannot compute batch " + t, failure);
+    }
     int n = groups.length;
     @SuppressWarnings("unchecked")
     List<T>[] out = new List[n];
-    pool.run(n, p -> {
-      KeyGroups<K, V> g = groups[p];
-      g.fill(split, p);
-      split.release(p);
-      try {
-        out[p] = computePartition(table.partition(p), g, t);
-      } finally {
-        g.release();
-      }
-    });
+    try {
+      split.load(parent.sourceAt(t), pool, describe());
+      pool.run(n, p -> {
+        KeyGroups<K, V> g = groups[p];
+        g.fill(split, p);
+        split.release(p);
+        try {
+          out[p] = computePartition(table.partition(p), g, t);
+        } finally {
+          g.release();
+        }
+      });
+    } catch (RuntimeException | Error e) {
+      // Some partitions may have applied the batch: running it again would apply it twice there.
+      failure = e;
+      throw e;
+    }
     lastComputed = t.milliseconds();
     List<List<T>> parts = new ArrayList<>(n);
     for (List<T> o : out) {
@@ -206,31 +282,55 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     return pool;
   }
 
-  /** Records the types of the first key and state stored, when none were declared. */
-  protected final void observe(K key, S state) {
-    if (signature == null && key != null && state != null) {
-      String s = key.getClass().getName() + "/" + state.getClass().getName();
+  /**
+   * Called for every key put into the state that was not in it: checks that the key and state
+   * are of the declared types and can be checkpointed (once per shape of value, see {@link
+   * SerializationCheck}), and records the types of the first key and state stored, when none were
+   * declared.
+   *
+   * @param partition the state partition (the caller's slot of the check's fast path)
+   * @throws StreamingException if the key or state is of another class than declared, or cannot
+   *     be serialized
+   */
+  protected final void observe(int partition, K key, S state) {
+    if (keyType != null && key != null && !keyType.isInstance(key)) {
+      throw new StreamingException(describe() + ": a key of " + key.getClass().getName()
+          + " is not of its declared key type " + keyType.getName());
+    }
+    keyCheck.check(partition, key);
+    checkState(partition, state);
+    if (keyType == null && !observed && key != null && state != null) {
       synchronized (this) {
-        if (signature == null) {
-          checkSignature(s, false);
-          signature = s;
+        if (!observed) {
+          observed = true;
+          String types = key.getClass().getName() + "/" + state.getClass().getName();
+          if (restored != null && !restored.types().equals(types)) {
+            // Undeclared types are observed from values, whose classes may legitimately vary (a
+            // List implementation, a subclass); warn rather than refuse.
+            LOG.warn("The stateful operator {} has key/state types {} but its checkpoint holds {} (declare the types"
+                + " with .types(...) to make this an error)", describe(), types, restored.types());
+          }
+          if (signature == null) {
+            signature = new StateTypes.Signature(key.getClass().getName(), state.getClass().getName(), encoding)
+                .format();
+          }
         }
       }
     }
   }
 
-  private void checkSignature(String mine, boolean declared) {
-    if (restoredSignature == null || restoredSignature.equals(mine)) {
-      return;
+  /**
+   * Called for every new state of a key already in the state (and by {@link #observe}): checks
+   * that it is of the declared type and can be checkpointed.
+   *
+   * @throws StreamingException if it is of another class than declared, or cannot be serialized
+   */
+  protected final void checkState(int partition, S state) {
+    if (stateType != null && state != null && !stateType.isInstance(state)) {
+      throw new StreamingException(describe() + ": its function returned a state of "
+          + state.getClass().getName() + ", not of its declared state type " + stateType.getName());
     }
-    String msg = "The stateful operator '" + stateId + "' has key/state types " + mine
-        + " but its checkpoint holds " + restoredSignature;
-    if (declared) {
-      throw new StreamingException(msg + "; a program cannot change the types of its state");
-    }
-    // Undeclared types are observed from values, whose classes may legitimately vary (a List
-    // implementation, a subclass); warn rather than refuse.
-    LOG.warn("{} (declare the types with StateSpec.types(...) to make this an error)", msg);
+    stateCheck.check(partition, state);
   }
 
   private boolean isEmpty() {
@@ -264,7 +364,7 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
         Pair<K, S> kv = pairs.get(i);
         Objects.requireNonNull(kv.value(), "a state of the initial state is null");
         sp.put(kv.key(), initialRecord(kv.value(), first));
-        observe(kv.key(), kv.value());
+        observe(p, kv.key(), kv.value());
         keys.add(kv.key());
         if ((i + 1) % INITIAL_LOAD_CHUNK == 0) {
           sp.endBatch(); // keeps the cache within its bound while loading a large initial state
@@ -274,6 +374,17 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
       sp.endBatch();
     });
     LOG.info("Stateful operator '{}': loaded {} keys of initial state", stateId, count);
+  }
+
+  @Override
+  public boolean failed() {
+    return failure != null;
+  }
+
+  /** @return the operator in the user's terms, e.g. {@code updateStateByKey 'totals'} */
+  @Override
+  public final String describe() {
+    return kind + " '" + stateId + "'";
   }
 
   @Override

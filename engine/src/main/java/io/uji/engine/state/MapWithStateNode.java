@@ -64,6 +64,9 @@ public final class MapWithStateNode<K, V, S, M> extends KeyedStateNode<K, V, S, 
     if (spec.name() != null) {
       rename(spec.name());
     }
+    if (!spec.formerIds().isEmpty()) {
+      formerly(spec.formerIds().toArray(String[]::new));
+    }
   }
 
   @Override
@@ -142,13 +145,16 @@ public final class MapWithStateNode<K, V, S, M> extends KeyedStateNode<K, V, S, 
         } else if (existed) {
           // With a timeout, lastSeen must be refreshed even without an update (Spark's rule).
           if (changed || timed) {
+            if (changed) {
+              checkState(p, cur);
+            }
             rec.state = cur;
             rec.lastSeen = now;
             partition.putAt(at, rec);
           }
         } else {
+          observe(p, key, cur);
           partition.putAt(at, new TimedState<>(cur, now, now));
-          observe(key, cur);
           if (timed) {
             fresh.add(key);
           }

@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param keyType the declared key class, or null
  * @param stateType the declared state class, or null
  * @param name the operator's stable id, or null for the derived one
+ * @param formerIds the ids it had before it was renamed (empty if none)
  */
 public record MapWithStateSpec<K, V, S, M>(
     Function3<K, Optional<V>, State<S>, M> function,
@@ -32,4 +33,5 @@ public record MapWithStateSpec<K, V, S, M>(
     Duration timeout,
     Class<K> keyType,
     Class<S> stateType,
-    String name) {}
+    String name,
+    java.util.List<String> formerIds) {}

@@ -27,13 +27,15 @@ import java.util.Optional;
  * @param <S> state type
  */
 public final class UpdateStateNode<K, V, S> extends KeyedStateNode<K, V, S, S, Pair<K, S>> {
+  /** The kind of both forms of updateStateByKey in checkpoints: never change it. */
+  static final String KIND = "updateStateByKey";
   private static final List<Object> NO_VALUES = List.of();
 
   private final Function4<Time, K, List<V>, Optional<S>, Optional<S>> function;
 
   public UpdateStateNode(Node<Pair<K, V>> parent, Function4<Time, K, List<V>, Optional<S>, Optional<S>> function,
       Partitioner partitioner, Dataset<Pair<K, S>> initialState) {
-    super(parent, partitioner, "updateStateByKey", null, null, initialState);
+    super(parent, partitioner, KIND, null, null, initialState);
     this.function = Objects.requireNonNull(function, "function");
   }
 
@@ -66,6 +68,7 @@ public final class UpdateStateNode<K, V, S> extends KeyedStateNode<K, V, S, S, P
       } else {
         S ns = r.get();
         if (ns != s) {
+          checkState(partition.id(), ns);
           partition.put(k, ns);
         }
         out.add(new Pair<>(k, ns));
@@ -79,8 +82,8 @@ public final class UpdateStateNode<K, V, S> extends KeyedStateNode<K, V, S, S, P
       Optional<S> r = apply(t, k, batch.valueList(g), Optional.empty());
       if (r.isPresent()) {
         S ns = r.get();
+        observe(partition.id(), k, ns);
         partition.put(k, ns);
-        observe(k, ns);
         out.add(new Pair<>(k, ns));
       }
     }

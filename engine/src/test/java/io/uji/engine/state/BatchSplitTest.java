@@ -74,7 +74,7 @@ class BatchSplitTest {
   @Test
   void eachStatePartitionGetsItsRecordsInBatchOrder() {
     BatchSplit<Integer, String> split = new BatchSplit<>(modulo(3));
-    split.load(source(List.of(records(0, 10), records(10, 20))), pool);
+    split.load(source(List.of(records(0, 10), records(10, 20))), pool, "test");
 
     for (int p = 0; p < 3; p++) {
       List<Pair<Integer, String>> expected = new ArrayList<>();
@@ -95,7 +95,7 @@ class BatchSplitTest {
       asked.incrementAndGet();
       return 0;
     }));
-    split.load(source(List.of(records(0, 5), records(5, 8))), pool);
+    split.load(source(List.of(records(0, 5), records(5, 8))), pool, "test");
 
     assertEquals(records(0, 8), read(split, 0));
     assertEquals(0, asked.get());
@@ -105,15 +105,15 @@ class BatchSplitTest {
   void aPartitionOutsideTheRangeIsAClearError() {
     BatchSplit<Integer, String> split = new BatchSplit<>(partitioner(3, k -> 7));
     IllegalStateException e =
-        assertThrows(IllegalStateException.class, () -> split.load(source(List.of(records(0, 3), records(3, 6))), pool));
+        assertThrows(IllegalStateException.class, () -> split.load(source(List.of(records(0, 3), records(3, 6))), pool, "test"));
     assertTrue(e.getMessage().contains("in partition 7, outside [0, 3)"), e.getMessage());
   }
 
   @Test
   void aNullSourceIsAnEmptyBatchAndClearsThePreviousOne() {
     BatchSplit<Integer, String> split = new BatchSplit<>(modulo(2));
-    split.load(source(List.of(records(0, 4), records(4, 8))), pool);
-    split.load(null, pool);
+    split.load(source(List.of(records(0, 4), records(4, 8))), pool, "test");
+    split.load(null, pool, "test");
 
     assertEquals(0, split.inputPartitions());
     assertEquals(0, split.recordsFor(0));
@@ -123,8 +123,8 @@ class BatchSplitTest {
   @Test
   void aLaterBatchSeesOnlyItsOwnRecords() {
     BatchSplit<Integer, String> split = new BatchSplit<>(modulo(2));
-    split.load(source(List.of(records(0, 100), records(100, 200))), pool);
-    split.load(source(List.of(records(1000, 1003))), pool);
+    split.load(source(List.of(records(0, 100), records(100, 200))), pool, "test");
+    split.load(source(List.of(records(1000, 1003))), pool, "test");
 
     assertEquals(List.of(Pair.of(1000, "v1000"), Pair.of(1002, "v1002")), read(split, 0));
     assertEquals(List.of(Pair.of(1001, "v1001")), read(split, 1));
@@ -133,10 +133,10 @@ class BatchSplitTest {
   @Test
   void aSmallBatchAfterAFarBiggerOneGivesTheRoomBack() {
     BatchSplit<Integer, String> split = new BatchSplit<>(modulo(2));
-    split.load(source(List.of(records(0, 100_000))), pool);
+    split.load(source(List.of(records(0, 100_000))), pool, "test");
     assertTrue(split.capacity(0, 0) >= 50_000);
 
-    split.load(source(List.of(records(0, 10))), pool);
+    split.load(source(List.of(records(0, 10))), pool, "test");
 
     assertEquals(List.of(Pair.of(0, "v0"), Pair.of(2, "v2"), Pair.of(4, "v4"), Pair.of(6, "v6"), Pair.of(8, "v8")), read(split, 0));
     assertTrue(split.capacity(0, 0) <= 1024, "capacity " + split.capacity(0, 0));
@@ -145,10 +145,10 @@ class BatchSplitTest {
   @Test
   void aSkewedPartitionerKeepsItsRoomFromBatchToBatch() {
     BatchSplit<Integer, String> split = new BatchSplit<>(partitioner(16, k -> 5));
-    split.load(source(List.of(records(0, 30_000))), pool);
+    split.load(source(List.of(records(0, 30_000))), pool, "test");
     int room = split.capacity(0, 5);
 
-    split.load(source(List.of(records(0, 20_000))), pool);
+    split.load(source(List.of(records(0, 20_000))), pool, "test");
 
     assertEquals(room, split.capacity(0, 5));
     assertEquals(20_000, split.recordsFor(5));
@@ -159,7 +159,7 @@ class BatchSplitTest {
     BatchSplit<Integer, String> split = new BatchSplit<>(modulo(2));
     List<List<Pair<Integer, String>>> parts = new ArrayList<>(List.of(records(0, 50)));
     WeakReference<String> value = new WeakReference<>(parts.get(0).get(3).value());
-    split.load(source(parts), pool);
+    split.load(source(parts), pool, "test");
     parts.clear(); // the split is now the only holder of the records
 
     split.release(0);
