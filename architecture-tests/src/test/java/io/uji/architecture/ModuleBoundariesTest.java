@@ -27,6 +27,8 @@ class ModuleBoundariesTest {
   private static final String STATE = "io.uji.state..";
   private static final String CHECKPOINT = "io.uji.checkpoint..";
   private static final String KRYO = "com.esotericsoftware..";
+  /** uji-metrics, uji-sql, uji-status: optional integrations, each with its own dependency. */
+  private static final String[] OPTIONAL_MODULES = {"io.uji.metrics..", "io.uji.sql..", "io.uji.status.."};
 
   /**
    * Classes outside serde that still use Kryo types, each to be removed by work under way:
@@ -44,11 +46,13 @@ class ModuleBoundariesTest {
       .layer("state").definedBy(STATE)
       .layer("checkpoint").definedBy(CHECKPOINT)
       .layer("engine").definedBy("io.uji.streaming..", "io.uji.engine..")
+      .layer("optional modules").definedBy(OPTIONAL_MODULES)
       .layer("examples").definedBy("io.uji.examples..")
       .layer("benchmarks").definedBy("io.uji.bench..")
       .whereLayer("benchmarks").mayNotBeAccessedByAnyLayer()
       .whereLayer("examples").mayOnlyBeAccessedByLayers("benchmarks")
-      .whereLayer("engine").mayOnlyBeAccessedByLayers("examples", "benchmarks")
+      .whereLayer("optional modules").mayOnlyBeAccessedByLayers("examples", "benchmarks")
+      .whereLayer("engine").mayOnlyBeAccessedByLayers("optional modules", "examples", "benchmarks")
       // state and checkpoint do not know each other; serde knows neither.
       .whereLayer("state").mayOnlyBeAccessedByLayers("engine", "benchmarks")
       .whereLayer("checkpoint").mayOnlyBeAccessedByLayers("engine", "benchmarks")
@@ -78,8 +82,67 @@ class ModuleBoundariesTest {
   static final ArchRule examplesUseOnlyThePublicApi = noClasses()
       .that().resideInAPackage("io.uji.examples..")
       .should().dependOnClassesThat(resideInAPackage("io.uji..")
-          .and(not(resideInAnyPackage("io.uji.streaming", "io.uji.examples.."))))
-      .because("the examples are what a user writes: io.uji.streaming is the whole API");
+          .and(not(resideInAnyPackage("io.uji.streaming", "io.uji.metrics", "io.uji.examples.."))))
+      .because("the examples are what a user writes: io.uji.streaming is the whole API, plus uji-metrics'"
+          + " UjiMetrics (the status page and SQL need no code: withStatusPort and ssc.sql find them)");
+
+  /**
+   * The optional modules see a context through the public API and the engine's one narrow
+   * internal hook, {@code io.uji.engine.hooks} (observers, a context view, the providers found by
+   * ServiceLoader), never through the engine's other internals or the modules below it.
+   */
+  @ArchTest
+  static final ArchRule optionalModulesUseOnlyTheApiAndTheHooks = noClasses()
+      .that().resideInAnyPackage(OPTIONAL_MODULES)
+      .should().dependOnClassesThat(resideInAPackage("io.uji..")
+          .and(not(resideInAnyPackage("io.uji.streaming", "io.uji.engine.hooks", "io.uji.metrics..", "io.uji.sql..",
+              "io.uji.status.."))))
+      .because("an optional module may break only through the hook it uses, not through every internal");
+
+  @ArchTest
+  static final ArchRule optionalModulesDoNotUseEachOther = noClasses()
+      .that().resideInAnyPackage(OPTIONAL_MODULES)
+      .should(new com.tngtech.archunit.lang.ArchCondition<JavaClass>("depend on another optional module") {
+        @Override
+        public void check(JavaClass c, com.tngtech.archunit.lang.ConditionEvents events) {
+          String own = module(c.getPackageName());
+          c.getDirectDependenciesFromSelf().stream()
+              .filter(d -> d.getTargetClass().getPackageName().startsWith("io.uji."))
+              .filter(d -> module(d.getTargetClass().getPackageName()) != null)
+              .filter(d -> !own.equals(module(d.getTargetClass().getPackageName())))
+              .forEach(d -> events.add(com.tngtech.archunit.lang.SimpleConditionEvent.satisfied(d, d.getDescription())));
+        }
+      })
+      .because("each is optional on its own: the status page reaches SQL through ssc.sql, not uji-sql's classes");
+
+  private static String module(String pkg) {
+    for (String m : new String[] {"io.uji.metrics", "io.uji.sql", "io.uji.status"}) {
+      if (pkg.equals(m) || pkg.startsWith(m + ".")) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  @ArchTest
+  static final ArchRule onlyUjiMetricsUsesMicrometer = noClasses()
+      .that().resideOutsideOfPackage("io.uji.metrics..")
+      .and(not(resideInAnyPackage("io.uji.examples..", "io.uji.bench..")))
+      .should().dependOnClassesThat().resideInAPackage("io.micrometer..")
+      .because("Micrometer is optional: the engine reports through io.uji.engine.hooks and pays nothing without it");
+
+  @ArchTest
+  static final ArchRule onlyUjiSqlUsesDuckDb = noClasses()
+      .that().resideOutsideOfPackage("io.uji.sql..")
+      .should().dependOnClassesThat().resideInAPackage("org.duckdb..")
+      .because("DuckDB is an 80 MB optional jar; only uji-sql loads it");
+
+  @ArchTest
+  static final ArchRule onlyUjiStatusServesHttp = noClasses()
+      .that().resideOutsideOfPackage("io.uji.status..")
+      .and().resideOutsideOfPackage("io.uji.examples..") // the demo serves its Prometheus text
+      .should().dependOnClassesThat().resideInAPackage("com.sun.net.httpserver..")
+      .because("the status page is optional and the engine opens no port");
 
   @ArchTest
   static final ArchRule onlyTheApiInstallsItsSharedSecrets = noClasses()

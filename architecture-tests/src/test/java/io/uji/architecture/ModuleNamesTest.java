@@ -40,7 +40,10 @@ class ModuleNamesTest {
         "uji-checkpoint", "io.uji.checkpoint",
         "uji-engine", "io.uji.streaming",
         "uji-examples", "io.uji.examples",
+        "uji-metrics", "io.uji.metrics",
         "uji-serde", "io.uji.serde",
-        "uji-state", "io.uji.state"), names);
+        "uji-sql", "io.uji.sql",
+        "uji-state", "io.uji.state",
+        "uji-status", "io.uji.status"), names);
   }
 }

@@ -100,6 +100,15 @@ public final class Bench implements Callable<Integer> {
       + " (default: StreamingConfig's, 256).")
   Long stateMemoryMb;
 
+  @Option(names = "--metrics", description = "on: bind UjiMetrics to a SimpleMeterRegistry (what metrics cost);"
+      + " off: no registry (default: ${DEFAULT-VALUE}).")
+  String metrics = "off";
+
+  @Option(names = "--query-load", description = "session-count mapWithState: on = a thread reads random users'"
+      + " state with KeyedState.get and, every 2 s, runs a SQL aggregate over the whole state while batches run"
+      + " (default: ${DEFAULT-VALUE}).")
+  String queryLoad = "off";
+
   @Option(names = "--state-cache", description = "Write-back cache entries per state partition"
       + " (default: derived from -Xmx).")
   Integer stateCache;
@@ -186,13 +195,20 @@ public final class Bench implements Callable<Integer> {
     BatchCollector collector = new BatchCollector(w.events(), verbose);
     ssc.addStreamingListener(collector);
 
+    io.uji.metrics.UjiMetrics meters = metrics.equals("on")
+        ? io.uji.metrics.UjiMetrics.bind(ssc, new io.micrometer.core.instrument.simple.SimpleMeterRegistry()) : null;
     long gc0 = Stats.gcMillis();
     long wall0 = System.nanoTime();
     ssc.start();
+    QueryLoad queries = queryLoad.equals("on") ? QueryLoad.start(ssc, "session-count", w.k()) : null;
     boolean finished = collector.await(maxWaitS);
+    String queryFigures = queries == null ? "" : " " + queries.stop();
     double wallS = (System.nanoTime() - wall0) / 1e9;
     long gcMs = Stats.gcMillis() - gc0;
     ssc.stop(false);
+    if (meters != null) {
+      meters.close();
+    }
     double rssMb = Stats.peakRssMb();
 
     String head = String.format(Locale.ROOT, "RESULT system=uji workload=%s variant=%s N=%d K=%d B=%d",
@@ -217,11 +233,11 @@ public final class Bench implements Callable<Integer> {
     System.out.printf(Locale.ROOT,
         "%s throughput_eps=%.0f median_batch_ms=%.0f p99_batch_ms=%.0f first_batch_ms=%d peak_rss_mb=%.0f check=%s"
             + " throughput_all_eps=%.0f throughput_excl_first_eps=%.0f batches=%d sum_batch_ms=%d interval_ms=%d"
-            + " max_sched_delay_ms=%d wall_s=%.1f gc_ms=%d ft=%s threads=%d %s%s%s%n",
+            + " max_sched_delay_ms=%d wall_s=%.1f gc_ms=%d ft=%s threads=%d metrics=%s %s%s%s%s%n",
         head, thr, Stats.median(rest), Stats.percentile(rest, 0.99), first, rssMb, check, thr, thrExclFirst,
         proc.length, sumAll, intervalMs, maxSched, wallS, gcMs, ckpt != null ? "on" : "off",
-        ssc.config().workerThreads(), Stats.jvmDesc(), w.extras().isEmpty() ? "" : " " + w.extras(),
-        probe == null ? "" : " checkpoint_every_batches=" + checkpointEvery + " " + probe.extras());
+        ssc.config().workerThreads(), metrics, Stats.jvmDesc(), w.extras().isEmpty() ? "" : " " + w.extras(),
+        probe == null ? "" : " checkpoint_every_batches=" + checkpointEvery + " " + probe.extras(), queryFigures);
     return check.equals("ok") ? 0 : 1;
   }
 

@@ -429,6 +429,16 @@ public class DStream<T> {
     foreachBatch((d, t) -> f.accept(d), onError);
   }
 
+  /**
+   * Makes each batch of this stream, as it runs, the SQL table {@code name} (see {@link
+   * Dataset#registerTempTable}): {@code ssc.sql("select ... from name")} and the status page
+   * query the latest batch. An output operation; needs the {@code uji-sql} module.
+   */
+  public void registerLatestAsTable(String name) {
+    Objects.requireNonNull(name, "name");
+    new OutputOperation<>(node, "registerLatestAsTable", (d, t) -> ssc.registerTable(name, d));
+  }
+
   /** Prints the first ten elements of every batch. */
   public void print() {
     print(10);

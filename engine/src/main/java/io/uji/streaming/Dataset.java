@@ -249,6 +249,30 @@ public sealed class Dataset<T> permits PairDataset {
     }
   }
 
+  /**
+   * Makes this batch the SQL table {@code name} of the context it belongs to, replacing what the
+   * table held (Spark's {@code registerTempTable}), for {@link StreamingContext#sql} and the
+   * status page's SQL box: typically inside {@code foreachBatch}. The elements' fields are the
+   * columns: a record's components (snake_case), a {@link Pair}'s {@code key} and {@code value}
+   * (the value's components when it is a record), else one column {@code value}. The rows are
+   * copied (about 10 ms per 10,000 rows). Needs the {@code uji-sql} module.
+   *
+   * @throws IllegalStateException if this dataset does not belong to a running context (it was
+   *     built with {@link #of}, say, rather than handed to an output operation)
+   * @throws IllegalArgumentException if the name cannot name a table (empty, over 128 characters,
+   *     starting with {@code __uji}, or a stateful operator's), or a field has a type SQL cannot
+   *     show (String, numbers, booleans, enums and records of those can)
+   * @throws SqlQueryException if storing the rows fails
+   */
+  public void registerTempTable(String name) {
+    StreamingContext owner = StreamingContext.owning(pool);
+    if (owner == null) {
+      throw new IllegalStateException("registerTempTable needs a dataset of a running streaming context (as"
+          + " foreachBatch hands it); this one belongs to none");
+    }
+    owner.registerTable(name, this);
+  }
+
   @Override
   public String toString() {
     return "Dataset[" + partitions.size() + " partitions, " + count() + " elements]";

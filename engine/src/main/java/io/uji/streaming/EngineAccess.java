@@ -3,6 +3,8 @@ package io.uji.streaming;
 import io.uji.engine.access.SharedSecrets;
 import io.uji.engine.access.StreamingAccess;
 import io.uji.engine.exec.WorkerPool;
+import io.uji.engine.hooks.ContextView;
+import io.uji.engine.hooks.EngineObserver;
 import io.uji.engine.receiver.ReceiverSink;
 import java.util.List;
 
@@ -24,5 +26,15 @@ final class EngineAccess implements StreamingAccess {
   @Override
   public <T> void attach(Receiver<T> receiver, ReceiverSink<T> sink) {
     receiver.attach(sink);
+  }
+
+  @Override
+  public ContextView view(StreamingContext ssc) {
+    return ssc.view();
+  }
+
+  @Override
+  public void observe(StreamingContext ssc, EngineObserver observer) {
+    ssc.observe(observer);
   }
 }

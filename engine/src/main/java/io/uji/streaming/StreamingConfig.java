@@ -1,5 +1,7 @@
 package io.uji.streaming;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -46,6 +48,12 @@ import java.util.Objects;
  *     disk before {@code store} returns; positive: blocks that arrive within this bound share
  *     one force
  * @param checkpointsRetained completed checkpoints kept on disk (at least 1; default 3)
+ * @param statusAddress where the status page listens (null, the default: no page). The page
+ *     needs the {@code uji-status} module on the class path; {@link #withStatusPort(int)} binds
+ *     it to 127.0.0.1 only, so that it is not reachable from other machines unless an address
+ *     says so; port 0 takes any free port ({@link StreamingContext#statusUri()} tells which)
+ * @param sqlLimits what one query of {@link StreamingContext#sql} or of the status page may use
+ *     (default {@link SqlLimits#defaults()})
  * @param logSegmentBytes the size at which the write-ahead logs and the lineage log start a new
  *     segment file (default 64 MiB); old segments are deleted whole once no retained checkpoint
  *     needs them, so smaller segments free disk space sooner
@@ -64,6 +72,13 @@ import java.util.Objects;
  *     .formerly(...)}) drops that state, with a warning naming each operator, instead of refusing
  *     to start; the program's operators that have no state in the checkpoint start empty (Flink's
  *     {@code allowNonRestoredState}; default false: refused, naming the operators)
+ * @param stateKeyGroups into how many key groups a new stateful operator's state is split
+ *     (default 128; at most 65535): a key's group is fixed by its hash, and each worker handles a
+ *     range of groups, so the state does not depend on the number of cores and a restart with
+ *     another parallelism takes the same state (Flink's maximum parallelism). The state of an
+ *     operator keeps the number of groups it was created with (it is recorded with it; state
+ *     written before key groups existed keeps its partitions as groups); the parallelism of an
+ *     operator's processing is at most its number of groups
  */
 public record StreamingConfig(
     int workerThreads,
@@ -82,7 +97,10 @@ public record StreamingConfig(
     long logSegmentBytes,
     int receiverMaxRestarts,
     boolean stopGracefullyOnShutdown,
-    boolean allowNonRestoredState) {
+    boolean allowNonRestoredState,
+    InetSocketAddress statusAddress,
+    SqlLimits sqlLimits,
+    int stateKeyGroups) {
 
   public StreamingConfig {
     Objects.requireNonNull(clock, "clock");
@@ -95,6 +113,7 @@ public record StreamingConfig(
     requirePositive(stateMemoryBytes, "stateMemoryBytes");
     requirePositive(stateCacheEntriesPerPartition, "stateCacheEntriesPerPartition");
     requirePositive(checkpointsRetained, "checkpointsRetained");
+    Objects.requireNonNull(sqlLimits, "sqlLimits");
     if (logSegmentBytes < 256) {
       throw new IllegalArgumentException("logSegmentBytes must be at least 256, got " + logSegmentBytes);
     }
@@ -103,6 +122,9 @@ public record StreamingConfig(
     }
     if (receiverRestartDelay.milliseconds() < 0 || walGroupCommit.milliseconds() < 0) {
       throw new IllegalArgumentException("receiverRestartDelay and walGroupCommit must not be negative");
+    }
+    if (stateKeyGroups < 1 || stateKeyGroups > 65535) {
+      throw new IllegalArgumentException("stateKeyGroups must be in [1, 65535], got " + stateKeyGroups);
     }
     if (receiverMaxRestarts < 0) {
       throw new IllegalArgumentException("receiverMaxRestarts must be >= 0, got " + receiverMaxRestarts);
@@ -219,6 +241,25 @@ public record StreamingConfig(
     return toBuilder().allowNonRestoredState(v).build();
   }
 
+  /** As {@link Builder#statusPort(int)}: the status page on 127.0.0.1:{@code port}. */
+  public StreamingConfig withStatusPort(int port) {
+    return toBuilder().statusPort(port).build();
+  }
+
+  /** As {@link Builder#statusAddress(InetSocketAddress)}. */
+  public StreamingConfig withStatusAddress(InetSocketAddress address) {
+    return toBuilder().statusAddress(address).build();
+  }
+
+  public StreamingConfig withSqlLimits(SqlLimits limits) {
+    return toBuilder().sqlLimits(limits).build();
+  }
+
+  /** As {@link Builder#stateKeyGroups(int)}. */
+  public StreamingConfig withStateKeyGroups(int n) {
+    return toBuilder().stateKeyGroups(n).build();
+  }
+
   /**
    * Collects settings for a {@link StreamingConfig}; starts from the defaults. Values are
    * checked by {@link #build()}. Not thread-safe.
@@ -243,6 +284,9 @@ public record StreamingConfig(
     private int receiverMaxRestarts = 30;
     private boolean stopGracefullyOnShutdown;
     private boolean allowNonRestoredState;
+    private InetSocketAddress statusAddress;
+    private SqlLimits sqlLimits = SqlLimits.defaults();
+    private int stateKeyGroups = 128;
 
     private Builder() {}
 
@@ -264,6 +308,9 @@ public record StreamingConfig(
       receiverMaxRestarts = c.receiverMaxRestarts;
       stopGracefullyOnShutdown = c.stopGracefullyOnShutdown;
       allowNonRestoredState = c.allowNonRestoredState;
+      statusAddress = c.statusAddress;
+      sqlLimits = c.sqlLimits;
+      stateKeyGroups = c.stateKeyGroups;
     }
 
     /** Sets the worker threads; the default parallelism follows unless it is set. */
@@ -355,6 +402,27 @@ public record StreamingConfig(
       return this;
     }
 
+    /**
+     * Serves the status page on 127.0.0.1 (loopback only) at {@code port}; 0 takes any free port.
+     *
+     * @throws IllegalArgumentException if the port is not in [0, 65535]
+     */
+    public Builder statusPort(int port) {
+      statusAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+      return this;
+    }
+
+    /** @param address where the status page listens, any interface included; null: no page */
+    public Builder statusAddress(InetSocketAddress address) {
+      statusAddress = address;
+      return this;
+    }
+
+    public Builder sqlLimits(SqlLimits limits) {
+      sqlLimits = limits;
+      return this;
+    }
+
     public Builder checkpointsRetained(int n) {
       checkpointsRetained = n;
       return this;
@@ -375,6 +443,12 @@ public record StreamingConfig(
      */
     public Builder stopGracefullyOnShutdown(boolean v) {
       stopGracefullyOnShutdown = v;
+      return this;
+    }
+
+    /** Sets into how many key groups new stateful operators split their state (see the record's component). */
+    public Builder stateKeyGroups(int n) {
+      stateKeyGroups = n;
       return this;
     }
 
@@ -400,7 +474,8 @@ public record StreamingConfig(
       return new StreamingConfig(workerThreads, parallelism, clock, receiverMaxBufferedRecords,
           receiverMaxBlockRecords, maxRatePerReceiver, receiverRestartDelay, stateMemoryBytes, cacheEntries,
           stateDir, kryoRegistrations, walGroupCommit, checkpointsRetained, logSegmentBytes,
-          receiverMaxRestarts, stopGracefullyOnShutdown, allowNonRestoredState);
+          receiverMaxRestarts, stopGracefullyOnShutdown, allowNonRestoredState,
+          statusAddress, sqlLimits, stateKeyGroups);
     }
 
     /**

@@ -3,6 +3,14 @@ package io.uji.streaming;
 import io.uji.engine.exec.WorkerPool;
 import io.uji.engine.graph.Node;
 import io.uji.engine.graph.StatefulNode;
+import io.uji.engine.hooks.ContextView;
+import io.uji.engine.hooks.EngineObserver;
+import io.uji.engine.hooks.EngineObservers;
+import io.uji.engine.hooks.SqlEngine;
+import io.uji.engine.hooks.SqlEngineProvider;
+import io.uji.engine.hooks.StatusPage;
+import io.uji.engine.hooks.StatusPageProvider;
+import io.uji.engine.runtime.RuntimeContextView;
 import io.uji.engine.graph.StreamGraph;
 import io.uji.engine.input.FileInputNode;
 import io.uji.engine.input.GeneratorInputNode;
@@ -16,10 +24,13 @@ import io.uji.engine.receiver.ReceiverSettings;
 import io.uji.engine.runtime.ContextRuntime;
 import io.uji.engine.scheduler.BatchScheduler;
 import io.uji.engine.scheduler.ListenerBus;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -45,6 +56,8 @@ import org.slf4j.LoggerFactory;
 public final class StreamingContext {
   private static final Logger LOG = LoggerFactory.getLogger(StreamingContext.class);
   private static final List<StreamingContext> ACTIVE = new CopyOnWriteArrayList<>();
+  /** Contexts from the start of their start() to their stop: batches may run (replay during start too). */
+  private static final List<StreamingContext> RUNNING = new CopyOnWriteArrayList<>();
   private static final AtomicInteger SEQ = new AtomicInteger();
 
   private final StreamingConfig config;
@@ -57,7 +70,16 @@ public final class StreamingContext {
   private volatile Throwable failure;
   private Path checkpointDir;
   private Duration checkpointInterval;
-  private ContextRuntime runtime;
+  private volatile ContextRuntime runtime;
+  /** Observers attached before start (uji-metrics); the status page's joins them at start. */
+  private final List<EngineObserver> observers = new CopyOnWriteArrayList<>();
+  private final ContextView view;
+  private EngineObserver observer = EngineObserver.NONE;
+  private volatile StatusPage statusPage;
+  private final Object sqlLock = new Object();
+  /** Created on first use (DuckDB takes a second to start); guarded by sqlLock. */
+  private SqlEngine sqlEngine;
+  private boolean sqlClosed;
   /** Stops gracefully when the JVM shuts down, if the configuration asks for it (installed by start). */
   private Thread shutdownHook;
 
@@ -85,6 +107,7 @@ public final class StreamingContext {
     this.graph = new StreamGraph(batchInterval, config.defaultParallelism());
     this.name = "uji-" + SEQ.incrementAndGet();
     this.bus = new ListenerBus(name);
+    this.view = new RuntimeContextView(name, graph, () -> checkpointDir, () -> state.name(), () -> runtime);
   }
 
   public StreamingConfig config() {
@@ -313,18 +336,28 @@ public final class StreamingContext {
         throw new IllegalStateException("A stopped context cannot be started again; create a new one");
       }
       graph.freeze();
-      runtime = new ContextRuntime(name, config, graph, bus, checkpointDir, checkpointInterval(), this::fail);
+      List<EngineObserver> all = new ArrayList<>(observers);
+      if (config.statusAddress() != null) {
+        statusPage = startStatusPage(); // before recovery and the first batch, so that it sees them
+        all.add(statusPage.observer());
+      }
+      observer = EngineObservers.compose(all);
+      runtime = new ContextRuntime(name, config, graph, bus, checkpointDir, checkpointInterval(), this::fail, observer);
+      RUNNING.add(this);
       try {
         bus.start();
         runtime.start();
       } catch (RuntimeException | Error e) {
         runtime.close(false);
         bus.close();
+        closeExtensions();
+        RUNNING.remove(this);
         state = StreamingContextState.STOPPED;
         throw e;
       }
       state = StreamingContextState.ACTIVE;
       ACTIVE.add(this);
+      observer.started(view);
       if (config.stopGracefullyOnShutdown()) {
         // Not named after the context: its own threads may not stop it synchronously (see stop).
         shutdownHook = new Thread(() -> stop(true), "shutdown-hook-of-" + name);
@@ -369,9 +402,12 @@ public final class StreamingContext {
       if (state == StreamingContextState.ACTIVE) {
         runtime.close(stopGracefully);
         bus.close();
+        observer.stopped();
+        closeExtensions();
       }
       state = StreamingContextState.STOPPED;
       ACTIVE.remove(this);
+      RUNNING.remove(this);
       removeShutdownHook();
       lifecycle.notifyAll();
     }
@@ -387,6 +423,161 @@ public final class StreamingContext {
       Runtime.getRuntime().removeShutdownHook(hook);
     } catch (IllegalStateException shuttingDown) {
       // The JVM is shutting down and the hook is running or will: it finds the context stopped.
+    }
+  }
+
+  // ------------------------------------------------------------------------------- status and SQL
+
+  /**
+   * @return where the status page of this running context is served ({@code
+   *     http://127.0.0.1:4040/}), or empty when it has none ({@link StreamingConfig#statusAddress()}
+   *     not set, or not started)
+   */
+  public Optional<URI> statusUri() {
+    StatusPage page = statusPage;
+    return page == null ? Optional.empty() : Optional.of(page.uri());
+  }
+
+  /**
+   * Runs one read-only SQL query over the tables of this running context: the batches registered
+   * with {@link Dataset#registerTempTable} or {@link DStream#registerLatestAsTable}, and every
+   * stateful operator's state as a table named after the operator (columns {@code key} and
+   * {@code value}, or the record components of each). Needs the {@code uji-sql} module on the
+   * class path; limits in {@link StreamingConfig#sqlLimits()}. Safe from any thread.
+   *
+   * @return the rows, at most {@link SqlLimits#maxRows()} of them
+   * @throws SqlQueryException if the query is not one SELECT, fails or runs out of time
+   * @throws IllegalStateException if the context is not running
+   * @throws StreamingException if the {@code uji-sql} module is missing
+   */
+  public SqlResult sql(String query) {
+    Objects.requireNonNull(query, "query");
+    return sqlEngine().query(query);
+  }
+
+  /**
+   * A read-only view of the keyed state of the stateful operator named {@code name} (its
+   * {@code .name(...)}, or its derived id), for queries from any thread while batches run: see
+   * {@link KeyedState}. The view may be taken before start and read once the context runs.
+   *
+   * @param keyType the key type the caller expects
+   * @param stateType the state type the caller expects (for mapWithState, the user's state)
+   * @throws IllegalArgumentException if no stateful operator has that name, or its declared (or
+   *     already observed) key or state type is not assignable to the one given
+   */
+  public <K, S> KeyedState<K, S> keyedState(String name, Class<K> keyType, Class<S> stateType) {
+    Objects.requireNonNull(keyType, "keyType");
+    Objects.requireNonNull(stateType, "stateType");
+    return stateful(name).queryable(keyType, stateType);
+  }
+
+  /**
+   * As {@link #keyedState(String, Class, Class)}, with the types unchecked.
+   *
+   * @throws IllegalArgumentException if no stateful operator has that name
+   */
+  public KeyedState<?, ?> keyedState(String name) {
+    return stateful(name).queryable(null, null);
+  }
+
+  private StatefulNode stateful(String name) {
+    Objects.requireNonNull(name, "name");
+    List<String> names = new ArrayList<>();
+    for (StatefulNode s : graph.statefulNodes()) {
+      if (s.stateId().equals(name)) {
+        return s;
+      }
+      names.add(s.stateId());
+    }
+    throw new IllegalArgumentException("No stateful operator is named '" + name + "'; this program has "
+        + (names.isEmpty() ? "none" : names));
+  }
+
+  /** Makes {@code rows} the table {@code name} of this context's SQL (see {@link #sql}). */
+  void registerTable(String name, Dataset<?> rows) {
+    Objects.requireNonNull(name, "name");
+    sqlEngine().registerTable(name, rows);
+  }
+
+  private SqlEngine sqlEngine() {
+    synchronized (sqlLock) {
+      if (!RUNNING.contains(this) || sqlClosed) {
+        throw new IllegalStateException("SQL needs a running context; " + name + " is " + state);
+      }
+      if (sqlEngine == null) {
+        SqlEngineProvider provider = provider(SqlEngineProvider.class, "SQL (ssc.sql, registerTempTable)", "uji-sql");
+        List<KeyedState<?, ?>> states = new ArrayList<>();
+        for (StatefulNode s : graph.statefulNodes()) {
+          states.add(keyedState(s.stateId()));
+        }
+        sqlEngine = provider.open(config.sqlLimits(), states);
+      }
+      return sqlEngine;
+    }
+  }
+
+  private StatusPage startStatusPage() {
+    StatusPageProvider provider = provider(StatusPageProvider.class,
+        "The status page (statusAddress " + config.statusAddress() + ")", "uji-status");
+    return provider.start(this, view, config.statusAddress());
+  }
+
+  private static <P> P provider(Class<P> type, String feature, String module) {
+    for (P p : ServiceLoader.load(type, StreamingContext.class.getClassLoader())) {
+      return p;
+    }
+    throw new StreamingException(feature + " needs the " + module + " module on the class path (Maven: io.uji:"
+        + module + ")");
+  }
+
+  /** Stops the status page and the SQL engine, if any. */
+  private void closeExtensions() {
+    synchronized (sqlLock) {
+      sqlClosed = true;
+      if (sqlEngine != null) {
+        try {
+          sqlEngine.close();
+        } catch (RuntimeException e) {
+          LOG.warn("Closing the SQL engine of {} failed", name, e);
+        }
+        sqlEngine = null;
+      }
+    }
+    StatusPage page = statusPage;
+    if (page != null) {
+      try {
+        page.close();
+      } catch (RuntimeException e) {
+        LOG.warn("Closing the status page of {} failed", name, e);
+      }
+    }
+  }
+
+  /** @return the running context whose worker pool is {@code pool}, or null */
+  static StreamingContext owning(WorkerPool pool) {
+    if (pool == null) {
+      return null;
+    }
+    for (StreamingContext c : RUNNING) {
+      ContextRuntime r = c.runtime;
+      if (r != null && r.pool() == pool) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  /** @return the internal view (through {@link EngineAccess}) */
+  ContextView view() {
+    return view;
+  }
+
+  /** Attaches an observer to the next start (through {@link EngineAccess}). */
+  void observe(EngineObserver o) {
+    Objects.requireNonNull(o, "observer");
+    synchronized (lifecycle) {
+      checkInitialized("attach an observer");
+      observers.add(o);
     }
   }
 

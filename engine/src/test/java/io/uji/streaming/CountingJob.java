@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 
 /**
@@ -39,6 +40,14 @@ final class CountingJob {
     boolean totalsTyped;
     UnaryOperator<StreamingConfig> config = c -> c;
     int streamsBefore;
+    /** The partitions both stateful operators ask for explicitly; 0 takes the default parallelism. */
+    int partitions;
+
+    /** Both stateful operators ask for {@code n} partitions (numPartitions / updateStateByKey's n). */
+    Variant partitions(int n) {
+      partitions = n;
+      return this;
+    }
 
     /** Leaves the mapWithState unnamed: its id is derived from its position in the program. */
     Variant countsUnnamed() {
@@ -128,6 +137,9 @@ final class CountingJob {
       if (v.countsTyped) {
         spec.types(String.class, Long.class);
       }
+      if (v.partitions > 0) {
+        spec.numPartitions(v.partitions);
+      }
       MapWithStateDStream<String, Long, Long, Long> m = ones.mapWithState(spec);
       if (!v.countsName.isEmpty()) {
         m.name(v.countsName);
@@ -138,8 +150,9 @@ final class CountingJob {
       m.stateSnapshots().foreachBatch(d -> d.collect().forEach(kv -> counts.put(kv.key(), kv.value())));
     }
     if (v.totalsName != null) {
-      StateDStream<String, Long> t = ones.updateStateByKey(
-          (List<Long> vs, Optional<Long> s) -> Optional.of(s.orElse(0L) + vs.size())).name(v.totalsName);
+      BiFunction<List<Long>, Optional<Long>, Optional<Long>> total = (vs, s) -> Optional.of(s.orElse(0L) + vs.size());
+      StateDStream<String, Long> t = (v.partitions > 0 ? ones.updateStateByKey(total, v.partitions)
+          : ones.updateStateByKey(total)).name(v.totalsName);
       if (v.totalsTyped) {
         t.types(String.class, Long.class);
       }

@@ -89,6 +89,19 @@ public final class SessionCount implements Callable<Integer> {
     @Option(names = "--threads", description = "Worker threads; 0 = one per core (default: ${DEFAULT-VALUE}).")
     public int threads = 0;
 
+    @Option(names = "--status-port", paramLabel = "PORT",
+        description = "Serve the status page on 127.0.0.1:PORT (0: any free port; default: no page).")
+    public Integer statusPort;
+
+    @Option(names = "--prometheus-port", paramLabel = "PORT",
+        description = "Serve the metrics as Prometheus text on http://127.0.0.1:PORT/metrics (they are always on JMX).")
+    public Integer prometheusPort;
+
+    @Option(names = "--register-batches",
+        description = "Register each batch's session updates as the SQL table session_updates (costs ~1 ms per 1,000"
+            + " updates a batch); the state is queryable as the table sessions without it.")
+    public boolean registerBatches;
+
     void validate() {
       if (events < 0 || users <= 0 || rate < 0 || batchEvents <= 0 || top < 0 || threads < 0) {
         throw new IllegalArgumentException("--events, --rate, --top and --threads must be >= 0; --users and "
@@ -115,6 +128,9 @@ public final class SessionCount implements Callable<Integer> {
     if (o.threads > 0) {
       config = config.withWorkerThreads(o.threads);
     }
+    if (o.statusPort != null) {
+      config = config.withStatusPort(o.statusPort);
+    }
     StreamingContext ssc = new StreamingContext(config, o.batch);
     if (o.checkpoint != null) {
       ssc.checkpoint(o.checkpoint.toString());
@@ -130,7 +146,7 @@ public final class SessionCount implements Callable<Integer> {
       case socket -> ssc.socketTextStream(o.host, o.port).map(String::trim).filter(s -> !s.isEmpty());
       case dir -> ssc.textFileStream(o.dir.toString()).map(String::trim).filter(s -> !s.isEmpty());
     };
-    Sessions.countInto(events, o.sessionTimeout, counts::record, progress::totals);
+    Sessions.countInto(events, o.sessionTimeout, counts::record, progress::totals, o.registerBatches);
     ssc.addStreamingListener(progress);
     return ssc;
   }
@@ -154,8 +170,12 @@ public final class SessionCount implements Callable<Integer> {
         o.rate > 0 ? o.rate + "/s" : "max", o.batch, o.batchEvents, o.sessionTimeout,
         o.checkpoint == null ? "none" : o.checkpoint);
     long t0 = System.nanoTime();
+    DemoMetrics metrics;
     try {
+      metrics = DemoMetrics.bind(ssc, o.prometheusPort);
       ssc.start();
+      ssc.statusUri().ifPresent(uri -> out.println("status page: " + uri));
+      metrics.prometheusUri().ifPresent(uri -> out.println("prometheus metrics: " + uri));
     } catch (RuntimeException e) {
       // The operator's view: one line saying what is wrong; the stack trace is in the log.
       LoggerFactory.getLogger(SessionCount.class).debug("Start-up failed", e);
@@ -176,6 +196,7 @@ public final class SessionCount implements Callable<Integer> {
       return 1;
     } finally {
       ssc.stop(true);
+      metrics.close();
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     progress.printTop();

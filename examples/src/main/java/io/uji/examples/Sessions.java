@@ -60,14 +60,19 @@ final class Sessions {
    * @param sessionTimeout idle time after which a user's session ends
    * @param onUpdates called every batch with that batch's updates (for the top-users display)
    * @param onTotals called every batch (replays included) with the totals after it
+   * @param registerBatches whether each batch's updates become the SQL table {@code session_updates}
    */
   static void countInto(DStream<String> users, Duration sessionTimeout,
-      java.util.function.Consumer<Dataset<Update>> onUpdates, java.util.function.BiConsumer<Totals, Time> onTotals) {
+      java.util.function.Consumer<Dataset<Update>> onUpdates, java.util.function.BiConsumer<Totals, Time> onTotals,
+      boolean registerBatches) {
     MapWithStateDStream<String, Long, Long, Update> sessions = users
         .mapToPair(user -> Pair.of(user, 1L))
         .mapWithState(StateSpec.function(Sessions::track).timeout(sessionTimeout).types(String.class, Long.class))
         .name("sessions");
     sessions.foreachBatch(onUpdates);
+    if (registerBatches) {
+      sessions.registerLatestAsTable("session_updates"); // the seed's %sql over each batch
+    }
     sessions
         .transformToPair(batch -> Dataset.of(List.of(List.of(Pair.of("all", delta(batch))))))
         .updateStateByKey((List<long[]> deltas, Optional<long[]> totals) -> {

@@ -97,7 +97,7 @@ class SessionCountTest {
     // two batches of 2,000 events, then the users fall idle and their sessions end after 100 ms
     DStream<String> users = ssc.generatorStream(new GeneratorSpec<>(
         i -> "user-" + Long.remainderUnsigned(i * SessionCount.MUL, K), 0, 2_000, 4_000));
-    Sessions.countInto(users, Durations.milliseconds(100), d -> updates.addAll(d.collect()), progress::totals);
+    Sessions.countInto(users, Durations.milliseconds(100), d -> updates.addAll(d.collect()), progress::totals, false);
     ssc.start();
     try {
       Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> progress.totals().usersWithState() == 0

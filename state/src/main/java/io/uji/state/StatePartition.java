@@ -93,6 +93,9 @@ public final class StatePartition<K, S> {
   private int batch;
   /** True while the cache holds every key of this partition that exists. */
   private boolean complete;
+  /** Keys looked up by {@link #getAll} since open, and how many of them missed the cache. */
+  private volatile long lookups;
+  private volatile long misses;
 
   StatePartition(StateStore store, String table, int partition, Serde<K> keySerde, Serde<S> stateSerde,
       ColumnFamilyHandle cf, TimeIndex<K> timeIndex, int maxEntries, boolean fresh) {
@@ -170,6 +173,9 @@ public final class StatePartition<K, S> {
       }
     }
     lookedUp = n;
+    // Once per call, not per key; volatile so that the metrics thread reads whole values.
+    this.lookups = this.lookups + n;
+    this.misses = this.misses + misses;
     if (misses > 0) {
       readMisses(missIndex, misses, out, base);
     }
@@ -689,6 +695,66 @@ public final class StatePartition<K, S> {
     for (int k = 0; k < n; k++) {
       c.markClean(slots[k]);
     }
+  }
+
+  // ------------------------------------------------------------------ read-only access
+
+  /**
+   * Reads the state of {@code key} without changing anything: no cache fill, no recency, no
+   * flush. The caller guarantees that no thread uses this partition meanwhile (the engine's
+   * per-operator lock); several threads may read at once.
+   *
+   * @return a copy of the state (a state object may be changed in place by a later batch), or
+   *     null if absent
+   * @throws StateStoreException if reading RocksDB fails
+   * @throws StateStoreClosedException if the store is closed
+   */
+  public S readCopy(K key) {
+    // The cache holds states serialized: peek deserializes a fresh instance, which is the copy.
+    return peek(key);
+  }
+
+  /**
+   * Copies the cached entries for a {@link TableScan}; same thread contract as {@link #readCopy}.
+   */
+  CachedCopy<K, S> copyCache() {
+    final CacheTable c = cache;
+    CachedCopy<K, S> copy = new CachedCopy<>(stateSerde, c.size(), !complete);
+    for (int i = 0, n = c.capacity(); i < n; i++) {
+      if (c.isOccupied(i)) {
+        K k = keySerde.fromBytes(c.page(i), c.keyOffset(i) + KeyLayout.PARTITION_BYTES,
+            c.keyLength(i) - KeyLayout.PARTITION_BYTES);
+        copy.add(k, read(i));
+      }
+    }
+    return copy;
+  }
+
+  /** @return whether the cache holds every key of this partition (RocksDB need not be read) */
+  boolean isComplete() {
+    return complete;
+  }
+
+  /** @return the cached entries that hold a state (absences and pending removals not counted) */
+  int liveCachedEntries() {
+    final CacheTable c = cache;
+    int live = 0;
+    for (int i = 0, n = c.capacity(); i < n; i++) {
+      if (c.isOccupied(i) && c.valueLength(i) != CacheTable.ABSENT) {
+        live++;
+      }
+    }
+    return live;
+  }
+
+  /** @return keys looked up by {@link #getAll} since open */
+  public long lookups() {
+    return lookups;
+  }
+
+  /** @return keys {@link #getAll} did not find in the cache (and read from RocksDB) since open */
+  public long misses() {
+    return misses;
   }
 
   /** @return the number of cached entries (including known absences and pending removals) */

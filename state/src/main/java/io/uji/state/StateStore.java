@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.rocksdb.Checkpoint;
@@ -26,6 +27,7 @@ import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.Snapshot;
 import org.rocksdb.WriteBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,6 +85,8 @@ public final class StateStore implements AutoCloseable {
    * keys), never per record.
    */
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  /** Scans holding a snapshot (and maybe an iterator), closed before the database. */
+  private final Set<TableScan<?, ?>> openScans = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
   /**
    * Completed when the entries captured by the newest {@link #beginCheckpoint} are in RocksDB;
@@ -370,6 +374,17 @@ public final class StateStore implements AutoCloseable {
   }
 
   /**
+   * @return the number of partitions table {@code id} was created with, or empty if the store
+   *     holds no such table (so a caller can open an existing table with its own count)
+   * @throws StateStoreClosedException if the store is closed
+   */
+  public synchronized java.util.OptionalInt recordedPartitions(String id) {
+    checkOpen(null);
+    Integer n = recordedTables.get(id);
+    return n == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(n);
+  }
+
+  /**
    * @return the ids of the tables in the database (open or not), including those created before
    *     this store was opened
    * @throws StateStoreClosedException if the store is closed
@@ -590,14 +605,57 @@ public final class StateStore implements AutoCloseable {
       // Order matters: column family handles before the database that owns them, the database
       // before the options, cache and write buffer manager it uses (freeing those first would
       // leave RocksDB with dangling pointers). Tables and partitions hold no native objects;
-      // iterators and batches are all short-lived and closed by the calls that made them.
-      List<AutoCloseable> order = new ArrayList<>(handles.values());
+      // iterators and batches are short-lived and closed by the calls that made them, except the
+      // open scans' iterators and snapshots, which go first.
+      List<AutoCloseable> order = new ArrayList<>(openScans);
+      order.addAll(handles.values());
       order.add(db::closeE);
       order.add(options);
       Closer.closeAll("state store " + name, order);
       LOG.info("Closed state store {}", name);
     } finally {
       lifecycle.writeLock().unlock();
+    }
+  }
+
+  // --- scans and properties (read-only access) ---
+
+  /** Opens a scan with a snapshot taken now; registered so that {@link #close()} ends it first. */
+  <K, S> TableScan<K, S> openScan(String table, ColumnFamilyHandle cf, Serde<K> keySerde, Serde<S> stateSerde,
+      List<CachedCopy<K, S>> copies, List<Integer> uncached, List<CachedCopy<K, S>> uncachedCopies) {
+    enter(table);
+    try {
+      Snapshot snapshot = uncached.isEmpty() ? null : db.getSnapshot();
+      TableScan<K, S> scan = new TableScan<>(this, table, cf, keySerde, stateSerde, copies, uncached, uncachedCopies,
+          snapshot);
+      if (snapshot != null) {
+        openScans.add(scan);
+      }
+      return scan;
+    } finally {
+      exit();
+    }
+  }
+
+  /**
+   * Releases a scan's snapshot. Does not enter: {@link #close()} calls it (through the scan)
+   * while holding the lifecycle lock, and the database is open until every scan is closed.
+   */
+  void releaseScan(TableScan<?, ?> scan, Snapshot snapshot) {
+    if (openScans.remove(scan)) {
+      db.releaseSnapshot(snapshot);
+    }
+  }
+
+  /** @return a RocksDB integer property of a column family, 0 if RocksDB does not know it */
+  long longProperty(String table, ColumnFamilyHandle cf, String property) {
+    enter(table);
+    try {
+      return db.getLongProperty(cf, property);
+    } catch (RocksDBException e) {
+      throw error("read property " + property, table, e);
+    } finally {
+      exit();
     }
   }
 

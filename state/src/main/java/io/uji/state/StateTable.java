@@ -22,6 +22,10 @@ public final class StateTable<K, S> {
   private final StateStore store;
   private final String id;
   private final StatePartition<K, S>[] partitions;
+  private final Serde<K> keySerde;
+  private final Serde<S> stateSerde;
+  private final ColumnFamilyHandle stateCf;
+  private final ColumnFamilyHandle timeoutsCf;
 
   @SuppressWarnings("unchecked")
   StateTable(StateStore store, String id, Serde<K> keySerde, Serde<S> stateSerde, int numPartitions,
@@ -30,6 +34,10 @@ public final class StateTable<K, S> {
     this.store = store;
     this.id = id;
     this.partitions = new StatePartition[numPartitions];
+    this.keySerde = keySerde;
+    this.stateSerde = stateSerde;
+    this.stateCf = stateCf;
+    this.timeoutsCf = timeoutsCf;
     for (int p = 0; p < numPartitions; p++) {
       partitions[p] = new StatePartition<>(store, id, p, keySerde, stateSerde, stateCf,
           new TimeIndex<>(store, id, p, keySerde, timeoutsCf), cacheEntriesPerPartition, fresh);
@@ -93,6 +101,86 @@ public final class StateTable<K, S> {
       }
     }
     return total;
+  }
+
+  // ------------------------------------------------------------------ read-only access
+  // The caller guarantees that no thread uses a partition meanwhile (the engine's per-operator
+  // lock); several threads may read at once.
+
+  /**
+   * Opens a scan of every (key, state) as of now ({@link TableScan}); the caller must close it.
+   *
+   * @throws StateStoreClosedException if the store is closed
+   */
+  public TableScan<K, S> openScan() {
+    List<CachedCopy<K, S>> copies = new ArrayList<>(partitions.length);
+    List<Integer> uncached = new ArrayList<>();
+    List<CachedCopy<K, S>> uncachedCopies = new ArrayList<>();
+    for (StatePartition<K, S> p : partitions) {
+      CachedCopy<K, S> c = p.copyCache();
+      copies.add(c);
+      if (!p.isComplete()) {
+        uncached.add(p.id());
+        uncachedCopies.add(c);
+      }
+    }
+    return store.openScan(id, stateCf, keySerde, stateSerde, copies, uncached, uncachedCopies);
+  }
+
+  /**
+   * @return the number of keys: exact when every partition's cache holds all of it, else
+   *     RocksDB's estimate for the column family or the cached count, whichever is larger
+   * @throws StateStoreClosedException if the store is closed
+   */
+  public long approximateKeyCount() {
+    long cached = 0;
+    boolean complete = true;
+    for (StatePartition<K, S> p : partitions) {
+      cached += p.liveCachedEntries();
+      complete &= p.isComplete();
+    }
+    return complete ? cached : Math.max(cached, store.longProperty(id, stateCf, "rocksdb.estimate-num-keys"));
+  }
+
+  /** @return keys looked up by batches since open, over all partitions */
+  public long cacheLookups() {
+    long n = 0;
+    for (StatePartition<K, S> p : partitions) {
+      n += p.lookups();
+    }
+    return n;
+  }
+
+  /** @return keys batches did not find in the cache since open, over all partitions */
+  public long cacheMisses() {
+    long n = 0;
+    for (StatePartition<K, S> p : partitions) {
+      n += p.misses();
+    }
+    return n;
+  }
+
+  /**
+   * @return the bytes of this table's SST files (state and time index)
+   * @throws StateStoreClosedException if the store is closed
+   */
+  public long sstBytes() {
+    return store.longProperty(id, stateCf, "rocksdb.total-sst-files-size")
+        + store.longProperty(id, timeoutsCf, "rocksdb.total-sst-files-size");
+  }
+
+  /**
+   * @return this table's memtables and table readers in native memory (the block cache is shared
+   *     by all tables: {@link StateStore#nativeMemoryUsage()})
+   * @throws StateStoreClosedException if the store is closed
+   */
+  public long nativeMemoryBytes() {
+    long n = 0;
+    for (ColumnFamilyHandle cf : List.of(stateCf, timeoutsCf)) {
+      n += store.longProperty(id, cf, "rocksdb.cur-size-all-mem-tables")
+          + store.longProperty(id, cf, "rocksdb.estimate-table-readers-mem");
+    }
+    return n;
   }
 
   StatePartition<K, S> partitionUnchecked(int p) {

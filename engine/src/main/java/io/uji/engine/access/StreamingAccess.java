@@ -1,9 +1,12 @@
 package io.uji.engine.access;
 
 import io.uji.engine.exec.WorkerPool;
+import io.uji.engine.hooks.ContextView;
+import io.uji.engine.hooks.EngineObserver;
 import io.uji.engine.receiver.ReceiverSink;
 import io.uji.streaming.Dataset;
 import io.uji.streaming.Receiver;
+import io.uji.streaming.StreamingContext;
 import java.util.List;
 
 /**
@@ -30,4 +33,14 @@ public interface StreamingAccess {
    * @throws IllegalStateException if it is already attached to another stream
    */
   <T> void attach(Receiver<T> receiver, ReceiverSink<T> sink);
+
+  /** @return a live view of {@code ssc}'s internals (see {@link io.uji.engine.hooks.Observation}) */
+  ContextView view(StreamingContext ssc);
+
+  /**
+   * Attaches {@code observer} to {@code ssc}'s next start.
+   *
+   * @throws IllegalStateException if {@code ssc} was started already
+   */
+  void observe(StreamingContext ssc, EngineObserver observer);
 }

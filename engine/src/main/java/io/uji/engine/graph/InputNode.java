@@ -1,6 +1,7 @@
 package io.uji.engine.graph;
 
 import io.uji.engine.exec.Datasets;
+import io.uji.engine.hooks.ReceiverCounters;
 import io.uji.engine.lineage.InputLineage;
 import io.uji.engine.lineage.InputPosition;
 import io.uji.streaming.Dataset;
@@ -72,6 +73,22 @@ public abstract class InputNode<T, L extends InputLineage, P extends InputPositi
 
   /** Stops the source; must return promptly and leave no thread running. */
   public void stop() {}
+
+  /**
+   * @return a receiver's counters for the status page and metrics, or null for inputs that are
+   *     not receivers
+   */
+  public ReceiverCounters receiverCounters() {
+    return null;
+  }
+
+  /**
+   * @return per partition of a replayable source, the records readable but not yet processed by
+   *     a completed batch (empty for other kinds)
+   */
+  public Map<String, Long> lag() {
+    return Map.of();
+  }
 
   /** @return a short name for logs and listener events */
   public String name() {

@@ -15,6 +15,13 @@ public interface StateBinding {
    */
   <K, S> StateTable<K, S> table(String id, Class<K> keyType, Class<S> stateType, int numPartitions);
 
+  /**
+   * @return into how many key groups the table {@code id} is split: the number it was created
+   *     with if the store has it (restored state keeps its groups), else the context's setting
+   *     for new state
+   */
+  int keyGroups(String id);
+
   /** @return the context's Kryo instances (user registrations included) */
   KryoPool kryo();
 

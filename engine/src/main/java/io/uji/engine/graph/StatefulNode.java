@@ -1,5 +1,6 @@
 package io.uji.engine.graph;
 
+import io.uji.engine.hooks.StateView;
 import io.uji.streaming.Time;
 import java.util.List;
 
@@ -55,4 +56,21 @@ public interface StatefulNode {
    *     any), stored in checkpoints to detect a program whose types changed
    */
   String typeSignature();
+
+  /**
+   * Runs {@code action} while no query reads this operator's state (a checkpoint's capture
+   * changes the cache's bookkeeping).
+   */
+  <X> X exclusively(java.util.function.Supplier<X> action);
+
+  /**
+   * @param keyType the key type the caller expects, or null for any
+   * @param stateType the state type the caller expects, or null for any
+   * @return a read-only view of the state for queries from any thread
+   * @throws IllegalArgumentException if the operator's declared or observed types are not these
+   */
+  <K, S> io.uji.streaming.KeyedState<K, S> queryable(Class<K> keyType, Class<S> stateType);
+
+  /** @return the operator's figures now, for the status page and metrics; safe from any thread */
+  StateView view();
 }

@@ -11,6 +11,7 @@ import io.uji.engine.lineage.WalPosition;
 import io.uji.engine.receiver.Block;
 import io.uji.engine.receiver.BlockStore;
 import io.uji.engine.receiver.ReceiverSettings;
+import io.uji.engine.hooks.ReceiverCounters;
 import io.uji.engine.receiver.ReceiverSupervisor;
 import io.uji.engine.scheduler.ListenerBus;
 import io.uji.serde.KryoPool;
@@ -71,6 +72,12 @@ public final class ReceiverInputNode<T> extends InputNode<T, WalLineage, WalPosi
     this.blockStore = store;
     SerializationCheck check = new SerializationCheck(kryo, "the records of receiver '" + receiver.name() + "'", 1);
     this.supervisor = new ReceiverSupervisor<>(receiver, id(), bus, store, settings, check, stopContext);
+  }
+
+  @Override
+  public ReceiverCounters receiverCounters() {
+    ReceiverSupervisor<T> s = supervisor;
+    return s == null ? new ReceiverCounters(0, 0, 0, 0) : s.counters();
   }
 
   private ReceiverSupervisor<T> supervisor() {

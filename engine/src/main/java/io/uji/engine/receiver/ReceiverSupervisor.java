@@ -14,7 +14,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import io.uji.engine.hooks.ReceiverCounters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +51,12 @@ public final class ReceiverSupervisor<T> implements ReceiverSink<T> {
   private final Object bufferLock = new Object();
   private List<T> current = new ArrayList<>();
   private final List<Block<T>> ready = new ArrayList<>();
+
+  /** Counted per block, not per record: the status page and metrics read them. */
+  private final LongAdder storedRecords = new LongAdder();
+  private final LongAdder storedBlocks = new LongAdder();
+  private final LongAdder blockedCount = new LongAdder();
+  private final LongAdder blockedNanos = new LongAdder();
 
   private volatile boolean stopped = true;
   private volatile boolean terminated;
@@ -270,6 +278,10 @@ public final class ReceiverSupervisor<T> implements ReceiverSink<T> {
     if (terminated) {
       throw new IllegalStateException("Receiver " + receiver.name() + " was stopped; the records were not stored");
     }
+    if (permits.tryAcquire(n)) {
+      return; // not blocked: no clock read
+    }
+    long blockedSince = System.nanoTime();
     try {
       while (!permits.tryAcquire(n, 50, TimeUnit.MILLISECONDS)) {
         if (terminated) {
@@ -279,7 +291,15 @@ public final class ReceiverSupervisor<T> implements ReceiverSink<T> {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while waiting to store records of receiver " + receiver.name(), e);
+    } finally {
+      blockedCount.increment();
+      blockedNanos.add(System.nanoTime() - blockedSince);
     }
+  }
+
+  /** @return what this receiver stored and how long backpressure held it, since start */
+  public ReceiverCounters counters() {
+    return new ReceiverCounters(storedRecords.sum(), storedBlocks.sum(), blockedCount.sum(), blockedNanos.sum());
   }
 
   private void pushBlock(List<T> records, int heldPermits) {
@@ -293,6 +313,8 @@ public final class ReceiverSupervisor<T> implements ReceiverSink<T> {
     synchronized (bufferLock) {
       ready.add(new Block<>(records, position, heldPermits));
     }
+    storedRecords.add(records.size());
+    storedBlocks.increment();
     if (restartsInARow.get() != 0) {
       restartsInARow.set(0); // it works again: a later failure starts a new count
     }
@@ -329,6 +351,8 @@ public final class ReceiverSupervisor<T> implements ReceiverSink<T> {
     if (partial != null) {
       LogPosition pos = blockStore.write(partial);
       out.add(new Block<>(partial, pos, partial.size()));
+      storedRecords.add(partial.size());
+      storedBlocks.increment();
     }
     return out;
   }

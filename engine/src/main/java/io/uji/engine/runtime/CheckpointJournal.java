@@ -7,6 +7,8 @@ import io.uji.checkpoint.LogPosition;
 import io.uji.checkpoint.PendingCheckpoint;
 import io.uji.checkpoint.SegmentedLog;
 import io.uji.engine.graph.InputNode;
+import io.uji.engine.hooks.CheckpointReport;
+import io.uji.engine.hooks.EngineObserver;
 import io.uji.engine.graph.StatefulNode;
 import io.uji.engine.graph.StreamGraph;
 import io.uji.engine.lineage.InputLineage;
@@ -84,6 +86,7 @@ final class CheckpointJournal implements BatchJournal {
   private final StateStore store;
   private final Settings settings;
   private final Consumer<Throwable> onFailure;
+  private final EngineObserver observer;
   /** Writes checkpoints after their batch, one at a time. */
   private final ExecutorService writer;
   /** The checkpoint being written (batch runner and close only). */
@@ -107,7 +110,8 @@ final class CheckpointJournal implements BatchJournal {
    */
   CheckpointJournal(CheckpointDirectory dir, SegmentedLog lineage, KryoSerde<BatchRecord> recordSerde,
       MetadataCodec metadataCodec, StreamGraph graph, StateStore store, Settings settings,
-      Consumer<Throwable> onFailure) {
+      Consumer<Throwable> onFailure, EngineObserver observer) {
+    this.observer = observer;
     this.dir = dir;
     this.lineage = lineage;
     this.recordSerde = recordSerde;
@@ -203,7 +207,9 @@ final class CheckpointJournal implements BatchJournal {
     StateSnapshot snapshot;
     try {
       // The batch runner is idle here: capture the state partitions in parallel on the workers.
-      snapshot = store == null ? null : store.beginCheckpoint(graph.pool().executor());
+      // The capture changes the caches' bookkeeping: queries of the state wait for it.
+      snapshot = store == null ? null : exclusively(graph.statefulNodes(), 0,
+          () -> store.beginCheckpoint(graph.pool().executor()));
     } catch (RuntimeException | Error e) {
       pending.close();
       throw e;
@@ -229,18 +235,42 @@ final class CheckpointJournal implements BatchJournal {
         Files.createDirectories(pending.stateDir());
       }
       CrashPoints.hit("checkpoint.after-state");
-      pending.complete(metadataCodec.toBytes(meta.withStateSequence(sequence)));
+      CompletedCheckpoint done = pending.complete(metadataCodec.toBytes(meta.withStateSequence(sequence)));
       dir.retainNewest(settings.retained());
       cleanup();
+      long durationMs = (System.nanoTime() - started) / 1_000_000;
       LOG.info("Checkpoint of batch {} (seq {}) written in {} ms ({} ms on the batch thread)", r.timeMs(), r.seq(),
-          (System.nanoTime() - started) / 1_000_000, (captured - started) / 1_000_000);
+          durationMs, (captured - started) / 1_000_000);
+      if (observer != EngineObserver.NONE) {
+        observer.checkpointCompleted(new CheckpointReport(r.timeMs(), durationMs, (captured - started) / 1_000_000,
+            sizeOf(done.dir()), System.currentTimeMillis()));
+      }
     } catch (IOException | RuntimeException | Error e) {
       Throwable reported = e instanceof IOException io
           ? new UncheckedIOException("Cannot write checkpoint of batch " + r.timeMs() + " in " + dir, io)
           : e;
       failure = reported;
       LOG.error("Checkpoint of batch {} failed; stopping the context", r.timeMs(), e);
+      observer.failed("the checkpoint of batch " + r.timeMs() + " ms", reported);
       onFailure.accept(reported);
+    }
+  }
+
+  /** Runs {@code action} holding every stateful operator's state exclusively, from {@code from} on. */
+  private static <X> X exclusively(List<StatefulNode> nodes, int from, java.util.function.Supplier<X> action) {
+    if (from == nodes.size()) {
+      return action.get();
+    }
+    return nodes.get(from).exclusively(() -> exclusively(nodes, from + 1, action));
+  }
+
+  /** @return the bytes of every file under {@code dir} (hard links counted at their full size), or -1 */
+  private static long sizeOf(java.nio.file.Path dir) {
+    try (java.util.stream.Stream<java.nio.file.Path> files = Files.walk(dir)) {
+      return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+    } catch (IOException | UncheckedIOException e) {
+      LOG.debug("Cannot measure checkpoint {}", dir, e);
+      return -1;
     }
   }
 

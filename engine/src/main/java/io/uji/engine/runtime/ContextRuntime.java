@@ -8,6 +8,8 @@ import io.uji.engine.exec.WorkerPool;
 import io.uji.engine.graph.InputNode;
 import io.uji.engine.graph.StatefulNode;
 import io.uji.engine.graph.StreamGraph;
+import io.uji.engine.hooks.EngineObserver;
+import io.uji.engine.hooks.RecoveryReport;
 import io.uji.engine.input.ReceiverInputNode;
 import io.uji.engine.receiver.BlockStore;
 import io.uji.engine.scheduler.BatchJournal;
@@ -52,6 +54,7 @@ public final class ContextRuntime {
   private final Path checkpointPath;
   private final Duration checkpointInterval;
   private final Consumer<Throwable> onFailure;
+  private final EngineObserver observer;
   private final KryoRegistry registry;
   private final KryoPool kryo;
   private WorkerPool pool;
@@ -69,7 +72,8 @@ public final class ContextRuntime {
   private SegmentedLog lineageUntilJournal;
 
   public ContextRuntime(String name, StreamingConfig config, StreamGraph graph, ListenerBus bus, Path checkpointDir,
-      Duration checkpointInterval, Consumer<Throwable> onFailure) {
+      Duration checkpointInterval, Consumer<Throwable> onFailure, EngineObserver observer) {
+    this.observer = observer;
     this.name = name;
     this.config = config;
     this.graph = graph;
@@ -126,7 +130,7 @@ public final class ContextRuntime {
       }
       store = StateStore.open(stateConfig(dir));
     }
-    scheduler = new BatchScheduler(name, graph, config.clock(), bus, journal, onFailure);
+    scheduler = new BatchScheduler(name, graph, config.clock(), bus, journal, onFailure, observer);
     graph.start(first.minus(graph.batchInterval()));
     openStatefulNodes();
     openReceivers(index -> BlockStore.none());
@@ -140,6 +144,7 @@ public final class ContextRuntime {
             + " used with a checkpoint directory (as in Spark); use a generator, a file stream or a receiver");
       }
     }
+    long recoveryStart = System.nanoTime();
     checkpointDir = CheckpointDirectory.open(checkpointPath);
     KryoSerde<BatchRecord> recordSerde = new KryoSerde<>(kryo, BatchRecord.class);
     MetadataCodec metadataCodec = new MetadataCodec(kryo);
@@ -158,20 +163,23 @@ public final class ContextRuntime {
         : first.minus(graph.batchInterval()).milliseconds();
     CheckpointJournal cj = new CheckpointJournal(checkpointDir, lineage, recordSerde, metadataCodec, graph, store,
         new CheckpointJournal.Settings(checkpointInterval.milliseconds(), zero, config.checkpointsRetained(),
-            registry.fingerprint(), name), onFailure);
+            registry.fingerprint(), name), onFailure, observer);
     journal = cj;
     lineageUntilJournal = null;
-    scheduler = new BatchScheduler(name, graph, config.clock(), bus, journal, onFailure);
+    scheduler = new BatchScheduler(name, graph, config.clock(), bus, journal, onFailure, observer);
     graph.start(new Time(zero));
     openStatefulNodes();
     // Receivers' logs must be open before replay reads blocks from them.
-    wals = new ReceiverWals(checkpointDir, kryo, config.walGroupCommit().milliseconds(), config.logSegmentBytes());
+    wals = new ReceiverWals(checkpointDir, kryo, config.walGroupCommit().milliseconds(), config.logSegmentBytes(),
+        observer);
     List<BatchRecord> needed = plan.needed(Recovery.maxRememberMs(graph.inputs()));
     openReceivers(i -> wals.open(i, graph.inputs().get(i).name(), plan.records(), needed, plan.whyReplayed()));
     int replayed = Recovery.apply(plan, graph, scheduler, config.clock(), cj);
     if (!plan.fresh()) {
       LOG.info("Recovering from {}: checkpoint {}, {} batches to replay", checkpointDir.root(),
           plan.checkpoint() == null ? "none" : plan.checkpoint().id(), replayed);
+      observer.recovered(new RecoveryReport(plan.checkpoint() == null ? -1 : plan.checkpoint().id(), replayed,
+          (System.nanoTime() - recoveryStart) / 1_000_000, System.currentTimeMillis()));
     }
     startInputsAndScheduler(first);
   }
@@ -244,6 +252,11 @@ public final class ContextRuntime {
         LOG.info("Preloaded {} entries of state '{}' in {} ms", cached, id, (System.nanoTime() - start) / 1_000_000);
       }
       return table;
+    }
+
+    @Override
+    public int keyGroups(String id) {
+      return store.recordedPartitions(id).orElse(config.stateKeyGroups());
     }
 
     @Override

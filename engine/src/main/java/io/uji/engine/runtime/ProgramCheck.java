@@ -55,14 +55,15 @@ final class ProgramCheck {
    * Checks that a program's stateful operator can take the state a checkpoint recorded for it.
    *
    * @param recorded the checkpoint's operator (under the program's id or a former one)
-   * @throws StreamingException if it was of another kind or had another number of partitions
+   * @throws StreamingException if it was of another kind
    */
   static void sameShape(OperatorInfo recorded, StatefulNode s, String where) {
-    if (!recorded.kind().equals(s.kind()) || recorded.numPartitions() != s.numPartitions()) {
+    // The number of key groups is the state's own (recorded with it, kept on restore), so a
+    // program with another parallelism takes the same state: only the kind must match.
+    if (!recorded.kind().equals(s.kind())) {
       String renamed = recorded.id().equals(s.stateId()) ? "" : " (formerly '" + recorded.id() + "')";
       throw new StreamingException("The stateful operator '" + s.stateId() + "'" + renamed + " was a "
-          + recorded.kind() + " with " + recorded.numPartitions() + " partitions in " + where + "; the program has a "
-          + s.kind() + " with " + s.numPartitions() + " partitions");
+          + recorded.kind() + " in " + where + "; the program has a " + s.kind());
     }
   }
 }

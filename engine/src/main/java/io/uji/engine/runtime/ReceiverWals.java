@@ -9,7 +9,9 @@ import io.uji.checkpoint.LogPosition;
 import io.uji.checkpoint.SegmentedLog;
 import io.uji.engine.lineage.InputLineage;
 import io.uji.engine.lineage.WalLineage;
+import io.uji.engine.hooks.EngineObserver;
 import io.uji.engine.receiver.BlockStore;
+import io.uji.engine.receiver.TimedBlockStore;
 import io.uji.engine.receiver.WalBlockStore;
 import io.uji.serde.KryoPool;
 import io.uji.streaming.StreamingException;
@@ -30,20 +32,26 @@ import org.slf4j.LoggerFactory;
  * batches and how many of the receiver's records are lost.
  */
 final class ReceiverWals implements AutoCloseable {
+  /** An open log and its directory (for messages). */
+  private record Opened(BlockStore<?> store, Path dir) {}
+
   private static final Logger LOG = LoggerFactory.getLogger(ReceiverWals.class);
 
   private final CheckpointDirectory dir;
   private final KryoPool kryo;
   private final LogConfig config;
-  private final List<WalBlockStore<?>> open = new ArrayList<>();
+  private final List<Opened> open = new ArrayList<>();
+  private final EngineObserver observer;
 
   /**
    * @param groupCommitMs 0: force every block before {@code store} returns; positive: blocks
    *     arriving within this bound share one force
    * @param segmentBytes the segment size
    */
-  ReceiverWals(CheckpointDirectory dir, KryoPool kryo, long groupCommitMs, long segmentBytes) {
+  ReceiverWals(CheckpointDirectory dir, KryoPool kryo, long groupCommitMs, long segmentBytes,
+      EngineObserver observer) {
     this.dir = dir;
+    this.observer = observer;
     this.kryo = kryo;
     this.config = LogConfig.defaults().withDirectoryId(dir.id()).withMaxSegmentBytes(segmentBytes)
         .withFsyncPolicy(groupCommitMs == 0
@@ -73,7 +81,10 @@ final class ReceiverWals implements AutoCloseable {
     }
     SegmentedLog log;
     try {
-      log = SegmentedLog.open(walDir, config, acknowledged);
+      // Observed: the log's file operations report bytes and force times (else untouched: no clock reads).
+      LogConfig c = observer == EngineObserver.NONE ? config
+          : config.withFileIo(new TimedFileIo(config.fileIo(), inputIndex, observer));
+      log = SegmentedLog.open(walDir, c, acknowledged);
     } catch (LogCorruptedException e) {
       throw new StreamingException(describeLoss(inputIndex, inputName, walDir, logged, e) + whyReplayed, e);
     }
@@ -82,8 +93,11 @@ final class ReceiverWals implements AutoCloseable {
       log.close();
       throw new StreamingException(missing + whyReplayed);
     }
-    WalBlockStore<Object> wal = new WalBlockStore<>(log, kryo);
-    open.add(wal);
+    BlockStore<Object> wal = new WalBlockStore<>(log, kryo);
+    if (observer != EngineObserver.NONE) {
+      wal = new TimedBlockStore<>(wal, inputIndex, observer);
+    }
+    open.add(new Opened(wal, walDir));
     return wal;
   }
 
@@ -174,11 +188,11 @@ final class ReceiverWals implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    for (WalBlockStore<?> w : open) {
+    for (Opened w : open) {
       try {
-        w.close();
+        w.store().close();
       } catch (RuntimeException e) {
-        LOG.warn("Closing the write-ahead log {} failed", w.directory(), e);
+        LOG.warn("Closing the write-ahead log {} failed", w.dir(), e);
       }
     }
     open.clear();

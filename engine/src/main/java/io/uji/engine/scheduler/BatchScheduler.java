@@ -5,6 +5,8 @@ import io.uji.engine.graph.InputNode;
 import io.uji.engine.graph.OutputOperation;
 import io.uji.engine.graph.StatefulNode;
 import io.uji.engine.graph.StreamGraph;
+import io.uji.engine.hooks.BatchReport;
+import io.uji.engine.hooks.EngineObserver;
 import io.uji.streaming.BatchInfo;
 import io.uji.streaming.Clock;
 import io.uji.streaming.Time;
@@ -40,6 +42,7 @@ public final class BatchScheduler {
   private final ListenerBus bus;
   private final BatchJournal journal;
   private final Consumer<Throwable> onFailure;
+  private final EngineObserver observer;
   private final LinkedBlockingQueue<Batch> queue = new LinkedBlockingQueue<>();
   private final Object generateLock = new Object();
   private Thread generator;
@@ -51,8 +54,10 @@ public final class BatchScheduler {
   private final OutputErrorCounters outputErrors = new OutputErrorCounters();
   private final OutputRunner outputs;
 
+  /** @param observer told of every batch run ({@link EngineObserver#NONE}: nothing is built for it) */
   public BatchScheduler(String name, StreamGraph graph, Clock clock, ListenerBus bus, BatchJournal journal,
-      Consumer<Throwable> onFailure) {
+      Consumer<Throwable> onFailure, EngineObserver observer) {
+    this.observer = observer;
     this.name = name;
     this.graph = graph;
     this.clock = clock;
@@ -122,6 +127,7 @@ public final class BatchScheduler {
       // stop() interrupts the generator between batches; nothing is half generated.
     } catch (Throwable t) {
       LOG.error("Generating the batch at {} failed; stopping", nextTime, t);
+      observer.failed("generating the batch at " + nextTime + " ms", t);
       onFailure.accept(t);
     }
   }
@@ -205,6 +211,7 @@ public final class BatchScheduler {
       journal.batchCompleted(t);
       long end = clock.getTimeMillis();
       bus.post(l -> l.onBatchCompleted(info(b, start, end, null)));
+      report(b, start, end, null);
       synchronized (this) {
         notifyAll();
       }
@@ -213,6 +220,7 @@ public final class BatchScheduler {
       long end = clock.getTimeMillis();
       String reason = String.valueOf(e);
       bus.post(l -> l.onBatchCompleted(info(b, start, end, reason)));
+      report(b, start, end, reason);
       // A non-graceful stop interrupts the running batch; whatever the interrupted user code
       // threw then (often a wrapped InterruptedException) is the stop, not a failure.
       if (stopping || Thread.currentThread().isInterrupted() || e instanceof InterruptedException
@@ -223,6 +231,22 @@ public final class BatchScheduler {
         onFailure.accept(e);
       }
       return false;
+    }
+  }
+
+  /** Tells the observer, if any (nothing is allocated for an unobserved context). */
+  private void report(Batch b, long start, long end, String failure) {
+    if (observer == EngineObserver.NONE) {
+      return;
+    }
+    List<Long> perInput = new ArrayList<>(b.inputs().size());
+    for (InputNode.Allocation<?> a : b.inputs()) {
+      perInput.add(Math.max(0, a.recordCount()));
+    }
+    try {
+      observer.batchCompleted(new BatchReport(info(b, start, end, failure), b.seq(), b.replay(), perInput));
+    } catch (RuntimeException e) {
+      LOG.warn("An observer failed on batch {}", b.time(), e);
     }
   }
 

@@ -29,6 +29,11 @@ final class BatchSplit<K, V> {
   private Buffer[][] buffers = new Buffer[0][];
   private int inputs;
 
+  /** @return the state partition (key group) of {@code key} */
+  int keyGroupOf(Object key) {
+    return partitioner.getPartition(key);
+  }
+
   BatchSplit(Partitioner partitioner) {
     this.partitioner = partitioner;
     this.statePartitions = partitioner.numPartitions();

@@ -6,10 +6,16 @@ import io.uji.engine.exec.WorkerPool;
 import io.uji.engine.graph.Node;
 import io.uji.engine.graph.StateBinding;
 import io.uji.engine.graph.StatefulNode;
+import io.uji.engine.hooks.StateView;
+import io.uji.state.StateEntry;
 import io.uji.state.StatePartition;
+import io.uji.state.StateStoreClosedException;
+import io.uji.state.TableScan;
 import io.uji.state.StateTable;
 import io.uji.state.TableIds;
 import io.uji.streaming.Dataset;
+import io.uji.streaming.HashPartitioner;
+import io.uji.streaming.KeyedState;
 import io.uji.streaming.Pair;
 import io.uji.streaming.Partitioner;
 import io.uji.streaming.StreamingException;
@@ -17,6 +23,12 @@ import io.uji.streaming.Time;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,8 +60,10 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
   private Class<K> keyType;
   private Class<S> stateType;
   private final Dataset<Pair<K, S>> initialState;
-  private final KeyGroups<K, V>[] groups;
-  private final BatchSplit<K, V> split;
+  /** Per key group, its share of a batch grouped by key (created at open, once the count is known). */
+  private KeyGroups<K, V>[] groups;
+  /** Splits a batch by key group. */
+  private BatchSplit<K, V> split;
   private final String kind;
   private String stateId;
   private boolean named;
@@ -58,7 +72,18 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
   private volatile String signature;
   private StateTypes.Signature restored;
   private StateTypes.KeyEncoding encoding;
-  private StateTable<K, R> table;
+  private volatile StateTable<K, R> table;
+  /**
+   * Held for writing while the batch runner changes this operator's state (its computation, a
+   * stateSnapshots read that may flush, a checkpoint's capture); queries hold it for reading, so
+   * they see the state as of the last completed computation, never half of one.
+   */
+  private final ReentrantReadWriteLock stateLock = new ReentrantReadWriteLock();
+  /** The classes of the first key and state stored (or declared): what queries are checked against. */
+  private volatile Class<?> seenKeyClass;
+  private volatile Class<?> seenStateClass;
+  /** The last key count read without waiting, for views taken while a batch holds the lock. */
+  private volatile long lastKeyCount = -1;
   private WorkerPool pool;
   private SerializationCheck keyCheck;
   private SerializationCheck stateCheck;
@@ -79,11 +104,8 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     this.initialState = initialState;
     this.kind = kind;
     this.stateId = kind + "-" + id();
-    this.groups = new KeyGroups[partitioner.numPartitions()];
-    for (int p = 0; p < groups.length; p++) {
-      groups[p] = new KeyGroups<>();
-    }
-    this.split = new BatchSplit<>(partitioner);
+    this.seenKeyClass = keyType;
+    this.seenStateClass = stateType;
   }
 
   /**
@@ -100,10 +122,15 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     }
     keyType = key;
     stateType = state;
+    seenKeyClass = key;
+    seenStateClass = state;
   }
 
   /** @return the class the table stores per key */
   protected abstract Class<R> storedType();
+
+  /** @return the user's state in what the table stores ({@code stored} is a copy the caller owns) */
+  protected abstract S userState(R stored);
 
   /** @return the record stored for a key of the initial state */
   protected abstract R initialRecord(S state, long firstBatchTime);
@@ -186,10 +213,24 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     return this;
   }
 
+  /**
+   * @return the number of key groups of the operator's state (known once opened: restored state
+   *     keeps the number it was created with, new state takes the context's setting); the
+   *     key layout in the store depends on it
+   */
   @Override
   public int numPartitions() {
+    if (groups == null) {
+      throw new IllegalStateException("The key groups of " + describe() + " are known once it is opened");
+    }
     return groups.length;
   }
+
+  /**
+   * Called at open, once the number of key groups is known and before any batch: allocate
+   * per-group scratch space.
+   */
+  protected void openKeyGroups(int count) {}
 
   @Override
   public String typeSignature() {
@@ -210,13 +251,150 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     } else if (restored != null) {
       signature = new StateTypes.Signature(restored.keyClass(), restored.stateClass(), encoding).format();
     }
-    keyCheck = new SerializationCheck(binding.kryo(), "the keys of " + describe(), groups.length);
-    stateCheck = new SerializationCheck(binding.kryo(), "the state of " + describe(), groups.length);
-    table = binding.table(stateId, keySerdeType, storedType(), groups.length);
-    pool = binding.pool();
-    if (initialState != null && restored == null && isEmpty()) {
-      loadInitialState();
+    int keyGroups = binding.keyGroups(stateId);
+    KeyGroups<K, V>[] perGroup = new KeyGroups[keyGroups];
+    for (int g = 0; g < keyGroups; g++) {
+      perGroup[g] = new KeyGroups<>();
     }
+    groups = perGroup;
+    // A key's group is its hash modulo the count, as Spark's HashPartitioner places keys: state
+    // written when the partitions were the groups reads back unchanged.
+    split = new BatchSplit<>(new HashPartitioner(keyGroups));
+    openKeyGroups(keyGroups);
+    keyCheck = new SerializationCheck(binding.kryo(), "the keys of " + describe(), keyGroups);
+    stateCheck = new SerializationCheck(binding.kryo(), "the state of " + describe(), keyGroups);
+    if (keyGroups < partitioner.numPartitions()) {
+      LOG.info("The state of {} has {} key groups: its processing runs in {} parallel tasks, not the {} partitions "
+          + "asked for", describe(), keyGroups, keyGroups, partitioner.numPartitions());
+    }
+    stateLock.writeLock().lock();
+    try {
+      table = binding.table(stateId, keySerdeType, storedType(), keyGroups);
+      pool = binding.pool();
+      if (initialState != null && restored == null && isEmpty()) {
+        loadInitialState();
+      }
+    } finally {
+      stateLock.writeLock().unlock();
+    }
+  }
+
+  @Override
+  public <X> X exclusively(Supplier<X> action) {
+    stateLock.writeLock().lock();
+    try {
+      return action.get();
+    } finally {
+      stateLock.writeLock().unlock();
+    }
+  }
+
+  // ------------------------------------------------------------------ queries (any thread)
+
+  @Override
+  public <QK, QS> KeyedState<QK, QS> queryable(Class<QK> requestedKey, Class<QS> requestedState) {
+    checkRequested("key", requestedKey, seenKeyClass);
+    checkRequested("state", requestedState, seenStateClass);
+    return new QueryableState<>(this, requestedKey, requestedState);
+  }
+
+  private void checkRequested(String what, Class<?> requested, Class<?> known) {
+    if (requested != null && known != null && !box(requested).isAssignableFrom(known)) {
+      throw new IllegalArgumentException("The stateful operator '" + stateId + "' holds " + what + "s of type "
+          + known.getName() + ", not " + requested.getName());
+    }
+  }
+
+  private static Class<?> box(Class<?> c) {
+    return c.isPrimitive() ? java.lang.invoke.MethodType.methodType(c).wrap().returnType() : c;
+  }
+
+  /** @return the declared key class, or the first key's, or null */
+  Class<?> keyClass() {
+    return seenKeyClass;
+  }
+
+  /** @return the declared state class, or the first state's, or null */
+  Class<?> stateClass() {
+    return seenStateClass;
+  }
+
+  /** @return a copy of {@code key}'s state as of the last completed batch, or null if absent */
+  S readState(K key) {
+    stateLock.readLock().lock();
+    try {
+      StateTable<K, R> t = openTable(); // first: its volatile read publishes the split set before it
+      R r = t.partition(split.keyGroupOf(key)).readCopy(key);
+      return r == null ? null : userState(r);
+    } finally {
+      stateLock.readLock().unlock();
+    }
+  }
+
+  /** @return every (key, state) as of the last completed batch; the caller closes it */
+  Stream<Pair<K, S>> scanStates() {
+    TableScan<K, R> scan;
+    stateLock.readLock().lock();
+    try {
+      scan = openTable().openScan();
+    } finally {
+      stateLock.readLock().unlock();
+    }
+    Spliterator<StateEntry<K, R>> entries = Spliterators.spliteratorUnknownSize(scan, Spliterator.NONNULL);
+    return StreamSupport.stream(entries, false).map(e -> new Pair<>(e.key(), userState(e.state())))
+        .onClose(scan::close);
+  }
+
+  /** @return the number of keys as of the last completed batch (see {@link StateTable#approximateKeyCount}) */
+  long approximateCount() {
+    stateLock.readLock().lock();
+    try {
+      long n = openTable().approximateKeyCount();
+      lastKeyCount = n;
+      return n;
+    } finally {
+      stateLock.readLock().unlock();
+    }
+  }
+
+  private StateTable<K, R> openTable() {
+    StateTable<K, R> t = table;
+    if (t == null) {
+      throw new IllegalStateException("The state of '" + stateId + "' can be read once the context started");
+    }
+    return t;
+  }
+
+  @Override
+  public StateView view() {
+    StateTypes.Signature sig = StateTypes.Signature.parse(signature);
+    String key = sig == null ? null : sig.keyClass();
+    String state = sig == null ? null : sig.stateClass();
+    StateTable<K, R> t = table;
+    if (t == null) {
+      return new StateView(stateId, kind, 0, key, state, -1, 0, 0, 0, 0);
+    }
+    long lookups = t.cacheLookups();
+    long misses = t.cacheMisses();
+    long keys = lastKeyCount;
+    long sst = 0;
+    long memory = 0;
+    try {
+      // Never wait for a batch: a scrape or a page refresh takes the last count instead.
+      if (stateLock.readLock().tryLock()) {
+        try {
+          keys = t.approximateKeyCount();
+          lastKeyCount = keys;
+        } finally {
+          stateLock.readLock().unlock();
+        }
+      }
+      sst = t.sstBytes();
+      memory = t.nativeMemoryBytes();
+    } catch (StateStoreClosedException e) {
+      // stopped: the counters and the last key count stand; RocksDB's figures are gone
+    }
+    return new StateView(stateId, kind, groups.length, key, state, keys, lookups - misses, misses, sst, memory);
   }
 
   @Override
@@ -245,32 +423,57 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
       throw new IllegalStateException("The state of " + describe() + " may be partly updated by a batch that failed"
           + " earlier (" + failure + "); it cannot compute batch " + t, failure);
     }
-    int n = groups.length;
+    stateLock.writeLock().lock();
+    try {
+      return computeLocked(t);
+    } finally {
+      stateLock.writeLock().unlock();
+    }
+  }
+
+  private Dataset<T> computeLocked(Time t) {
+    int keyGroups = groups.length;
+    // Workers take contiguous ranges of key groups: the state does not depend on the parallelism.
+    int tasks = Math.min(partitioner.numPartitions(), keyGroups);
     @SuppressWarnings("unchecked")
-    List<T>[] out = new List[n];
+    List<T>[] out = new List[tasks];
     try {
       split.load(parent.sourceAt(t), pool, describe());
-      pool.run(n, p -> {
-        KeyGroups<K, V> g = groups[p];
-        g.fill(split, p);
-        split.release(p);
-        try {
-          out[p] = computePartition(table.partition(p), g, t);
-        } finally {
-          g.release();
+      pool.run(tasks, task -> {
+        List<T> taskOut = new ArrayList<>();
+        for (int g = firstGroup(task, tasks, keyGroups), end = firstGroup(task + 1, tasks, keyGroups); g < end; g++) {
+          KeyGroups<K, V> batch = groups[g];
+          batch.fill(split, g);
+          split.release(g);
+          try {
+            taskOut.addAll(computePartition(table.partition(g), batch, t));
+          } finally {
+            batch.release();
+          }
         }
+        out[task] = taskOut;
       });
     } catch (RuntimeException | Error e) {
-      // Some partitions may have applied the batch: running it again would apply it twice there.
+      // Some key groups may have applied the batch: running it again would apply it twice there.
       failure = e;
       throw e;
     }
     lastComputed = t.milliseconds();
-    List<List<T>> parts = new ArrayList<>(n);
+    List<List<T>> parts = new ArrayList<>(tasks);
     for (List<T> o : out) {
       parts.add(o);
     }
     return Datasets.of(parts, pool);
+  }
+
+  /** @return the key group {@code key} belongs to (after open) */
+  protected final int keyGroupOf(K key) {
+    return split.keyGroupOf(key);
+  }
+
+  /** @return the first key group of task {@code task} of {@code tasks} (the groups split evenly) */
+  static int firstGroup(int task, int tasks, int keyGroups) {
+    return (int) ((long) keyGroups * task / tasks);
   }
 
   /** @return the table (after open) */
@@ -303,6 +506,8 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
       synchronized (this) {
         if (!observed) {
           observed = true;
+          seenKeyClass = key.getClass();
+          seenStateClass = state.getClass();
           String types = key.getClass().getName() + "/" + state.getClass().getName();
           if (restored != null && !restored.types().equals(types)) {
             // Undeclared types are observed from values, whose classes may legitimately vary (a
@@ -352,7 +557,7 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     long count = 0;
     for (List<Pair<K, S>> part : initialState.partitions()) {
       for (Pair<K, S> kv : part) {
-        byPartition.get(partitioner.getPartition(kv.key())).add(kv);
+        byPartition.get(split.keyGroupOf(kv.key())).add(kv);
         count++;
       }
     }

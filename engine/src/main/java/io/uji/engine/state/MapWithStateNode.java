@@ -43,8 +43,8 @@ public final class MapWithStateNode<K, V, S, M> extends KeyedStateNode<K, V, S, 
   private final Function4<Time, K, Optional<V>, State<S>, Optional<M>> timedFunction;
   /** Idle timeout in ms, or -1 without one. */
   private final long timeoutMs;
-  private final StateImpl<S>[] states;
-  private final ArrayList<TimedState<S>>[] lookups;
+  private StateImpl<S>[] states;
+  private ArrayList<TimedState<S>>[] lookups;
 
   @SuppressWarnings("unchecked")
   public MapWithStateNode(Node<Pair<K, V>> parent, MapWithStateSpec<K, V, S, M> spec, int defaultPartitions) {
@@ -54,18 +54,22 @@ public final class MapWithStateNode<K, V, S, M> extends KeyedStateNode<K, V, S, 
     this.timedFunction = spec.timedFunction();
     Duration timeout = spec.timeout();
     this.timeoutMs = timeout == null ? -1 : timeout.milliseconds();
-    int n = partitioner.numPartitions();
-    this.states = new StateImpl[n];
-    this.lookups = new ArrayList[n];
-    for (int p = 0; p < n; p++) {
-      states[p] = new StateImpl<>();
-      lookups[p] = new ArrayList<>();
-    }
     if (spec.name() != null) {
       rename(spec.name());
     }
     if (!spec.formerIds().isEmpty()) {
       formerly(spec.formerIds().toArray(String[]::new));
+    }
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  protected void openKeyGroups(int count) {
+    states = new StateImpl[count];
+    lookups = new ArrayList[count];
+    for (int g = 0; g < count; g++) {
+      states[g] = new StateImpl<>();
+      lookups[g] = new ArrayList<>();
     }
   }
 
@@ -85,6 +89,11 @@ public final class MapWithStateNode<K, V, S, M> extends KeyedStateNode<K, V, S, 
     if (timeoutMs >= 0) {
       partition.timeIndex().add(firstBatchTime, keys);
     }
+  }
+
+  @Override
+  protected S userState(TimedState<S> stored) {
+    return stored.state;
   }
 
   /** @return the user's state of every key of partition {@code p} (for stateSnapshots) */

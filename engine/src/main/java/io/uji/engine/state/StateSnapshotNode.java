@@ -34,7 +34,11 @@ public final class StateSnapshotNode<K, S> extends Node<Pair<K, S>> {
     int n = source.numPartitions();
     @SuppressWarnings("unchecked")
     List<Pair<K, S>>[] parts = new List[n];
-    source.pool().run(n, p -> parts[p] = source.snapshot(p));
+    // Reading may flush the cache (a write): queries must not see it half done.
+    source.exclusively(() -> {
+      source.pool().run(n, p -> parts[p] = source.snapshot(p));
+      return null;
+    });
     return Datasets.of(new ArrayList<>(List.of(parts)), source.pool());
   }
 }

@@ -50,6 +50,11 @@ public final class UpdateStateIteratorNode<K, V, S> extends KeyedStateNode<K, V,
   }
 
   @Override
+  protected S userState(S stored) {
+    return stored;
+  }
+
+  @Override
   protected S initialRecord(S state, long firstBatchTime) {
     return state;
   }
@@ -89,7 +94,7 @@ public final class UpdateStateIteratorNode<K, V, S> extends KeyedStateNode<K, V,
             + "; return a (key, state) pair for each key to keep, and leave out the keys to remove");
       }
       K k = kv.key();
-      if (partitioner.getPartition(k) != partition.id()) {
+      if (keyGroupOf(k) != partition.id()) {
         throw new IllegalStateException("The function of " + describe() + " returned the key " + k + " in batch " + t
             + ", which belongs to another partition than the keys it was given; it may only return keys of its"
             + " partition");

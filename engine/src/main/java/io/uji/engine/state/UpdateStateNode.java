@@ -46,6 +46,11 @@ public final class UpdateStateNode<K, V, S> extends KeyedStateNode<K, V, S, S, P
   }
 
   @Override
+  protected S userState(S stored) {
+    return stored;
+  }
+
+  @Override
   protected S initialRecord(S state, long firstBatchTime) {
     return state;
   }

@@ -1,0 +1,53 @@
+package io.uji.streaming;
+
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * A read-only view of one stateful operator's keyed state while the context runs (Kafka
+ * Streams' interactive queries): from {@link StreamingContext#keyedState(String, Class, Class)}.
+ *
+ * <p>Consistent: every read sees the state as of the last batch that completed the operator's
+ * computation, never half a batch: a read that arrives while a batch computes the operator waits
+ * for that computation (a few hundred milliseconds for a batch of 500 k records; measured in
+ * docs/PERFORMANCE.md), and a batch waits for the reads in progress, which are short (a scan holds
+ * the batch back only while it copies the state's in-memory part). Safe from any thread while batches run; reads never change
+ * what the state keeps in memory (no cache fill, no recency), so a dashboard cannot slow the
+ * batches by evicting their hot keys. Values are copies: changing one changes nothing.
+ *
+ * @param <K> the key type
+ * @param <S> the state type (for mapWithState, the user's state, not its timeout wrapper)
+ */
+public interface KeyedState<K, S> {
+  /** @return the operator's name (its stable id), also its SQL table's name */
+  String name();
+
+  /** @return the declared key type, or the first key's class, or null before any key exists */
+  Class<?> keyType();
+
+  /** @return the declared state type, or the first state's class, or null before any state exists */
+  Class<?> stateType();
+
+  /**
+   * @return the state of {@code key}, as of the last completed batch
+   * @throws StreamingException if the context is not running or reading the state fails
+   * @throws ClassCastException if {@code key} is not of the operator's key type
+   */
+  Optional<S> get(K key);
+
+  /**
+   * Every (key, state) as of one batch boundary, in no particular order. Taking the boundary
+   * holds the batch runner back only while the state's in-memory part is copied; reading the
+   * rest does not. Close the stream (try-with-resources) to release what it holds.
+   *
+   * @throws StreamingException if the context is not running or reading the state fails
+   */
+  Stream<Pair<K, S>> scan();
+
+  /**
+   * @return the number of keys: exact while the state fits its heap cache, otherwise RocksDB's
+   *     estimate (within a few percent after compactions)
+   * @throws StreamingException if the context is not running
+   */
+  long approximateCount();
+}

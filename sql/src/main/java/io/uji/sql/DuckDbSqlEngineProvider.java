@@ -1,0 +1,15 @@
+package io.uji.sql;
+
+import io.uji.engine.hooks.SqlEngine;
+import io.uji.engine.hooks.SqlEngineProvider;
+import io.uji.streaming.KeyedState;
+import io.uji.streaming.SqlLimits;
+import java.util.List;
+
+/** Found by {@link java.util.ServiceLoader} when a context first needs SQL. */
+public final class DuckDbSqlEngineProvider implements SqlEngineProvider {
+  @Override
+  public SqlEngine open(SqlLimits limits, List<KeyedState<?, ?>> states) {
+    return new DuckDbSqlEngine(limits, states);
+  }
+}
