@@ -6,8 +6,8 @@
 #                         [--uji-args "..."] [--uji-args-b "..."] [--peer-args "..."] [-- COMMON ARGS]
 #
 # Workloads (docs/WORKLOADS.md) each peer runs side by side with Uji:
-#   spark     session-count, recovery, receiver-wal
-#   flink     session-count                  (Flink is not micro-batch: throughput = N / job time)
+#   spark     session-count, recovery, receiver-wal (--processing mapWithState|count goes to both)
+#   flink     session-count, session-count-large (Flink is not micro-batch: throughput = N / job time)
 #   kstreams  kafka-session-count            (both read the events from a local broker, loaded before each run,
 #                                             and write the counts to a topic; the peer runs its session-count)
 #             session-count                  (the peer reads from Kafka, Uji generates the events in-process,
@@ -26,9 +26,13 @@
 #              OUT (default: bench-results/<time>-<workload>-vs-<peer>), SKIP_BUILD=1 (build neither: both are
 #              built already), MVN_FLAGS (e.g. -o).
 # Each output file starts with the date, `uptime` (load average) and the command.
+# session-count-large: Uji runs session-count --variant mapWithState --n 100000000 --k 20000000 --b 2000000,
+# Flink its session-count-large (default --peer-args "--backend rocksdb --ttl-s 0 --managed-mb 1024"),
+# both at XMX=1g unless XMX/UJI_XMX say otherwise; one run takes 10-20 minutes, so --pairs 1 is accepted
+# there (a ratio from one pair is indicative, say so when quoting it).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-[[ $# -ge 1 ]] || { sed -n 2,28p "$0"; exit 2; }
+[[ $# -ge 1 ]] || { sed -n 2,32p "$0"; exit 2; }
 workload="$1"; shift
 peer=spark pairs=3 uji_args="" uji_args_b="" peer_args=""
 while [[ $# -gt 0 ]]; do
@@ -43,10 +47,21 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 common=("$@")
-[[ "$pairs" -ge 3 ]] || { echo "--pairs must be at least 3" >&2; exit 2; }
+uji_workload="$workload"
+min_pairs=3
+if [[ "$workload" == session-count-large ]]; then
+  uji_workload=session-count
+  large="--variant mapWithState --n 100000000 --k 20000000 --b 2000000"
+  uji_args="$large $uji_args"
+  [[ -z "$uji_args_b" ]] || uji_args_b="$large $uji_args_b"
+  peer_args="${peer_args:---backend rocksdb --ttl-s 0 --managed-mb 1024}"
+  export XMX="${XMX:-1g}"
+  min_pairs=1
+fi
+[[ "$pairs" -ge "$min_pairs" ]] || { echo "--pairs must be at least $min_pairs" >&2; exit 2; }
 case "$peer:$workload" in
-  spark:session-count | spark:recovery | spark:receiver-wal | flink:session-count | kstreams:session-count) ;;
-  kstreams:kafka-session-count) ;;
+  spark:session-count | spark:recovery | spark:receiver-wal | flink:session-count | flink:session-count-large \
+    | kstreams:session-count | kstreams:kafka-session-count) ;;
   spark:* | flink:* | kstreams:*)
     echo "$peer does not run $workload side by side with Uji (see the list in: bench/side-by-side.sh);" \
       "run it alone with benchmarks/peers/$peer/run.sh" >&2
@@ -76,9 +91,9 @@ header() { echo "# $(date -u +%FT%TZ) $(uptime)"; echo "# $*"; }
 for ((i = 1; i <= pairs; i++)); do
   echo "pair $i/$pairs: uji" >&2
   # shellcheck disable=SC2086
-  { header "uji: bench/run.sh $workload $uji_args ${common[*]}"
+  { header "uji: bench/run.sh $uji_workload $uji_args ${common[*]}"
     SKIP_BUILD=1 XMX="${UJI_XMX:-${XMX:-4g}}" GC="${UJI_GC:-${GC:-g1}}" \
-      "$root/bench/run.sh" "$workload" $uji_args "${common[@]}" 2>&1 || true
+      "$root/bench/run.sh" "$uji_workload" $uji_args "${common[@]}" 2>&1 || true
     echo "# end $(uptime)"; } > "$out/uji-$i.txt"
   grep '^RESULT ' "$out/uji-$i.txt" | tail -1 | sed 's/^/uji /' >> "$log" || echo "uji run $i: no RESULT line" >&2
   echo "pair $i/$pairs: $peer" >&2
@@ -90,9 +105,9 @@ for ((i = 1; i <= pairs; i++)); do
   if [[ -n "$uji_args_b" ]]; then
     echo "pair $i/$pairs: uji (b)" >&2
     # shellcheck disable=SC2086
-    { header "uji (b): bench/run.sh $workload $uji_args_b ${common[*]}"
+    { header "uji (b): bench/run.sh $uji_workload $uji_args_b ${common[*]}"
       SKIP_BUILD=1 XMX="${UJI_XMX:-${XMX:-4g}}" GC="${UJI_GC:-${GC:-g1}}" \
-        "$root/bench/run.sh" "$workload" $uji_args_b "${common[@]}" 2>&1 || true
+        "$root/bench/run.sh" "$uji_workload" $uji_args_b "${common[@]}" 2>&1 || true
       echo "# end $(uptime)"; } > "$out/ujib-$i.txt"
     grep '^RESULT ' "$out/ujib-$i.txt" | tail -1 | sed 's/^/ujib /' >> "$log" || echo "uji (b) run $i: no RESULT line" >&2
   fi

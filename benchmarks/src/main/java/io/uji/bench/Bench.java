@@ -88,6 +88,10 @@ public final class Bench implements Callable<Integer> {
       + " (default: 10, or a quarter of a shorter run).")
   Long warmupS;
 
+  @Option(names = "--processing", description = "receiver-wal: count (the default) or mapWithState (a running count"
+      + " per user with a 60 s timeout, checkpointed every --checkpoint-every batches, as Spark's peer does).")
+  String processing = "count";
+
   @Option(names = "--block", description = "receiver-wal: records per store(List) block (default: ${DEFAULT-VALUE}).")
   int block = 10_000;
 
@@ -130,11 +134,15 @@ public final class Bench implements Callable<Integer> {
   @Option(names = "--producer-property", description = "kafka-session-count: key=value for the output's producer (repeatable).")
   Map<String, String> producerProperties = new LinkedHashMap<>();
 
+  @Option(names = "--state-partitions", description = "session-count: the stateful operator's partitions, i.e. its"
+      + " parallel tasks (default: the context's default parallelism); its state has the context's key groups (128).")
+  Integer statePartitions;
+
   Workload workload() {
     return switch (workload) {
       case "wordcount" -> new WordCountWorkload(or(n, 4_000_000L), or(k, 10_000L), wordsPerLine, or(b, 200_000L));
       case "session-count" -> new SessionCountWorkload(variant, or(n, 10_000_000L), or(k, 1_000_000L),
-          or(b, 500_000L));
+          or(b, 500_000L), statePartitions);
       case "kafka-session-count" -> new KafkaSessionCountWorkload(new KafkaSessionCountWorkload.KafkaSettings(bootstrap,
           topic, outputTopic, guarantee, consumerProperties, producerProperties), or(n, 10_000_000L), or(k, 1_000_000L),
           or(b, 500_000L));
