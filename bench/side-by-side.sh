@@ -6,10 +6,12 @@
 #                         [--uji-args "..."] [--uji-args-b "..."] [--peer-args "..."] [-- COMMON ARGS]
 #
 # Workloads (docs/WORKLOADS.md) each peer runs side by side with Uji:
-#   spark     session-count, recovery, receiver-wal
-#   flink     session-count                  (Flink is not micro-batch: throughput = N / job time)
-#   kstreams  session-count                  (the peer reads it from a local Kafka broker: kafka-session-count;
-#                                             Uji generates it in-process, so the ratio flatters Uji)
+#   spark     session-count, recovery, receiver-wal (--processing mapWithState|count goes to both)
+#   flink     session-count, session-count-large (Flink is not micro-batch: throughput = N / job time)
+#   kstreams  kafka-session-count            (both read the events from a local broker, loaded before each run,
+#                                             and write the counts to a topic; the peer runs its session-count)
+#             session-count                  (the peer reads from Kafka, Uji generates the events in-process,
+#                                             so the ratio flatters Uji)
 # With --uji-args-b each round is A B A': a second Uji configuration (e.g. --ft off next to
 # --ft on) runs right after the peer, and the summary gives both ratios and A vs A'.
 #
@@ -24,9 +26,13 @@
 #              OUT (default: bench-results/<time>-<workload>-vs-<peer>), SKIP_BUILD=1 (build neither: both are
 #              built already), MVN_FLAGS (e.g. -o).
 # Each output file starts with the date, `uptime` (load average) and the command.
+# session-count-large: Uji runs session-count --variant mapWithState --n 100000000 --k 20000000 --b 2000000,
+# Flink its session-count-large (default --peer-args "--backend rocksdb --ttl-s 0 --managed-mb 1024"),
+# both at XMX=1g unless XMX/UJI_XMX say otherwise; one run takes 10-20 minutes, so --pairs 1 is accepted
+# there (a ratio from one pair is indicative, say so when quoting it).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-[[ $# -ge 1 ]] || { sed -n 2,26p "$0"; exit 2; }
+[[ $# -ge 1 ]] || { sed -n 2,32p "$0"; exit 2; }
 workload="$1"; shift
 peer=spark pairs=3 uji_args="" uji_args_b="" peer_args=""
 while [[ $# -gt 0 ]]; do
@@ -41,9 +47,21 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 common=("$@")
-[[ "$pairs" -ge 3 ]] || { echo "--pairs must be at least 3" >&2; exit 2; }
+uji_workload="$workload"
+min_pairs=3
+if [[ "$workload" == session-count-large ]]; then
+  uji_workload=session-count
+  large="--variant mapWithState --n 100000000 --k 20000000 --b 2000000"
+  uji_args="$large $uji_args"
+  [[ -z "$uji_args_b" ]] || uji_args_b="$large $uji_args_b"
+  peer_args="${peer_args:---backend rocksdb --ttl-s 0 --managed-mb 1024}"
+  export XMX="${XMX:-1g}"
+  min_pairs=1
+fi
+[[ "$pairs" -ge "$min_pairs" ]] || { echo "--pairs must be at least $min_pairs" >&2; exit 2; }
 case "$peer:$workload" in
-  spark:session-count | spark:recovery | spark:receiver-wal | flink:session-count | kstreams:session-count) ;;
+  spark:session-count | spark:recovery | spark:receiver-wal | flink:session-count | flink:session-count-large \
+    | kstreams:session-count | kstreams:kafka-session-count) ;;
   spark:* | flink:* | kstreams:*)
     echo "$peer does not run $workload side by side with Uji (see the list in: bench/side-by-side.sh);" \
       "run it alone with benchmarks/peers/$peer/run.sh" >&2
@@ -52,6 +70,9 @@ case "$peer:$workload" in
 esac
 
 peer_dir="$root/benchmarks/peers/$peer"
+# The Kafka Streams harness calls kafka-session-count "session-count" (it only ever reads from Kafka).
+peer_workload="$workload"
+[[ "$workload" == "kafka-session-count" ]] && peer_workload=session-count
 [[ -x "$peer_dir/run.sh" ]] || { echo "no peer harness at $peer_dir" >&2; exit 2; }
 out="${OUT:-$root/bench-results/$(date +%Y%m%d-%H%M%S)-$workload-vs-$peer}"
 mkdir -p "$out"
@@ -61,7 +82,7 @@ log="$out/results.txt"
 if [[ "${SKIP_BUILD:-0}" != "1" ]]; then
   echo "building Uji and $peer once ..." >&2
   # shellcheck disable=SC2086
-  (cd "$root" && mvn -B -ntp -q ${MVN_FLAGS:-} -DskipTests package -pl benchmarks -am) >&2
+  (cd "$root" && mvn -B -ntp -q ${MVN_FLAGS:-} -DskipTests package -pl benchmarks,kafka-local -am) >&2
   # shellcheck disable=SC2086
   (cd "$peer_dir" && mvn -B -ntp -q ${MVN_FLAGS:-} package) >&2
 fi
@@ -70,23 +91,23 @@ header() { echo "# $(date -u +%FT%TZ) $(uptime)"; echo "# $*"; }
 for ((i = 1; i <= pairs; i++)); do
   echo "pair $i/$pairs: uji" >&2
   # shellcheck disable=SC2086
-  { header "uji: bench/run.sh $workload $uji_args ${common[*]}"
+  { header "uji: bench/run.sh $uji_workload $uji_args ${common[*]}"
     SKIP_BUILD=1 XMX="${UJI_XMX:-${XMX:-4g}}" GC="${UJI_GC:-${GC:-g1}}" \
-      "$root/bench/run.sh" "$workload" $uji_args "${common[@]}" 2>&1 || true
+      "$root/bench/run.sh" "$uji_workload" $uji_args "${common[@]}" 2>&1 || true
     echo "# end $(uptime)"; } > "$out/uji-$i.txt"
   grep '^RESULT ' "$out/uji-$i.txt" | tail -1 | sed 's/^/uji /' >> "$log" || echo "uji run $i: no RESULT line" >&2
   echo "pair $i/$pairs: $peer" >&2
   # shellcheck disable=SC2086
-  { header "$peer: benchmarks/peers/$peer/run.sh $workload $peer_args ${common[*]}"
-    SKIP_BUILD=1 "$peer_dir/run.sh" "$workload" $peer_args "${common[@]}" 2>&1 || true
+  { header "$peer: benchmarks/peers/$peer/run.sh $peer_workload $peer_args ${common[*]}"
+    SKIP_BUILD=1 "$peer_dir/run.sh" "$peer_workload" $peer_args "${common[@]}" 2>&1 || true
     echo "# end $(uptime)"; } > "$out/peer-$i.txt"
   grep '^RESULT ' "$out/peer-$i.txt" | tail -1 | sed 's/^/peer /' >> "$log" || echo "$peer run $i: no RESULT line" >&2
   if [[ -n "$uji_args_b" ]]; then
     echo "pair $i/$pairs: uji (b)" >&2
     # shellcheck disable=SC2086
-    { header "uji (b): bench/run.sh $workload $uji_args_b ${common[*]}"
+    { header "uji (b): bench/run.sh $uji_workload $uji_args_b ${common[*]}"
       SKIP_BUILD=1 XMX="${UJI_XMX:-${XMX:-4g}}" GC="${UJI_GC:-${GC:-g1}}" \
-        "$root/bench/run.sh" "$workload" $uji_args_b "${common[@]}" 2>&1 || true
+        "$root/bench/run.sh" "$uji_workload" $uji_args_b "${common[@]}" 2>&1 || true
       echo "# end $(uptime)"; } > "$out/ujib-$i.txt"
     grep '^RESULT ' "$out/ujib-$i.txt" | tail -1 | sed 's/^/ujib /' >> "$log" || echo "uji (b) run $i: no RESULT line" >&2
   fi

@@ -19,7 +19,8 @@ import java.util.Set;
 /**
  * The module boundaries of docs/ARCHITECTURE.md, over the production classes of every module:
  * dependencies point one way, RocksDB and Kryo stay inside the module that owns them, the
- * engine's operators do not reach into its runtime, and the examples use only the public API.
+ * engine's operators do not reach into its runtime, and the Kafka module and the examples use
+ * only the public API.
  */
 @AnalyzeClasses(packages = "io.uji", importOptions = ImportOption.DoNotIncludeTests.class)
 class ModuleBoundariesTest {
@@ -29,6 +30,8 @@ class ModuleBoundariesTest {
   private static final String KRYO = "com.esotericsoftware..";
   /** uji-metrics, uji-sql, uji-status: optional integrations, each with its own dependency. */
   private static final String[] OPTIONAL_MODULES = {"io.uji.metrics..", "io.uji.sql..", "io.uji.status.."};
+  /** The Kafka module (kafka-local's io.uji.kafka.local is a test helper, not part of it). */
+  private static final String KAFKA = "io.uji.kafka";
 
   /**
    * Classes outside serde that still use Kryo types, each to be removed by work under way:
@@ -47,12 +50,14 @@ class ModuleBoundariesTest {
       .layer("checkpoint").definedBy(CHECKPOINT)
       .layer("engine").definedBy("io.uji.streaming..", "io.uji.engine..")
       .layer("optional modules").definedBy(OPTIONAL_MODULES)
+      .layer("kafka").definedBy(KAFKA)
       .layer("examples").definedBy("io.uji.examples..")
       .layer("benchmarks").definedBy("io.uji.bench..")
       .whereLayer("benchmarks").mayNotBeAccessedByAnyLayer()
       .whereLayer("examples").mayOnlyBeAccessedByLayers("benchmarks")
       .whereLayer("optional modules").mayOnlyBeAccessedByLayers("examples", "benchmarks")
-      .whereLayer("engine").mayOnlyBeAccessedByLayers("optional modules", "examples", "benchmarks")
+      .whereLayer("kafka").mayOnlyBeAccessedByLayers("examples", "benchmarks")
+      .whereLayer("engine").mayOnlyBeAccessedByLayers("optional modules", "kafka", "examples", "benchmarks")
       // state and checkpoint do not know each other; serde knows neither.
       .whereLayer("state").mayOnlyBeAccessedByLayers("engine", "benchmarks")
       .whereLayer("checkpoint").mayOnlyBeAccessedByLayers("engine", "benchmarks")
@@ -82,9 +87,10 @@ class ModuleBoundariesTest {
   static final ArchRule examplesUseOnlyThePublicApi = noClasses()
       .that().resideInAPackage("io.uji.examples..")
       .should().dependOnClassesThat(resideInAPackage("io.uji..")
-          .and(not(resideInAnyPackage("io.uji.streaming", "io.uji.metrics", "io.uji.examples.."))))
+          .and(not(resideInAnyPackage("io.uji.streaming", "io.uji.metrics", KAFKA, "io.uji.examples.."))))
       .because("the examples are what a user writes: io.uji.streaming is the whole API, plus uji-metrics'"
-          + " UjiMetrics (the status page and SQL need no code: withStatusPort and ssc.sql find them)");
+          + " UjiMetrics (the status page and SQL need no code: withStatusPort and ssc.sql find them) and"
+          + " io.uji.kafka, the API of the Kafka module");
 
   /**
    * The optional modules see a context through the public API and the engine's one narrow
@@ -143,6 +149,14 @@ class ModuleBoundariesTest {
       .and().resideOutsideOfPackage("io.uji.examples..") // the demo serves its Prometheus text
       .should().dependOnClassesThat().resideInAPackage("com.sun.net.httpserver..")
       .because("the status page is optional and the engine opens no port");
+
+  @ArchTest
+  static final ArchRule kafkaUsesOnlyThePublicApi = noClasses()
+      .that().resideInAPackage(KAFKA)
+      .should().dependOnClassesThat(resideInAPackage("io.uji..")
+          .and(not(resideInAnyPackage("io.uji.streaming", KAFKA))))
+      .because("the Kafka module is an integration any user could write: io.uji.streaming is the whole API, so "
+          + "the core never depends on Kafka and its internals stay free to change");
 
   @ArchTest
   static final ArchRule onlyTheApiInstallsItsSharedSecrets = noClasses()

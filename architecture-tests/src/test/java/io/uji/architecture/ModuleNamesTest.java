@@ -40,6 +40,7 @@ class ModuleNamesTest {
         "uji-checkpoint", "io.uji.checkpoint",
         "uji-engine", "io.uji.streaming",
         "uji-examples", "io.uji.examples",
+        "uji-kafka", "io.uji.kafka",
         "uji-kafka-local", "io.uji.kafka.local",
         "uji-metrics", "io.uji.metrics",
         "uji-serde", "io.uji.serde",

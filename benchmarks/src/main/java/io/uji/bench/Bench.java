@@ -7,8 +7,10 @@ import io.uji.streaming.StreamingContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -34,7 +36,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Runs a benchmark workload on Uji and prints its RESULT line.")
 public final class Bench implements Callable<Integer> {
-  @Parameters(index = "0", description = "wordcount | session-count | recovery | receiver-wal")
+  @Parameters(index = "0", description = "wordcount | session-count | kafka-session-count | recovery | receiver-wal")
   String workload;
 
   @Option(names = "--variant", description = "session-count: mapWithState, update, or inmem (heap maps, no state store) (default: ${DEFAULT-VALUE}).")
@@ -86,6 +88,10 @@ public final class Bench implements Callable<Integer> {
       + " (default: 10, or a quarter of a shorter run).")
   Long warmupS;
 
+  @Option(names = "--processing", description = "receiver-wal: count (the default) or mapWithState (a running count"
+      + " per user with a 60 s timeout, checkpointed every --checkpoint-every batches, as Spark's peer does).")
+  String processing = "count";
+
   @Option(names = "--block", description = "receiver-wal: records per store(List) block (default: ${DEFAULT-VALUE}).")
   int block = 10_000;
 
@@ -109,13 +115,39 @@ public final class Bench implements Callable<Integer> {
       + " (default: derived from -Xmx).")
   Integer stateCache;
 
+  @Option(names = "--bootstrap", description = "kafka-session-count: the broker (bench/run.sh starts one and passes it).")
+  String bootstrap;
+
+  @Option(names = "--topic", description = "kafka-session-count: the loaded input topic (default: ${DEFAULT-VALUE}).")
+  String topic = "input";
+
+  @Option(names = "--output-topic", description = "kafka-session-count: the output topic, existing (default: ${DEFAULT-VALUE}).")
+  String outputTopic = "output";
+
+  @Option(names = "--guarantee", description = "kafka-session-count: eos (KafkaSink, one transaction per batch) or alos"
+      + " (a plain producer, flushed per batch) (default: ${DEFAULT-VALUE}).")
+  String guarantee = "eos";
+
+  @Option(names = "--consumer-property", description = "kafka-session-count: key=value for the source's consumers (repeatable).")
+  Map<String, String> consumerProperties = new LinkedHashMap<>();
+
+  @Option(names = "--producer-property", description = "kafka-session-count: key=value for the output's producer (repeatable).")
+  Map<String, String> producerProperties = new LinkedHashMap<>();
+
+  @Option(names = "--state-partitions", description = "session-count: the stateful operator's partitions, i.e. its"
+      + " parallel tasks (default: the context's default parallelism); its state has the context's key groups (128).")
+  Integer statePartitions;
+
   Workload workload() {
     return switch (workload) {
       case "wordcount" -> new WordCountWorkload(or(n, 4_000_000L), or(k, 10_000L), wordsPerLine, or(b, 200_000L));
       case "session-count" -> new SessionCountWorkload(variant, or(n, 10_000_000L), or(k, 1_000_000L),
+          or(b, 500_000L), statePartitions);
+      case "kafka-session-count" -> new KafkaSessionCountWorkload(new KafkaSessionCountWorkload.KafkaSettings(bootstrap,
+          topic, outputTopic, guarantee, consumerProperties, producerProperties), or(n, 10_000_000L), or(k, 1_000_000L),
           or(b, 500_000L));
       default -> throw new IllegalArgumentException("unknown workload " + workload
-          + " (wordcount, session-count, recovery, receiver-wal)");
+          + " (wordcount, session-count, kafka-session-count, recovery, receiver-wal)");
     };
   }
 
@@ -220,14 +252,16 @@ public final class Bench implements Callable<Integer> {
     long sumRest = Arrays.stream(rest).sum();
     Arrays.sort(rest);
     long maxSched = batches.stream().mapToLong(BatchInfo::schedulingDelay).max().orElse(0);
-    double thr = w.events() / (Math.max(1, sumAll) / 1000.0);
+    long spanMs = batches.get(batches.size() - 1).processingEndTime() - batches.get(0).processingStartTime();
+    double thr = w.throughputOverSpan() ? w.events() / (Math.max(1, spanMs) / 1000.0)
+        : w.events() / (Math.max(1, sumAll) / 1000.0);
     double thrExclFirst = (w.events() - batches.get(0).numRecords()) / (Math.max(1, sumRest) / 1000.0);
     System.out.printf(Locale.ROOT,
         "%s throughput_eps=%.0f median_batch_ms=%.0f p99_batch_ms=%.0f first_batch_ms=%d peak_rss_mb=%.0f check=%s"
             + " throughput_all_eps=%.0f throughput_excl_first_eps=%.0f batches=%d sum_batch_ms=%d interval_ms=%d"
-            + " max_sched_delay_ms=%d wall_s=%.1f gc_ms=%d ft=%s threads=%d metrics=%s %s%s%s%s%n",
+            + " max_sched_delay_ms=%d span_ms=%d wall_s=%.1f gc_ms=%d ft=%s threads=%d metrics=%s %s%s%s%s%n",
         head, thr, Stats.median(rest), Stats.percentile(rest, 0.99), first, rssMb, check, thr, thrExclFirst,
-        proc.length, sumAll, intervalMs, maxSched, wallS, gcMs, ckpt != null ? "on" : "off",
+        proc.length, sumAll, intervalMs, maxSched, spanMs, wallS, gcMs, ckpt != null ? "on" : "off",
         ssc.config().workerThreads(), metrics, Stats.jvmDesc(), w.extras().isEmpty() ? "" : " " + w.extras(),
         probe == null ? "" : " checkpoint_every_batches=" + checkpointEvery + " " + probe.extras(), queryFigures);
     return check.equals("ok") ? 0 : 1;

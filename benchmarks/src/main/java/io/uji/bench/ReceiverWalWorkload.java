@@ -6,6 +6,7 @@ import io.uji.serde.KryoSerde;
 import io.uji.streaming.BatchInfo;
 import io.uji.streaming.Duration;
 import io.uji.streaming.Durations;
+import io.uji.streaming.Pair;
 import io.uji.streaming.Receiver;
 import io.uji.streaming.StreamingConfig;
 import io.uji.streaming.StreamingContext;
@@ -26,7 +27,9 @@ import java.util.concurrent.atomic.LongAdder;
  * blocks of {@code --block} (10,000) with {@code store(List)} at {@code --rate} events/s; the
  * context has a checkpoint directory, so every block is appended to the receiver's write-ahead
  * log and forced to disk before {@code store} returns ({@code withWalGroupCommit(0)}: one fsync
- * per block). Batches of 1 s; processing = count only.
+ * per block). Batches of 1 s; processing = count ({@code --processing count}) or a running count per
+ * user with mapWithState ({@code --processing mapWithState}: 60 s timeout, state checkpointed every
+ * {@code --checkpoint-every} batches, Spark's peer's defaults).
  *
  * <p>Like Spark's peer: batches whose time is in the window after the warm-up count; the rate
  * is sustained when no batch in the window waited a whole interval to start
@@ -114,7 +117,24 @@ final class ReceiverWalWorkload {
       ssc.checkpoint(dir.toString());
       GenReceiver receiver = new GenReceiver(rate, block, k);
       LongAdder counted = new LongAdder();
-      ssc.receiverStream(receiver).foreachBatch(d -> counted.add(d.count()));
+      io.uji.streaming.DStream<String> input = ssc.receiverStream(receiver);
+      switch (o.processing) {
+        case "count" -> input.foreachBatch(d -> counted.add(d.count()));
+        case "mapWithState" -> {
+          io.uji.streaming.StateSpec<String, Long, Long, Pair<String, Long>> spec =
+              io.uji.streaming.StateSpec.<String, Long, Long, Pair<String, Long>>function((user, one, state) -> {
+                long c = state.exists() ? state.get() + one.orElse(1L) : one.orElse(1L);
+                state.update(c);
+                return Pair.of(user, c);
+              });
+          spec.timeout(Durations.seconds(60)).types(String.class, Long.class).name("receiver-wal-count");
+          io.uji.streaming.MapWithStateDStream<String, Long, Long, Pair<String, Long>> mapped =
+              input.mapToPair(u -> Pair.of(u, 1L)).mapWithState(spec);
+          mapped.checkpoint(Durations.milliseconds(o.checkpointEvery * intervalMs));
+          mapped.foreachBatch(d -> counted.add(d.count()));
+        }
+        default -> throw new IllegalArgumentException("--processing must be count or mapWithState, got " + o.processing);
+      }
       List<BatchInfo> infos = new ArrayList<>();
       ssc.addStreamingListener(new StreamingListener() {
         @Override
@@ -180,13 +200,13 @@ final class ReceiverWalWorkload {
       double[] raw = rawFsync(dir.resolve("raw-fsync.bin"), blockBytes, 5.0);
 
       System.out.printf(Locale.ROOT,
-          "RESULT system=uji workload=receiver-wal variant=count wal=on fsync=per-block block=%d block_bytes=%d K=%d"
+          "RESULT system=uji workload=receiver-wal variant=%s wal=on fsync=per-block block=%d block_bytes=%d K=%d"
               + " target_eps=%d ingested_eps=%.0f sustained=%s batches_in_window=%d late_batches_in_window=%d"
               + " max_sched_delay_ms=%d median_proc_ms=%.0f p99_proc_ms=%.0f backlog_batches_at_end=%d"
               + " stored_total=%d counted_total=%d avg_store_ms=%.2f interval_ms=%d warmup_s=%d duration_s=%d"
               + " peak_rss_mb=%.0f gc_ms=%d %s raw_fsync_blocks_per_s=%.0f raw_fsync_mb_per_s=%.1f"
               + " raw_fsync_eps_equiv=%.0f raw_fsync_ms_median=%.2f check=%s%n",
-          block, blockBytes, k, rate, ingested, sustained ? "yes" : "no", nBatches, late, maxSched, Stats.median(pr),
+          o.processing, block, blockBytes, k, rate, ingested, sustained ? "yes" : "no", nBatches, late, maxSched, Stats.median(pr),
           Stats.percentile(pr, 0.99), backlog, storedAtEnd, counted.sum(),
           storedAtEnd == 0 ? 0.0 : storeNanos / 1e6 / (storedAtEnd / (double) block), intervalMs, warmupS, durationS,
           rssMb, gcMs, Stats.jvmDesc(), raw[0], raw[0] * blockBytes / 1e6, raw[0] * block, raw[1],

@@ -35,11 +35,16 @@ final class SessionCountWorkload implements Workload {
   private final Counting counting;
 
   SessionCountWorkload(String variant, long n, long k, long b) {
+    this(variant, n, k, b, null);
+  }
+
+  /** @param statePartitions the keyed-state table's partitions, null for the context's default parallelism */
+  SessionCountWorkload(String variant, long n, long k, long b, Integer statePartitions) {
     this.variant = variant;
     this.n = n;
     this.k = k;
     this.b = b;
-    this.counting = forVariant(variant, n, k);
+    this.counting = forVariant(variant, n, k, statePartitions);
   }
 
   /**
@@ -48,10 +53,14 @@ final class SessionCountWorkload implements Workload {
    * updateStateByKey. Add {@code mapWithState} and {@code update} here.
    */
   static Counting forVariant(String variant, long n, long k) {
+    return forVariant(variant, n, k, null);
+  }
+
+  static Counting forVariant(String variant, long n, long k, Integer statePartitions) {
     return switch (variant) {
       case "inmem" -> new InMemoryCounting();
-      case "mapWithState" -> new MapWithStateCounting(n, k);
-      case "update" -> new UpdateStateCounting();
+      case "mapWithState" -> new MapWithStateCounting(n, k, statePartitions);
+      case "update" -> new UpdateStateCounting(statePartitions);
       default -> throw new IllegalArgumentException("unknown session-count variant " + variant
           + " (available: inmem, mapWithState, update)");
     };
@@ -112,9 +121,12 @@ final class SessionCountWorkload implements Workload {
     private final java.util.concurrent.atomic.LongAdder countSum = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder firsts = new java.util.concurrent.atomic.LongAdder();
 
-    MapWithStateCounting(long n, long k) {
+    private final Integer statePartitions;
+
+    MapWithStateCounting(long n, long k, Integer statePartitions) {
       this.n = n;
       this.k = k;
+      this.statePartitions = statePartitions;
     }
 
     @Override
@@ -127,6 +139,9 @@ final class SessionCountWorkload implements Workload {
           });
       spec.timeout(io.uji.streaming.Durations.seconds(k > 10_000_000 ? 3600 : 60))
           .types(String.class, Long.class).name("session-count");
+      if (statePartitions != null) {
+        spec.numPartitions(statePartitions);
+      }
       io.uji.streaming.MapWithStateDStream<String, Long, Long, Pair<String, Long>> mapped =
           events.mapToPair(u -> Pair.of(u, 1L)).mapWithState(spec);
       if (checkpoint != null) {
@@ -159,6 +174,11 @@ final class SessionCountWorkload implements Workload {
   /** {@code update}: updateStateByKey summing the batch's values into the count; its stream is every count. */
   static final class UpdateStateCounting implements Counting {
     private volatile long[] last = {0, 0};
+    private final Integer statePartitions;
+
+    UpdateStateCounting(Integer statePartitions) {
+      this.statePartitions = statePartitions;
+    }
 
     @Override
     public void define(DStream<String> events, Duration checkpoint) {
@@ -168,7 +188,7 @@ final class SessionCountWorkload implements Workload {
           sum += v;
         }
         return java.util.Optional.of(sum);
-      }).name("session-count");
+      }, statePartitions != null ? statePartitions : events.context().config().defaultParallelism()).name("session-count");
       if (checkpoint != null) {
         counts.checkpoint(checkpoint);
       }

@@ -27,7 +27,7 @@ import java.util.concurrent.Future;
  *
  * <pre>
  * java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" io.uji.bench.StateThroughput \
- *     [users=1000000] [events=10000000] [batch=500000] [cacheEntriesPerTable=2000000] [serde=kryo|plain]
+ *     [users=1000000] [events=10000000] [batch=500000] [cacheEntriesPerTable=2000000] [serde=kryo|plain] [partitions=2]
  * </pre>
  */
 public final class StateThroughput {
@@ -63,7 +63,7 @@ public final class StateThroughput {
     int batchSize = args.length > 2 ? Integer.parseInt(args[2]) : 500_000;
     long cacheEntries = args.length > 3 ? Long.parseLong(args[3]) : 2_000_000;
     boolean kryo = args.length <= 4 || args[4].equals("kryo");
-    int partitions = 2;
+    int partitions = args.length > 5 ? Integer.parseInt(args[5]) : 2;
     Serde<String> keySerde = PLAIN_STRING;
     Serde<Long> stateSerde = PLAIN_LONG;
     if (kryo) {
@@ -74,7 +74,7 @@ public final class StateThroughput {
     Path dir = Files.createTempDirectory("uji-state-bench");
     System.out.println("dir " + dir);
     StateStoreConfig cfg = StateStoreConfig.of(dir.resolve("live")).withCacheEntriesPerTable(cacheEntries);
-    ExecutorService pool = Executors.newFixedThreadPool(partitions);
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(partitions, 2));
     try (StateStore store = StateStore.open(cfg)) {
       StateTable<String, Long> table = store.table("sessions", keySerde, stateSerde, partitions);
       long totalKeys = 0;
@@ -117,7 +117,7 @@ public final class StateThroughput {
             part.endBatch();
             long t3 = System.nanoTime();
             long c3 = mx.getCurrentThreadCpuTime();
-            System.out.printf("  p%d getAll %,d ms put %,d ms endBatch %,d ms; cpu getAll %,d ms total %,d ms%n", part.id(),
+            if (partitions <= 4) System.out.printf("  p%d getAll %,d ms put %,d ms endBatch %,d ms; cpu getAll %,d ms total %,d ms%n", part.id(),
                 (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (c1 - c0) / 1_000_000, (c3 - c0) / 1_000_000);
           }));
         }
@@ -133,7 +133,7 @@ public final class StateThroughput {
         long nanos = System.nanoTime() - start;
         System.out.printf("batch %2d: %,d distinct keys in %,d ms (checkpoint %,d ms) = %,.0f keys/s, cached %,d, native %.0f MiB%n",
             b, distinct, nanos / 1_000_000, cpNanos / 1_000_000, distinct * 1e9 / nanos,
-            table.partition(0).cachedEntries() + table.partition(1).cachedEntries(),
+            java.util.stream.IntStream.range(0, partitions).mapToLong(p -> table.partition(p).cachedEntries()).sum(),
             store.nativeMemoryUsage() / 1048576.0);
         if (b > 0) {
           totalKeys += distinct;

@@ -31,6 +31,15 @@ interface Workload {
   /** @return {@code "ok"} or {@code "FAILED:<reason>"}, computed after the run (not timed) */
   String check();
 
+  /**
+   * @return true when throughput is N / (end of the last batch - start of the first), the time
+   *     from the first record processed to the last (kafka-session-count, as Kafka Streams is
+   *     measured), rather than N / the sum of the batches' processing times
+   */
+  default boolean throughputOverSpan() {
+    return false;
+  }
+
   /** @return extra {@code key=value} pairs for the RESULT line (may be empty) */
   default String extras() {
     return "";

@@ -1,6 +1,7 @@
 package io.uji.streaming;
 
 import io.uji.engine.graph.Node;
+import io.uji.engine.graph.OutputFailurePolicy;
 import io.uji.engine.graph.OutputOperation;
 import io.uji.engine.ops.MapPartitionsNode;
 import io.uji.engine.ops.RepartitionNode;
@@ -412,31 +413,42 @@ public class DStream<T> {
 
   // ---------------------------------------------------------------- output operations
 
-  /** Runs {@code f} on every batch with its time (Spark's foreachRDD). */
+  /**
+   * Runs {@code f} on every batch with its time (Spark's foreachRDD). If {@code f} is {@link
+   * AutoCloseable} (a sink holding a connection), it is closed when the context stops, after its
+   * last batch.
+   */
   public void foreachBatch(BiConsumer<Dataset<T>, Time> f) {
     Objects.requireNonNull(f, "f");
-    new OutputOperation<>(node, "foreachBatch", f);
+    new OutputOperation<>(node, "foreachBatch", f, OutputFailurePolicy.stop(), f instanceof AutoCloseable c ? c : null);
   }
 
-  /** Runs {@code f} on every batch (Spark's foreachRDD). */
+  /**
+   * Runs {@code f} on every batch (Spark's foreachRDD). If {@code f} is {@link AutoCloseable}, it
+   * is closed when the context stops, after its last batch.
+   */
   public void foreachBatch(Consumer<Dataset<T>> f) {
     Objects.requireNonNull(f, "f");
-    new OutputOperation<>(node, "foreachBatch", (d, t) -> f.accept(d));
+    new OutputOperation<>(node, "foreachBatch", (d, t) -> f.accept(d), OutputFailurePolicy.stop(),
+        f instanceof AutoCloseable c ? c : null);
   }
 
   /**
    * As {@link #foreachBatch(BiConsumer)}; when {@code f} fails for a batch, {@code onError} says
-   * whether to retry it, skip it or stop the context (see {@link OutputErrorPolicy}).
+   * whether to retry it, skip it or stop the context (see {@link OutputErrorPolicy}). If {@code f}
+   * is {@link AutoCloseable}, it is closed when the context stops, after its last batch.
    */
   public void foreachBatch(BiConsumer<Dataset<T>, Time> f, OutputErrorPolicy<T> onError) {
     Objects.requireNonNull(f, "f");
-    new OutputOperation<>(node, "foreachBatch", f, Objects.requireNonNull(onError, "onError").toInternal());
+    new OutputOperation<>(node, "foreachBatch", f, Objects.requireNonNull(onError, "onError").toInternal(),
+        f instanceof AutoCloseable c ? c : null);
   }
 
   /** As {@link #foreachBatch(Consumer)}, under the error policy {@code onError}. */
   public void foreachBatch(Consumer<Dataset<T>> f, OutputErrorPolicy<T> onError) {
     Objects.requireNonNull(f, "f");
-    foreachBatch((d, t) -> f.accept(d), onError);
+    new OutputOperation<>(node, "foreachBatch", (d, t) -> f.accept(d),
+        Objects.requireNonNull(onError, "onError").toInternal(), f instanceof AutoCloseable c ? c : null);
   }
 
   /**

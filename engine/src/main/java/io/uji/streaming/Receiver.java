@@ -15,6 +15,14 @@ import java.util.List;
  * crash. {@link #store(Object)} buffers single records into blocks and returns before that (as in
  * Spark): what was buffered but not yet cut into a block is lost in a crash.
  *
+ * <p><b>At least once, unless the source is replayable.</b> A receiver pushes; Uji cannot ask its
+ * source for the same records again. A block stored (in the write-ahead log) whose
+ * acknowledgement never reached the source before a crash is delivered by the recovered context
+ * <em>and</em> sent again by the source: counted twice. Only a source that can be read again by
+ * position gives exactly-once state without that caveat: implement {@link ReplayableSource} for it
+ * ({@link StreamingContext#replayableStream}) instead of a receiver; Kafka has one in the
+ * {@code uji-kafka} module.
+ *
  * <p>Backpressure: every {@code store} blocks while the receiver holds more records than the
  * context allows (stored, but their batch not completed yet) or exceeds its maximum rate.
  *

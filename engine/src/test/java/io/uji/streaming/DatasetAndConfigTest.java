@@ -85,9 +85,9 @@ class DatasetAndConfigTest {
   }
 
   @Test
-  void theDefaultStateCacheFitsAThirdOfTheHeapAt130BytesAKeyOverTheParallelism() {
-    long perPartition = Runtime.getRuntime().maxMemory() / 3 / 130 / 2;
-    int expected = (int) Math.max(4096, Math.min(1 << 20, perPartition));
+  void theDefaultStateCacheFitsAThirdOfTheHeapAt80BytesAKeyOverTheParallelism() {
+    long perPartition = Runtime.getRuntime().maxMemory() / 3 / 80 / 2;
+    int expected = (int) Math.max(4096, Math.min(1 << 24, perPartition));
     assertEquals(expected, StreamingConfig.builder().defaultParallelism(2).build().stateCacheEntriesPerPartition());
   }
 

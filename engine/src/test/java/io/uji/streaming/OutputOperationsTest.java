@@ -11,8 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -117,5 +120,41 @@ class OutputOperationsTest {
     h.runBatches(2);
     assertTrue(Files.isDirectory(tmp.resolve("plain-1000")));
     assertTrue(Files.isDirectory(tmp.resolve("plain-2000")));
+  }
+
+  /** A sink holding a connection: records the batches it saw and when it was closed. */
+  static final class ClosingSink implements BiConsumer<Dataset<Integer>, Time>, Consumer<Dataset<Integer>>,
+      AutoCloseable {
+    final List<String> events = Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public void accept(Dataset<Integer> d, Time t) {
+      events.add("batch " + t.milliseconds());
+    }
+
+    @Override
+    public void accept(Dataset<Integer> d) {
+      events.add("batch");
+    }
+
+    @Override
+    public void close() {
+      events.add("closed");
+    }
+  }
+
+  @Test
+  void anAutoCloseableOutputFunctionIsClosedOnceWhenTheContextStopsAfterItsLastBatch() {
+    ClosingSink withTime = new ClosingSink();
+    ClosingSink withoutTime = new ClosingSink();
+    DStream<Integer> in = TestInputs.queue(h.ssc, INPUT);
+    in.foreachBatch((BiConsumer<Dataset<Integer>, Time>) withTime);
+    in.foreachBatch((Consumer<Dataset<Integer>>) withoutTime);
+    h.start();
+    h.runBatches(2);
+    assertEquals(List.of("batch 1000", "batch 2000"), withTime.events, "not closed while running");
+    h.close();
+    assertEquals(List.of("batch 1000", "batch 2000", "closed"), withTime.events);
+    assertEquals(List.of("batch", "batch", "closed"), withoutTime.events);
   }
 }

@@ -180,6 +180,27 @@ class ReplayableStreamTest {
   }
 
   @Test
+  void anUnavailableSourceIsWarnedAboutAtItsFirstEmptyBatch() {
+    MemorySource source = new MemorySource();
+    source.append("a", records("a", 0, 10));
+    StreamingContext ssc = program(source);
+    ssc.start();
+    runBatches(1);
+    source.unavailable.set(true);
+    java.io.PrintStream err = System.err;
+    java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      runBatches(2);
+    } finally {
+      System.setErr(err);
+    }
+    ssc.stop(false);
+    String warnings = log.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(1, warnings.lines().filter(l -> l.contains("Source memory is unavailable")).count(), warnings);
+  }
+
+  @Test
   void aPartitionAddedWhileRunningIsReadFromItsStart() {
     MemorySource source = new MemorySource();
     source.append("a", records("a", 0, 5));

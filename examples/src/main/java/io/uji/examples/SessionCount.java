@@ -4,6 +4,7 @@ import io.uji.streaming.DStream;
 import io.uji.streaming.Duration;
 import io.uji.streaming.Durations;
 import io.uji.streaming.GeneratorSpec;
+import io.uji.streaming.MapWithStateDStream;
 import io.uji.streaming.StreamingConfig;
 import io.uji.streaming.StreamingContext;
 import io.uji.streaming.StreamingException;
@@ -23,7 +24,14 @@ import picocli.CommandLine.Option;
  *
  * <pre>
  * java -jar examples/target/uji-session-count.jar --events 2000000 --users 100000
+ * java -jar examples/target/uji-session-count.jar --source kafka --bootstrap 127.0.0.1:9092 --topic events \
+ *     --output-topic counts --events 2000000
  * </pre>
+ *
+ * <p>From Kafka, the events are the records of {@code --topic} (the key is the user, as the
+ * loader of {@code uji-local-kafka.jar} writes them); with {@code --output-topic}, each batch's
+ * updated counts (one record per user: key the user, value the count as text) are written to
+ * that topic exactly once, in one Kafka transaction per batch.
  *
  * <p>The last line of a completed run is exactly {@code TOTAL events=<sum of all per-user counts>
  * users=<users with a count>}.
@@ -35,7 +43,7 @@ public final class SessionCount implements Callable<Integer> {
   static final long MUL = 0x9E3779B97F4A7C15L;
 
   /** Where events come from. */
-  public enum Source { generator, socket, dir }
+  public enum Source { generator, socket, dir, kafka }
 
   /** The command line; also what {@link #create} builds a context from. */
   public static final class Options {
@@ -66,9 +74,31 @@ public final class SessionCount implements Callable<Integer> {
         description = "Checkpoint directory (write-ahead log, lineage, state checkpoints).")
     public Path checkpoint;
 
-    @Option(names = "--source", description = "generator, socket (one user id a line) or dir (files of user ids) "
-        + "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--source", description = "generator, socket (one user id a line), dir (files of user ids) or "
+        + "kafka (the keys of a topic's records) (default: ${DEFAULT-VALUE}).")
     public Source source = Source.generator;
+
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka brokers (default: ${DEFAULT-VALUE}).")
+    public String bootstrap = "127.0.0.1:9092";
+
+    @Option(names = "--topic", description = "Kafka topic of the events (default: ${DEFAULT-VALUE}).")
+    public String topic = "events";
+
+    @Option(names = "--output-topic", paramLabel = "TOPIC",
+        description = "Write each batch's updated counts to this Kafka topic (created if missing), exactly once.")
+    public String outputTopic;
+
+    @Option(names = "--transactional-id", paramLabel = "ID",
+        description = "Transactional id of the output (default: uji-session-count-<output topic>).")
+    public String transactionalId;
+
+    @Option(names = "--group", description = "Kafka consumer group to commit the processed offsets to (for lag "
+        + "tools); none by default.")
+    public String group;
+
+    @Option(names = "--max-rate-per-partition", paramLabel = "R",
+        description = "Most Kafka records per partition and second; 0 = backpressure only (default: ${DEFAULT-VALUE}).")
+    public long maxRatePerPartition = 0;
 
     @Option(names = "--host", description = "Socket source host (default: ${DEFAULT-VALUE}).")
     public String host = "localhost";
@@ -110,6 +140,12 @@ public final class SessionCount implements Callable<Integer> {
       if (source == Source.dir && dir == null) {
         throw new IllegalArgumentException("--source dir needs --dir DIR");
       }
+      if (outputTopic != null && source != Source.kafka) {
+        throw new IllegalArgumentException("--output-topic needs --source kafka");
+      }
+      if (maxRatePerPartition < 0) {
+        throw new IllegalArgumentException("--max-rate-per-partition must be >= 0");
+      }
     }
   }
 
@@ -145,8 +181,13 @@ public final class SessionCount implements Callable<Integer> {
       }
       case socket -> ssc.socketTextStream(o.host, o.port).map(String::trim).filter(s -> !s.isEmpty());
       case dir -> ssc.textFileStream(o.dir.toString()).map(String::trim).filter(s -> !s.isEmpty());
+      case kafka -> KafkaIo.users(ssc, o);
     };
-    Sessions.countInto(events, o.sessionTimeout, counts::record, progress::totals, o.registerBatches);
+    MapWithStateDStream<String, Long, Long, Sessions.Update> sessions =
+        Sessions.countInto(events, o.sessionTimeout, counts::record, progress::totals, o.registerBatches);
+    if (o.outputTopic != null) {
+      Sessions.updatedCounts(sessions).foreachBatch(KafkaIo.countsSink(o)); // closed when the context stops
+    }
     ssc.addStreamingListener(progress);
     return ssc;
   }
@@ -161,12 +202,17 @@ public final class SessionCount implements Callable<Integer> {
    */
   public static int run(Options o, PrintStream out) throws InterruptedException {
     o.validate();
+    if (o.outputTopic != null && KafkaIo.ensureTopic(o.bootstrap, o.outputTopic, 2)) {
+      out.println("Created topic " + o.outputTopic + " (2 partitions) at " + o.bootstrap);
+    }
     UserCounts counts = new UserCounts();
     BatchProgress progress = new BatchProgress(o.events, counts, o.top, o.topEvery, out);
     StreamingContext ssc = o.checkpoint == null ? create(o, counts, progress)
         : StreamingContext.getActiveOrCreate(o.checkpoint.toString(), () -> create(o, counts, progress));
     out.printf("session-count: source=%s events=%s users=%d rate=%s batch=%s batch-events=%d session-timeout=%s "
-        + "checkpoint=%s%n", o.source, o.events > 0 ? o.events : "unbounded", o.users,
+        + "checkpoint=%s%n", o.source == Source.kafka ? "kafka " + o.topic + " at " + o.bootstrap
+            + (o.outputTopic != null ? ", output " + o.outputTopic : "") : o.source,
+        o.events > 0 ? o.events : "unbounded", o.users,
         o.rate > 0 ? o.rate + "/s" : "max", o.batch, o.batchEvents, o.sessionTimeout,
         o.checkpoint == null ? "none" : o.checkpoint);
     long t0 = System.nanoTime();

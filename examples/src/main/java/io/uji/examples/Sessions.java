@@ -5,6 +5,7 @@ import io.uji.streaming.Dataset;
 import io.uji.streaming.Duration;
 import io.uji.streaming.MapWithStateDStream;
 import io.uji.streaming.Pair;
+import io.uji.streaming.PairDStream;
 import io.uji.streaming.State;
 import io.uji.streaming.StateSpec;
 import io.uji.streaming.Time;
@@ -61,8 +62,9 @@ final class Sessions {
    * @param onUpdates called every batch with that batch's updates (for the top-users display)
    * @param onTotals called every batch (replays included) with the totals after it
    * @param registerBatches whether each batch's updates become the SQL table {@code session_updates}
+   * @return the updates of {@code sessions} (one per event, and one per ended session)
    */
-  static void countInto(DStream<String> users, Duration sessionTimeout,
+  static MapWithStateDStream<String, Long, Long, Update> countInto(DStream<String> users, Duration sessionTimeout,
       java.util.function.Consumer<Dataset<Update>> onUpdates, java.util.function.BiConsumer<Totals, Time> onTotals,
       boolean registerBatches) {
     MapWithStateDStream<String, Long, Long, Update> sessions = users
@@ -91,6 +93,15 @@ final class Sessions {
             onTotals.accept(Totals.ZERO.plus(kv.value()), t);
           }
         });
+    return sessions;
+  }
+
+  /**
+   * @return per batch, each user whose session count changed, with the count after the batch:
+   *     one record per user and batch, each user's counts growing within a session
+   */
+  static PairDStream<String, Long> updatedCounts(DStream<Update> updates) {
+    return updates.filter(u -> !u.ended()).mapToPair(u -> Pair.of(u.user(), u.count())).reduceByKey(Math::max);
   }
 
   /** @return {processed, change of the sum of counts, change of the number of users} for one batch */

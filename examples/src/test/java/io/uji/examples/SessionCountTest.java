@@ -1,8 +1,13 @@
 package io.uji.examples;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.uji.kafka.local.EventLoader;
+import io.uji.kafka.local.LoadSpec;
+import io.uji.kafka.local.LocalKafkaBroker;
+import io.uji.kafka.local.SharedLocalKafkaBroker;
 import io.uji.streaming.DStream;
 import io.uji.streaming.Dataset;
 import io.uji.streaming.GeneratorSpec;
@@ -13,6 +18,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -21,10 +27,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(SharedLocalKafkaBroker.class) // started only by the tests that take a LocalKafkaBroker
 class SessionCountTest {
   private static final long N = 20_000;
   private static final long K = 300;
@@ -156,6 +167,52 @@ class SessionCountTest {
     assertEquals(0, rc, text);
     String[] lines = text.split("\n");
     assertEquals("TOTAL events=" + N + " users=" + expectedCounts().size(), lines[lines.length - 1], text);
+  }
+
+  /**
+   * From the loader's topic to an output topic: the totals are exact, and the output topic, read
+   * with read_committed, holds every user's counts growing batch by batch, the last one its total.
+   */
+  @Test
+  void shouldCountTheEventsOfAKafkaTopicAndWriteEachBatchsUpdatedCountsToAnotherTopic(LocalKafkaBroker broker) {
+    EventLoader.load(broker.bootstrapServers(), new LoadSpec("demo-events", N, K, 2));
+    SessionCount.Options o = smallRun();
+    o.source = SessionCount.Source.kafka;
+    o.bootstrap = broker.bootstrapServers();
+    o.topic = "demo-events";
+    o.outputTopic = "demo-counts";
+    o.maxRatePerPartition = 20_000; // 2,000 events per partition and batch of 50 ms
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+    int rc = assertDoesNotThrow(() -> SessionCount.run(o, new PrintStream(bytes, true, StandardCharsets.UTF_8)));
+
+    String text = bytes.toString(StandardCharsets.UTF_8);
+    assertEquals(0, rc, text);
+    String[] lines = text.split("\n");
+    assertEquals("TOTAL events=" + N + " users=" + expectedCounts().size(), lines[lines.length - 1], text);
+    assertTrue(text.startsWith("Created topic demo-counts"), text);
+    Map<String, List<Long>> updates = new HashMap<>();
+    Map<String, Object> config = Map.of("bootstrap.servers", broker.bootstrapServers(),
+        "isolation.level", "read_committed", "auto.offset.reset", "earliest");
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+      List<TopicPartition> tps = List.of(new TopicPartition("demo-counts", 0), new TopicPartition("demo-counts", 1));
+      consumer.assign(tps);
+      Map<TopicPartition, Long> end = consumer.endOffsets(tps);
+      Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
+        consumer.poll(Duration.ofMillis(100))
+            .forEach(r -> updates.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(Long.parseLong(r.value())));
+        return tps.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp));
+      });
+    }
+    Map<String, Long> last = new HashMap<>();
+    updates.forEach((user, counts) -> {
+      for (int i = 1; i < counts.size(); i++) {
+        assertTrue(counts.get(i) > counts.get(i - 1), user + ": " + counts);
+      }
+      last.put(user, counts.get(counts.size() - 1));
+    });
+    assertEquals(expectedCounts(), last);
   }
 
   @Test

@@ -23,6 +23,8 @@ final class Scenario {
   final Path logs;
   private final Class<?> main;
   private final Map<String, String> args = new LinkedHashMap<>();
+  /** System properties of every run (before those given to {@link #start}). */
+  private final Map<String, String> properties = new LinkedHashMap<>();
   private final List<ChildJvm.Child> runs = new ArrayList<>();
 
   Scenario(Path root, Class<?> main, String... keyValues) {
@@ -51,10 +53,17 @@ final class Scenario {
     return this;
   }
 
+  /** Sets a system property of every later run. */
+  Scenario property(String key, Object value) {
+    properties.put(key, String.valueOf(value));
+    return this;
+  }
+
   /** Starts a run with the given system properties (name, value, name, value, ...). */
   ChildJvm.Child start(Object... props) {
     ChildJvm b = ChildJvm.of(main);
     args.forEach((k, v) -> b.args(k + "=" + v));
+    properties.forEach(b::prop);
     for (int i = 0; i < props.length; i += 2) {
       b.prop(String.valueOf(props[i]), props[i + 1]);
     }

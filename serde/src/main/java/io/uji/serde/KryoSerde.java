@@ -74,6 +74,7 @@ public final class KryoSerde<T> implements Serde<T> {
    *
    * @throws SerdeException if the slice is not exactly one valid value of this type
    */
+  @Override
   public T fromBytes(byte[] bytes, int offset, int length) {
     Input in = pool.borrowInput();
     try {

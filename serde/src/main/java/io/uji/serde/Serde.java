@@ -1,5 +1,8 @@
 package io.uji.serde;
 
+import java.util.Arrays;
+import java.util.Objects;
+
 /**
  * Turns values of one type into bytes and back. Implementations are thread-safe.
  *
@@ -22,6 +25,19 @@ public interface Serde<T> {
    * @throws SerdeException if the bytes are not a valid serialized value of this type
    */
   T fromBytes(byte[] bytes);
+
+  /**
+   * Reads a value from {@code bytes[offset, offset + length)}, the bytes {@link #toBytes} made:
+   * for callers that keep many serialized values in one array. The default copies the slice;
+   * {@link KryoSerde} reads it in place.
+   *
+   * @throws SerdeException if the slice is not exactly one valid serialized value of this type
+   * @throws IndexOutOfBoundsException if the slice is not within {@code bytes}
+   */
+  default T fromBytes(byte[] bytes, int offset, int length) {
+    Objects.checkFromIndexSize(offset, length, bytes.length);
+    return fromBytes(Arrays.copyOfRange(bytes, offset, offset + length));
+  }
 
   /**
    * Appends the bytes of {@code value} to {@code sink}, the same bytes as {@link #toBytes}: for

@@ -1,35 +1,64 @@
 package io.uji.state;
 
+import java.util.Arrays;
+
 /**
- * The storage of a partition's write-back cache: an open-addressing hash table (linear probing)
- * on parallel arrays, so a cached key costs ~17 bytes a slot (about 25-35 bytes a key at the
- * table's load) instead of a HashMap node plus an entry object (~100 bytes).
+ * The storage of a partition's write-back cache, with no object per entry: the garbage collector
+ * sees a few primitive arrays per partition, whatever the number of entries.
  *
- * <p>Each entry has a key, a value ({@code null} = absent: a removal when dirty, a known absence
- * when clean), the mixed hash of its key ({@link #hash}), the batch that last used it and a dirty
- * flag. Slot {@code i} is empty when {@link #key}{@code (i)} is null. The table is at most 3/4
- * full, so a probe always ends at an empty slot.
+ * <ul>
+ *   <li>The <b>index</b> is an open-addressing hash table (linear probing, at most 3/4 full, so a
+ *       probe always ends at an empty slot) on parallel arrays: per slot the mixed hash of the key
+ *       bytes, a reference into the slab, the batch that last used the entry and two flags
+ *       (occupied, dirty): 13 bytes a slot.
+ *   <li>The <b>slab</b> is a list of byte pages (4 KiB doubling to 1 MiB, so an almost empty
+ *       partition costs a few KiB) holding each entry as {@code | key length : varint | value
+ *       length + 1 : varint (0 = absent) | key | value |}. The key is the RocksDB key, partition
+ *       prefix included ({@link KeyLayout}), and the value the serialized state: an eviction, a
+ *       flush or a checkpoint copies these bytes as they are, nothing is serialized again.
+ * </ul>
  *
- * <p>Slot numbers stay valid until entries move, which only {@link #reserve} (a resize) and
- * {@link #removeSlots}/{@link #removeCleanAbsent} (which close the gaps) do; each of those bumps
- * {@link #generation()}, so a caller that remembered slots can tell they are stale.
+ * <p>A value of the same length is overwritten in place; another length appends a new copy of
+ * the entry and leaves the old bytes dead. Once the dead bytes outweigh the live ones (and 64 KiB)
+ * the live entries are copied to fresh pages, which changes references but no slot.
+ *
+ * <p>Each entry has a value, or is absent ({@link #ABSENT}: a removal when dirty, a known
+ * absence when clean). Slot numbers stay valid until entries move, which only {@link #reserve} (a
+ * resize) and {@link #removeSlots}/{@link #removeCleanAbsent} (which close the gaps) do; each of
+ * those bumps {@link #generation()}, so a caller that remembered slots can tell they are stale.
  *
  * <p>Not thread-safe (a partition is used by one thread at a time). What the entries mean, and
  * which to evict, is {@link StatePartition}'s business.
- *
- * @param <K> the key type
- * @param <S> the value type
  */
-final class CacheTable<K, S> {
-  private Object[] keys;
-  private Object[] values;
+final class CacheTable {
+  /** The value length of an absent entry. */
+  static final int ABSENT = -1;
+
+  private static final byte OCCUPIED = 1;
+  private static final byte DIRTY = 2;
+  private static final int PAGE_BITS = 20;
+  private static final int MAX_PAGE = 1 << PAGE_BITS;
+  private static final int FIRST_PAGE = 4096;
+  /** References are {@code page << PAGE_BITS | offset} in a non-negative int. */
+  private static final int MAX_PAGES = 1 << (31 - PAGE_BITS);
+  private static final int MIN_DEAD_TO_COMPACT = 64 << 10;
+
   private int[] hashes;
+  private int[] refs;
   private int[] lastUsed;
-  private boolean[] dirty;
+  private byte[] flags;
   private int mask;
   private int size;
   private int dirtyCount;
   private int generation;
+
+  private byte[][] pages = new byte[4][];
+  private int pageCount;
+  /** The write position in {@code pages[pageCount - 1]}. */
+  private int top;
+  private long liveBytes;
+  private long deadBytes;
+  private long slabBytes;
 
   /**
    * @param initialCapacity slots to start with: a power of two, at least 4 (below that, 3/4 full
@@ -40,40 +69,68 @@ final class CacheTable<K, S> {
     if (initialCapacity < 4 || Integer.bitCount(initialCapacity) != 1) {
       throw new IllegalArgumentException("capacity must be a power of two >= 4: " + initialCapacity);
     }
-    allocate(initialCapacity);
+    allocateIndex(initialCapacity);
   }
 
-  private void allocate(int capacity) {
-    keys = new Object[capacity];
-    values = new Object[capacity];
+  private void allocateIndex(int capacity) {
     hashes = new int[capacity];
+    refs = new int[capacity];
     lastUsed = new int[capacity];
-    dirty = new boolean[capacity];
+    flags = new byte[capacity];
     mask = capacity - 1;
   }
 
-  /** @return the hash the table files {@code key} under */
-  static int hash(Object key) {
-    return Hashing.fmix32(key.hashCode());
+  /**
+   * The hash the table files a key under: FNV-1a over its bytes, then {@link Hashing#fmix32} so
+   * that keys differing only in their last bytes spread over the low bits linear probing uses.
+   *
+   * @return the mixed hash of {@code b[off, off + len)}
+   */
+  static int hash(byte[] b, int off, int len) {
+    int h = 0x811c9dc5;
+    for (int i = off, end = off + len; i < end; i++) {
+      h = (h ^ b[i]) * 0x01000193;
+    }
+    return Hashing.fmix32(h);
   }
 
   /**
-   * @param h {@link #hash}{@code (key)}
-   * @return the slot of {@code key}, or {@code -1 - slot} of the empty slot where it would go
+   * @param h {@link #hash} of the key
+   * @return the slot of the key {@code key[off, off + len)}, or {@code -1 - slot} of the empty
+   *     slot where it would go
    */
-  int find(Object key, int h) {
-    final Object[] ks = keys;
+  int find(byte[] key, int off, int len, int h) {
+    final byte[] fs = flags;
     final int[] hs = hashes;
     final int m = mask;
     for (int i = h & m; ; i = (i + 1) & m) {
-      Object k = ks[i];
-      if (k == null) {
+      if (fs[i] == 0) {
         return -1 - i;
       }
-      if (hs[i] == h && (k == key || k.equals(key))) {
+      if (hs[i] == h && keyEquals(i, key, off, len)) {
         return i;
       }
     }
+  }
+
+  private boolean keyEquals(int slot, byte[] key, int off, int len) {
+    int ref = refs[slot];
+    byte[] page = pages[ref >>> PAGE_BITS];
+    int p = ref & (MAX_PAGE - 1);
+    int keyLength = page[p];
+    if (keyLength < 0) {
+      keyLength = readVarint(page, p);
+      p += varintSize(keyLength);
+    } else {
+      p++;
+    }
+    if (keyLength != len) {
+      return false;
+    }
+    while (page[p++] < 0) {
+      // skip the value length varint
+    }
+    return Arrays.equals(page, p, p + len, key, off, off + len);
   }
 
   /** At most 3/4 full. */
@@ -83,7 +140,7 @@ final class CacheTable<K, S> {
 
   /**
    * Makes room for {@code extra} more entries, so that inserting up to that many moves no entry.
-   * Grows the table (moving every entry, a new {@link #generation()}) if needed.
+   * Grows the index (moving every entry to another slot, a new {@link #generation()}) if needed.
    */
   void reserve(int extra) {
     long needed = (long) size + extra;
@@ -94,20 +151,22 @@ final class CacheTable<K, S> {
     while (needed > threshold(capacity)) {
       capacity <<= 1;
     }
-    Object[] ks = keys;
-    Object[] vs = values;
     int[] hs = hashes;
+    int[] rs = refs;
     int[] lu = lastUsed;
-    boolean[] df = dirty;
-    allocate(capacity);
-    for (int i = 0; i < ks.length; i++) {
-      if (ks[i] != null) {
-        int j = -1 - find(ks[i], hs[i]);
-        keys[j] = ks[i];
-        values[j] = vs[i];
+    byte[] fs = flags;
+    allocateIndex(capacity);
+    final int m = mask;
+    for (int i = 0; i < fs.length; i++) {
+      if (fs[i] != 0) {
+        int j = hs[i] & m;
+        while (flags[j] != 0) {
+          j = (j + 1) & m; // keys are distinct: the first empty slot is the one
+        }
         hashes[j] = hs[i];
+        refs[j] = rs[i];
         lastUsed[j] = lu[i];
-        dirty[j] = df[i];
+        flags[j] = fs[i];
       }
     }
     generation++;
@@ -117,26 +176,62 @@ final class CacheTable<K, S> {
    * Inserts an absent key as a clean entry. The caller made room ({@link #reserve}) and checked
    * that the key is absent ({@link #find}).
    *
-   * @param h {@link #hash}{@code (key)}
+   * @param h {@link #hash} of the key
+   * @param valueLength the value's length, or {@link #ABSENT}
    * @return its slot
    */
-  int insert(K key, int h, S value, int used) {
-    int i = -1 - find(key, h);
-    keys[i] = key;
-    values[i] = value;
+  int insert(byte[] key, int keyOff, int keyLen, int h, byte[] value, int valueOff, int valueLength, int used) {
+    int i = -1 - find(key, keyOff, keyLen, h);
+    refs[i] = append(key, keyOff, keyLen, value, valueOff, valueLength);
     hashes[i] = h;
     lastUsed[i] = used;
-    dirty[i] = false;
+    flags[i] = OCCUPIED;
     size++;
     return i;
   }
 
-  /** Sets the value of the entry in {@code slot}, marking it dirty and used by batch {@code used}. */
-  void write(int slot, S value, int used) {
-    values[slot] = value;
+  /**
+   * Sets the value of the entry in {@code slot} and records that batch {@code used} used it. The
+   * entry becomes dirty unless the value is the one it holds (the same bytes, or both absent):
+   * then RocksDB, or the checkpoint that took it, already has it.
+   *
+   * @param valueLength the value's length, or {@link #ABSENT}
+   */
+  void write(int slot, byte[] value, int valueOff, int valueLength, int used) {
     lastUsed[slot] = used;
-    if (!dirty[slot]) {
-      dirty[slot] = true;
+    int ref = refs[slot];
+    byte[] page = pages[ref >>> PAGE_BITS];
+    int start = ref & (MAX_PAGE - 1);
+    int keyLength = readVarint(page, start);
+    int lengthAt = start + varintSize(keyLength);
+    int oldLength = readVarint(page, lengthAt) - 1;
+    int keyAt = lengthAt + varintSize(oldLength + 1);
+    int valueAt = keyAt + keyLength;
+    if (oldLength == valueLength) {
+      if (valueLength == ABSENT || Arrays.equals(page, valueAt, valueAt + valueLength, value, valueOff, valueOff + valueLength)) {
+        return;
+      }
+      System.arraycopy(value, valueOff, page, valueAt, valueLength);
+    } else {
+      int oldSize = valueAt + Math.max(0, oldLength) - start;
+      refs[slot] = append(page, keyAt, keyLength, value, valueOff, valueLength);
+      release(oldSize);
+      compactSlabIfMostlyDead();
+    }
+    if ((flags[slot] & DIRTY) == 0) {
+      flags[slot] |= DIRTY;
+      dirtyCount++;
+    }
+  }
+
+  /**
+   * Marks the entry in {@code slot} dirty as it is: for an absence that RocksDB's copy may not
+   * share (a removal of a key that was not read).
+   */
+  void markDirty(int slot, int used) {
+    lastUsed[slot] = used;
+    if ((flags[slot] & DIRTY) == 0) {
+      flags[slot] |= DIRTY;
       dirtyCount++;
     }
   }
@@ -148,8 +243,8 @@ final class CacheTable<K, S> {
 
   /** Marks the entry in {@code slot} clean (its value was written). */
   void markClean(int slot) {
-    if (dirty[slot]) {
-      dirty[slot] = false;
+    if ((flags[slot] & DIRTY) != 0) {
+      flags[slot] = OCCUPIED;
       dirtyCount--;
     }
   }
@@ -157,17 +252,17 @@ final class CacheTable<K, S> {
   /**
    * Marks every entry clean.
    *
-   * @return whether one of the entries that were dirty is a removal (a null value)
+   * @return whether one of the entries that were dirty is a removal (absent)
    */
   boolean markAllClean() {
     if (dirtyCount == 0) {
       return false;
     }
     boolean removals = false;
-    for (int i = 0; i < dirty.length; i++) {
-      if (dirty[i]) {
-        dirty[i] = false;
-        removals |= values[i] == null;
+    for (int i = 0; i < flags.length; i++) {
+      if ((flags[i] & DIRTY) != 0) {
+        flags[i] = OCCUPIED;
+        removals |= valueLength(i) == ABSENT;
       }
     }
     dirtyCount = 0;
@@ -184,91 +279,241 @@ final class CacheTable<K, S> {
     for (int v = 0; v < n; v++) {
       clearSlot(slots[v]);
     }
-    compact();
+    closeGaps();
   }
 
   /**
-   * Removes every clean entry whose value is null (a known absence), closing the gaps if there
-   * were any (a new {@link #generation()}).
+   * Removes every clean absent entry (a known absence), closing the gaps if there were any (a new
+   * {@link #generation()}).
    */
   void removeCleanAbsent() {
     boolean any = false;
-    for (int i = 0; i < keys.length; i++) {
-      if (keys[i] != null && values[i] == null && !dirty[i]) {
+    for (int i = 0; i < flags.length; i++) {
+      if (flags[i] == OCCUPIED && valueLength(i) == ABSENT) {
         clearSlot(i);
         any = true;
       }
     }
     if (any) {
-      compact();
+      closeGaps();
     }
   }
 
   private void clearSlot(int i) {
-    if (dirty[i]) {
+    if ((flags[i] & DIRTY) != 0) {
       throw new IllegalStateException("cannot remove the dirty entry in slot " + i);
     }
-    keys[i] = null;
-    values[i] = null;
+    release(entrySize(i));
+    flags[i] = 0;
     size--;
   }
 
   /**
    * Restores the probing invariant after {@link #clearSlot}s, in place: walking the table once
    * from an empty slot, every entry is taken out and put back at the first free slot from its
-   * home, which is never after where it was.
+   * home, which is never after where it was. Then compacts the slab if the removals left it
+   * mostly dead.
    */
-  private void compact() {
-    final Object[] ks = keys;
+  private void closeGaps() {
+    final byte[] fs = flags;
     final int m = mask;
     int start = 0;
-    while (ks[start] != null) {
+    while (fs[start] != 0) {
       start++; // the table is never full
     }
     for (int n = 1; n <= m; n++) {
       int i = (start + n) & m;
-      Object k = ks[i];
-      if (k == null) {
+      if (fs[i] == 0) {
         continue;
       }
       int h = hashes[i];
       int j = h & m;
-      while (ks[j] != null && j != i) {
+      while (fs[j] != 0 && j != i) {
         j = (j + 1) & m;
       }
       if (j != i) {
-        ks[j] = k;
-        values[j] = values[i];
         hashes[j] = h;
+        refs[j] = refs[i];
         lastUsed[j] = lastUsed[i];
-        dirty[j] = dirty[i];
-        ks[i] = null;
-        values[i] = null;
-        dirty[i] = false;
+        fs[j] = fs[i];
+        fs[i] = 0;
       }
     }
     generation++;
+    compactSlabIfMostlyDead();
   }
+
+  // ------------------------------------------------------------------ slab
+
+  /** Appends an entry to the slab; @return its reference. */
+  private int append(byte[] key, int keyOff, int keyLen, byte[] value, int valueOff, int valueLength) {
+    int stored = Math.max(0, valueLength);
+    int entry = varintSize(keyLen) + varintSize(valueLength + 1) + keyLen + stored;
+    byte[] page = pages[Math.max(0, pageCount - 1)];
+    if (pageCount == 0 || top + entry > page.length) {
+      page = newPage(entry);
+    }
+    int start = top;
+    int p = writeVarint(page, start, keyLen);
+    p = writeVarint(page, p, valueLength + 1);
+    System.arraycopy(key, keyOff, page, p, keyLen);
+    p += keyLen;
+    if (stored > 0) {
+      System.arraycopy(value, valueOff, page, p, stored);
+      p += stored;
+    }
+    top = p;
+    liveBytes += entry;
+    return ((pageCount - 1) << PAGE_BITS) | start;
+  }
+
+  /** Starts a page that holds at least {@code entry} bytes: the next size up, or one of its own. */
+  private byte[] newPage(int entry) {
+    if (pageCount == MAX_PAGES) {
+      throw new IllegalStateException("the cache of one state partition cannot exceed " + MAX_PAGES + " pages ("
+          + (((long) MAX_PAGES * MAX_PAGE) >> 30) + " GiB)");
+    }
+    int next = pageCount == 0 ? FIRST_PAGE : Math.min(MAX_PAGE, pages[pageCount - 1].length * 2);
+    byte[] page = new byte[Math.max(next, entry)];
+    if (pageCount == pages.length) {
+      pages = Arrays.copyOf(pages, pages.length * 2);
+    }
+    // The unused end of the page being left is dead space.
+    if (pageCount > 0) {
+      deadBytes += pages[pageCount - 1].length - top;
+    }
+    pages[pageCount++] = page;
+    top = 0;
+    slabBytes += page.length;
+    return page;
+  }
+
+  private void release(int entryBytes) {
+    liveBytes -= entryBytes;
+    deadBytes += entryBytes;
+  }
+
+  /**
+   * Copies the live entries to fresh pages once the dead bytes outweigh the live ones, so that a
+   * partition whose values change size holds at most about twice its live bytes. Changes
+   * references, not slots. Callers must hold no page offsets across a call.
+   */
+  void compactSlabIfMostlyDead() {
+    if (deadBytes < MIN_DEAD_TO_COMPACT || deadBytes < liveBytes) {
+      return;
+    }
+    byte[][] old = pages;
+    pages = new byte[Math.max(4, Integer.highestOneBit(Math.max(1, pageCount)))][];
+    pageCount = 0;
+    top = 0;
+    liveBytes = 0;
+    deadBytes = 0;
+    slabBytes = 0;
+    for (int i = 0; i < flags.length; i++) {
+      if (flags[i] != 0) {
+        int ref = refs[i];
+        byte[] page = old[ref >>> PAGE_BITS];
+        int start = ref & (MAX_PAGE - 1);
+        int keyLength = readVarint(page, start);
+        int lengthAt = start + varintSize(keyLength);
+        int valueLength = readVarint(page, lengthAt) - 1;
+        int keyAt = lengthAt + varintSize(valueLength + 1);
+        refs[i] = append(page, keyAt, keyLength, page, keyAt + keyLength, valueLength);
+      }
+    }
+  }
+
+  private int entrySize(int slot) {
+    int ref = refs[slot];
+    byte[] page = pages[ref >>> PAGE_BITS];
+    int start = ref & (MAX_PAGE - 1);
+    int keyLength = readVarint(page, start);
+    int lengthAt = start + varintSize(keyLength);
+    int valueLength = readVarint(page, lengthAt) - 1;
+    return varintSize(keyLength) + varintSize(valueLength + 1) + keyLength + Math.max(0, valueLength);
+  }
+
+  private static int writeVarint(byte[] b, int pos, int v) {
+    while ((v & ~0x7F) != 0) {
+      b[pos++] = (byte) ((v & 0x7F) | 0x80);
+      v >>>= 7;
+    }
+    b[pos++] = (byte) v;
+    return pos;
+  }
+
+  private static int readVarint(byte[] b, int pos) {
+    int v = 0;
+    for (int shift = 0; ; shift += 7) {
+      byte x = b[pos++];
+      v |= (x & 0x7F) << shift;
+      if (x >= 0) {
+        return v;
+      }
+    }
+  }
+
+  private static int varintSize(int v) {
+    return v < (1 << 7) ? 1 : v < (1 << 14) ? 2 : v < (1 << 21) ? 3 : v < (1 << 28) ? 4 : 5;
+  }
+
+  // ------------------------------------------------------------------ reading an entry
+
+  /** @return the page holding the entry in {@code slot}: read its key and value at the offsets below */
+  byte[] page(int slot) {
+    return pages[refs[slot] >>> PAGE_BITS];
+  }
+
+  /** @return the length of the key in {@code slot} (the RocksDB key, partition prefix included) */
+  int keyLength(int slot) {
+    int ref = refs[slot];
+    return readVarint(pages[ref >>> PAGE_BITS], ref & (MAX_PAGE - 1));
+  }
+
+  /** @return the offset of the key in {@code slot} in its {@link #page} */
+  int keyOffset(int slot) {
+    int ref = refs[slot];
+    byte[] page = pages[ref >>> PAGE_BITS];
+    int p = ref & (MAX_PAGE - 1);
+    while (page[p++] < 0) {
+      // key length
+    }
+    while (page[p++] < 0) {
+      // value length
+    }
+    return p;
+  }
+
+  /** @return the length of the value in {@code slot}, or {@link #ABSENT} */
+  int valueLength(int slot) {
+    int ref = refs[slot];
+    byte[] page = pages[ref >>> PAGE_BITS];
+    int p = ref & (MAX_PAGE - 1);
+    while (page[p++] < 0) {
+      // key length
+    }
+    return readVarint(page, p) - 1;
+  }
+
+  /** @return the offset of the value in {@code slot} in its {@link #page} (meaningless if absent) */
+  int valueOffset(int slot) {
+    return keyOffset(slot) + keyLength(slot);
+  }
+
+  // ------------------------------------------------------------------ slots
 
   /** @return the number of slots; every slot number is in [0, capacity) */
   int capacity() {
-    return keys.length;
+    return flags.length;
   }
 
-  /** @return the key in {@code slot}, null if the slot is empty */
-  @SuppressWarnings("unchecked")
-  K key(int slot) {
-    return (K) keys[slot];
-  }
-
-  /** @return the value in {@code slot} (null: absent) */
-  @SuppressWarnings("unchecked")
-  S value(int slot) {
-    return (S) values[slot];
+  /** @return whether {@code slot} holds an entry */
+  boolean isOccupied(int slot) {
+    return flags[slot] != 0;
   }
 
   boolean isDirty(int slot) {
-    return dirty[slot];
+    return (flags[slot] & DIRTY) != 0;
   }
 
   /** @return the batch that last used the entry in {@code slot} */
@@ -289,5 +534,15 @@ final class CacheTable<K, S> {
   /** @return a number that changes whenever entries move to other slots */
   int generation() {
     return generation;
+  }
+
+  /** @return the bytes of the entries (header, key and value) still referenced */
+  long liveBytes() {
+    return liveBytes;
+  }
+
+  /** @return the heap this table holds: index arrays and slab pages */
+  long memoryBytes() {
+    return 13L * flags.length + slabBytes + 16L * pages.length;
   }
 }

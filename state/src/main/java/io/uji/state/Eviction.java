@@ -20,14 +20,14 @@ final class Eviction {
    * @return the slots of exactly {@code count} entries to evict, in slot order
    * @throws IllegalArgumentException if {@code count} is negative or exceeds the table's size
    */
-  static int[] victims(CacheTable<?, ?> table, int count, int now) {
+  static int[] victims(CacheTable table, int count, int now) {
     if (count < 0 || count > table.size()) {
       throw new IllegalArgumentException("cannot evict " + count + " of " + table.size() + " entries");
     }
     final int capacity = table.capacity();
     long[] histogram = new long[(MAX_AGE + 1) * 2];
     for (int i = 0; i < capacity; i++) {
-      if (table.key(i) != null) {
+      if (table.isOccupied(i)) {
         histogram[rank(table, i, now)]++;
       }
     }
@@ -46,7 +46,7 @@ final class Eviction {
     int[] victims = new int[count];
     int nv = 0;
     for (int i = 0; i < capacity && nv < count; i++) {
-      if (table.key(i) == null) {
+      if (!table.isOccupied(i)) {
         continue;
       }
       int r = rank(table, i, now);
@@ -58,7 +58,7 @@ final class Eviction {
   }
 
   /** @return the eviction rank of the entry in {@code slot}: higher goes first */
-  static int rank(CacheTable<?, ?> table, int slot, int now) {
+  static int rank(CacheTable table, int slot, int now) {
     int age = Math.min(MAX_AGE, Math.max(0, now - table.lastUsed(slot)));
     return age * 2 + (table.isDirty(slot) ? 0 : 1);
   }

@@ -8,6 +8,7 @@ import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompactionStyle;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
+import org.rocksdb.IndexType;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.LRUCache;
 import org.rocksdb.WriteBufferManager;
@@ -56,12 +57,22 @@ final class NativeOptions implements AutoCloseable {
           .setKeepLogFileNum(2)
           .setStatsDumpPeriodSec(0);
 
+      // Partitioned index and filters: a lookup loads a 4 KiB partition of a file's index and
+      // filter, not the whole (a 64 MiB file's filter is ~1 MiB). With whole blocks in a cache
+      // smaller than the state's index and filters, every lookup that missed them re-read a
+      // megabyte: 5 M users behind a 64 MiB budget spent a third of their CPU time copying
+      // filter blocks from the page cache, and 20 M users a 256 MiB budget the same (see
+      // docs/PERFORMANCE.md, "RocksDB options one by one"). The top level stays pinned.
       BlockBasedTableConfig table = new BlockBasedTableConfig()
           .setBlockCache(cache)
           .setBlockSize(8 << 10)
           .setCacheIndexAndFilterBlocks(true)
           .setCacheIndexAndFilterBlocksWithHighPriority(true)
           .setPinL0FilterAndIndexBlocksInCache(true)
+          .setIndexType(IndexType.kTwoLevelIndexSearch)
+          .setPartitionFilters(true)
+          .setMetadataBlockSize(4096)
+          .setPinTopLevelIndexAndFilter(true)
           .setFilterPolicy(bloomFilter);
 
       // Memtables: a few per column family, bounded overall by the write buffer manager.

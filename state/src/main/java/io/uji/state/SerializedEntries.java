@@ -1,67 +1,58 @@
 package io.uji.state;
 
 import io.uji.serde.ByteSink;
-import io.uji.serde.Serde;
 import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
- * State entries of one partition waiting to be written: each a key and a value or a removal.
- * Values are serialized as they are added (into one growing buffer, nothing allocated per
- * entry), because a state object may be changed in place after this moment; keys are kept as
- * references and serialized when the entries are encoded ({@link #encode}), since keys never
- * change (they are hash keys). For a checkpoint the adding happens at the batch boundary and
- * the encoding later on another thread, so the boundary pays for the values only.
+ * State entries of one partition waiting to be written: each a RocksDB key (partition prefix
+ * included) and a value or a removal, copied as bytes from the cache (whose entries are already
+ * serialized, {@link CacheTable}) into one growing buffer: nothing is serialized and nothing is
+ * allocated per entry. For a checkpoint the copy happens at the batch boundary and the sorting
+ * and encoding later on another thread, so the boundary pays for a memory copy only.
  *
  * <p>Not thread-safe; handed from the thread that fills it to the one that encodes it.
- *
- * @param <K> the key type
- * @param <S> the state type
  */
-final class SerializedEntries<K, S> {
+final class SerializedEntries {
   /** Entries per write batch: large enough to amortize the JNI call, small enough to stream. */
   static final int WRITE_CHUNK = 32768;
 
   private final int cfId;
-  private final int partition;
-  private final Serde<K> keySerde;
-  private final Serde<S> valueSerde;
-  private final ByteSink values;
-  private Object[] keys;
-  /** Entry i's value: values[valueStarts[i], valueStarts[i] + valueLengths[i]); length -1 = removal. */
-  private int[] valueStarts;
+  private final ByteSink bytes;
+  /** Entry i: key bytes[keyStarts[i], + keyLengths[i]), then its value's valueLengths[i] bytes; -1 = removal. */
+  private int[] keyStarts;
+  private int[] keyLengths;
   private int[] valueLengths;
   private int size;
 
-  SerializedEntries(int cfId, int partition, Serde<K> keySerde, Serde<S> valueSerde, int expectedEntries) {
+  /**
+   * @param expectedEntries how many entries will be added (a hint)
+   * @param expectedBytes their key and value bytes in all (a hint)
+   */
+  SerializedEntries(int cfId, int expectedEntries, long expectedBytes) {
     this.cfId = cfId;
-    this.partition = partition;
-    this.keySerde = keySerde;
-    this.valueSerde = valueSerde;
     int n = Math.max(16, expectedEntries);
-    this.values = new ByteSink((int) Math.min(Integer.MAX_VALUE - 8, 16L * n));
-    this.keys = new Object[n];
-    this.valueStarts = new int[n];
+    this.bytes = new ByteSink((int) Math.max(64, Math.min(Integer.MAX_VALUE - 8, expectedBytes)));
+    this.keyStarts = new int[n];
+    this.keyLengths = new int[n];
     this.valueLengths = new int[n];
   }
 
-  /** Appends an entry: {@code value} null is a removal. The value is serialized now. */
-  void add(K key, S value) {
-    if (size == keys.length) {
+  /**
+   * Appends an entry: the key {@code src[keyOff, keyOff + keyLen)} and the value of {@code
+   * valueLength} bytes right after it in {@code src}, or {@link CacheTable#ABSENT} for a removal.
+   */
+  void add(byte[] src, int keyOff, int keyLen, int valueLength) {
+    if (size == keyStarts.length) {
       int n = size + (size >> 1);
-      keys = Arrays.copyOf(keys, n);
-      valueStarts = Arrays.copyOf(valueStarts, n);
+      keyStarts = Arrays.copyOf(keyStarts, n);
+      keyLengths = Arrays.copyOf(keyLengths, n);
       valueLengths = Arrays.copyOf(valueLengths, n);
     }
-    int start = values.position();
-    int length = -1;
-    if (value != null) {
-      valueSerde.write(value, values);
-      length = values.position() - start;
-    }
-    keys[size] = key;
-    valueStarts[size] = start;
-    valueLengths[size] = length;
+    keyStarts[size] = bytes.position();
+    keyLengths[size] = keyLen;
+    valueLengths[size] = valueLength;
+    bytes.writeBytes(src, keyOff, keyLen + Math.max(0, valueLength));
     size++;
   }
 
@@ -70,39 +61,26 @@ final class SerializedEntries<K, S> {
   }
 
   /**
-   * Serializes the keys (with the partition prefix) and hands the entries to {@code sink} as
-   * write batches of {@value #WRITE_CHUNK}, in (nearly) key order. Key order makes the memtable
-   * inserts ~10x faster than hash order (the skip list's insert hint is reused for nearby keys):
-   * measured on 1 M keys, ~0.1 s instead of ~1-1.5 s. See {@link #approximateKeyOrder} for why
-   * the order is approximate.
+   * Hands the entries to {@code sink} as write batches of {@value #WRITE_CHUNK}, in (nearly) key
+   * order. Key order makes the memtable inserts ~10x faster than hash order (the skip list's
+   * insert hint is reused for nearby keys): measured on 1 M keys, ~0.1 s instead of ~1-1.5 s.
+   * See {@link #approximateKeyOrder} for why the order is approximate.
    */
-  @SuppressWarnings("unchecked")
   void encode(Consumer<EncodedBatch> sink) {
     if (size == 0) {
       return;
     }
-    ByteSink keyBytes = new ByteSink(Math.max(64, 16 * size));
-    int[] keyStarts = new int[size];
-    int[] keyLengths = new int[size];
-    for (int i = 0; i < size; i++) {
-      keyStarts[i] = keyBytes.position();
-      keyBytes.writeByte(partition >>> 8);
-      keyBytes.writeByte(partition);
-      keySerde.write((K) keys[i], keyBytes);
-      keyLengths[i] = keyBytes.position() - keyStarts[i];
-    }
-    byte[] kb = keyBytes.buffer();
-    byte[] vb = values.buffer();
-    int[] order = approximateKeyOrder(kb, keyStarts, keyLengths, size);
+    byte[] b = bytes.buffer();
+    int[] order = approximateKeyOrder(b, keyStarts, keyLengths, size);
     WriteBatchEncoder enc = new WriteBatchEncoder(cfId);
     for (int from = 0; from < size; from += WRITE_CHUNK) {
       int to = Math.min(size, from + WRITE_CHUNK);
       for (int k = from; k < to; k++) {
         int i = order[k];
         if (valueLengths[i] < 0) {
-          enc.delete(kb, keyStarts[i], keyLengths[i]);
+          enc.delete(b, keyStarts[i], keyLengths[i]);
         } else {
-          enc.put(kb, keyStarts[i], keyLengths[i], vb, valueStarts[i], valueLengths[i]);
+          enc.put(b, keyStarts[i], keyLengths[i], b, keyStarts[i] + keyLengths[i], valueLengths[i]);
         }
       }
       int count = enc.count();

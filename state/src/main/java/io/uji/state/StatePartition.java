@@ -1,5 +1,6 @@
 package io.uji.state;
 
+import io.uji.serde.ByteSink;
 import io.uji.serde.Serde;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,32 +21,36 @@ import org.rocksdb.Slice;
  * <h2>Threads</h2>
  * A partition is used by <b>one thread at a time</b> (no locks on the per-record path); the
  * engine hands each partition to one worker per batch. Different partitions may be used in
- * parallel.
+ * parallel. {@link #peek} changes nothing and may be called from another thread while the
+ * partition's user is not running (the caller provides that exclusion).
  *
  * <h2>Cache</h2>
- * The cache maps keys to their deserialized state, so hot keys are never deserialized again.
- * {@link #put} and {@link #remove} only touch the cache (the entry becomes dirty); dirty entries
- * reach RocksDB in write batches on {@link #flush()}, when evicted, or through a checkpoint
- * ({@link StateStore#beginCheckpoint} takes them at a batch boundary; its snapshot writes them).
- * The bound ({@link StateStoreConfig#cacheEntriesPerTable()} / numPartitions) is enforced at
- * {@link #endBatch()}, in bulk: during a batch the cache also holds every key the batch
- * touched. Eviction drops the entries unused for the most batches first and, among those
- * equally old, clean ones before dirty ones, down to 7/8 of the bound.
+ * The cache keeps keys and states <b>serialized</b>, in a few large arrays per partition ({@link
+ * CacheTable}): no object per entry, so a cache of millions of keys costs the garbage collector
+ * nothing to mark, and an eviction, flush or checkpoint copies bytes that are already in
+ * RocksDB's format. Each read deserializes the state (a fresh instance the caller owns) and each
+ * write serializes it. {@link #put} and {@link #remove} only touch the cache (the entry becomes
+ * dirty unless the bytes did not change); dirty entries reach RocksDB in write batches on {@link
+ * #flush()}, when evicted, or through a checkpoint ({@link StateStore#beginCheckpoint} takes them
+ * at a batch boundary; its snapshot writes them). The bound ({@link
+ * StateStoreConfig#cacheEntriesPerTable()} / numPartitions) is enforced at {@link #endBatch()}, in
+ * bulk: during a batch the cache also holds every key the batch touched. Eviction drops the
+ * entries unused for the most batches first and, among those equally old, clean ones before
+ * dirty ones, down to 7/8 of the bound.
  *
  * <p>When the cache is known to hold every key of the partition (a new table that never
  * evicted, or after a {@link #forEach} that could cache everything), misses are answered
  * without reading RocksDB and {@link #forEach} iterates the heap only.
  *
- * <p>Values handed out are the cached instances: callers must not mutate them, or must {@link
- * #put} them back after mutating.
+ * <p>Values handed out are fresh instances: a change to one is stored only when it is {@link
+ * #put} back.
  *
- * @param <K> the key type; its {@code equals}/{@code hashCode} must agree with its serialized
- *     form
+ * @param <K> the key type; its serialized form must be deterministic (equal keys, equal bytes)
  * @param <S> the state type
  */
 public final class StatePartition<K, S> {
   private static final int MULTI_GET_CHUNK = 8192;
-  private static final int INITIAL_CAPACITY = 1024;
+  private static final int INITIAL_CAPACITY = 16;
 
   private final StateStore store;
   private final String table;
@@ -55,20 +60,35 @@ public final class StatePartition<K, S> {
   private final ColumnFamilyHandle cf;
   private final TimeIndex<K> timeIndex;
   private final int maxEntries;
-  /** The cached entries (see {@link CacheTable} for the layout). */
-  private final CacheTable<K, S> cache = new CacheTable<>(INITIAL_CAPACITY);
+  /** The cached entries, serialized (see {@link CacheTable} for the layout). */
+  private final CacheTable cache = new CacheTable(INITIAL_CAPACITY);
+
+  /**
+   * The RocksDB keys of the last {@link #getAll}'s keys, serialized one after the other: key i is
+   * {@code probe[probeStarts[i], + probeLengths[i])}, its hash {@code probeHashes[i]}. Kept until
+   * the next getAll so that {@link #putAt} can insert or find a key without serializing it again.
+   */
+  private final ByteSink probe = new ByteSink(64);
+  private int[] probeStarts = new int[0];
+  private int[] probeLengths = new int[0];
+  private int[] probeHashes = new int[0];
+  /** One key serialized for {@link #get}/{@link #put}/{@link #remove} (leaves {@link #probe} alone). */
+  private final ByteSink single = new ByteSink(64);
+  /** A state serialized for a write. */
+  private final ByteSink value = new ByteSink(64);
 
   /**
    * The slots the last {@link #getAll} found or filled, by position (-1: known absent, not
-   * cached), so {@link #putAt}/{@link #removeAt} write without hashing the key again: on a cache
-   * of a million keys each lookup is several cache misses, and a second one per key cost as much
-   * as the first. Valid for {@link #lookedUp} positions while the cache's generation is {@link
-   * #lookedGeneration}; after entries moved the positions fall back to a lookup by key.
+   * cached), so {@link #putAt}/{@link #removeAt} write without looking the key up again. Valid
+   * for {@link #lookedUp} positions while the cache's generation is {@link #lookedGeneration};
+   * after entries moved the positions fall back to a lookup by the probe's bytes.
    */
   private int[] looked = new int[0];
   private int lookedGeneration;
-  private List<? extends K> lookedKeys = List.of();
   private int lookedUp;
+  /** During {@link #forEach}: the key handed to the action and its slot, so its put needs no lookup. */
+  private K iterKey;
+  private int iterSlot;
   /** Counts {@link #endBatch()} calls: the clock of the recency policy. */
   private int batch;
   /** True while the cache holds every key of this partition that exists. */
@@ -103,9 +123,9 @@ public final class StatePartition<K, S> {
   }
 
   /**
-   * Looks up many keys at once: the cache first, then one {@code multiGet} per chunk of misses.
-   * Keys read from RocksDB (present or absent) enter the cache. Meant to be called once per
-   * batch with the batch's distinct keys of this partition.
+   * Looks up many keys at once: the cache first, then one {@code multiGet} per chunk of misses
+   * (sorted by key). Keys read from RocksDB (present or absent) enter the cache. Meant to be
+   * called once per batch with the batch's distinct keys of this partition.
    *
    * @param keys the keys (non-null; distinct for best speed)
    * @param out receives {@code keys.size()} values appended in the order of {@code keys}, null
@@ -120,8 +140,9 @@ public final class StatePartition<K, S> {
     final int n = keys.size();
     final int now = batch;
     final boolean known = complete;
-    forgetLookups();
-    final CacheTable<K, S> c = cache;
+    lookedUp = 0;
+    serializeProbes(keys, n);
+    final CacheTable c = cache;
     // Room for every key to enter (a miss read, or a put of a new key): slots do not move.
     c.reserve(n);
     if (looked.length < n) {
@@ -129,16 +150,17 @@ public final class StatePartition<K, S> {
     }
     lookedGeneration = c.generation();
     final int[] found = looked;
+    final byte[] kb = probe.buffer();
     int[] missIndex = null;
     int misses = 0;
     for (int i = 0; i < n; i++) {
-      K k = keys.get(i);
-      int slot = c.find(k, CacheTable.hash(k));
-      found[i] = slot < 0 ? -1 : slot;
+      int slot = c.find(kb, probeStarts[i], probeLengths[i], probeHashes[i]);
       if (slot >= 0) {
+        found[i] = slot;
         c.touch(slot, now);
-        out.add(c.value(slot));
+        out.add(read(slot));
       } else {
+        found[i] = -1;
         out.add(null);
         if (!known) {
           if (missIndex == null) {
@@ -150,61 +172,91 @@ public final class StatePartition<K, S> {
         }
       }
     }
-    lookedKeys = keys;
     lookedUp = n;
     // Once per call, not per key; volatile so that the metrics thread reads whole values.
     this.lookups = this.lookups + n;
     this.misses = this.misses + misses;
     if (misses > 0) {
-      readMisses(keys, missIndex, misses, out, base);
+      readMisses(missIndex, misses, out, base);
     }
   }
 
-  /** Invalidates the positions of the last {@link #getAll}, dropping its references. */
-  private void forgetLookups() {
-    if (lookedUp > 0) {
-      lookedUp = 0;
-      lookedKeys = List.of();
+  /** Serializes {@code keys} as RocksDB keys into {@link #probe} and hashes them. */
+  private void serializeProbes(List<? extends K> keys, int n) {
+    if (probeStarts.length < n) {
+      int cap = Math.max(n, probeStarts.length + (probeStarts.length >> 1));
+      probeStarts = new int[cap];
+      probeLengths = new int[cap];
+      probeHashes = new int[cap];
     }
+    final ByteSink b = probe;
+    b.clear();
+    for (int i = 0; i < n; i++) {
+      int start = b.position();
+      writeKey(keys.get(i), b);
+      probeStarts[i] = start;
+      probeLengths[i] = b.position() - start;
+    }
+    final byte[] kb = b.buffer();
+    for (int i = 0; i < n; i++) {
+      probeHashes[i] = CacheTable.hash(kb, probeStarts[i], probeLengths[i]);
+    }
+  }
+
+  private void writeKey(K key, ByteSink sink) {
+    Objects.requireNonNull(key, "key");
+    sink.writeByte(partition >>> 8);
+    sink.writeByte(partition);
+    keySerde.write(key, sink);
+  }
+
+  /** @return the state in {@code slot}, deserialized, or null if absent */
+  private S read(int slot) {
+    int length = cache.valueLength(slot);
+    return length == CacheTable.ABSENT ? null : stateSerde.fromBytes(cache.page(slot), cache.valueOffset(slot), length);
   }
 
   /**
    * Reads the misses from RocksDB in chunks of {@value #MULTI_GET_CHUNK}, in (nearly) key
    * order: multiGet on sorted keys walks each file's index and data blocks forward instead of
-   * jumping around (on a loaded 2-core box, ~25-30% less CPU in getAll on uncached state).
+   * jumping around (on a loaded 2-core box, ~25-30% less CPU in getAll on uncached state). The
+   * values enter the cache as the bytes RocksDB returned.
    */
-  private void readMisses(List<? extends K> keys, int[] missIndex, int misses, List<? super S> out, int base) {
+  private void readMisses(int[] missIndex, int misses, List<? super S> out, int base) {
     store.enter(table);
     try (ReadOptions ro = new ReadOptions().setVerifyChecksums(false)) {
-      final byte[][] raw = new byte[misses][];
+      final byte[] kb = probe.buffer();
+      final int[] starts = new int[misses];
+      final int[] lengths = new int[misses];
       for (int m = 0; m < misses; m++) {
-        raw[m] = KeyLayout.stateKey(partition, keySerde.toBytes(keys.get(missIndex[m])));
+        starts[m] = probeStarts[missIndex[m]];
+        lengths[m] = probeLengths[missIndex[m]];
       }
-      final int[] order = SerializedEntries.approximateKeyOrder(raw);
+      final int[] order = SerializedEntries.approximateKeyOrder(kb, starts, lengths, misses);
       List<byte[]> chunk = new ArrayList<>(Math.min(misses, MULTI_GET_CHUNK));
       for (int from = 0; from < misses; from += MULTI_GET_CHUNK) {
         int to = Math.min(misses, from + MULTI_GET_CHUNK);
         chunk.clear();
         for (int m = from; m < to; m++) {
-          chunk.add(raw[order[m]]);
+          int i = missIndex[order[m]];
+          chunk.add(Arrays.copyOfRange(kb, probeStarts[i], probeStarts[i] + probeLengths[i]));
         }
         List<byte[]> values = store.db().multiGetAsList(ro, Collections.nCopies(chunk.size(), cf), chunk);
         for (int m = from; m < to; m++) {
           byte[] v = values.get(m - from);
           int i = missIndex[order[m]];
-          raw[order[m]] = null;
-          K k = keys.get(i);
-          S s = v == null ? null : stateSerde.fromBytes(v);
-          int h = CacheTable.hash(k);
-          int slot = cache.find(k, h);
+          int start = probeStarts[i];
+          int length = probeLengths[i];
+          int h = probeHashes[i];
+          int slot = cache.find(kb, start, length, h);
           if (slot < 0) {
-            cache.reserve(1); // room was reserved by getAll: no move
-            slot = cache.insert(k, h, s, batch);
+            // room was reserved by getAll: no move
+            slot = cache.insert(kb, start, length, h, v, 0, v == null ? CacheTable.ABSENT : v.length, batch);
+            out.set(base + i, v == null ? null : stateSerde.fromBytes(v));
           } else {
-            s = cache.value(slot); // a duplicate key in the list, already read
+            out.set(base + i, read(slot)); // a duplicate key in the list, already read
           }
           looked[i] = slot;
-          out.set(base + i, s);
         }
       }
     } catch (RocksDBException e) {
@@ -215,28 +267,64 @@ public final class StatePartition<K, S> {
   }
 
   /**
-   * @return the state of {@code key}, or null if absent
+   * @return the state of {@code key}, or null if absent (read from RocksDB on a miss, and cached)
    * @throws StateStoreException if reading RocksDB fails
    * @throws StateStoreClosedException if the store is closed
    */
   public S get(K key) {
     store.checkOpen(table);
-    int h = CacheTable.hash(key);
-    int slot = cache.find(key, h);
+    ByteSink k = single;
+    k.clear();
+    writeKey(key, k);
+    byte[] kb = k.buffer();
+    int length = k.position();
+    int h = CacheTable.hash(kb, 0, length);
+    int slot = cache.find(kb, 0, length, h);
     if (slot >= 0) {
       cache.touch(slot, batch);
-      return cache.value(slot);
+      return read(slot);
     }
     if (complete) {
       return null;
     }
     store.enter(table);
     try {
-      byte[] v = store.db().get(cf, KeyLayout.stateKey(partition, keySerde.toBytes(key)));
-      S s = v == null ? null : stateSerde.fromBytes(v);
+      byte[] v = store.db().get(cf, Arrays.copyOf(kb, length));
       cache.reserve(1);
-      cache.insert(key, h, s, batch);
-      return s;
+      cache.insert(kb, 0, length, h, v, 0, v == null ? CacheTable.ABSENT : v.length, batch);
+      return v == null ? null : stateSerde.fromBytes(v);
+    } catch (RocksDBException ex) {
+      throw store.error("get", table, ex);
+    } finally {
+      store.exit();
+    }
+  }
+
+  /**
+   * Looks {@code key} up without changing anything: neither the cache's contents nor its
+   * recency, and without {@link #getAll}'s positions. For readers outside the batch (queryable
+   * state); the caller makes sure the partition's user does not run meanwhile.
+   *
+   * @return the state of {@code key} (a fresh instance), or null if absent
+   * @throws StateStoreException if reading RocksDB fails
+   * @throws StateStoreClosedException if the store is closed
+   */
+  public S peek(K key) {
+    store.checkOpen(table);
+    ByteSink k = new ByteSink(32);
+    writeKey(key, k);
+    byte[] kb = Arrays.copyOf(k.buffer(), k.position());
+    int slot = cache.find(kb, 0, kb.length, CacheTable.hash(kb, 0, kb.length));
+    if (slot >= 0) {
+      return read(slot);
+    }
+    if (complete) {
+      return null;
+    }
+    store.enter(table);
+    try {
+      byte[] v = store.db().get(cf, kb);
+      return v == null ? null : stateSerde.fromBytes(v);
     } catch (RocksDBException ex) {
       throw store.error("get", table, ex);
     } finally {
@@ -300,24 +388,64 @@ public final class StatePartition<K, S> {
     }
     int slot = looked[i];
     if (slot < 0 || cache.generation() != lookedGeneration) {
-      write(lookedKeys.get(i), state); // known absent at getAll (not cached), or entries moved since
+      // known absent at getAll (not cached), or entries moved since: find it by its bytes
+      slot = writeBytes(probe.buffer(), probeStarts[i], probeLengths[i], probeHashes[i], state);
+      if (cache.generation() == lookedGeneration) {
+        looked[i] = slot; // inserted within getAll's reservation: the other positions hold too
+      }
     } else {
-      cache.write(slot, state, batch);
+      writeValue(slot, state);
     }
   }
 
   private void write(K key, S state) {
     Objects.requireNonNull(key, "key");
-    int h = CacheTable.hash(key);
-    int slot = cache.find(key, h);
-    if (slot < 0) {
-      if (state == null && complete) {
-        return; // known absent
-      }
-      cache.reserve(1);
-      slot = cache.insert(key, h, null, batch);
+    if (key == iterKey && iterKey != null) {
+      writeValue(iterSlot, state); // the key forEach is visiting: no entry moved since
+      return;
     }
-    cache.write(slot, state, batch);
+    ByteSink k = single;
+    k.clear();
+    writeKey(key, k);
+    writeBytes(k.buffer(), 0, k.position(), CacheTable.hash(k.buffer(), 0, k.position()), state);
+  }
+
+  /** Writes the state of the serialized key; @return its slot, or -1 if nothing was cached. */
+  private int writeBytes(byte[] kb, int start, int length, int h, S state) {
+    int slot = cache.find(kb, start, length, h);
+    if (slot >= 0) {
+      writeValue(slot, state);
+      return slot;
+    }
+    if (state == null && complete) {
+      return -1; // known absent
+    }
+    // A new entry, dirty: a value, or a removal RocksDB's copy may not have seen yet.
+    cache.reserve(1);
+    if (state == null) {
+      slot = cache.insert(kb, start, length, h, null, 0, CacheTable.ABSENT, batch);
+    } else {
+      ByteSink v = serialize(state);
+      slot = cache.insert(kb, start, length, h, v.buffer(), 0, v.position(), batch);
+    }
+    cache.markDirty(slot, batch);
+    return slot;
+  }
+
+  private ByteSink serialize(S state) {
+    ByteSink v = value;
+    v.clear();
+    stateSerde.write(state, v);
+    return v;
+  }
+
+  private void writeValue(int slot, S state) {
+    if (state == null) {
+      cache.write(slot, null, 0, CacheTable.ABSENT, batch);
+      return;
+    }
+    ByteSink v = serialize(state);
+    cache.write(slot, v.buffer(), 0, v.position(), batch);
   }
 
   /**
@@ -335,18 +463,23 @@ public final class StatePartition<K, S> {
    */
   public void forEach(BiConsumer<? super K, ? super S> action) {
     store.checkOpen(table);
-    forgetLookups();
+    lookedUp = 0;
     if (complete) {
       // The action only rewrites the slot of the key it is given: no entry moves.
-      final CacheTable<K, S> c = cache;
-      for (int i = 0, n = c.capacity(); i < n; i++) {
-        K k = c.key(i);
-        if (k != null) {
-          S s = c.value(i);
-          if (s != null) {
+      final CacheTable c = cache;
+      try {
+        for (int i = 0, n = c.capacity(); i < n; i++) {
+          if (c.isOccupied(i) && c.valueLength(i) != CacheTable.ABSENT) {
+            K k = keySerde.fromBytes(c.page(i), c.keyOffset(i) + KeyLayout.PARTITION_BYTES,
+                c.keyLength(i) - KeyLayout.PARTITION_BYTES);
+            S s = read(i);
+            iterKey = k;
+            iterSlot = i;
             action.accept(k, s);
           }
         }
+      } finally {
+        iterKey = null;
       }
       return;
     }
@@ -367,7 +500,7 @@ public final class StatePartition<K, S> {
    */
   public int preload() {
     store.checkOpen(table);
-    forgetLookups();
+    lookedUp = 0;
     if (!complete) {
       scan(null, true);
     }
@@ -376,7 +509,8 @@ public final class StatePartition<K, S> {
 
   /**
    * Scans the partition's key range in RocksDB after flushing the dirty entries, caching what
-   * fits; calls {@code action} (if not null) with each entry, the cached state where present.
+   * fits (as the bytes read: a preload deserializes nothing); calls {@code action} (if not null)
+   * with each entry, the cached state where present.
    */
   private void scan(BiConsumer<? super K, ? super S> action, boolean stopWhenFull) {
     store.enterToWrite(table);
@@ -392,25 +526,39 @@ public final class StatePartition<K, S> {
       int scanned = batch - 1; // scanned entries count as not used by this batch
       try (RocksIterator it = store.db().newIterator(cf, ro)) {
         for (it.seekToFirst(); it.isValid(); it.next()) {
-          K k = keySerde.fromBytes(KeyLayout.userKey(it.key()));
-          int h = CacheTable.hash(k);
-          int slot = cache.find(k, h);
-          S s;
-          if (slot >= 0) {
-            s = cache.value(slot);
-          } else if (cache.size() < maxEntries) {
-            s = stateSerde.fromBytes(it.value());
+          byte[] kb = it.key();
+          int h = CacheTable.hash(kb, 0, kb.length);
+          int slot = cache.find(kb, 0, kb.length, h);
+          S s = null;
+          if (slot < 0 && cache.size() < maxEntries) {
+            byte[] v = it.value();
             cache.reserve(1);
-            cache.insert(k, h, s, scanned);
-          } else {
+            slot = cache.insert(kb, 0, kb.length, h, v, 0, v.length, scanned);
+          } else if (slot < 0) {
             cachedAll = false;
             if (stopWhenFull) {
               break;
             }
-            s = stateSerde.fromBytes(it.value());
+            if (action != null) {
+              s = stateSerde.fromBytes(it.value());
+            }
           }
           if (action != null) {
-            action.accept(k, s);
+            if (slot >= 0) {
+              s = read(slot);
+            }
+            if (s != null) {
+              K k = keySerde.fromBytes(kb, KeyLayout.PARTITION_BYTES, kb.length - KeyLayout.PARTITION_BYTES);
+              if (slot >= 0) {
+                iterKey = k;
+                iterSlot = slot;
+              }
+              try {
+                action.accept(k, s);
+              } finally {
+                iterKey = null;
+              }
+            }
           }
         }
         it.status();
@@ -436,7 +584,7 @@ public final class StatePartition<K, S> {
    */
   public void endBatch() {
     store.checkOpen(table);
-    forgetLookups();
+    lookedUp = 0;
     if (cache.size() > maxEntries) {
       // Dropping entries, even clean ones, must wait for a checkpoint's captured writes: a
       // captured entry is clean in the cache but maybe not yet in RocksDB.
@@ -483,37 +631,42 @@ public final class StatePartition<K, S> {
 
   /** Writes the dirty entries; the caller waited for checkpoint writes and holds {@code enter}. */
   void flushLocked() {
-    forgetLookups();
+    lookedUp = 0;
     if (cache.dirtyCount() == 0) {
       return;
     }
-    serializeDirty().encode(b -> store.writeEncoded(b, "flush", table));
+    copyDirty().encode(b -> store.writeEncoded(b, "flush", table));
     markAllClean();
   }
 
   /**
-   * Takes the dirty entries for a checkpoint: serializes their values and marks them clean without
+   * Takes the dirty entries for a checkpoint: copies their bytes and marks them clean without
    * writing them. {@link StateSnapshot#writeTo} writes them off the batch thread; until it has,
    * every later write or eviction of this partition waits ({@link
    * StateStore#awaitCheckpointWrites}), so RocksDB receives the writes in order and a captured
-   * entry is never dropped from the cache before it is in RocksDB. The values are serialized
-   * here, at the batch boundary, because a later batch may change a state object in place. The
-   * caller holds {@code enter}.
+   * entry is never dropped from the cache before it is in RocksDB. The caller holds {@code enter}.
+   *
+   * @return the entries, or null if none is dirty
    */
-  SerializedEntries<K, S> captureDirtyLocked() {
-    forgetLookups();
-    SerializedEntries<K, S> entries = serializeDirty();
+  SerializedEntries captureDirtyLocked() {
+    lookedUp = 0;
+    if (cache.dirtyCount() == 0) {
+      return null;
+    }
+    SerializedEntries entries = copyDirty();
     markAllClean();
     return entries;
   }
 
-  private SerializedEntries<K, S> serializeDirty() {
-    final CacheTable<K, S> c = cache;
+  private SerializedEntries copyDirty() {
+    final CacheTable c = cache;
     final int dirty = c.dirtyCount();
-    SerializedEntries<K, S> entries = new SerializedEntries<>(cf.getID(), partition, keySerde, stateSerde, dirty);
+    // The live bytes bound the dirty ones; a quarter of them is a fair first guess.
+    SerializedEntries entries = new SerializedEntries(cf.getID(), dirty,
+        Math.min(c.liveBytes(), 32L * dirty + 64));
     for (int i = 0, n = 0; i < c.capacity() && n < dirty; i++) {
       if (c.isDirty(i)) {
-        entries.add(c.key(i), c.value(i));
+        entries.add(c.page(i), c.keyOffset(i), c.keyLength(i), c.valueLength(i));
         n++;
       }
     }
@@ -532,13 +685,15 @@ public final class StatePartition<K, S> {
     if (n == 0) {
       return;
     }
-    SerializedEntries<K, S> entries = new SerializedEntries<>(cf.getID(), partition, keySerde, stateSerde, n);
+    final CacheTable c = cache;
+    SerializedEntries entries = new SerializedEntries(cf.getID(), n, 32L * n + 64);
     for (int k = 0; k < n; k++) {
-      entries.add(cache.key(slots[k]), cache.value(slots[k]));
+      int slot = slots[k];
+      entries.add(c.page(slot), c.keyOffset(slot), c.keyLength(slot), c.valueLength(slot));
     }
     entries.encode(b -> store.writeEncoded(b, operation, table));
     for (int k = 0; k < n; k++) {
-      cache.markClean(slots[k]);
+      c.markClean(slots[k]);
     }
   }
 
@@ -555,36 +710,21 @@ public final class StatePartition<K, S> {
    * @throws StateStoreClosedException if the store is closed
    */
   public S readCopy(K key) {
-    store.checkOpen(table);
-    int slot = cache.find(key, CacheTable.hash(key));
-    if (slot >= 0) {
-      S s = cache.value(slot);
-      return s == null ? null : stateSerde.fromBytes(stateSerde.toBytes(s));
-    }
-    if (complete) {
-      return null;
-    }
-    store.enter(table);
-    try {
-      byte[] v = store.db().get(cf, KeyLayout.stateKey(partition, keySerde.toBytes(key)));
-      return v == null ? null : stateSerde.fromBytes(v);
-    } catch (RocksDBException ex) {
-      throw store.error("get", table, ex);
-    } finally {
-      store.exit();
-    }
+    // The cache holds states serialized: peek deserializes a fresh instance, which is the copy.
+    return peek(key);
   }
 
   /**
    * Copies the cached entries for a {@link TableScan}; same thread contract as {@link #readCopy}.
    */
   CachedCopy<K, S> copyCache() {
-    final CacheTable<K, S> c = cache;
+    final CacheTable c = cache;
     CachedCopy<K, S> copy = new CachedCopy<>(stateSerde, c.size(), !complete);
     for (int i = 0, n = c.capacity(); i < n; i++) {
-      K k = c.key(i);
-      if (k != null) {
-        copy.add(k, c.value(i));
+      if (c.isOccupied(i)) {
+        K k = keySerde.fromBytes(c.page(i), c.keyOffset(i) + KeyLayout.PARTITION_BYTES,
+            c.keyLength(i) - KeyLayout.PARTITION_BYTES);
+        copy.add(k, read(i));
       }
     }
     return copy;
@@ -597,10 +737,10 @@ public final class StatePartition<K, S> {
 
   /** @return the cached entries that hold a state (absences and pending removals not counted) */
   int liveCachedEntries() {
-    final CacheTable<K, S> c = cache;
+    final CacheTable c = cache;
     int live = 0;
     for (int i = 0, n = c.capacity(); i < n; i++) {
-      if (c.key(i) != null && c.value(i) != null) {
+      if (c.isOccupied(i) && c.valueLength(i) != CacheTable.ABSENT) {
         live++;
       }
     }
@@ -625,5 +765,10 @@ public final class StatePartition<K, S> {
   /** @return the number of entries waiting to be written */
   public int dirtyEntries() {
     return cache.dirtyCount();
+  }
+
+  /** @return the heap the cache of this partition holds, in bytes (its arrays and pages) */
+  public long cacheMemoryBytes() {
+    return cache.memoryBytes();
   }
 }

@@ -28,13 +28,13 @@ public final class StateSnapshot {
   private static final Logger LOG = LoggerFactory.getLogger(StateSnapshot.class);
 
   private final StateStore store;
-  private final List<SerializedEntries<?, ?>> captured;
+  private final List<SerializedEntries> captured;
   private final List<ColumnFamilyHandle> columnFamilies;
   private final CompletableFuture<Void> writes;
   private final long captureNanos;
   private final AtomicBoolean written = new AtomicBoolean();
 
-  StateSnapshot(StateStore store, List<SerializedEntries<?, ?>> captured, List<ColumnFamilyHandle> columnFamilies,
+  StateSnapshot(StateStore store, List<SerializedEntries> captured, List<ColumnFamilyHandle> columnFamilies,
       CompletableFuture<Void> writes, long captureNanos) {
     this.store = store;
     this.captured = captured;
@@ -81,7 +81,7 @@ public final class StateSnapshot {
       try {
         for (int i = 0; i < captured.size(); i++) {
           // Let go of each partition's buffers once written, not after the last partition.
-          SerializedEntries<?, ?> e = captured.set(i, null);
+          SerializedEntries e = captured.set(i, null);
           entries += e.size();
           e.encode(b -> store.writeEncoded(b, "checkpoint", null));
         }

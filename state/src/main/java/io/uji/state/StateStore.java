@@ -448,18 +448,21 @@ public final class StateStore implements AutoCloseable {
     long start = System.nanoTime();
     enter(null);
     try {
-      List<CompletableFuture<SerializedEntries<?, ?>>> captures = new ArrayList<>();
+      List<CompletableFuture<SerializedEntries>> captures = new ArrayList<>();
       for (StateTable<?, ?> t : openTables.values()) {
         for (int p = 0; p < t.numPartitions(); p++) {
           StatePartition<?, ?> part = t.partitionUnchecked(p);
           captures.add(CompletableFuture.supplyAsync(part::captureDirtyLocked, captureExecutor));
         }
       }
-      List<SerializedEntries<?, ?>> captured = new ArrayList<>();
+      List<SerializedEntries> captured = new ArrayList<>();
       RuntimeException failure = null;
-      for (CompletableFuture<SerializedEntries<?, ?>> c : captures) {
+      for (CompletableFuture<SerializedEntries> c : captures) {
         try {
-          captured.add(c.join());
+          SerializedEntries entries = c.join();
+          if (entries != null) { // null: the partition had nothing dirty
+            captured.add(entries);
+          }
         } catch (CompletionException e) {
           RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : e;
           if (failure == null) {
@@ -473,7 +476,7 @@ public final class StateStore implements AutoCloseable {
         // The partitions that were taken have marked their entries clean: write them now, so
         // the cache and RocksDB still agree, then report the failure.
         try {
-          for (SerializedEntries<?, ?> entries : captured) {
+          for (SerializedEntries entries : captured) {
             entries.encode(b -> writeEncoded(b, "checkpoint capture", null));
           }
         } catch (RuntimeException e) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Arrays;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -12,27 +13,27 @@ import org.junit.jupiter.api.Test;
 class EvictionTest {
 
   /** Adds a key used last by {@code batch}, dirty or clean; @return its slot. */
-  private static int add(CacheTable<String, Long> t, String key, int batch, boolean dirty) {
-    int h = CacheTable.hash(key);
+  private static int add(CacheTable t, String key, int batch, boolean dirty) {
+    byte[] k = key.getBytes(StandardCharsets.UTF_8);
     t.reserve(1);
-    int slot = t.insert(key, h, 1L, batch);
+    int slot = t.insert(k, 0, k.length, CacheTable.hash(k, 0, k.length), new byte[] {1}, 0, 1, batch);
     if (dirty) {
-      t.write(slot, 2L, batch);
+      t.write(slot, new byte[] {2}, 0, 1, batch);
     }
     return slot;
   }
 
-  private static Set<String> keys(CacheTable<String, Long> t, int[] slots) {
+  private static Set<String> keys(CacheTable t, int[] slots) {
     Set<String> out = new TreeSet<>();
     for (int s : slots) {
-      out.add(t.key(s));
+      out.add(new String(t.page(s), t.keyOffset(s), t.keyLength(s), StandardCharsets.UTF_8));
     }
     return out;
   }
 
   @Test
   void shouldEvictTheEntriesUnusedForTheMostBatchesFirst() {
-    CacheTable<String, Long> t = new CacheTable<>(64);
+    CacheTable t = new CacheTable(64);
     for (int b = 0; b < 10; b++) {
       add(t, "used-" + b, b, b % 2 == 0);
     }
@@ -41,7 +42,7 @@ class EvictionTest {
 
   @Test
   void shouldEvictCleanEntriesBeforeDirtyOnesOfTheSameAge() {
-    CacheTable<String, Long> t = new CacheTable<>(64);
+    CacheTable t = new CacheTable(64);
     add(t, "dirty-a", 4, true);
     add(t, "clean-a", 4, false);
     add(t, "dirty-b", 4, true);
@@ -53,7 +54,7 @@ class EvictionTest {
 
   @Test
   void shouldTreatEveryAgePastTheCapAsEquallyOld() {
-    CacheTable<String, Long> t = new CacheTable<>(64);
+    CacheTable t = new CacheTable(64);
     add(t, "ancient-dirty", 0, true);
     add(t, "old-clean", 1000 - Eviction.MAX_AGE, false);
     // Without the cap the ancient entry would go first; with it, both are MAX_AGE old and the
@@ -63,7 +64,7 @@ class EvictionTest {
 
   @Test
   void shouldReturnExactlyTheCountAskedInSlotOrder() {
-    CacheTable<String, Long> t = new CacheTable<>(256);
+    CacheTable t = new CacheTable(256);
     for (int i = 0; i < 100; i++) {
       add(t, "k" + i, i % 5, i % 3 == 0);
     }
@@ -79,7 +80,7 @@ class EvictionTest {
 
   @Test
   void shouldRefuseToEvictMoreEntriesThanThereAre() {
-    CacheTable<String, Long> t = new CacheTable<>(16);
+    CacheTable t = new CacheTable(16);
     add(t, "only", 0, false);
     assertThrows(IllegalArgumentException.class, () -> Eviction.victims(t, 2, 1));
     assertThrows(IllegalArgumentException.class, () -> Eviction.victims(t, -1, 1));

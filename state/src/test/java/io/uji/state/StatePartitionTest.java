@@ -71,6 +71,46 @@ class StatePartitionTest {
   }
 
   @Test
+  void peekReadsCachedAndStoredStateWithoutChangingTheCache() {
+    try (StateStore store = StateStore.open(config())) {
+      StatePartition<String, Long> p = store.table("t", STRING, LONG, 1).partition(0);
+      p.put("stored", 1L);
+      p.flush();
+    }
+    try (StateStore store = StateStore.open(config())) {
+      StatePartition<String, Long> p = store.table("t", STRING, LONG, 1).partition(0);
+      p.put("cached", 2L);
+      assertEquals(2L, p.peek("cached"));
+      assertEquals(1L, p.peek("stored"));
+      assertNull(p.peek("never"));
+      assertEquals(1, p.cachedEntries(), "a peek caches nothing, present or absent");
+      assertEquals(1, p.dirtyEntries());
+      assertEquals(1L, p.get("stored"));
+      assertEquals(2, p.cachedEntries());
+    }
+  }
+
+  @Test
+  void aStateChangedInPlaceIsStoredOnlyWhenPutBack() {
+    try (StateStore store = StateStore.open(config())) {
+      StatePartition<String, long[]> p = store.table("t", STRING, TestSerdes.LONGS, 1).partition(0);
+      p.put("k", new long[] {1});
+      p.flush();
+      long[] handedOut = p.get("k");
+      handedOut[0] = 5;
+      assertEquals(1L, p.get("k")[0], "the cache keeps bytes: changing an instance handed out changes nothing");
+      assertEquals(0, p.dirtyEntries());
+      p.put("k", handedOut);
+      assertEquals(5L, p.get("k")[0]);
+      assertEquals(1, p.dirtyEntries());
+      p.put("k", new long[] {5});
+      p.flush();
+      p.put("k", new long[] {5});
+      assertEquals(0, p.dirtyEntries(), "the same bytes as RocksDB's: nothing to write");
+    }
+  }
+
+  @Test
   void getAllReturnsCachedStoredAndAbsentKeysInOrder() {
     try (StateStore store = StateStore.open(config())) {
       StatePartition<String, Long> p = store.table("t", STRING, LONG, 1).partition(0);

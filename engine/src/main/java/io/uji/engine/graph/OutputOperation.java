@@ -8,7 +8,8 @@ import java.util.function.BiConsumer;
 /**
  * An output operation (foreachBatch, print, saveAsTextFiles, ...): runs at every batch time at
  * which its parent has a dataset, under its {@link OutputFailurePolicy}. Remembers where the
- * program registered it, to name it in errors.
+ * program registered it, to name it in errors. A user function that holds a resource (a Kafka
+ * producer, say) is closed by {@link #close} when the context stops, after its last batch.
  */
 public final class OutputOperation<T> {
   private final Node<T> parent;
@@ -16,20 +17,31 @@ public final class OutputOperation<T> {
   private final BiConsumer<Dataset<T>, Time> action;
   private final OutputFailurePolicy<T> policy;
   private final String callSite;
+  private final AutoCloseable resource;
   private final int id;
 
   /** An output operation that stops the context when it fails. */
   public OutputOperation(Node<T> parent, String name, BiConsumer<Dataset<T>, Time> action) {
-    this(parent, name, action, OutputFailurePolicy.stop());
+    this(parent, name, action, OutputFailurePolicy.stop(), null);
   }
 
   public OutputOperation(Node<T> parent, String name, BiConsumer<Dataset<T>, Time> action,
       OutputFailurePolicy<T> policy) {
+    this(parent, name, action, policy, null);
+  }
+
+  /**
+   * @param resource what {@link #close} closes when the context stops (the user's function when
+   *     it is {@link AutoCloseable}), or null
+   */
+  public OutputOperation(Node<T> parent, String name, BiConsumer<Dataset<T>, Time> action,
+      OutputFailurePolicy<T> policy, AutoCloseable resource) {
     this.parent = parent;
     this.name = name;
     this.action = action;
     this.policy = Objects.requireNonNull(policy, "policy");
     this.callSite = CallSite.ofCaller();
+    this.resource = resource;
     this.id = parent.graph().addOutput(this);
   }
 
@@ -70,5 +82,17 @@ public final class OutputOperation<T> {
   /** @return whether the parent produces a dataset at {@code t} (without computing it) */
   public boolean producesAt(Time t) {
     return parent.isTimeValid(t);
+  }
+
+  /**
+   * Closes the operation's resource, if it has one. Called once when the context stops, after
+   * the last batch ran (or was interrupted).
+   *
+   * @throws Exception what the resource's {@code close} throws
+   */
+  public void close() throws Exception {
+    if (resource != null) {
+      resource.close();
+    }
   }
 }

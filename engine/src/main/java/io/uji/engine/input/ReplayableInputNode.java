@@ -52,7 +52,8 @@ public final class ReplayableInputNode<T> extends InputNode<T, PartitionRanges, 
   private final Map<String, Long> lastSeenEnd = new ConcurrentHashMap<>();
   /** Per partition, where Uji started reading it, until a batch of it completes (for the lag). */
   private final Map<String, Long> firstTaken = new ConcurrentHashMap<>();
-  private long lastUnavailableWarnMs = Long.MIN_VALUE;
+  /** When the last "unavailable" warning was logged; far enough in the past that the first one is ({@code now - MIN_VALUE} would overflow). */
+  private long lastUnavailableWarnMs = -WARN_EVERY_MS;
   private int unavailableBatches;
 
   public ReplayableInputNode(StreamGraph graph, ReplayableSource<T> source, ListenerBus bus) {

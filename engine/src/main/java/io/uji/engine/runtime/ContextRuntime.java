@@ -6,6 +6,7 @@ import io.uji.checkpoint.LogConfig;
 import io.uji.checkpoint.SegmentedLog;
 import io.uji.engine.exec.WorkerPool;
 import io.uji.engine.graph.InputNode;
+import io.uji.engine.graph.OutputOperation;
 import io.uji.engine.graph.StatefulNode;
 import io.uji.engine.graph.StreamGraph;
 import io.uji.engine.hooks.EngineObserver;
@@ -275,7 +276,10 @@ public final class ContextRuntime {
     }
   }
 
-  /** Stops inputs, then the scheduler (gracefully or not), then the pool, journal and store. */
+  /**
+   * Stops inputs, then the scheduler (gracefully or not), then the pool; closes the output
+   * operations' resources (after their last batch), then the journal and store.
+   */
   public void close(boolean graceful) {
     for (InputNode<?, ?, ?> in : graph.inputs()) {
       try {
@@ -289,6 +293,9 @@ public final class ContextRuntime {
     }
     if (pool != null) {
       pool.close();
+    }
+    for (OutputOperation<?> out : graph.outputs()) {
+      closeQuietly(out::close, "output operation " + out.id() + " (" + out.name() + ")");
     }
     closeQuietly(journal, "the journal");
     closeQuietly(lineageUntilJournal, "the lineage log");

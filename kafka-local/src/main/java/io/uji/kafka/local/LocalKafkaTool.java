@@ -4,17 +4,18 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The runnable jar {@code uji-local-kafka.jar}: a Kafka broker for users without one, and the
- * loader of the benchmark workload.
+ * The runnable jar {@code uji-local-kafka.jar}: a Kafka broker for users without one, the loader
+ * of the benchmark workload, and a reader of topics (to see what a job wrote).
  *
  * <pre>
  * java -jar uji-local-kafka.jar broker --port 9092 --dir /tmp/uji-kafka
  * java -jar uji-local-kafka.jar load --bootstrap 127.0.0.1:9092 --topic events --events 3000000 --users 100000
+ * java -jar uji-local-kafka.jar read --bootstrap 127.0.0.1:9092 --topic counts --latest
  * </pre>
  */
 @Command(name = "uji-local-kafka", mixinStandardHelpOptions = true, versionProvider = KafkaVersion.class,
-    description = "A local Kafka broker and the session-count event loader.",
-    subcommands = {BrokerCommand.class, LoadCommand.class})
+    description = "A local Kafka broker, the session-count event loader, and a reader of topics.",
+    subcommands = {BrokerCommand.class, LoadCommand.class, ReadCommand.class})
 public final class LocalKafkaTool {
   private LocalKafkaTool() {}
 

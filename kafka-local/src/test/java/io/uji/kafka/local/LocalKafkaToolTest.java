@@ -32,6 +32,27 @@ class LocalKafkaToolTest {
   }
 
   @Test
+  void readPrintsTheCommittedRecordsOrTheLatestValueOfEachKey(LocalKafkaBroker broker) {
+    Clients.createTopic(broker.bootstrapServers(), "cli-read", 1);
+    Clients.produce(broker.bootstrapServers(), "cli-read", List.of("a", "b", "a"));
+    try (var producer = Clients.producer(broker.bootstrapServers(), Map.of("transactional.id", "cli-read-tx"))) {
+      producer.initTransactions();
+      producer.beginTransaction();
+      producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("cli-read", 0, "a", "aborted"));
+      producer.flush();
+      producer.abortTransaction();
+    }
+
+    assertEquals(0, run("read", "--bootstrap", broker.bootstrapServers(), "--topic", "cli-read"), err.toString());
+    assertEquals(List.of("a a", "b b", "a a", "Read 3 records of topic cli-read (1 partitions) at "
+        + broker.bootstrapServers()), out.toString().lines().toList());
+
+    out.getBuffer().setLength(0);
+    assertEquals(0, run("read", "--bootstrap", broker.bootstrapServers(), "--topic", "cli-read", "--latest"));
+    assertEquals(List.of("a a", "b b"), out.toString().lines().toList().subList(0, 2));
+  }
+
+  @Test
   void badArgumentsGetTheUsageAndExitCode2() {
     int exit = run("load", "--events", "many", "--users", "10");
 

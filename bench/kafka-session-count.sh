@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# kafka-session-count of docs/WORKLOADS.md on Uji (called by bench/run.sh kafka-session-count ...):
+# starts a fresh single-node Kafka 4.4.0 broker (kafka-local/target/uji-local-kafka.jar, KRaft, 127.0.0.1,
+# its own JVM with Kafka's default broker JVM settings, as benchmarks/peers/kstreams/run.sh), loads the
+# N events into the 2-partition topic `input` (separate JVM, timed apart), then runs Bench against it.
+# Every JVM started here is stopped at exit (also when interrupted), the broker last; the temp dir is removed.
+#   bench/run.sh kafka-session-count --guarantee eos  --ft on --n 10000000 --k 1000000 --b 500000 --interval-ms 1000
+#   bench/run.sh kafka-session-count --guarantee alos --ft on ...
+# Environment: XMX, GC, EXTRA_JVM_FLAGS (the measured JVM, as bench/run.sh), BROKER_XMX (default 1g),
+#              KEEP_TMP=1 (keep the temp dir and the broker's log).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+JAR=kafka-local/target/uji-local-kafka.jar
+CP="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
+N=10000000 K=1000000
+ARGS=("$@")
+for ((i = 0; i + 1 < ${#ARGS[@]}; i++)); do
+  case "${ARGS[$i]}" in
+    --n) N=${ARGS[$((i + 1))]} ;;
+    --k) K=${ARGS[$((i + 1))]} ;;
+  esac
+done
+JVM_FLAGS=(-Xmx"${XMX:-4g}")
+case "${GC:-g1}" in
+  parallel) JVM_FLAGS+=(-XX:+UseParallelGC) ;;
+  g1) JVM_FLAGS+=(-XX:+UseG1GC) ;;
+  shenandoah) JVM_FLAGS+=(-XX:+UseShenandoahGC) ;;
+  *) echo "GC must be parallel, g1 or shenandoah" >&2; exit 2 ;;
+esac
+# shellcheck disable=SC2206
+JVM_FLAGS+=(${EXTRA_JVM_FLAGS:-})
+
+TMP=$(mktemp -d -t uji-kafka-bench.XXXXXX)
+PIDS=()   # every JVM started here, the broker first
+stop_all() {
+  local p
+  for ((j = ${#PIDS[@]} - 1; j >= 0; j--)); do   # the clients before the broker
+    p=${PIDS[$j]}
+    if kill -0 "$p" 2>/dev/null; then
+      kill "$p" 2>/dev/null || true
+      for _ in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+      kill -9 "$p" 2>/dev/null || true
+      wait "$p" 2>/dev/null || true
+    fi
+  done
+}
+cleanup() {
+  stop_all
+  if [[ "${KEEP_TMP:-0}" == "1" ]]; then echo "INFO kept $TMP" >&2; else rm -rf "$TMP"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+run_java() {
+  java "$@" &
+  PIDS+=($!)
+  local rc=0
+  wait "$!" || rc=$?
+  return $rc
+}
+
+# Kafka's own default broker JVM settings (kafka-run-class.sh / kafka-server-start.sh), as the peer's broker.
+BROKER_JVM=(-Xmx"${BROKER_XMX:-1g}" -Xms"${BROKER_XMX:-1g}" -XX:+UseG1GC -XX:MaxGCPauseMillis=20
+  -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true
+  -Djava.io.tmpdir="$TMP")
+java "${BROKER_JVM[@]}" -jar "$JAR" broker --port 0 --dir "$TMP/kafka" --ready-file "$TMP/ready" >"$TMP/broker.log" 2>&1 &
+BROKER_PID=$!
+PIDS+=("$BROKER_PID")
+for _ in $(seq 1 600); do
+  [[ -s "$TMP/ready" ]] && break
+  kill -0 "$BROKER_PID" 2>/dev/null || { cat "$TMP/broker.log" >&2; exit 1; }
+  sleep 0.1
+done
+[[ -s "$TMP/ready" ]] || { echo "the broker did not start within 60 s" >&2; cat "$TMP/broker.log" >&2; exit 1; }
+BOOTSTRAP=$(cat "$TMP/ready")
+echo "INFO broker pid=$BROKER_PID bootstrap=$BOOTSTRAP"
+
+# ---- load (timed apart, before the measured run); ParallelGC as the peer's loader ----
+run_java -Xmx2g -XX:+UseParallelGC -Djava.io.tmpdir="$TMP" -jar "$JAR" load --bootstrap "$BOOTSTRAP" \
+  --topic input --events "$N" --users "$K" --partitions 2 || { tail -30 "$TMP/broker.log" >&2; exit 1; }
+sync   # the load's dirty pages, written back now rather than during the measured run
+
+rc=0
+run_java "${JVM_FLAGS[@]}" -Djava.io.tmpdir="$TMP" -cp "$CP" io.uji.bench.Bench kafka-session-count \
+  --bootstrap "$BOOTSTRAP" --topic input --output-topic output "$@" || rc=$?
+echo "INFO broker_peak_rss_mb=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$BROKER_PID/status" 2>/dev/null || echo NA)"
+exit $rc
