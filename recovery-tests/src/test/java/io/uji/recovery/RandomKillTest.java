@@ -97,6 +97,7 @@ class RandomKillTest {
       Verify.generatorEvents(s.out, n, USERS);
       Verify.windows(s.out, 4 * 50, USERS);
       Verify.checkpointDirBounded(s.ckpt, 2, 2);
+      System.out.println("window: " + kills + " SIGKILLs, " + s.runs() + " runs");
     });
   }
 }

@@ -119,6 +119,7 @@ public final class MapWithStateNode<K, V, S, M> extends KeyedStateNode<K, V, S, 
     for (int from = 0, groups = batch.size(); from < groups; from += CHUNK) {
       int to = Math.min(groups, from + CHUNK);
       found.clear();
+      found.ensureCapacity(to - from); // one allocation, not a grow per doubling (10% of a profile's samples)
       partition.getAll(from == 0 && to == groups ? keys : keys.subList(from, to), found);
       for (int g = from; g < to; g++) {
         K key = batch.key(g);
