@@ -35,16 +35,17 @@ class ModuleNamesTest {
       }
     }
     assumeTrue(!names.isEmpty(), "the Uji modules are class directories here, not jars");
-    assertEquals(Map.of(
-        "uji-benchmarks", "io.uji.bench",
-        "uji-checkpoint", "io.uji.checkpoint",
-        "uji-engine", "io.uji.streaming",
-        "uji-examples", "io.uji.examples",
-        "uji-kafka", "io.uji.kafka",
-        "uji-metrics", "io.uji.metrics",
-        "uji-serde", "io.uji.serde",
-        "uji-sql", "io.uji.sql",
-        "uji-state", "io.uji.state",
-        "uji-status", "io.uji.status"), names);
+    assertEquals(Map.ofEntries(
+        Map.entry("uji-benchmarks", "io.uji.bench"),
+        Map.entry("uji-checkpoint", "io.uji.checkpoint"),
+        Map.entry("uji-engine", "io.uji.streaming"),
+        Map.entry("uji-examples", "io.uji.examples"),
+        Map.entry("uji-kafka", "io.uji.kafka"),
+        Map.entry("uji-kafka-local", "io.uji.kafka.local"),
+        Map.entry("uji-metrics", "io.uji.metrics"),
+        Map.entry("uji-serde", "io.uji.serde"),
+        Map.entry("uji-sql", "io.uji.sql"),
+        Map.entry("uji-state", "io.uji.state"),
+        Map.entry("uji-status", "io.uji.status")), names);
   }
 }

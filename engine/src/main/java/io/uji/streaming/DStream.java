@@ -66,6 +66,16 @@ public class DStream<T> {
 
   // ---------------------------------------------------------------- narrow transformations
 
+  /**
+   * A stream of {@code f} applied to every element of each batch, partitions in parallel.
+   * Spark's {@code DStream.map}.
+   *
+   * @param <R> the result's element type
+   * @param f the function; called on worker threads, concurrently for different partitions
+   * @return the mapped stream
+   * @throws NullPointerException if {@code f} is null
+   * @throws IllegalStateException if the context was already started
+   */
   public <R> DStream<R> map(Function<? super T, ? extends R> f) {
     Objects.requireNonNull(f, "f");
     return wrap(new MapPartitionsNode<T, R>(node, (T t, Consumer<? super R> out) -> out.accept(f.apply(t))));

@@ -68,6 +68,10 @@ public sealed class Dataset<T> permits PairDataset {
     return new Dataset<>(parts, null);
   }
 
+  /**
+   * @return the number of partitions; transformations keep it (Spark's
+   *     {@code getNumPartitions}), shuffles set it
+   */
   public int numPartitions() {
     return partitions.size();
   }
@@ -87,6 +91,7 @@ public sealed class Dataset<T> permits PairDataset {
     return pool;
   }
 
+  /** @return the number of elements in all partitions (Spark's {@code count}) */
   public long count() {
     long n = 0;
     for (List<T> p : partitions) {
@@ -95,6 +100,7 @@ public sealed class Dataset<T> permits PairDataset {
     return n;
   }
 
+  /** @return true if no partition has an element (Spark's {@code isEmpty}) */
   public boolean isEmpty() {
     for (List<T> p : partitions) {
       if (!p.isEmpty()) {
@@ -136,6 +142,17 @@ public sealed class Dataset<T> permits PairDataset {
     });
   }
 
+  /**
+   * Applies {@code f} to every element, partitions in parallel; the result has the same
+   * partitions, elements in the same order. Runs now (a dataset is materialized), not lazily as
+   * Spark's RDD {@code map}.
+   *
+   * @param <R> the result's element type
+   * @param f the function; called concurrently for different partitions, so it must be
+   *     thread-safe
+   * @return a new dataset of the results
+   * @throws NullPointerException if {@code f} is null
+   */
   public <R> Dataset<R> map(Function<? super T, ? extends R> f) {
     Objects.requireNonNull(f);
     return mapEachPartition(in -> {
@@ -162,6 +179,14 @@ public sealed class Dataset<T> permits PairDataset {
     });
   }
 
+  /**
+   * Keeps the elements {@code f} accepts, partitions in parallel, in their order and partitions.
+   * Spark's RDD {@code filter}.
+   *
+   * @param f the predicate; called concurrently for different partitions
+   * @return a new dataset of the accepted elements
+   * @throws NullPointerException if {@code f} is null
+   */
   public Dataset<T> filter(Predicate<? super T> f) {
     Objects.requireNonNull(f);
     return mapEachPartition(in -> {

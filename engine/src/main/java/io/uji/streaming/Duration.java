@@ -62,6 +62,7 @@ public record Duration(long milliseconds) implements Comparable<Duration> {
     return other.milliseconds != 0 && milliseconds % other.milliseconds == 0;
   }
 
+  /** @return true if this duration is zero milliseconds long */
   public boolean isZero() {
     return milliseconds == 0;
   }

@@ -3,5 +3,15 @@ package io.uji.streaming;
 /** A function of four arguments (mapWithState's mapping function with the batch time). */
 @FunctionalInterface
 public interface Function4<A, B, C, D, R> {
+  /**
+   * Applies the function. Called on worker threads; it must not keep the arguments beyond the
+   * call when they are mutable ({@link State} is valid only during the call).
+   *
+   * @param a the first argument
+   * @param b the second argument
+   * @param c the third argument
+   * @param d the fourth argument
+   * @return the result
+   */
   R apply(A a, B b, C c, D d);
 }

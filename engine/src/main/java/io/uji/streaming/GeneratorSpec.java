@@ -19,6 +19,13 @@ import java.util.function.LongFunction;
  */
 public record GeneratorSpec<T>(LongFunction<T> eventAt, long ratePerSecond, long maxEventsPerBatch, long totalEvents,
     String identity) {
+  /**
+   * Checks and holds a generator's description; the stream is made by {@link
+   * StreamingContext#generatorStream}.
+   *
+   * @throws IllegalArgumentException if {@code eventAt} is null, the rate is negative, the batch
+   *     size is not positive, or {@code totalEvents} is below -1
+   */
   public GeneratorSpec {
     if (eventAt == null) {
       throw new IllegalArgumentException("eventAt must be given");

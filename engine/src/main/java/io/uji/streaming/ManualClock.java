@@ -7,10 +7,16 @@ package io.uji.streaming;
 public final class ManualClock implements Clock {
   private long time;
 
+  /** A clock at time 0, so that the first batch times are multiples of the batch interval from 0. */
   public ManualClock() {
     this(0L);
   }
 
+  /**
+   * A clock at the given time.
+   *
+   * @param startMillis the clock's initial time, in milliseconds since the epoch
+   */
   public ManualClock(long startMillis) {
     this.time = startMillis;
   }
@@ -20,7 +26,13 @@ public final class ManualClock implements Clock {
     return time;
   }
 
-  /** Sets the time; it may not go backwards. */
+  /**
+   * Sets the time and wakes every thread waiting in {@link #waitTillTime}: the scheduler
+   * generates the batches whose times were reached.
+   *
+   * @param millis the new time
+   * @throws IllegalArgumentException if {@code millis} is before the current time
+   */
   public synchronized void setTime(long millis) {
     if (millis < time) {
       throw new IllegalArgumentException("a ManualClock cannot go back from " + time + " to " + millis);
@@ -29,6 +41,12 @@ public final class ManualClock implements Clock {
     notifyAll();
   }
 
+  /**
+   * Moves the clock forward by {@code millis}, as {@link #setTime} does.
+   *
+   * @param millis how far to move the clock, not negative
+   * @throws IllegalArgumentException if {@code millis} is negative
+   */
   public synchronized void advance(long millis) {
     setTime(time + millis);
   }

@@ -6,6 +6,10 @@ package io.uji.streaming;
  * (so {@code Object.hashCode} of enums or identity-hashed keys is not suitable there).
  */
 public interface Partitioner {
+  /**
+   * @return the number of partitions, at least 1; constant for the partitioner's life (a
+   *     keyed operator's state is laid out by it)
+   */
   int numPartitions();
 
   /** @return a partition in {@code [0, numPartitions())} */

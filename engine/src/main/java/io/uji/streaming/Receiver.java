@@ -31,6 +31,12 @@ import java.util.List;
 public abstract class Receiver<T> {
   private volatile ReceiverSink<T> sink;
 
+  /**
+   * A receiver not yet given to a context; it is attached by {@link
+   * StreamingContext#receiverStream}, and {@code store} fails until that context has started it.
+   */
+  protected Receiver() {}
+
   /** Starts receiving. Must not block: start threads that call {@code store}. Called again after a restart. */
   public abstract void onStart();
 

@@ -7,6 +7,12 @@ package io.uji.streaming;
 public class SourceDataLostException extends StreamingException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Thrown by a {@link ReplayableSource} asked for records it no longer has; the batch, and so
+   * the context, fails rather than silently skipping them.
+   *
+   * @param message the partition and the positions that are gone
+   */
   public SourceDataLostException(String message) {
     super(message);
   }

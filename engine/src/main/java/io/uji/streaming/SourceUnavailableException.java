@@ -7,6 +7,12 @@ package io.uji.streaming;
 public class SourceUnavailableException extends StreamingException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Thrown by a {@link ReplayableSource} when it cannot answer for now.
+   *
+   * @param message what could not be reached, in the source's terms (the broker, the topic)
+   * @param cause the client's error, or null
+   */
   public SourceUnavailableException(String message, Throwable cause) {
     super(message, cause);
   }

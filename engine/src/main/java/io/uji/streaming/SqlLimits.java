@@ -12,6 +12,14 @@ import java.util.Objects;
  * @param threads threads a query may use (default 1: the batches keep the cores)
  */
 public record SqlLimits(Duration timeout, int maxRows, long memoryBytes, int threads) {
+  /**
+   * Checks and holds the limits.
+   *
+   * @throws NullPointerException if {@code timeout} is null
+   * @throws IllegalArgumentException if the timeout is under 1 s (the SQL engine counts whole
+   *     seconds), {@code maxRows} or {@code threads} is not positive, or {@code memoryBytes} is
+   *     under 16 MiB
+   */
   public SqlLimits {
     Objects.requireNonNull(timeout, "timeout");
     if (timeout.milliseconds() < 1000) {

@@ -16,16 +16,29 @@ public class SqlQueryException extends StreamingException {
 
   private final Reason reason;
 
+  /**
+   * @param reason why the query returned no rows
+   * @param message what was refused or failed, in the query's terms
+   * @param cause the SQL engine's error
+   */
   public SqlQueryException(Reason reason, String message, Throwable cause) {
     super(message, cause);
     this.reason = reason;
   }
 
+  /**
+   * @param reason why the query returned no rows
+   * @param message what was refused or failed, in the query's terms
+   */
   public SqlQueryException(Reason reason, String message) {
     super(message);
     this.reason = reason;
   }
 
+  /**
+   * @return why the query returned no rows: refused by the sandbox (change the query), timed out
+   *     (narrow it or raise {@link SqlLimits#timeout()}), or failed
+   */
   public Reason reason() {
     return reason;
   }

@@ -13,6 +13,12 @@ import java.util.List;
  * @param truncated true when the query had more rows than {@link SqlLimits#maxRows()}
  */
 public record SqlResult(List<String> columns, List<List<Object>> rows, boolean truncated) {
+  /**
+   * Holds a copy of the columns and rows, unmodifiable (values may be null), so the result can
+   * be kept and shared after the query.
+   *
+   * @throws NullPointerException if {@code columns} or {@code rows} is null, or a column label is
+   */
   public SqlResult {
     columns = List.copyOf(columns);
     List<List<Object>> copy = new ArrayList<>(rows.size());

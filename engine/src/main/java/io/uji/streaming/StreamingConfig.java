@@ -102,6 +102,16 @@ public record StreamingConfig(
     SqlLimits sqlLimits,
     int stateKeyGroups) {
 
+  /**
+   * Checks and holds the settings; {@link #builder()} is the usual way to make one, as it fills
+   * in the defaults.
+   *
+   * @throws NullPointerException if {@code clock}, {@code receiverRestartDelay}, {@code
+   *     walGroupCommit} or {@code sqlLimits} is null
+   * @throws IllegalArgumentException if a count, size or budget is not positive, a rate, delay,
+   *     bound or restart limit is negative, {@code logSegmentBytes} is below 256, or {@code
+   *     stateKeyGroups} is not in [1, 65535]
+   */
   public StreamingConfig {
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(receiverRestartDelay, "receiverRestartDelay");
@@ -158,30 +168,88 @@ public record StreamingConfig(
 
   // One-line shortcuts for changing one setting: config.withX(v) is config.toBuilder().x(v).build().
 
+  /**
+   * A copy of this configuration with another {@link #workerThreads() workerThreads}: the threads
+   * that run a batch's partitions.
+   *
+   * @param n the new value
+   * @return the new configuration; this one is unchanged
+   * @throws IllegalArgumentException if {@code n} is not positive
+   */
   public StreamingConfig withWorkerThreads(int n) {
     return toBuilder().workerThreads(n).build();
   }
 
+  /**
+   * A copy of this configuration with another {@link #defaultParallelism() defaultParallelism}: the
+   * partitions of shuffles and keyed state when an operator does not say.
+   *
+   * @param n the new value
+   * @return the new configuration; this one is unchanged
+   * @throws IllegalArgumentException if {@code n} is not positive
+   */
   public StreamingConfig withDefaultParallelism(int n) {
     return toBuilder().defaultParallelism(n).build();
   }
 
+  /**
+   * A copy of this configuration with another {@link #clock() clock}: the scheduler's time source
+   * ({@link ManualClock} in tests).
+   *
+   * @param c the new value
+   * @return the new configuration; this one is unchanged
+   * @throws NullPointerException if {@code c} is null
+   */
   public StreamingConfig withClock(Clock c) {
     return toBuilder().clock(c).build();
   }
 
+  /**
+   * A copy of this configuration with another {@link #receiverMaxBufferedRecords()
+   * receiverMaxBufferedRecords}: the records one receiver may hold before {@code store} blocks
+   * (backpressure).
+   *
+   * @param n the new value
+   * @return the new configuration; this one is unchanged
+   * @throws IllegalArgumentException if {@code n} is not positive
+   */
   public StreamingConfig withReceiverMaxBufferedRecords(long n) {
     return toBuilder().receiverMaxBufferedRecords(n).build();
   }
 
+  /**
+   * A copy of this configuration with another {@link #receiverMaxBlockRecords()
+   * receiverMaxBlockRecords}: the records per block cut from single-record stores.
+   *
+   * @param n the new value
+   * @return the new configuration; this one is unchanged
+   * @throws IllegalArgumentException if {@code n} is not positive
+   */
   public StreamingConfig withReceiverMaxBlockRecords(int n) {
     return toBuilder().receiverMaxBlockRecords(n).build();
   }
 
+  /**
+   * A copy of this configuration with another {@link #maxRatePerReceiver() maxRatePerReceiver}:
+   * records per second one receiver may store, 0 for unlimited (Spark's {@code
+   * spark.streaming.receiver.maxRate}).
+   *
+   * @param recordsPerSecond the new value
+   * @return the new configuration; this one is unchanged
+   * @throws IllegalArgumentException if {@code recordsPerSecond} is negative
+   */
   public StreamingConfig withMaxRatePerReceiver(long recordsPerSecond) {
     return toBuilder().maxRatePerReceiver(recordsPerSecond).build();
   }
 
+  /**
+   * A copy of this configuration with another {@link #receiverRestartDelay() receiverRestartDelay}:
+   * the wait between a receiver's stop and its restart after an error.
+   *
+   * @param d the new value
+   * @return the new configuration; this one is unchanged
+   * @throws IllegalArgumentException if {@code d} is negative
+   */
   public StreamingConfig withReceiverRestartDelay(Duration d) {
     return toBuilder().receiverRestartDelay(d).build();
   }
@@ -191,14 +259,37 @@ public record StreamingConfig(
     return toBuilder().receiverRestartDelay(d).build();
   }
 
+  /**
+   * A copy of this configuration with another {@link #stateMemoryBytes() stateMemoryBytes}: the
+   * native memory budget of the keyed state (RocksDB block cache and write buffers).
+   *
+   * @param bytes the new value
+   * @return the new configuration; this one is unchanged
+   * @throws IllegalArgumentException if {@code bytes} is not positive
+   */
   public StreamingConfig withStateMemoryBytes(long bytes) {
     return toBuilder().stateMemoryBytes(bytes).build();
   }
 
+  /**
+   * A copy of this configuration with another {@link #stateCacheEntriesPerPartition()
+   * stateCacheEntriesPerPartition}: the hot keys kept deserialized on the heap per state partition.
+   *
+   * @param n the new value
+   * @return the new configuration; this one is unchanged
+   * @throws IllegalArgumentException if {@code n} is not positive
+   */
   public StreamingConfig withStateCacheEntriesPerPartition(int n) {
     return toBuilder().stateCacheEntriesPerPartition(n).build();
   }
 
+  /**
+   * A copy of this configuration with another {@link #stateDir() stateDir}: where keyed state
+   * lives when no checkpoint directory is set.
+   *
+   * @param dir the directory, or null for a fresh temporary one deleted on stop
+   * @return the new configuration; this one is unchanged
+   */
   public StreamingConfig withStateDir(Path dir) {
     return toBuilder().stateDir(dir).build();
   }
@@ -208,6 +299,16 @@ public record StreamingConfig(
     return toBuilder().kryoRegistration(type, id).build();
   }
 
+  /**
+   * A copy of this configuration with another {@link #walGroupCommit() walGroupCommit}: zero
+   * forces each write-ahead log block to disk before {@code store} returns; a positive bound
+   * lets the blocks that arrive within it share one force (more throughput, and a record is
+   * acknowledged by {@code store} only once it is on disk either way).
+   *
+   * @param bound the group commit bound, zero or positive
+   * @return the new configuration; this one is unchanged
+   * @throws IllegalArgumentException if {@code bound} is negative
+   */
   public StreamingConfig withWalGroupCommit(Duration bound) {
     return toBuilder().walGroupCommit(bound).build();
   }
@@ -217,6 +318,14 @@ public record StreamingConfig(
     return toBuilder().walGroupCommit(bound).build();
   }
 
+  /**
+   * A copy of this configuration with another {@link #checkpointsRetained() checkpointsRetained}:
+   * the completed checkpoints kept on disk.
+   *
+   * @param n the new value
+   * @return the new configuration; this one is unchanged
+   * @throws IllegalArgumentException if {@code n} is not positive
+   */
   public StreamingConfig withCheckpointsRetained(int n) {
     return toBuilder().checkpointsRetained(n).build();
   }
@@ -251,6 +360,14 @@ public record StreamingConfig(
     return toBuilder().statusAddress(address).build();
   }
 
+  /**
+   * A copy of this configuration with other {@link #sqlLimits() sqlLimits}: what one query of
+   * {@link StreamingContext#sql} or of the status page may use.
+   *
+   * @param limits the new limits
+   * @return the new configuration; this one is unchanged
+   * @throws NullPointerException if {@code limits} is null
+   */
   public StreamingConfig withSqlLimits(SqlLimits limits) {
     return toBuilder().sqlLimits(limits).build();
   }
@@ -314,36 +431,90 @@ public record StreamingConfig(
     }
 
     /** Sets the worker threads; the default parallelism follows unless it is set. */
+    /**
+     * Sets {@link StreamingConfig#workerThreads() workerThreads}: the threads that run a batch's
+     * partitions (a value that is not positive is refused by {@link #build()}).
+     *
+     * @param n the value
+     * @return this builder
+     */
     public Builder workerThreads(int n) {
       workerThreads = n;
       return this;
     }
 
+    /**
+     * Sets {@link StreamingConfig#defaultParallelism() defaultParallelism}: the partitions of
+     * shuffles and keyed state when an operator does not say (a value that is not positive is
+     * refused by {@link #build()}).
+     *
+     * @param n the value
+     * @return this builder
+     */
     public Builder defaultParallelism(int n) {
       defaultParallelism = n;
       return this;
     }
 
+    /**
+     * Sets {@link StreamingConfig#clock() clock}: the scheduler's time source ({@link ManualClock}
+     * in tests) (a null clock is refused by {@link #build()}).
+     *
+     * @param c the value
+     * @return this builder
+     */
     public Builder clock(Clock c) {
       clock = c;
       return this;
     }
 
+    /**
+     * Sets {@link StreamingConfig#receiverMaxBufferedRecords() receiverMaxBufferedRecords}: the
+     * records one receiver may hold before {@code store} blocks (backpressure) (a value that is not
+     * positive is refused by {@link #build()}).
+     *
+     * @param n the value
+     * @return this builder
+     */
     public Builder receiverMaxBufferedRecords(long n) {
       receiverMaxBufferedRecords = n;
       return this;
     }
 
+    /**
+     * Sets {@link StreamingConfig#receiverMaxBlockRecords() receiverMaxBlockRecords}: the records
+     * per block cut from single-record stores (a value that is not positive is refused by {@link
+     * #build()}).
+     *
+     * @param n the value
+     * @return this builder
+     */
     public Builder receiverMaxBlockRecords(int n) {
       receiverMaxBlockRecords = n;
       return this;
     }
 
+    /**
+     * Sets {@link StreamingConfig#maxRatePerReceiver() maxRatePerReceiver}: records per second one
+     * receiver may store, 0 for unlimited (Spark's {@code spark.streaming.receiver.maxRate}) (a
+     * negative rate is refused by {@link #build()}).
+     *
+     * @param recordsPerSecond the value
+     * @return this builder
+     */
     public Builder maxRatePerReceiver(long recordsPerSecond) {
       maxRatePerReceiver = recordsPerSecond;
       return this;
     }
 
+    /**
+     * Sets {@link StreamingConfig#receiverRestartDelay() receiverRestartDelay}: the wait between a
+     * receiver's stop and its restart after an error (a negative delay is refused by {@link
+     * #build()}).
+     *
+     * @param d the value
+     * @return this builder
+     */
     public Builder receiverRestartDelay(Duration d) {
       receiverRestartDelay = d;
       return this;
@@ -354,11 +525,27 @@ public record StreamingConfig(
       return receiverRestartDelay(Duration.of(d));
     }
 
+    /**
+     * Sets {@link StreamingConfig#stateMemoryBytes() stateMemoryBytes}: the native memory budget of
+     * the keyed state (RocksDB block cache and write buffers) (a value that is not positive is
+     * refused by {@link #build()}).
+     *
+     * @param bytes the value
+     * @return this builder
+     */
     public Builder stateMemoryBytes(long bytes) {
       stateMemoryBytes = bytes;
       return this;
     }
 
+    /**
+     * Sets {@link StreamingConfig#stateCacheEntriesPerPartition() stateCacheEntriesPerPartition}:
+     * the hot keys kept deserialized on the heap per state partition (a value that is not positive
+     * is refused by {@link #build()}).
+     *
+     * @param n the value
+     * @return this builder
+     */
     public Builder stateCacheEntriesPerPartition(int n) {
       stateCacheEntriesPerPartition = n;
       return this;
@@ -386,6 +573,14 @@ public record StreamingConfig(
       return this;
     }
 
+    /**
+     * Sets {@link StreamingConfig#walGroupCommit() walGroupCommit}: zero forces each write-ahead
+     * log block to disk before {@code store} returns; a positive bound lets the blocks that arrive
+     * within it share one force (a negative bound is refused by {@link #build()}).
+     *
+     * @param bound the value
+     * @return this builder
+     */
     public Builder walGroupCommit(Duration bound) {
       walGroupCommit = bound;
       return this;
@@ -418,11 +613,25 @@ public record StreamingConfig(
       return this;
     }
 
+    /**
+     * Sets {@link StreamingConfig#sqlLimits() sqlLimits}: the time, rows, memory and threads one
+     * SQL query may use (null is refused by {@link #build()}).
+     *
+     * @param limits the limits ({@link SqlLimits#defaults()} by default)
+     * @return this builder
+     */
     public Builder sqlLimits(SqlLimits limits) {
       sqlLimits = limits;
       return this;
     }
 
+    /**
+     * Sets {@link StreamingConfig#checkpointsRetained() checkpointsRetained}: the completed
+     * checkpoints kept on disk (a value that is not positive is refused by {@link #build()}).
+     *
+     * @param n the value
+     * @return this builder
+     */
     public Builder checkpointsRetained(int n) {
       checkpointsRetained = n;
       return this;

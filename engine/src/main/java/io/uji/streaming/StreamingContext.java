@@ -110,14 +110,22 @@ public final class StreamingContext {
     this.view = new RuntimeContextView(name, graph, () -> checkpointDir, () -> state.name(), () -> runtime);
   }
 
+  /** @return the configuration the context was created with */
   public StreamingConfig config() {
     return config;
   }
 
+  /** @return the batch interval: a batch is generated at every multiple of it on the clock */
   public Duration batchInterval() {
     return batchInterval;
   }
 
+  /**
+   * The context's place in its one-way life cycle. Spark's {@code StreamingContext.getState}.
+   *
+   * @return INITIALIZED until {@link #start()}, ACTIVE while running, STOPPED after {@link
+   *     #stop} or a fatal error
+   */
   public StreamingContextState getState() {
     return state;
   }
@@ -288,6 +296,14 @@ public final class StreamingContext {
     remember(Duration.of(duration));
   }
 
+  /**
+   * Adds a listener of this context's events (batches, output operations, receivers). It may be
+   * added before or after start; it receives the events posted from then on, on the context's
+   * listener thread. Spark's {@code addStreamingListener}.
+   *
+   * @param listener the listener, not null
+   * @throws NullPointerException if {@code listener} is null
+   */
   public void addStreamingListener(StreamingListener listener) {
     bus.add(Objects.requireNonNull(listener, "listener"));
   }

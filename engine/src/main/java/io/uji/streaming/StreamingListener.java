@@ -18,13 +18,34 @@ public interface StreamingListener {
   /** A batch finished (successfully or with {@link BatchInfo#failureReason()}). */
   default void onBatchCompleted(BatchInfo batch) {}
 
+  /**
+   * A receiver's {@code onStart} returned: it runs, at the context's start or after a restart.
+   * Spark's {@code onReceiverStarted}.
+   *
+   * @param receiver the receiver, {@link ReceiverInfo#active() active}
+   */
   default void onReceiverStarted(ReceiverInfo receiver) {}
 
   /** A receiver reported an error or asked to be restarted, or its {@code onStart} threw. */
   default void onReceiverError(ReceiverInfo receiver) {}
 
+  /**
+   * A receiver's {@code onStop} was called: before a restart (after {@link #onReceiverError}),
+   * when it stopped itself ({@code Receiver.stop}), or when the context stopped. Spark's
+   * {@code onReceiverStopped}.
+   *
+   * @param receiver the receiver, with the message and error that stopped it (message
+   *     {@code "context stopped"} and no error when the context did)
+   */
   default void onReceiverStopped(ReceiverInfo receiver) {}
 
+  /**
+   * An output operation starts for a batch (each attempt when its {@link OutputErrorPolicy}
+   * retries it). Spark's {@code onOutputOperationStarted}.
+   *
+   * @param output the operation and its batch time; its end time is not known yet ({@code -1})
+   *     and it has no failure reason
+   */
   default void onOutputOperationStarted(OutputOperationInfo output) {}
 
   /**

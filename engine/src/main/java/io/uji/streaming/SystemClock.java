@@ -4,7 +4,14 @@ import java.util.concurrent.TimeUnit;
 
 /** The wall clock ({@link System#currentTimeMillis()}). */
 public final class SystemClock implements Clock {
+  /** The one instance (the clock has no state); what {@link StreamingConfig} uses by default. */
   public static final SystemClock INSTANCE = new SystemClock();
+
+  /**
+   * A wall clock; the clock has no state, so this is the same as {@link #INSTANCE}, which is
+   * what to use.
+   */
+  public SystemClock() {}
 
   @Override
   public long getTimeMillis() {

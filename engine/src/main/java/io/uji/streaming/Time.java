@@ -8,10 +8,23 @@ package io.uji.streaming;
  */
 public record Time(long milliseconds) implements Comparable<Time> {
 
+  /**
+   * The time {@code d} after this one. Spark's {@code Time.+}.
+   *
+   * @param d the duration to add (may be negative)
+   * @return a new time; this one is unchanged
+   */
   public Time plus(Duration d) {
     return new Time(milliseconds + d.milliseconds());
   }
 
+  /**
+   * The time {@code d} before this one, as the start of a window ending at this batch time.
+   * Spark's {@code Time.-(Duration)}.
+   *
+   * @param d the duration to subtract (may be negative)
+   * @return a new time; this one is unchanged
+   */
   public Time minus(Duration d) {
     return new Time(milliseconds - d.milliseconds());
   }
@@ -34,10 +47,22 @@ public record Time(long milliseconds) implements Comparable<Time> {
     return new Time(Math.floorDiv(milliseconds, d.milliseconds()) * d.milliseconds());
   }
 
+  /**
+   * Whether this time is strictly earlier. Spark's {@code Time.<}.
+   *
+   * @param o the time to compare with
+   * @return true if this time's milliseconds are smaller than {@code o}'s
+   */
   public boolean isBefore(Time o) {
     return milliseconds < o.milliseconds;
   }
 
+  /**
+   * Whether this time is strictly later. Spark's {@code Time.>}.
+   *
+   * @param o the time to compare with
+   * @return true if this time's milliseconds are greater than {@code o}'s
+   */
   public boolean isAfter(Time o) {
     return milliseconds > o.milliseconds;
   }

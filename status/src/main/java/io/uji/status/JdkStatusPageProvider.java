@@ -11,6 +11,9 @@ import java.net.InetSocketAddress;
  * StreamingConfig.withStatusPort} starts: having this module on the class path is all it takes.
  */
 public final class JdkStatusPageProvider implements StatusPageProvider {
+  /** Called by {@link java.util.ServiceLoader}; a program has no reason to make one. */
+  public JdkStatusPageProvider() {}
+
   @Override
   public StatusPage start(StreamingContext ssc, ContextView view, InetSocketAddress address) {
     return new StatusServer(ssc, view, address);

@@ -14,6 +14,12 @@ package io.uji.kafka.local;
 public final class BrokerMain {
   private BrokerMain() {}
 
+  /**
+   * Runs the broker and exits the JVM with picocli's exit code (0 after a clean shutdown, 2 for
+   * bad options, 1 if the broker failed).
+   *
+   * @param args the {@code broker} command's options, as above
+   */
   public static void main(String[] args) {
     QuietLogging.install();
     System.exit(LocalKafkaTool.commandLine(new BrokerCommand()).execute(args));

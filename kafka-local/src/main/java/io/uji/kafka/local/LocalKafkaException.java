@@ -8,10 +8,17 @@ package io.uji.kafka.local;
 public final class LocalKafkaException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * @param message what failed, naming the operation and the directory, address or topic
+   */
   public LocalKafkaException(String message) {
     super(message);
   }
 
+  /**
+   * @param message what failed, naming the operation and the directory, address or topic
+   * @param cause Kafka's or the file system's error
+   */
   public LocalKafkaException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -19,6 +19,13 @@ import picocli.CommandLine.Command;
 public final class LocalKafkaTool {
   private LocalKafkaTool() {}
 
+  /**
+   * Runs the command named by the first argument ({@code broker} or {@code load}; {@code --help}
+   * lists them) and exits the JVM with its exit code (0 on success, 2 for bad options, 1 if the
+   * command failed, its message and causes printed without a stack trace).
+   *
+   * @param args the command and its options
+   */
   public static void main(String[] args) {
     QuietLogging.install();
     System.exit(commandLine().execute(args));

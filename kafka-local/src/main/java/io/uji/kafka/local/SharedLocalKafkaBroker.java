@@ -32,6 +32,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 public final class SharedLocalKafkaBroker implements ParameterResolver {
   private static final Namespace NAMESPACE = Namespace.create(SharedLocalKafkaBroker.class);
 
+  /** Made by JUnit for {@code @ExtendWith}; the broker itself is shared by all instances. */
+  public SharedLocalKafkaBroker() {}
+
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
     return parameter.getParameter().getType() == LocalKafkaBroker.class;
