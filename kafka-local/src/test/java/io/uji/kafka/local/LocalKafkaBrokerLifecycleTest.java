@@ -26,6 +26,13 @@ class LocalKafkaBrokerLifecycleTest {
    * (a static executor of the metrics library) and never stopped by Kafka.
    */
   private static final String JVM_WIDE_THREAD_PREFIX = "metrics-meter-tick-thread";
+  /**
+   * The JDK's shared pools, which any library may wake and which idle out on their own clock (a
+   * common-pool worker lives 60 s after its last task, longer than this test waits): not the
+   * broker's to stop.
+   */
+  private static final List<String> JDK_SHARED_THREAD_PREFIXES =
+      List.of("ForkJoinPool.commonPool-worker", "process reaper", "Attach Listener", "Common-Cleaner");
 
   @Test
   void closeLeavesNoThreadPortOrTemporaryDirectory() {
@@ -98,6 +105,7 @@ class LocalKafkaBrokerLifecycleTest {
         .filter(t -> !before.contains(t))
         .map(Thread::getName)
         .filter(name -> !name.startsWith(JVM_WIDE_THREAD_PREFIX))
+        .filter(name -> JDK_SHARED_THREAD_PREFIXES.stream().noneMatch(name::startsWith))
         .collect(Collectors.toSet());
   }
 
