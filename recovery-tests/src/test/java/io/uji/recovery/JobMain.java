@@ -14,14 +14,12 @@ import io.uji.streaming.StreamingContext;
 import io.uji.streaming.Time;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real job on a checkpoint directory, run in a child JVM: {@code key=value} arguments
@@ -69,24 +67,13 @@ public final class JobMain {
   }
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> a = new HashMap<>();
-    for (String s : args) {
-      int eq = s.indexOf('=');
-      a.put(s.substring(0, eq), s.substring(eq + 1));
-    }
+    Map<String, String> a = ChildJobs.arguments(args);
     new JobMain(a).run();
   }
 
   private void run() throws Exception {
     StreamingContext ssc = StreamingContext.getActiveOrCreate(a.get("checkpoint"), this::create);
-    ssc.start();
-    System.out.println("STARTED");
-    while (!done.await(20, TimeUnit.MILLISECONDS)) {
-      if (ssc.awaitTerminationOrTimeout(1)) {
-        System.out.println("STOPPED before all events were processed");
-        System.exit(2);
-      }
-    }
+    ChildJobs.startAndAwait(ssc, done);
     System.out.println(total);
     ssc.stop(false);
     System.exit(0);

@@ -23,13 +23,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.apache.kafka.common.serialization.LongDeserializer;
 import org.apache.kafka.common.serialization.LongSerializer;
@@ -64,24 +62,13 @@ public final class KafkaJobMain {
   }
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> a = new HashMap<>();
-    for (String s : args) {
-      int eq = s.indexOf('=');
-      a.put(s.substring(0, eq), s.substring(eq + 1));
-    }
+    Map<String, String> a = ChildJobs.arguments(args);
     new KafkaJobMain(a).run();
   }
 
   private void run() throws Exception {
     StreamingContext ssc = StreamingContext.getActiveOrCreate(a.get("checkpoint"), this::create);
-    ssc.start();
-    System.out.println("STARTED");
-    while (!done.await(20, TimeUnit.MILLISECONDS)) {
-      if (ssc.awaitTerminationOrTimeout(1)) {
-        System.out.println("STOPPED before all events were processed");
-        System.exit(2);
-      }
-    }
+    ChildJobs.startAndAwait(ssc, done);
     Map<String, Long> state = finalState;
     writeFinalState(Path.of(a.get("out")), state);
     System.out.println("TOTAL events=" + state.values().stream().mapToLong(Long::longValue).sum() + " users="

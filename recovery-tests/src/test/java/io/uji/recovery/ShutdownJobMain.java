@@ -12,13 +12,11 @@ import io.uji.streaming.StreamingListener;
 import io.uji.streaming.Time;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -36,11 +34,7 @@ public final class ShutdownJobMain {
   private ShutdownJobMain() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> a = new HashMap<>();
-    for (String s : args) {
-      int eq = s.indexOf('=');
-      a.put(s.substring(0, eq), s.substring(eq + 1));
-    }
+    Map<String, String> a = ChildJobs.arguments(args);
     Outputs out = new Outputs(Path.of(a.get("out")));
     long events = Long.parseLong(a.get("events"));
     int users = Integer.parseInt(a.get("users"));
@@ -77,14 +71,7 @@ public final class ShutdownJobMain {
       });
       return c;
     });
-    ssc.start();
-    System.out.println("STARTED");
-    while (!done.await(20, TimeUnit.MILLISECONDS)) {
-      if (ssc.awaitTerminationOrTimeout(1)) {
-        System.out.println("STOPPED before all events were processed");
-        System.exit(2);
-      }
-    }
+    ChildJobs.startAndAwait(ssc, done);
     ssc.stop(true);
     System.out.println("TOTAL events=" + totals.values().stream().mapToLong(Long::longValue).sum() + " users="
         + totals.size());
