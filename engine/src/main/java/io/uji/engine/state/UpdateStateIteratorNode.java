@@ -31,40 +31,22 @@ import java.util.function.Function;
  * @param <V> value type
  * @param <S> state type
  */
-public final class UpdateStateIteratorNode<K, V, S> extends KeyedStateNode<K, V, S, S, Pair<K, S>> {
-  private static final List<Object> NO_VALUES = List.of();
+public final class UpdateStateIteratorNode<K, V, S> extends UpdateStateByKeyNode<K, V, S> {
 
   private final Function<Iterator<StateUpdate<K, V, S>>, Iterator<Pair<K, S>>> function;
 
   public UpdateStateIteratorNode(Node<Pair<K, V>> parent,
       Function<Iterator<StateUpdate<K, V, S>>, Iterator<Pair<K, S>>> function, Partitioner partitioner,
       Dataset<Pair<K, S>> initialState) {
-    super(parent, partitioner, UpdateStateNode.KIND, null, null, initialState);
+    super(parent, partitioner, initialState);
     this.function = Objects.requireNonNull(function, "function");
   }
 
   @Override
-  @SuppressWarnings("unchecked")
-  protected Class<S> storedType() {
-    return (Class<S>) Object.class;
-  }
-
-  @Override
-  protected S userState(S stored) {
-    return stored;
-  }
-
-  @Override
-  protected S initialRecord(S state, long firstBatchTime) {
-    return state;
-  }
-
-  @Override
-  @SuppressWarnings("unchecked")
   protected List<Pair<K, S>> computePartition(StatePartition<K, S> partition, KeyGroups<K, V> batch, Time t) {
     List<StateUpdate<K, V, S>> updates = new ArrayList<>(partition.cachedEntries() + batch.size());
     Map<K, S> before = new HashMap<>();
-    List<V> none = (List<V>) NO_VALUES;
+    List<V> none = noValues();
     partition.forEach((k, s) -> {
       int g = batch.find(k);
       List<V> values = none;

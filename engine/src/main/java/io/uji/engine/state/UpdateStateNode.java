@@ -26,40 +26,20 @@ import java.util.Optional;
  * @param <V> value type
  * @param <S> state type
  */
-public final class UpdateStateNode<K, V, S> extends KeyedStateNode<K, V, S, S, Pair<K, S>> {
-  /** The kind of both forms of updateStateByKey in checkpoints: never change it. */
-  static final String KIND = "updateStateByKey";
-  private static final List<Object> NO_VALUES = List.of();
+public final class UpdateStateNode<K, V, S> extends UpdateStateByKeyNode<K, V, S> {
 
   private final Function4<Time, K, List<V>, Optional<S>, Optional<S>> function;
 
   public UpdateStateNode(Node<Pair<K, V>> parent, Function4<Time, K, List<V>, Optional<S>, Optional<S>> function,
       Partitioner partitioner, Dataset<Pair<K, S>> initialState) {
-    super(parent, partitioner, KIND, null, null, initialState);
+    super(parent, partitioner, initialState);
     this.function = Objects.requireNonNull(function, "function");
   }
 
   @Override
-  @SuppressWarnings("unchecked")
-  protected Class<S> storedType() {
-    return (Class<S>) Object.class;
-  }
-
-  @Override
-  protected S userState(S stored) {
-    return stored;
-  }
-
-  @Override
-  protected S initialRecord(S state, long firstBatchTime) {
-    return state;
-  }
-
-  @Override
-  @SuppressWarnings("unchecked")
   protected List<Pair<K, S>> computePartition(StatePartition<K, S> partition, KeyGroups<K, V> batch, Time t) {
     List<Pair<K, S>> out = new ArrayList<>(Math.max(16, partition.cachedEntries()));
-    List<V> none = (List<V>) NO_VALUES;
+    List<V> none = noValues();
     partition.forEach((k, s) -> {
       int g = batch.find(k);
       List<V> values = none;
