@@ -66,13 +66,20 @@ final class AssignmentPlanner {
   /**
    * @param groups P, the number of key groups (input partitions)
    * @param members every member of this round, in any order, member ids distinct
+   * @param excluded member ids that get nothing whatever their program (their subscription could
+   *     not be read); what they own still counts, so it is withheld until they revoke it
    */
-  record PlanInput(int groups, List<Member> members) {
+  record PlanInput(int groups, List<Member> members, Set<String> excluded) {
     PlanInput {
       if (groups < 1) {
         throw new IllegalArgumentException("a group needs at least one partition: " + groups);
       }
       members = List.copyOf(members);
+      excluded = Set.copyOf(excluded);
+    }
+
+    PlanInput(int groups, List<Member> members) {
+      this(groups, members, Set.of());
     }
   }
 
@@ -96,9 +103,15 @@ final class AssignmentPlanner {
     final int p = input.groups();
     List<Member> members = new ArrayList<>(input.members());
     members.sort(BY_INSTANCE);
-    Set<String> incompatible = incompatible(members);
-    List<Member> eligible = new ArrayList<>();
+    List<Member> readable = new ArrayList<>();
     for (Member m : members) {
+      if (!input.excluded().contains(m.memberId())) {
+        readable.add(m);
+      }
+    }
+    Set<String> incompatible = incompatible(readable);
+    List<Member> eligible = new ArrayList<>();
+    for (Member m : readable) {
       if (!incompatible.contains(m.memberId())) {
         eligible.add(m);
       }
