@@ -12,13 +12,18 @@ import java.util.Objects;
  * <p>Not thread-safe.
  */
 public final class RawChunk {
+  /** The filing time of an entry not filed in the time index. */
+  public static final long NOT_FILED = -1;
+
   private final List<byte[]> keys;
   private final List<byte[]> values;
+  private long[] filedAt;
 
   /** @param expectedSize how many entries will be added (a hint) */
   public RawChunk(int expectedSize) {
     keys = new ArrayList<>(Math.max(16, expectedSize));
     values = new ArrayList<>(Math.max(16, expectedSize));
+    filedAt = new long[Math.max(16, expectedSize)];
   }
 
   /**
@@ -29,8 +34,24 @@ public final class RawChunk {
    * @throws NullPointerException if {@code key} is null
    */
   public void add(byte[] key, byte[] value) {
+    add(key, value, NOT_FILED);
+  }
+
+  /**
+   * Appends a change whose key is also filed in the partition's time index under {@code time}
+   * (mapWithState's timeouts: the changelog record's {@code uji.t} header), as {@link
+   * TimeIndex#add} would have filed it; {@link #NOT_FILED} files nothing.
+   *
+   * @throws NullPointerException if {@code key} is null
+   */
+  public void add(byte[] key, byte[] value, long time) {
+    int i = keys.size();
+    if (i == filedAt.length) {
+      filedAt = java.util.Arrays.copyOf(filedAt, i + (i >> 1));
+    }
     keys.add(Objects.requireNonNull(key, "key"));
     values.add(value);
+    filedAt[i] = time;
   }
 
   /** @return the number of entries */
@@ -50,5 +71,9 @@ public final class RawChunk {
 
   byte[] value(int i) {
     return values.get(i);
+  }
+
+  long filedAt(int i) {
+    return filedAt[i];
   }
 }

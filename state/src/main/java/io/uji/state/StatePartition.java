@@ -816,6 +816,7 @@ public final class StatePartition<K, S> {
             + " changes not drained (it is being computed)");
       }
       WriteBatchEncoder enc = new WriteBatchEncoder(cf.getID());
+      java.util.TreeMap<Long, List<byte[]>> filed = null;
       for (int i = 0, n = chunk.size(); i < n; i++) {
         byte[] k = chunk.key(i);
         if (k.length < KeyLayout.PARTITION_BYTES || (((k[0] & 0xFF) << 8) | (k[1] & 0xFF)) != partition) {
@@ -823,6 +824,12 @@ public final class StatePartition<K, S> {
               + " has a key of another partition or too short (" + k.length + " bytes)");
         }
         byte[] v = chunk.value(i);
+        if (chunk.filedAt(i) != RawChunk.NOT_FILED) {
+          if (filed == null) {
+            filed = new java.util.TreeMap<>();
+          }
+          filed.computeIfAbsent(chunk.filedAt(i), t -> new ArrayList<>()).add(k);
+        }
         if (v == null) {
           enc.delete(k, 0, k.length);
         } else {
@@ -832,6 +839,9 @@ public final class StatePartition<K, S> {
           int count = enc.count();
           store.writeEncoded(new EncodedBatch(enc.finish(), count), "apply raw", table);
         }
+      }
+      if (filed != null) {
+        filed.forEach(timeIndex::addRawLocked);
       }
       dropCacheLocked(false);
     } finally {

@@ -97,4 +97,22 @@ class ApplyRawTest {
       assertThrows(IllegalStateException.class, () -> table.applyRaw(0, chunk));
     }
   }
+
+  @Test
+  void filedKeysEnterTheTimeIndexAsAddWouldFileThem() {
+    try (StateStore store = StateStore.open(config())) {
+      StateTable<String, Long> table = store.table("t", STRING, LONG, 2);
+      RawChunk chunk = new RawChunk(3);
+      chunk.add(key(1, "a"), LONG.toBytes(1L), 200);
+      chunk.add(key(1, "b"), LONG.toBytes(2L), 100);
+      chunk.add(key(1, "c"), LONG.toBytes(3L), RawChunk.NOT_FILED);
+      chunk.add(key(1, "d"), LONG.toBytes(4L), 200);
+      table.applyRaw(1, chunk);
+      TimeIndex<String> index = table.partition(1).timeIndex();
+      index.add(200, List.of("e")); // after the restored ones, in the same bucket
+      List<TimeIndex.Bucket<String>> buckets = index.pollUpTo(Long.MAX_VALUE);
+      assertEquals(List.of(new TimeIndex.Bucket<>(100, List.of("b")), new TimeIndex.Bucket<>(200, List.of("a", "d", "e"))),
+          buckets);
+    }
+  }
 }
