@@ -109,7 +109,8 @@ public class DStream<T> {
 
   final Node<T> filterNode(Predicate<? super T> f) {
     Objects.requireNonNull(f, "f");
-    return new MapPartitionsNode<T, T>(node, (T t, Consumer<? super T> out) -> {
+    // A filter keeps every record it keeps where it was: it keeps the placement.
+    return MapPartitionsNode.<T, T>keepingKeys(node, (T t, Consumer<? super T> out) -> {
       if (f.test(t)) {
         out.accept(t);
       }

@@ -29,6 +29,12 @@ final class EngineAccess implements StreamingAccess {
   }
 
   @Override
+  public <K, V> PairDStream<K, V> keyedStream(StreamingContext ssc,
+      io.uji.engine.cluster.KeyedSourceSpec<Pair<K, V>> spec) {
+    return ssc.keyedStream(spec);
+  }
+
+  @Override
   public ContextView view(StreamingContext ssc) {
     return ssc.view();
   }

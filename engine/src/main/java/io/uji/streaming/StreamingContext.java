@@ -200,6 +200,16 @@ public final class StreamingContext {
   }
 
   /**
+   * The keyed stream of a group (internal: reached through {@code io.uji.engine.cluster.ClusterAccess}):
+   * partition g of every batch holds the records of the spec's key group g.
+   */
+  <K, V> PairDStream<K, V> keyedStream(io.uji.engine.cluster.KeyedSourceSpec<Pair<K, V>> spec) {
+    Objects.requireNonNull(spec, "spec");
+    checkInitialized("add an input stream");
+    return new PairDStream<>(new DStream<>(this, new io.uji.engine.input.KeyedReplayableInputNode<>(graph, spec, bus)));
+  }
+
+  /**
    * The union of several streams of the same slide: each batch holds their partitions, in order.
    *
    * @throws IllegalArgumentException if the slides differ or a stream belongs to another context

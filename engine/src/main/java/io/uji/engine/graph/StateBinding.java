@@ -22,6 +22,12 @@ public interface StateBinding {
    */
   int keyGroups(String id);
 
+  /**
+   * @return into how many key groups the store's table {@code id} is split, or empty when the
+   *     store has no such table (new state)
+   */
+  java.util.OptionalInt recordedKeyGroups(String id);
+
   /** @return the context's Kryo instances (user registrations included) */
   KryoPool kryo();
 

@@ -20,6 +20,8 @@ public final class StreamGraph {
   private final List<InputNode<?, ?, ?>> inputs = new ArrayList<>();
   private final List<OutputOperation<?>> outputs = new ArrayList<>();
   private final List<StatefulNode> statefulNodes = new ArrayList<>();
+  /** Where the program created each stateful operator (identity: nodes do not define equals). */
+  private final java.util.Map<StatefulNode, String> statefulCallSites = new java.util.IdentityHashMap<>();
   private volatile boolean frozen;
   private WorkerPool pool;
   private Duration userRememberDuration;
@@ -79,6 +81,18 @@ public final class StreamGraph {
   public synchronized void addStateful(StatefulNode node) {
     checkNotFrozen();
     statefulNodes.add(node);
+    String site = CallSite.ofCaller();
+    if (site != null) {
+      statefulCallSites.put(node, site);
+    }
+  }
+
+  /**
+   * @return where the program created the stateful operator {@code node} ("class.method(File.java:line)"),
+   *     or null if unknown; for errors that must point at the program's line
+   */
+  public synchronized String callSite(StatefulNode node) {
+    return statefulCallSites.get(node);
   }
 
   /**

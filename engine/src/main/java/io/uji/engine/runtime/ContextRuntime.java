@@ -261,6 +261,11 @@ public final class ContextRuntime {
     }
 
     @Override
+    public java.util.OptionalInt recordedKeyGroups(String id) {
+      return store.recordedPartitions(id);
+    }
+
+    @Override
     public KryoPool kryo() {
       return kryo;
     }

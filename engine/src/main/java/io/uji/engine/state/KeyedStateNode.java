@@ -4,6 +4,7 @@ import io.uji.engine.exec.Datasets;
 import io.uji.engine.exec.SerializationCheck;
 import io.uji.engine.exec.WorkerPool;
 import io.uji.engine.graph.Node;
+import io.uji.engine.graph.Placement;
 import io.uji.engine.graph.StateBinding;
 import io.uji.engine.graph.StatefulNode;
 import io.uji.engine.hooks.StateView;
@@ -64,6 +65,11 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
   private KeyGroups<K, V>[] groups;
   /** Splits a batch by key group. */
   private BatchSplit<K, V> split;
+  /**
+   * Whether the input is placed by origin (a group's keyed stream): key group g is input partition
+   * g, and the output has one partition per key group (set at open).
+   */
+  private boolean byOrigin;
   private final String kind;
   private String stateId;
   private boolean named;
@@ -251,7 +257,9 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     } else if (restored != null) {
       signature = new StateTypes.Signature(restored.keyClass(), restored.stateClass(), encoding).format();
     }
-    int keyGroups = binding.keyGroups(stateId);
+    Placement placement = parent.placement();
+    byOrigin = placement.isByOrigin();
+    int keyGroups = byOrigin ? originKeyGroups(binding, placement) : binding.keyGroups(stateId);
     KeyGroups<K, V>[] perGroup = new KeyGroups[keyGroups];
     for (int g = 0; g < keyGroups; g++) {
       perGroup[g] = new KeyGroups<>();
@@ -259,11 +267,11 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     groups = perGroup;
     // A key's group is its hash modulo the count, as Spark's HashPartitioner places keys: state
     // written when the partitions were the groups reads back unchanged.
-    split = new BatchSplit<>(new HashPartitioner(keyGroups));
+    split = byOrigin ? BatchSplit.byOrigin(keyGroups) : new BatchSplit<>(new HashPartitioner(keyGroups));
     openKeyGroups(keyGroups);
     keyCheck = new SerializationCheck(binding.kryo(), "the keys of " + describe(), keyGroups);
     stateCheck = new SerializationCheck(binding.kryo(), "the state of " + describe(), keyGroups);
-    if (keyGroups < partitioner.numPartitions()) {
+    if (!byOrigin && keyGroups < partitioner.numPartitions()) {
       LOG.info("The state of {} has {} key groups: its processing runs in {} parallel tasks, not the {} partitions "
           + "asked for", describe(), keyGroups, keyGroups, partitioner.numPartitions());
     }
@@ -277,6 +285,37 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     } finally {
       stateLock.writeLock().unlock();
     }
+  }
+
+  /**
+   * In a group, the state has exactly P key groups, P = the keyed input's partition count, for its
+   * whole life: state written with another count (outside a group, or with a topic of another
+   * partition count) would put keys in the wrong groups.
+   */
+  private int originKeyGroups(StateBinding binding, Placement placement) {
+    int wanted = placement.partitions();
+    java.util.OptionalInt recorded = binding.recordedKeyGroups(stateId);
+    if (recorded.isPresent() && recorded.getAsInt() != wanted) {
+      throw new StreamingException("The state of " + describe() + " has " + recorded.getAsInt() + " key groups; "
+          + "its input '" + placement.source() + "' has " + wanted + " partitions, and in a group a key's group is "
+          + "its input partition: use a new checkpoint directory (and a new application id)");
+    }
+    return wanted;
+  }
+
+  /** @return whether the program gave the operator an initial state */
+  public final boolean hasInitialState() {
+    return initialState != null;
+  }
+
+  /** @return the placement of the operator's input: its state is keyed by origin when this is by origin */
+  public final Placement inputPlacement() {
+    return parent.placement();
+  }
+
+  /** @return whether key group g is input partition g (a group's keyed stream; known once opened) */
+  protected final boolean placedByOrigin() {
+    return byOrigin;
   }
 
   @Override
@@ -324,6 +363,16 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     stateLock.readLock().lock();
     try {
       StateTable<K, R> t = openTable(); // first: its volatile read publishes the split set before it
+      if (byOrigin) {
+        // A key's group is the input partition it came from, which the key does not tell.
+        for (int g = 0; g < groups.length; g++) {
+          R r = t.partition(g).readCopy(key);
+          if (r != null) {
+            return userState(r);
+          }
+        }
+        return null;
+      }
       R r = t.partition(split.keyGroupOf(key)).readCopy(key);
       return r == null ? null : userState(r);
     } finally {
@@ -434,7 +483,8 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
   private Dataset<T> computeLocked(Time t) {
     int keyGroups = groups.length;
     // Workers take contiguous ranges of key groups: the state does not depend on the parallelism.
-    int tasks = Math.min(partitioner.numPartitions(), keyGroups);
+    // By origin, one task per group: output partition g is key group g, so the output keeps the placement.
+    int tasks = byOrigin ? keyGroups : Math.min(partitioner.numPartitions(), keyGroups);
     @SuppressWarnings("unchecked")
     List<T>[] out = new List[tasks];
     try {
