@@ -171,12 +171,14 @@ final class GroupProducer implements AutoCloseable {
       commitTransaction();
       open = false;
       pendingOffsets.clear();
-      sent.forEach((op, a) -> {
-        long[] c = committed.get(op);
-        for (int g = 0; g < groups; g++) {
-          c[g] = Math.max(c[g], a.get(g));
-        }
-      });
+      synchronized (committed) {
+        sent.forEach((op, a) -> {
+          long[] c = committed.get(op);
+          for (int g = 0; g < groups; g++) {
+            c[g] = Math.max(c[g], a.get(g));
+          }
+        });
+      }
     } catch (ProducerFencedException | InvalidProducerEpochException e) {
       open = false;
       throw new GroupCommitException(GroupCommitException.Kind.FENCED, "The group producer " + transactionalId
@@ -248,8 +250,20 @@ final class GroupProducer implements AutoCloseable {
    */
   ChangelogPositions positions() {
     Map<String, long[]> p = new HashMap<>();
-    committed.forEach((op, c) -> p.put(op, c.clone()));
+    synchronized (committed) {
+      committed.forEach((op, c) -> p.put(op, c.clone()));
+    }
     return new ChangelogPositions(topicIds, p);
+  }
+
+  /**
+   * Records that the local state of {@code group} now equals the changelog of {@code operator} up
+   * to {@code position} (a restore, from the membership thread).
+   */
+  void restored(String operator, int group, long position) {
+    synchronized (committed) {
+      committed.get(operator)[group] = position;
+    }
   }
 
   /** @return whether a transaction is open (a deferred batch, or sends of the current one) */
