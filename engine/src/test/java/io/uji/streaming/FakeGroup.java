@@ -65,6 +65,8 @@ final class FakeGroup {
     volatile GroupControl control;
     final AtomicBoolean abortNext = new AtomicBoolean();
     final AtomicBoolean deferNext = new AtomicBoolean();
+    /** Aborts the next commit without calling resetAll: the engine must reset on its own. */
+    final AtomicBoolean abortNextSilently = new AtomicBoolean();
     private final List<InputRange> deferredRanges = new ArrayList<>();
     private final List<StateChange> deferredChanges = new ArrayList<>();
     volatile boolean stoppedLeaving;
@@ -92,6 +94,11 @@ final class FakeGroup {
         deferredChanges.clear();
         control.resetAll("test: transaction aborted");
         throw new BatchAbortedException("test: transaction aborted", null);
+      }
+      if (abortNextSilently.getAndSet(false)) {
+        deferredRanges.clear();
+        deferredChanges.clear();
+        throw new BatchAbortedException("test: fenced", null);
       }
       deferredRanges.addAll(batch.ranges());
       deferredChanges.addAll(changes);

@@ -47,8 +47,12 @@ class GroupMembershipTest {
     long last;
 
     Instance() {
+      this(tmp.resolve("state-" + instances.size()));
+    }
+
+    Instance(Path stateDir) {
       ssc = new StreamingContext(StreamingConfig.defaults().withClock(clock).withWorkerThreads(2)
-          .withStateDir(tmp.resolve("state-" + instances.size())), Durations.milliseconds(INTERVAL));
+          .withStateDir(stateDir), Durations.milliseconds(INTERVAL));
       ssc.addStreamingListener(new StreamingListener() {
         @Override
         public void onBatchCompleted(BatchInfo b) {
@@ -187,6 +191,44 @@ class GroupMembershipTest {
     for (int g = 0; g < GROUPS; g++) {
       assertEquals(end(g), kafka.committed(MemoryKeyedSource.id("events", g)));
     }
+  }
+
+  @Test
+  void anAbortTheMemberDoesNotResetItselfIsResetByTheEngine() {
+    Instance a = new Instance().start(0, 1, 2, 3);
+    produce(3);
+    a.batch();
+    produce(4);
+    a.member.abortNextSilently.set(true);
+    assertTrue(a.batch().failureReason().orElse("").contains("test: fenced"));
+    assertEquals(Map.of(), a.counts());
+    a.member.assign(0, 1, 2, 3);
+    a.batch();
+    assertEquals(truth, a.counts());
+  }
+
+  @Test
+  void stateLeftInTheDirectoryByAnEarlierRunIsNotTrusted() {
+    Path dir = tmp.resolve("kept");
+    Instance first = new Instance(dir).start(0, 1, 2, 3);
+    produce(5);
+    first.batch();
+    first.ssc.stop(false);
+    produce(2); // committed by nobody yet
+    Instance again = new Instance(dir).start();
+    assertEquals(Map.of(), again.counts()); // nothing runs here: nothing is shown
+    again.member.assign(0, 1, 2, 3);
+    again.batch();
+    assertEquals(truth, again.counts());
+  }
+
+  @Test
+  void aMembershipThatCannotGoOnStopsTheContextWithItsError() throws InterruptedException {
+    Instance a = new Instance().start(0);
+    a.member.control.fail(new IllegalStateException("test: not authorized to read events"));
+    StreamingException e = assertThrows(StreamingException.class, a.ssc::awaitTermination);
+    assertTrue(String.valueOf(e.getMessage()).contains("not authorized")
+        || String.valueOf(e.getCause()).contains("not authorized"), String.valueOf(e));
   }
 
   @Test

@@ -135,7 +135,7 @@ public final class ContextRuntime {
     graph.setPool(pool);
     Time first = BatchScheduler.firstBatchTime(config.clock(), graph.batchInterval().milliseconds());
     if (member != null) {
-      group = new GroupRuntime(applicationId, member, graph);
+      group = new GroupRuntime(applicationId, member, graph, onFailure);
       journal = new GroupJournal(group, pool, graph.inputs());
     }
     if (checkpointPath == null) {
@@ -163,6 +163,7 @@ public final class ContextRuntime {
     openStatefulNodes();
     openReceivers(index -> BlockStore.none());
     if (group != null) {
+      group.wipeAll();
       member.start(group); // batches take input once it activates key groups
     }
     startInputsAndScheduler(first);

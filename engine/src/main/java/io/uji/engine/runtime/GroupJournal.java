@@ -45,6 +45,8 @@ final class GroupJournal implements BatchJournal {
       }
       return null;
     } catch (BatchAbortedException e) {
+      // The running groups' state holds the batch, which will never count: put it back.
+      group.resetAll("batch " + batch.time() + " aborted: " + e.getMessage());
       group.settled(number);
       return "aborted: " + e.getMessage();
     }

@@ -45,7 +45,11 @@ final class GroupRuntime implements GroupControl, GroupStateAccess {
   private long settledThrough;
   private boolean stopped;
 
-  GroupRuntime(String applicationId, ClusterMember member, StreamGraph graph) {
+  private final java.util.function.Consumer<Throwable> onFailure;
+
+  GroupRuntime(String applicationId, ClusterMember member, StreamGraph graph,
+      java.util.function.Consumer<Throwable> onFailure) {
+    this.onFailure = onFailure;
     this.applicationId = applicationId;
     this.member = member;
     this.graph = graph;
@@ -73,6 +77,19 @@ final class GroupRuntime implements GroupControl, GroupStateAccess {
 
   List<KeyedStateNode<?, ?, ?, ?, ?>> stateNodes() {
     return new ArrayList<>(operators.values());
+  }
+
+  /**
+   * Empties every key group before the member starts: nothing local is trusted in a group without
+   * local checkpoints (a previous run's state in the directory may be behind or ahead of what the
+   * group committed); each group the member activates is restored from its changelog.
+   */
+  void wipeAll() {
+    for (KeyedStateNode<?, ?, ?, ?, ?> n : operators.values()) {
+      for (int g = 0; g < input.partitions(); g++) {
+        n.wipeGroup(g);
+      }
+    }
   }
 
   /** @return a copy of the running groups (for a batch's computation, under the batch lock) */
@@ -187,6 +204,12 @@ final class GroupRuntime implements GroupControl, GroupStateAccess {
   @Override
   public GroupStateAccess stateAccess() {
     return this;
+  }
+
+  @Override
+  public void fail(Throwable error) {
+    LOG.error("Group {}: the membership failed; stopping the context", applicationId, error);
+    onFailure.accept(error);
   }
 
   // ------------------------------------------------------------------ GroupStateAccess
