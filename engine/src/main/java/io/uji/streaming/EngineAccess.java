@@ -35,6 +35,11 @@ final class EngineAccess implements StreamingAccess {
   }
 
   @Override
+  public void joinGroup(StreamingContext ssc, io.uji.engine.cluster.ClusterMember member, String applicationId) {
+    ssc.joinGroup(member, applicationId);
+  }
+
+  @Override
   public ContextView view(StreamingContext ssc) {
     return ssc.view();
   }

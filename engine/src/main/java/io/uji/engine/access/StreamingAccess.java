@@ -42,6 +42,13 @@ public interface StreamingAccess {
   <K, V> io.uji.streaming.PairDStream<K, V> keyedStream(StreamingContext ssc,
       io.uji.engine.cluster.KeyedSourceSpec<io.uji.streaming.Pair<K, V>> spec);
 
+  /**
+   * Makes {@code ssc} run in group {@code applicationId} through {@code member} from its start.
+   *
+   * @throws IllegalStateException if {@code ssc} was started already or is in a group already
+   */
+  void joinGroup(StreamingContext ssc, io.uji.engine.cluster.ClusterMember member, String applicationId);
+
   /** @return a live view of {@code ssc}'s internals (see {@link io.uji.engine.hooks.Observation}) */
   ContextView view(StreamingContext ssc);
 

@@ -22,8 +22,9 @@ public interface ClusterMember {
    *     the group's generation is not known): the engine then takes no local checkpoint until a
    *     batch commits
    * @throws BatchAbortedException if the batch cannot commit (fenced, removed from the group, an
-   *     aborted transaction): the member has reset or is resetting the running groups through
-   *     {@link GroupControl#resetAll}; the context keeps running
+   *     aborted transaction): the engine then resets the running groups ({@link
+   *     GroupControl#resetAll}; the member may have called it already, it does no harm twice) and
+   *     the context keeps running; the member rejoins and activates what it is assigned again
    * @throws RuntimeException any other failure is permanent: the batch fails and the context stops
    */
   CommitOutcome commit(BatchCommit commit);

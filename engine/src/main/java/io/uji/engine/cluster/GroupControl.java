@@ -10,6 +10,11 @@ import java.util.Set;
  *
  * <p>Per key group: {@code NONE -> (restore by the member) -> activate -> RUNNING -> revoke ->
  * DORMANT}; {@code lost} and {@code resetAll} take every running group back to {@code NONE}.
+ *
+ * <p>Threads: {@link #revoke}, {@link #activate}, {@link #lost} and {@link #resetAll} wait for the
+ * running batch to end (they change what runs at a batch boundary), and the running batch ends
+ * with {@link ClusterMember#commit}: a member must not call them from a thread its commit waits for.
+ * They may be called from within {@code commit} itself (the batch runner thread).
  */
 public interface GroupControl {
   /**
@@ -58,4 +63,11 @@ public interface GroupControl {
 
   /** @return raw access to the keyed state, for restoring key groups */
   GroupStateAccess stateAccess();
+
+  /**
+   * The membership cannot go on (a permanent error: authorization, a missing topic, an incompatible
+   * program): stops the context, which fails with {@code error} (its awaitTermination throws it).
+   * Returns at once.
+   */
+  void fail(Throwable error);
 }

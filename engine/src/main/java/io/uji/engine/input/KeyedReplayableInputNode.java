@@ -52,6 +52,13 @@ public final class KeyedReplayableInputNode<T> extends InputNode<T, PartitionRan
   /** Per source partition, the position after the last completed batch (for the lag). */
   private final Map<String, Long> completed = new ConcurrentHashMap<>();
   private long lastUnavailableWarnMs = -WARN_EVERY_MS;
+  /** How many batches took input so far: a batch's number (guarded by this). */
+  private long allocations;
+  /**
+   * Raised by {@link #reset}: batches taken before it read nothing and commit nothing, since the
+   * state they would apply to was put back to what the group committed.
+   */
+  private volatile long epoch;
 
   public KeyedReplayableInputNode(StreamGraph graph, KeyedSourceSpec<T> source, ListenerBus bus) {
     super(graph, PartitionRanges.class, PartitionOffsets.class);
@@ -114,8 +121,12 @@ public final class KeyedReplayableInputNode<T> extends InputNode<T, PartitionRan
     });
   }
 
-  /** Stops taking input for {@code forgotten} from the next batch generated and drops their positions. */
-  public synchronized void forget(Set<Integer> forgotten) {
+  /**
+   * Stops taking input for {@code forgotten} from the next batch generated and drops their positions.
+   *
+   * @return the number of the last batch that may have taken input for them (see {@link #numberOf})
+   */
+  public synchronized long forget(Set<Integer> forgotten) {
     for (int p : forgotten) {
       Map<String, Long> positions = next.remove(p);
       if (positions != null) {
@@ -125,6 +136,43 @@ public final class KeyedReplayableInputNode<T> extends InputNode<T, PartitionRan
         });
       }
     }
+    return allocations;
+  }
+
+  /**
+   * Forgets every partition and voids the batches taken so far: they read nothing and their ranges
+   * are empty ({@link #inputRanges(Allocation)}), whether queued or not yet run.
+   *
+   * @return the number of the last batch taken before the reset
+   */
+  public synchronized long reset() {
+    forget(new TreeSet<>(next.keySet()));
+    epoch++;
+    return allocations;
+  }
+
+  /**
+   * @return the batch number of {@code allocation} (1, 2, ... in the order batches took input; 0
+   *     for one rebuilt from a lineage)
+   */
+  public long numberOf(Allocation<?> allocation) {
+    return own(allocation).number;
+  }
+
+  /**
+   * @return the ranges {@code allocation} took, with their key groups (none if taken before a
+   *     {@link #reset})
+   */
+  public List<InputRange> inputRanges(Allocation<?> allocation) {
+    GroupAllocation<?> a = own(allocation);
+    return a.stale() ? List.of() : inputRanges(a.ranges);
+  }
+
+  private GroupAllocation<?> own(Allocation<?> allocation) {
+    if (!(allocation instanceof GroupAllocation<?> a) || a.node != this) {
+      throw new IllegalArgumentException(allocation + " is not an allocation of " + source.identity());
+    }
+    return a;
   }
 
   /** @return the partitions taking input, in order */
@@ -141,6 +189,7 @@ public final class KeyedReplayableInputNode<T> extends InputNode<T, PartitionRan
 
   @Override
   protected synchronized Allocation<T> takeInput(Time t) {
+    long number = ++allocations;
     List<RangeBudget.Backlog> backlogs = new ArrayList<>();
     try {
       for (Map.Entry<Integer, Map<String, Long>> e : next.entrySet()) {
@@ -159,13 +208,13 @@ public final class KeyedReplayableInputNode<T> extends InputNode<T, PartitionRan
         LOG.warn("Source {} is unavailable ({}); batch {} takes nothing from it", source.identity(), e.getMessage(), t);
         lastUnavailableWarnMs = now;
       }
-      return new GroupAllocation<>(this, t, new PartitionRanges(List.of()));
+      return new GroupAllocation<>(this, t, new PartitionRanges(List.of()), number);
     }
     List<PartitionRanges.Range> ranges = budget.take(backlogs, source.maxRatePerPartition());
     for (PartitionRanges.Range r : ranges) {
       next.get(groupOf.get(r.partition())).put(r.partition(), r.until());
     }
-    return new GroupAllocation<>(this, t, new PartitionRanges(ranges));
+    return new GroupAllocation<>(this, t, new PartitionRanges(ranges), number);
   }
 
   @Override
@@ -173,7 +222,7 @@ public final class KeyedReplayableInputNode<T> extends InputNode<T, PartitionRan
     for (PartitionRanges.Range r : ranges.ranges()) {
       groupOrFail(r.partition());
     }
-    return new GroupAllocation<>(this, t, ranges);
+    return new GroupAllocation<>(this, t, ranges, 0);
   }
 
   @Override
@@ -229,17 +278,30 @@ public final class KeyedReplayableInputNode<T> extends InputNode<T, PartitionRan
     private final KeyedReplayableInputNode<T> node;
     private final Time time;
     private final PartitionRanges ranges;
+    private final long number;
+    private final long epoch;
     private Dataset<T> data;
     private long read = -1;
 
-    GroupAllocation(KeyedReplayableInputNode<T> node, Time time, PartitionRanges ranges) {
+    GroupAllocation(KeyedReplayableInputNode<T> node, Time time, PartitionRanges ranges, long number) {
       this.node = node;
       this.time = time;
       this.ranges = ranges;
+      this.number = number;
+      this.epoch = node.epoch;
+    }
+
+    /** @return whether a reset voided this batch's input after it was taken */
+    boolean stale() {
+      return epoch != node.epoch;
     }
 
     @Override
     public synchronized Dataset<T> dataset(WorkerPool pool) {
+      if (data == null && stale()) {
+        read = 0;
+        data = Datasets.empty(node.partitions, pool);
+      }
       if (data == null) {
         int n = node.partitions;
         List<List<PartitionRanges.Range>> byGroup = new ArrayList<>(n);
@@ -299,7 +361,9 @@ public final class KeyedReplayableInputNode<T> extends InputNode<T, PartitionRan
       synchronized (this) {
         data = null;
       }
-      node.completed(ranges);
+      if (!stale()) {
+        node.completed(ranges);
+      }
     }
   }
 }

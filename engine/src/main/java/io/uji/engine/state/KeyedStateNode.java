@@ -70,6 +70,8 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
    * g, and the output has one partition per key group (set at open).
    */
   private boolean byOrigin;
+  /** In a group, the key groups running here (one copy per batch); null outside a group. */
+  private java.util.function.Supplier<java.util.BitSet> runningGroups;
   private final String kind;
   private String stateId;
   private boolean named;
@@ -279,6 +281,15 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     try {
       table = binding.table(stateId, keySerdeType, storedType(), keyGroups);
       pool = binding.pool();
+      if (binding.inGroup()) {
+        if (!byOrigin) {
+          throw new IllegalStateException(describe() + " runs in a group but its input is not placed by origin");
+        }
+        // Each batch's changed keys go to the changelog (drainChanges); groups not running here are
+        // not computed (they may be being restored from the changelog meanwhile).
+        table.captureChanges();
+        runningGroups = binding::runningGroups;
+      }
       if (initialState != null && restored == null && isEmpty()) {
         loadInitialState();
       }
@@ -316,6 +327,51 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
   /** @return whether key group g is input partition g (a group's keyed stream; known once opened) */
   protected final boolean placedByOrigin() {
     return byOrigin;
+  }
+
+  // ------------------------------------------------------------------ in a group
+
+  /**
+   * Hands key group {@code group}'s changes since the last drain to {@code writer} (each changed key
+   * once, its stored bytes after the batch, null for a removal). Called after the batch computed,
+   * for running groups, groups in parallel.
+   *
+   * @return how many changes were written
+   */
+  public int drainChanges(int group, io.uji.engine.cluster.ChangeWriter writer) {
+    return openTable().drainChanges(group, (g, key, value) ->
+        writer.write(new io.uji.engine.cluster.StateChange(stateId, g, key, value, -1)));
+  }
+
+  /** Empties key group {@code group} (its state, timeouts and cached and undrained changes). */
+  public void wipeGroup(int group) {
+    stateLock.writeLock().lock();
+    try {
+      openTable().wipeGroup(group);
+    } finally {
+      stateLock.writeLock().unlock();
+    }
+  }
+
+  /**
+   * Writes changes read from a changelog into key group {@code group}, a group not running here, as
+   * stored bytes (nothing deserialized).
+   */
+  public void applyRaw(int group, List<io.uji.engine.cluster.StateChange> changes) {
+    io.uji.state.RawChunk chunk = new io.uji.state.RawChunk(changes.size());
+    for (io.uji.engine.cluster.StateChange c : changes) {
+      if (c.group() != group || !c.operator().equals(stateId)) {
+        throw new IllegalArgumentException("A change of " + c.operator() + " group " + c.group() + " cannot be applied"
+            + " to group " + group + " of " + describe());
+      }
+      chunk.add(c.key(), c.value());
+    }
+    stateLock.writeLock().lock();
+    try {
+      openTable().applyRaw(group, chunk);
+    } finally {
+      stateLock.writeLock().unlock();
+    }
   }
 
   @Override
@@ -489,9 +545,14 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     List<T>[] out = new List[tasks];
     try {
       split.load(parent.sourceAt(t), pool, describe());
+      java.util.BitSet running = runningGroups == null ? null : runningGroups.get();
       pool.run(tasks, task -> {
         List<T> taskOut = new ArrayList<>();
         for (int g = firstGroup(task, tasks, keyGroups), end = firstGroup(task + 1, tasks, keyGroups); g < end; g++) {
+          if (running != null && !running.get(g)) {
+            split.release(g); // a group not running here has no input; its state is not touched
+            continue;
+          }
           KeyGroups<K, V> batch = groups[g];
           batch.fill(split, g);
           split.release(g);

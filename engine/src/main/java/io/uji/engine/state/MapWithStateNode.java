@@ -62,6 +62,11 @@ public final class MapWithStateNode<K, V, S, M> extends KeyedStateNode<K, V, S, 
     }
   }
 
+  /** @return whether keys time out after an idle period */
+  public boolean hasTimeout() {
+    return timeoutMs >= 0;
+  }
+
   @Override
   @SuppressWarnings("unchecked")
   protected void openKeyGroups(int count) {
