@@ -136,6 +136,19 @@ final class FakeGroup {
       }
     }
 
+    /**
+     * Continues the dormant copy of {@code group} this instance kept when it revoked it: applies only
+     * the changelog records after {@code position} (the changelog's length then), then activates.
+     */
+    void resume(int group, int position) {
+      GroupStateAccess state = control.stateAccess();
+      for (GroupStateAccess.StatefulOperator op : state.operators()) {
+        List<StateChange> all = changelog(op.name(), group);
+        state.apply(op.name(), group, all.subList(position, all.size()));
+      }
+      control.activate(group, committedOf(group, List.of(MemoryKeyedSource.id(topics.get(0), group))));
+    }
+
     void revoke(Integer... groups) {
       control.revoke(Set.of(groups));
     }

@@ -36,14 +36,18 @@ class GroupMembershipTest {
   private final FakeGroup kafka = new FakeGroup();
   private final Map<String, Long> truth = new TreeMap<>();
   private final List<Instance> instances = new ArrayList<>();
+  private final List<StreamingContext> instancesToStop = new ArrayList<>();
   private int nextUser;
 
   /** One context in the group, on its own manual clock. */
   private final class Instance {
-    final ManualClock clock = new ManualClock(0);
+    final ManualClock clock;
+    /** Per batch time, the mapped output of "counts": (user, count), count -1 when its key timed out. */
+    final Map<Long, List<Pair<String, Long>>> mapped = new ConcurrentHashMap<>();
     final StreamingContext ssc;
     final FakeGroup.Member member = kafka.new Member("events");
     final Map<Long, BatchInfo> completed = new ConcurrentHashMap<>();
+    final PairDStream<String, Long> events;
     long last;
 
     Instance() {
@@ -51,6 +55,13 @@ class GroupMembershipTest {
     }
 
     Instance(Path stateDir) {
+      this(stateDir, 0, null);
+    }
+
+    /** @param timeout the idle timeout of "counts", or null for none */
+    Instance(Path stateDir, long clockStart, Duration timeout) {
+      clock = new ManualClock(clockStart);
+      last = clockStart;
       ssc = new StreamingContext(StreamingConfig.defaults().withClock(clock).withWorkerThreads(2)
           .withStateDir(stateDir), Durations.milliseconds(INTERVAL));
       ssc.addStreamingListener(new StreamingListener() {
@@ -59,12 +70,18 @@ class GroupMembershipTest {
           completed.put(b.batchTime().milliseconds(), b);
         }
       });
-      PairDStream<String, Long> events = ClusterAccess.keyedStream(ssc, source);
-      events.mapValues(v -> 1L).reduceByKey(Long::sum)
-          .mapWithState(StateSpec.function((String user, Optional<Long> n, State<Long> s) -> {
+      events = ClusterAccess.keyedStream(ssc, source);
+      StateSpec<String, Long, Long, Pair<String, Long>> spec =
+          StateSpec.function((String user, Optional<Long> n, State<Long> s) -> {
+            if (s.isTimingOut()) {
+              return Pair.of(user, -1L);
+            }
             s.update(s.getOption().orElse(0L) + n.orElse(0L));
-            return s.get();
-          })).name("counts").foreachBatch(d -> {});
+            return Pair.of(user, s.get());
+          });
+      events.mapValues(v -> 1L).reduceByKey(Long::sum)
+          .mapWithState(timeout == null ? spec : spec.timeout(timeout)).name("counts")
+          .foreachBatch((d, t) -> mapped.put(t.milliseconds(), d.collect()));
       ClusterAccess.joinGroup(ssc, member, APP);
       instances.add(this);
     }
@@ -84,10 +101,12 @@ class GroupMembershipTest {
       return completed.get(t);
     }
 
+    /** @return the count of every user this instance answers for (its running key groups) */
     Map<String, Long> counts() {
+      KeyedState<String, Long> state = ssc.keyedState("counts", String.class, Long.class);
       Map<String, Long> out = new TreeMap<>();
-      try (var all = ssc.keyedState("counts", String.class, Long.class).scan()) {
-        all.forEach(kv -> out.put(kv.key(), kv.value()));
+      for (String user : knownUsers()) {
+        state.get(user).ifPresent(n -> out.put(user, n));
       }
       return out;
     }
@@ -96,6 +115,7 @@ class GroupMembershipTest {
   @AfterEach
   void stop() {
     instances.forEach(i -> i.ssc.stop(false));
+    instancesToStop.forEach(c -> c.stop(false));
   }
 
   /** Appends events of users of every group: user "g<g>-u<n>" lives in group g, as a producer keys them. */
@@ -108,6 +128,13 @@ class GroupMembershipTest {
       }
     }
     nextUser += perGroup;
+  }
+
+  private java.util.Set<String> knownUsers() {
+    java.util.Set<String> all = new java.util.TreeSet<>(truth.keySet());
+    all.add("idle");
+    all.add("busy");
+    return all;
   }
 
   private Map<String, Long> truthOf(int... groups) {
@@ -154,7 +181,7 @@ class GroupMembershipTest {
     a.member.revoke(2, 3);
     Instance b = new Instance().start(2, 3);
     assertEquals(truthOf(2, 3), b.counts()); // restored from the changelog
-    assertEquals(truthOf(0, 1), a.counts()); // a keeps no copy of what it gave away
+    assertEquals(truthOf(0, 1), a.counts()); // a answers for what it runs only
     produce(5);
     a.batch();
     b.batch();
@@ -229,6 +256,74 @@ class GroupMembershipTest {
     StreamingException e = assertThrows(StreamingException.class, a.ssc::awaitTermination);
     assertTrue(String.valueOf(e.getMessage()).contains("not authorized")
         || String.valueOf(e.getCause()).contains("not authorized"), String.valueOf(e));
+  }
+
+  @Test
+  void timeoutsMoveWithTheirGroupAndFireOnTheNewOwnerWhenDue() {
+    Duration timeout = Durations.milliseconds(2 * INTERVAL);
+    Instance a = new Instance(tmp.resolve("a"), 0, timeout).start(0, 1);
+    source.append(0, "idle", 1);
+    source.append(1, "busy", 1);
+    a.batch(); // t=1000: both seen
+    source.append(1, "busy", 1);
+    a.batch(); // t=2000: busy seen again
+    a.member.revoke(0, 1);
+    Instance b = new Instance(tmp.resolve("b"), a.last, timeout).start(0, 1);
+    assertEquals(Map.of("idle", 1L, "busy", 2L), b.counts());
+    b.batch(); // t=3000: nothing due yet (idle was seen at 1000, times out after 2000 ms idle)
+    assertEquals(List.of(), b.mapped.get(3 * INTERVAL));
+    b.batch(); // t=4000: idle times out here, as it would have on a
+    assertEquals(List.of(Pair.of("idle", -1L)), b.mapped.get(4 * INTERVAL));
+    assertEquals(Map.of("busy", 2L), b.counts());
+    b.batch(); // t=5000: busy (seen at 2000) times out
+    assertEquals(List.of(Pair.of("busy", -1L)), b.mapped.get(5 * INTERVAL));
+    assertEquals(Map.of(), b.counts());
+  }
+
+  @Test
+  void aRevokedGroupIsKeptAsACopyThatTheChangelogContinues() {
+    Instance a = new Instance().start(0, 1, 2, 3);
+    produce(5);
+    a.batch();
+    a.member.revoke(3);
+    int position = kafka.changelog("counts", 3).size(); // where a's copy of group 3 stands
+    Instance b = new Instance().start(3);
+    produce(4);
+    a.batch();
+    b.batch();
+    produce(2);
+    a.batch();
+    b.batch();
+    b.member.revoke(3);
+    a.member.resume(3, position); // only what b wrote meanwhile
+    produce(3);
+    a.batch();
+    assertEquals(truth, a.counts());
+    for (int g = 0; g < GROUPS; g++) {
+      assertEquals(end(g), kafka.committed(MemoryKeyedSource.id("events", g)));
+    }
+  }
+
+  @Test
+  void sliceIsRefusedInAGroup() {
+    Instance a = new Instance().start(0);
+    StreamingException e = assertThrows(StreamingException.class,
+        () -> a.events.slice(new Time(0), new Time(INTERVAL)));
+    assertTrue(e.getMessage().contains("slice cannot be used in group 'counting'"), e.getMessage());
+  }
+
+  @Test
+  void stateWithAnotherPartitionCountIsRefusedAtStart() {
+    Path dir = tmp.resolve("four");
+    new Instance(dir).start(0).ssc.stop(false);
+    StreamingContext ssc = new StreamingContext(StreamingConfig.defaults().withStateDir(dir),
+        Durations.milliseconds(INTERVAL));
+    instancesToStop.add(ssc);
+    count(ClusterAccess.keyedStream(ssc, new MemoryKeyedSource("events", 6)));
+    ClusterAccess.joinGroup(ssc, kafka.new Member("events"), APP);
+    StreamingException e = assertThrows(StreamingException.class, ssc::start);
+    assertTrue(e.getMessage().contains("has 4 key groups"), e.getMessage());
+    assertTrue(e.getMessage().contains("has 6 partitions"), e.getMessage());
   }
 
   @Test

@@ -118,11 +118,4 @@ class GroupProgramCheckTest {
         .initialState(Dataset.of(List.of(List.of(Pair.of("a", 1L)))))).name("counts");
     assertContains(refusal(), "'counts'", "initial state", "input topic");
   }
-
-  @Test
-  void aTimeoutIsRefusedUntilTimeoutsMoveWithTheirGroup() {
-    keyed.mapWithState(StateSpec.function((String k, Optional<Long> v, State<Long> s) -> 0L)
-        .timeout(Durations.milliseconds(5000))).name("sessions");
-    assertContains(refusal(), "mapWithState 'sessions'", "has a timeout", "StateSpec.timeout");
-  }
 }

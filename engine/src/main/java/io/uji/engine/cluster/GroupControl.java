@@ -26,8 +26,10 @@ public interface GroupControl {
   /**
    * Stops running {@code groups} at a batch boundary: no batch generated from now on takes input
    * for them; blocks until every batch that took input for them has been committed (or deferred
-   * and then committed: the member must keep committing while this call waits); then flushes their
-   * state and forgets their input positions.
+   * and then committed: the member must keep committing while this call waits); then forgets their
+   * input positions and keeps their state as a dormant copy: exactly their changelogs up to this
+   * instance's last committed changes of them (continue it with {@link GroupStateAccess#apply}, or
+   * {@link GroupStateAccess#wipe} it).
    *
    * @param groups key groups this instance runs (others are ignored)
    */
@@ -53,8 +55,8 @@ public interface GroupControl {
 
   /**
    * Puts every running group back to its last committed state: stops taking input, waits for the
-   * running batch, discards queued batches, restores each running group's state from the newest
-   * local checkpoint (or empties it), and marks them not running. The member then rejoins and
+   * running batch, discards queued batches, empties each running group's state (no local
+   * checkpoints in a group yet), and marks them not running; dormant copies are kept. The member then rejoins and
    * activates again whatever it is assigned.
    *
    * @param reason why, for the log ("fenced", "removed from the group", ...)

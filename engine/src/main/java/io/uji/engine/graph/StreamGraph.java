@@ -20,6 +20,8 @@ public final class StreamGraph {
   private final List<InputNode<?, ?, ?>> inputs = new ArrayList<>();
   private final List<OutputOperation<?>> outputs = new ArrayList<>();
   private final List<StatefulNode> statefulNodes = new ArrayList<>();
+  /** The group the program runs in, or null (set at start). */
+  private volatile String group;
   /** Where the program created each stateful operator (identity: nodes do not define equals). */
   private final java.util.Map<StatefulNode, String> statefulCallSites = new java.util.IdentityHashMap<>();
   private volatile boolean frozen;
@@ -132,6 +134,16 @@ public final class StreamGraph {
         }
       }
     }
+  }
+
+  /** Records that the program runs in group {@code applicationId} (at start). */
+  public void runInGroup(String applicationId) {
+    group = applicationId;
+  }
+
+  /** @return the application id of the group the program runs in, or null outside a group */
+  public String group() {
+    return group;
   }
 
   /** @return whether the context started: the graph can no longer change */

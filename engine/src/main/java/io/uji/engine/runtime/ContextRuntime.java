@@ -125,6 +125,7 @@ public final class ContextRuntime {
   public void start() {
     if (member != null) {
       GroupProgramCheck.check(graph, applicationId);
+      graph.runInGroup(applicationId);
       if (checkpointPath != null) {
         throw new io.uji.streaming.StreamingException("A context in a group keeps no checkpoint directory yet (local"
             + " checkpoints in a group are not built): its state is restored from the changelog; leave out"

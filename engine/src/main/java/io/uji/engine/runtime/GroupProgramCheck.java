@@ -9,7 +9,6 @@ import io.uji.engine.input.KeyedReplayableInputNode;
 import io.uji.engine.ops.ReducedWindowNode;
 import io.uji.engine.ops.WindowNode;
 import io.uji.engine.state.KeyedStateNode;
-import io.uji.engine.state.MapWithStateNode;
 import io.uji.streaming.StreamingException;
 import java.util.regex.Pattern;
 
@@ -18,7 +17,7 @@ import java.util.regex.Pattern;
  * is read (docs/design/scale-out.md section 2.4): the mistake shows on a developer's laptop with
  * one instance, where a check at run time would pass (one instance owns every key group). Each
  * refusal is one {@link StreamingException} naming the operator or input and what to do. Beyond
- * the design, refused until built: an initial state, mapWithState with a timeout.
+ * the design, refused: an initial state.
  */
 public final class GroupProgramCheck {
   /** Kafka's longest topic name. */
@@ -102,11 +101,6 @@ public final class GroupProgramCheck {
           + " group.keyedStream(...) and keep the key with mapValues/flatMapValues/filter/reduceByKey, or write the"
           + " re-keyed stream to a topic keyed by the new key (group.sink) and read that topic in a program of its"
           + " own");
-    }
-    if (k instanceof MapWithStateNode<?, ?, ?, ?> m && m.hasTimeout()) {
-      throw new StreamingException(what + " has a timeout: timeouts in a group are not built yet (a key group"
-          + " restored on another instance would not time out: its time index is not in the changelog). Leave out"
-          + " StateSpec.timeout(...) in a group, or run the program outside a group");
     }
     if (k.hasInitialState()) {
       throw new StreamingException(what + " has an initial state: in a group a key's state lives with the input"

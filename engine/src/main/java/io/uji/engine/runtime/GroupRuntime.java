@@ -26,10 +26,11 @@ import org.slf4j.LoggerFactory;
  * the groups that do not, for the member to restore them.
  *
  * <p>Running groups take input and are computed; {@link #revoke} stops a group after every batch
- * that took its input committed, then empties it (this instance keeps no copy of a group it does
- * not run: without local checkpoints in a group, a group that comes back is restored from its
- * changelog). {@link #resetAll} puts every running group back to nothing and voids the queued
- * batches, for the member to restore and activate again what it is assigned.
+ * that took its input committed and keeps its state as a dormant copy, exactly the group's
+ * changelog up to this instance's last commit of it (the member may continue it from there, or
+ * wipe it). {@link #resetAll} empties every running group (its state may hold an aborted batch)
+ * and voids the queued batches, for the member to restore and activate again what it is
+ * assigned. Queries answer from running groups only.
  */
 final class GroupRuntime implements GroupControl, GroupStateAccess {
   private static final Logger LOG = LoggerFactory.getLogger(GroupRuntime.class);
@@ -139,12 +140,13 @@ final class GroupRuntime implements GroupControl, GroupStateAccess {
       }
       for (int g : mine) {
         for (KeyedStateNode<?, ?, ?, ?, ?> n : operators.values()) {
-          n.wipeGroup(g);
+          n.flushGroup(g); // kept as a dormant copy at the group's last committed changes
         }
       }
       return null;
     });
-    LOG.info("Group {}: revoked key groups {} after batch {} committed", applicationId, mine, last);
+    LOG.info("Group {}: revoked key groups {} after batch {} committed; their state is kept", applicationId, mine,
+        last);
   }
 
   private synchronized void awaitSettled(long number) {

@@ -70,6 +70,8 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
    * g, and the output has one partition per key group (set at open).
    */
   private boolean byOrigin;
+  /** In a group, reads a changed entry's filing time from its stored bytes (operators that file times only). */
+  private io.uji.serde.KryoSerde<R> storedSerde;
   /** In a group, the key groups running here (one copy per batch); null outside a group. */
   private java.util.function.Supplier<java.util.BitSet> runningGroups;
   private final String kind;
@@ -289,6 +291,9 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
         // not computed (they may be being restored from the changelog meanwhile).
         table.captureChanges();
         runningGroups = binding::runningGroups;
+        if (filesTimes()) {
+          storedSerde = new io.uji.serde.KryoSerde<>(binding.kryo(), storedType());
+        }
       }
       if (initialState != null && restored == null && isEmpty()) {
         loadInitialState();
@@ -339,8 +344,37 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
    * @return how many changes were written
    */
   public int drainChanges(int group, io.uji.engine.cluster.ChangeWriter writer) {
-    return openTable().drainChanges(group, (g, key, value) ->
-        writer.write(new io.uji.engine.cluster.StateChange(stateId, g, key, value, -1)));
+    io.uji.serde.KryoSerde<R> serde = storedSerde;
+    return openTable().drainChanges(group, (g, key, value) -> {
+      // The time index is not in the stored value's bytes as such: the changelog carries the time
+      // each key is filed under, so that a restore files it alike without deserializing.
+      long filedAt = value == null || serde == null ? -1 : filedAt(serde.fromBytes(value));
+      writer.write(new io.uji.engine.cluster.StateChange(stateId, g, key, value, filedAt));
+    });
+  }
+
+  /** @return whether the operator files its keys in the time index (a timeout) */
+  protected boolean filesTimes() {
+    return false;
+  }
+
+  /** @return the time {@code stored}'s key is filed under in the time index, -1 if none */
+  protected long filedAt(R stored) {
+    return -1;
+  }
+
+  /**
+   * Writes key group {@code group}'s dirty cache entries to the store, so that the group, no longer
+   * computed here, is a copy exactly as of its last drained changes (a dormant copy the changelog
+   * can continue).
+   */
+  public void flushGroup(int group) {
+    stateLock.writeLock().lock();
+    try {
+      openTable().partition(group).flush();
+    } finally {
+      stateLock.writeLock().unlock();
+    }
   }
 
   /** Empties key group {@code group} (its state, timeouts and cached and undrained changes). */
@@ -364,7 +398,7 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
         throw new IllegalArgumentException("A change of " + c.operator() + " group " + c.group() + " cannot be applied"
             + " to group " + group + " of " + describe());
       }
-      chunk.add(c.key(), c.value());
+      chunk.add(c.key(), c.value(), c.value() == null ? io.uji.state.RawChunk.NOT_FILED : c.filedAt());
     }
     stateLock.writeLock().lock();
     try {
@@ -420,8 +454,13 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     try {
       StateTable<K, R> t = openTable(); // first: its volatile read publishes the split set before it
       if (byOrigin) {
-        // A key's group is the input partition it came from, which the key does not tell.
+        // A key's group is the input partition it came from, which the key does not tell. In a
+        // group only the running groups answer (others are copies being restored or kept).
+        java.util.BitSet running = runningGroups == null ? null : runningGroups.get();
         for (int g = 0; g < groups.length; g++) {
+          if (running != null && !running.get(g)) {
+            continue;
+          }
           R r = t.partition(g).readCopy(key);
           if (r != null) {
             return userState(r);
