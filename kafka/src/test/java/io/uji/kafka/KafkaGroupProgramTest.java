@@ -156,4 +156,27 @@ class KafkaGroupProgramTest {
     assertTrue(b.counts().size() > 0);
     assertEquals(truth.size(), a.counts().size() + b.counts().size(), "every user in exactly one instance");
   }
+
+  @Test
+  void anInstanceThatStopsGracefullyHandsEveryGroupOverAndCountsStayExact() throws Exception {
+    app = TestKafka.unique("grp");
+    topic = kafka.createTopic("grp-in", 4);
+    produce(300, 25);
+    Instance a = new Instance("a");
+    Instance b = new Instance("b");
+    await().atMost(TestKafka.WAIT).until(() -> {
+      a.batch();
+      b.batch();
+      Map<String, Long> union = new TreeMap<>(a.counts());
+      union.putAll(b.counts());
+      return consumedAll() && union.equals(truth) && !a.counts().isEmpty() && !b.counts().isEmpty();
+    });
+    a.ssc.stop(true); // leaves the group after its last batch: b need not wait for a session timeout
+    instances.remove(a);
+    produce(300, 25);
+    await().atMost(TestKafka.WAIT).until(() -> {
+      b.batch();
+      return consumedAll() && b.counts().equals(truth);
+    });
+  }
 }
