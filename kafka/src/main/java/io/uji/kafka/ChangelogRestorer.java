@@ -9,7 +9,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
@@ -20,7 +25,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Restores a key group's state from its changelogs (design: docs/design/scale-out.md 7.2, 7.3
  * steps 3-4): per stateful operator, from the local copy's position when it can be trusted, else
- * from the log start after wiping the group, up to the partition's last stable offset, read with
+ * from the log start after wiping the group, up to the partition's stable end, read with
  * read_committed (an aborted or open transaction's records are never applied) and applied in
  * chunks as stored bytes.
  *
@@ -35,6 +40,7 @@ final class ChangelogRestorer implements AutoCloseable {
   static final int CHUNK = 32 * 1024;
 
   private final KafkaConsumer<byte[], byte[]> consumer;
+  private final Admin admin;
   private final Duration timeout;
 
   /**
@@ -42,7 +48,8 @@ final class ChangelogRestorer implements AutoCloseable {
    *     are forced
    * @param timeout how long a restore may go without progress
    */
-  ChangelogRestorer(Map<String, Object> config, String clientId, Duration timeout) {
+  ChangelogRestorer(Map<String, Object> config, Admin admin, String clientId, Duration timeout) {
+    this.admin = admin;
     Map<String, Object> m = ClientConfigs.reader(new HashMap<>(config), clientId);
     m.put("max.poll.records", 10_000);
     m.put("fetch.max.bytes", 50 << 20);
@@ -68,7 +75,7 @@ final class ChangelogRestorer implements AutoCloseable {
       TopicPartition tp = new TopicPartition(e.getValue(), group);
       List<TopicPartition> one = List.of(tp);
       long logStart = consumer.beginningOffsets(one, timeout).get(tp);
-      long end = consumer.endOffsets(one, timeout).get(tp); // read_committed: the last stable offset
+      long end = stableEnd(tp);
       long position = local.position(op, group);
       String reason = trust(position, logStart, end, topicIds.get(op), local.topicIds().get(op));
       long start = position;
@@ -82,6 +89,45 @@ final class ChangelogRestorer implements AutoCloseable {
       out.put(op, end);
     }
     return out;
+  }
+
+  /**
+   * @return the partition's end once every transaction written to it has ended: the last stable
+   *     offset once it reaches the high watermark. A transaction that committed the group's input
+   *     offsets may still have its marker on the way to this partition (the coordinator writes the
+   *     markers of all partitions in parallel), and reading up to an earlier stable offset would
+   *     miss its changes. A zombie's open transaction is aborted by its fencing or its timeout.
+   */
+  private long stableEnd(TopicPartition tp) {
+    Deadline deadline = Deadline.in(timeout);
+    Backoff backoff = new Backoff(Duration.ofMillis(500));
+    try {
+      long high = latest(tp, IsolationLevel.READ_UNCOMMITTED);
+      while (true) {
+        long stable = latest(tp, IsolationLevel.READ_COMMITTED);
+        if (stable >= high) {
+          return stable;
+        }
+        if (deadline.remainingMs() <= 1) {
+          throw new UjiKafkaException("Cannot restore from " + tp + ": a transaction is still open at offset "
+              + stable + " (high watermark " + high + ") after " + timeout);
+        }
+        Thread.sleep(Math.min(backoff.nextMs(), deadline.remainingMs()));
+      }
+    } catch (ExecutionException e) {
+      throw new UjiKafkaException("Cannot read the end offsets of " + tp + ": " + e.getCause().getMessage(), e.getCause());
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new UjiKafkaException("Cannot read the end offsets of " + tp + " within " + timeout, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UjiKafkaException("Interrupted reading the end offsets of " + tp, e);
+    }
+  }
+
+  private long latest(TopicPartition tp, IsolationLevel isolation)
+      throws ExecutionException, java.util.concurrent.TimeoutException, InterruptedException {
+    return admin.listOffsets(Map.of(tp, OffsetSpec.latest()), new ListOffsetsOptions(isolation)).partitionResult(tp)
+        .get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).offset();
   }
 
   /** @return why the local copy cannot be continued (design 7.2), or null if it can */

@@ -70,7 +70,8 @@ final class GroupMember implements ClusterMember {
     producer = new GroupProducer(settings.clientProperties(), id, changelogs, topicIds, state.groups(),
         () -> loop.metadata(), settings.transactionTimeout(), local.positions());
     producer.start();
-    restorer = new ChangelogRestorer(settings.clientProperties(), "uji-restore-" + id, Duration.ofSeconds(60));
+    restorer = new ChangelogRestorer(settings.clientProperties(), admin, "uji-restore-" + id,
+        settings.transactionTimeout().plusSeconds(30));
     GroupActivation activation = new GroupActivation(admin, settings.applicationId(), settings.topics(), restorer,
         producer, changelogs, topicIds, Duration.ofSeconds(60));
     Map<String, Object> consumer = new HashMap<>(settings.clientProperties());

@@ -114,8 +114,11 @@ final class MembershipLoop implements UjiAssignor.Member, ConsumerRebalanceListe
       fatal = e;
     } finally {
       consumer.close(CloseOptions.groupMembershipOperation(
-          leaveOnStop ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP
+          leaveOnStop || fatal != null ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP
               : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP));
+    }
+    if (fatal != null) {
+      control.fail(fatal); // the context stops with the membership's error
     }
   }
 
@@ -222,7 +225,7 @@ final class MembershipLoop implements UjiAssignor.Member, ConsumerRebalanceListe
   void stop(boolean leave) throws InterruptedException {
     leaveOnStop = leave;
     running = false;
-    if (thread != null) {
+    if (thread != null && thread != Thread.currentThread()) { // fail() may stop the context from this thread
       consumer.wakeup();
       thread.join(60_000);
     }

@@ -3,6 +3,7 @@ package io.uji.kafka;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.uji.engine.cluster.BatchCommit;
@@ -121,7 +122,13 @@ class ChangelogRestorerTest {
   }
 
   private ChangelogRestorer restorer() {
-    ChangelogRestorer r = new ChangelogRestorer(Map.of("bootstrap.servers", kafka.bootstrap()), "restorer", TestKafka.WAIT);
+    return restorer(TestKafka.WAIT);
+  }
+
+  private ChangelogRestorer restorer(Duration timeout) {
+    Admin admin = kafka.admin();
+    closeables.add(admin);
+    ChangelogRestorer r = new ChangelogRestorer(Map.of("bootstrap.servers", kafka.bootstrap()), admin, "restorer", timeout);
     closeables.add(r);
     return r;
   }
@@ -217,9 +224,9 @@ class ChangelogRestorerTest {
   }
 
   @Test
-  void theRecordsOfAnOpenTransactionAreNotRestoredAndDoNotHoldTheRestore() {
-    // an open transaction's records lie beyond the last stable offset: read_committed stops there,
-    // and the end read is the stable one, so the restore ends (the open records are not applied)
+  void aTransactionStillOpenOnTheChangelogStopsTheRestoreWithAClearError() {
+    // a transaction whose marker has not arrived (or a zombie's) holds back the stable offset: the
+    // restore waits for it to end, and past its timeout says so instead of restoring too little
     try (KafkaProducer<byte[], byte[]> open = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrap(),
         "transactional.id", app + "-other"), new ByteArraySerializer(), new ByteArraySerializer())) {
       open.initTransactions();
@@ -227,11 +234,15 @@ class ChangelogRestorerTest {
       open.send(new org.apache.kafka.clients.producer.ProducerRecord<>(changelog, 0, key(0, "x"), new byte[] {9}));
       open.flush();
       MemoryState state = new MemoryState();
-      Map<String, Long> positions = restorer().restore(state, 0, Map.of("counts", changelog), Map.of("counts", topicId),
-          ChangelogPositions.none());
-      assertEquals(0L, positions.get("counts"));
+      UjiKafkaException e = assertThrows(UjiKafkaException.class, () -> restorer(Duration.ofSeconds(2)).restore(state, 0,
+          Map.of("counts", changelog), Map.of("counts", topicId), ChangelogPositions.none()));
+      assertTrue(e.getMessage().contains("a transaction is still open at offset 0"), e.getMessage());
       assertNull(state.groups.get(0));
       open.abortTransaction();
+      Map<String, Long> positions = restorer().restore(state, 0, Map.of("counts", changelog), Map.of("counts", topicId),
+          ChangelogPositions.none());
+      assertEquals(2L, positions.get("counts"), "after the abort: the aborted record and its marker");
+      assertTrue(state.groups.get(0) == null || state.groups.get(0).isEmpty(), "nothing aborted is applied");
     }
   }
 }

@@ -121,6 +121,25 @@ class GroupProducerTest {
     return out;
   }
 
+  /**
+   * @return the changelog's committed records once there are {@code count}: a transaction's
+   *     records become readable when its marker reaches the partition, a little after the commit
+   */
+  private List<ConsumerRecord<byte[], byte[]>> awaitCommitted(int count) {
+    List<List<ConsumerRecord<byte[], byte[]>>> last = new ArrayList<>();
+    org.awaitility.Awaitility.await().atMost(TestKafka.WAIT).untilAsserted(() -> {
+      last.clear();
+      last.add(readCommitted(changelog));
+      assertEquals(count, last.get(0).size());
+    });
+    return last.get(0);
+  }
+
+  /** Committed offsets are listed once the transaction's marker reached the group coordinator. */
+  private void awaitOffsets(Map<TopicPartition, Long> expected) {
+    org.awaitility.Awaitility.await().atMost(TestKafka.WAIT).untilAsserted(() -> assertEquals(expected, kafka.groupOffsets(app)));
+  }
+
   @Test
   void aBatchCommitsItsChangesAndOffsetsInOneTransaction() {
     GroupProducer p = producer();
@@ -130,8 +149,7 @@ class GroupProducerTest {
         new StateChange("counts", 1, key(1, "c"), new byte[] {3}, 1234L));
     p.commit(batch(1000, List.of(new InputRange(input + "-0", 0, 0, 5), new InputRange(input + "-1", 1, 2, 3)),
         changes), false);
-    List<ConsumerRecord<byte[], byte[]>> records = readCommitted(changelog);
-    assertEquals(3, records.size());
+    List<ConsumerRecord<byte[], byte[]>> records = awaitCommitted(3);
     for (ConsumerRecord<byte[], byte[]> r : records) {
       assertEquals(r.key()[1], (byte) r.partition(), "partition = key group");
       assertEquals(1000, r.timestamp(), "timestamp = batch time");
@@ -143,7 +161,7 @@ class GroupProducerTest {
         default -> throw new AssertionError(k);
       }
     }
-    assertEquals(Map.of(new TopicPartition(input, 0), 5L, new TopicPartition(input, 1), 3L), kafka.groupOffsets(app));
+    awaitOffsets(Map.of(new TopicPartition(input, 0), 5L, new TopicPartition(input, 1), 3L));
     assertArrayEquals(new long[] {1, 2}, p.positions().positions().get("counts"), "one past the last offset per group");
     assertEquals(topicId, p.positions().topicIds().get("counts"));
   }
@@ -159,8 +177,8 @@ class GroupProducerTest {
     assertArrayEquals(new long[] {-1, -1}, p.positions().positions().get("counts"));
     p.commit(batch(1500, List.of(new InputRange(input + "-0", 0, 4, 9)),
         List.of(new StateChange("counts", 0, key(0, "a"), new byte[] {2}, -1))), false);
-    assertEquals(2, readCommitted(changelog).size());
-    assertEquals(Map.of(new TopicPartition(input, 0), 9L), kafka.groupOffsets(app));
+    awaitCommitted(2);
+    awaitOffsets(Map.of(new TopicPartition(input, 0), 9L));
     assertArrayEquals(new long[] {2, -1}, p.positions().positions().get("counts"));
   }
 
@@ -180,12 +198,12 @@ class GroupProducerTest {
         List.of(new InputRange(input + "-0", 0, 2, 3)), List.of(new StateChange("counts", 0, key(0, "c"), new byte[] {3}, -1))),
         false));
     assertEquals(GroupCommitException.Kind.FENCED, e.kind());
-    assertEquals(1, readCommitted(changelog).size(), "only the first batch");
-    assertEquals(Map.of(new TopicPartition(input, 0), 1L), kafka.groupOffsets(app));
+    awaitCommitted(1); // only the first batch
+    awaitOffsets(Map.of(new TopicPartition(input, 0), 1L));
     p.start(); // a new epoch: commits again
     p.commit(batch(2500, List.of(new InputRange(input + "-0", 0, 1, 3)),
         List.of(new StateChange("counts", 0, key(0, "d"), new byte[] {4}, -1))), false);
-    assertEquals(Map.of(new TopicPartition(input, 0), 3L), kafka.groupOffsets(app));
+    awaitOffsets(Map.of(new TopicPartition(input, 0), 3L));
   }
 
   @Test
@@ -195,7 +213,7 @@ class GroupProducerTest {
         .mapToObj(i -> new StateChange("counts", i % 2, key(i % 2, "k" + i), new byte[] {(byte) i}, -1)).toList();
     p.commit(batch(1000, List.of(new InputRange(input + "-0", 0, 0, 1000), new InputRange(input + "-1", 1, 0, 1000)),
         changes), false);
-    assertEquals(2000, readCommitted(changelog).size());
+    awaitCommitted(2000);
     assertArrayEquals(new long[] {1000, 1000}, p.positions().positions().get("counts"));
   }
 }
