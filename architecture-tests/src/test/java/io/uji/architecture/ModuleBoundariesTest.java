@@ -32,6 +32,8 @@ class ModuleBoundariesTest {
   private static final String[] OPTIONAL_MODULES = {"io.uji.metrics..", "io.uji.sql..", "io.uji.status.."};
   /** The Kafka module (kafka-local's io.uji.kafka.local is a test helper, not part of it). */
   private static final String KAFKA = "io.uji.kafka";
+  /** The engine's internal seam for a group membership (implemented by the Kafka module). */
+  private static final String CLUSTER_SPI = "io.uji.engine.cluster";
 
   /**
    * Classes outside serde that still use Kryo types, each to be removed by work under way:
@@ -154,9 +156,23 @@ class ModuleBoundariesTest {
   static final ArchRule kafkaUsesOnlyThePublicApi = noClasses()
       .that().resideInAPackage(KAFKA)
       .should().dependOnClassesThat(resideInAPackage("io.uji..")
-          .and(not(resideInAnyPackage("io.uji.streaming", KAFKA))))
+          .and(not(resideInAnyPackage("io.uji.streaming", CLUSTER_SPI, KAFKA))))
       .because("the Kafka module is an integration any user could write: io.uji.streaming is the whole API, so "
-          + "the core never depends on Kafka and its internals stay free to change");
+          + "the core never depends on Kafka and its internals stay free to change; a group's membership reaches"
+          + " the engine through the one internal seam made for it, io.uji.engine.cluster");
+
+  @ArchTest
+  static final ArchRule theClusterSpiNamesNoKafkaType = noClasses()
+      .that().resideInAPackage(CLUSTER_SPI)
+      .should().dependOnClassesThat().resideInAPackage("org.apache.kafka..")
+      .because("io.uji.engine.cluster is the seam between the engine and a membership: the engine never depends on"
+          + " Kafka (docs/design/scale-out.md 16)");
+
+  @ArchTest
+  static final ArchRule onlyTheKafkaModuleAndTheEngineUseTheClusterSpi = noClasses()
+      .that().resideOutsideOfPackages("io.uji.engine..", "io.uji.streaming", KAFKA)
+      .should().dependOnClassesThat().resideInAPackage(CLUSTER_SPI)
+      .because("the cluster SPI is internal: optional modules, examples and benchmarks use the public API");
 
   @ArchTest
   static final ArchRule onlyTheApiInstallsItsSharedSecrets = noClasses()

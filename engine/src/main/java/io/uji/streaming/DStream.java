@@ -109,7 +109,8 @@ public class DStream<T> {
 
   final Node<T> filterNode(Predicate<? super T> f) {
     Objects.requireNonNull(f, "f");
-    return new MapPartitionsNode<T, T>(node, (T t, Consumer<? super T> out) -> {
+    // A filter keeps every record it keeps where it was: it keeps the placement.
+    return MapPartitionsNode.<T, T>keepingKeys(node, (T t, Consumer<? super T> out) -> {
       if (f.test(t)) {
         out.accept(t);
       }
@@ -382,10 +383,17 @@ public class DStream<T> {
    * completed.
    *
    * @throws IllegalStateException if the context has not started
+   * @throws StreamingException in a group of instances sharing a keyed input: the remembered
+   *     batches hold only this instance's partitions, and which ones changes as partitions move
    */
   public List<Dataset<T>> slice(Time fromTime, Time toTime) {
     Objects.requireNonNull(fromTime, "fromTime");
     Objects.requireNonNull(toTime, "toTime");
+    if (node.graph().group() != null) {
+      throw new StreamingException("slice cannot be used in group '" + node.graph().group() + "': the remembered"
+          + " batches hold only the partitions this instance runs, and they move between instances; keep what you"
+          + " need across batches in mapWithState");
+    }
     Time zero = node.zeroTime();
     if (zero == null) {
       throw new IllegalStateException("The stream " + node + " has not been initialized: slice needs a started"

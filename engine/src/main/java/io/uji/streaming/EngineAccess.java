@@ -29,6 +29,17 @@ final class EngineAccess implements StreamingAccess {
   }
 
   @Override
+  public <K, V> PairDStream<K, V> keyedStream(StreamingContext ssc,
+      io.uji.engine.cluster.KeyedSourceSpec<Pair<K, V>> spec) {
+    return ssc.keyedStream(spec);
+  }
+
+  @Override
+  public void joinGroup(StreamingContext ssc, io.uji.engine.cluster.ClusterMember member, String applicationId) {
+    ssc.joinGroup(member, applicationId);
+  }
+
+  @Override
   public ContextView view(StreamingContext ssc) {
     return ssc.view();
   }

@@ -123,14 +123,14 @@ public class PairDStream<K, V> extends DStream<Pair<K, V>> {
   /** Keys unchanged, values mapped. */
   public <W> PairDStream<K, W> mapValues(Function<? super V, ? extends W> f) {
     Objects.requireNonNull(f, "f");
-    return pair(new MapPartitionsNode<Pair<K, V>, Pair<K, W>>(node,
+    return pair(MapPartitionsNode.<Pair<K, V>, Pair<K, W>>keepingKeys(node,
         (Pair<K, V> kv, Consumer<? super Pair<K, W>> out) -> out.accept(new Pair<>(kv.key(), f.apply(kv.value())))));
   }
 
   /** Each value to zero or more values, keeping the key. */
   public <W> PairDStream<K, W> flatMapValues(Function<? super V, ? extends Iterable<? extends W>> f) {
     Objects.requireNonNull(f, "f");
-    return pair(new MapPartitionsNode<Pair<K, V>, Pair<K, W>>(node,
+    return pair(MapPartitionsNode.<Pair<K, V>, Pair<K, W>>keepingKeys(node,
         (Pair<K, V> kv, Consumer<? super Pair<K, W>> out) -> {
           for (W w : f.apply(kv.value())) {
             out.accept(new Pair<>(kv.key(), w));

@@ -75,6 +75,9 @@ public final class StreamingContext {
   private final List<EngineObserver> observers = new CopyOnWriteArrayList<>();
   private final ContextView view;
   private EngineObserver observer = EngineObserver.NONE;
+  /** The group membership the context runs in, or null (set before start, through ClusterAccess). */
+  private io.uji.engine.cluster.ClusterMember member;
+  private String applicationId;
   private volatile StatusPage statusPage;
   private final Object sqlLock = new Object();
   /** Created on first use (DuckDB takes a second to start); guarded by sqlLock. */
@@ -197,6 +200,16 @@ public final class StreamingContext {
     Objects.requireNonNull(source, "source");
     checkInitialized("add an input stream");
     return new DStream<>(this, new ReplayableInputNode<>(graph, source, bus));
+  }
+
+  /**
+   * The keyed stream of a group (internal: reached through {@code io.uji.engine.cluster.ClusterAccess}):
+   * partition g of every batch holds the records of the spec's key group g.
+   */
+  <K, V> PairDStream<K, V> keyedStream(io.uji.engine.cluster.KeyedSourceSpec<Pair<K, V>> spec) {
+    Objects.requireNonNull(spec, "spec");
+    checkInitialized("add an input stream");
+    return new PairDStream<>(new DStream<>(this, new io.uji.engine.input.KeyedReplayableInputNode<>(graph, spec, bus)));
   }
 
   /**
@@ -359,6 +372,9 @@ public final class StreamingContext {
       }
       observer = EngineObservers.compose(all);
       runtime = new ContextRuntime(name, config, graph, bus, checkpointDir, checkpointInterval(), this::fail, observer);
+      if (member != null) {
+        runtime.joinGroup(member, applicationId);
+      }
       RUNNING.add(this);
       try {
         bus.start();
@@ -586,6 +602,24 @@ public final class StreamingContext {
   /** @return the internal view (through {@link EngineAccess}) */
   ContextView view() {
     return view;
+  }
+
+  /**
+   * Makes the context run in a group through {@code m} (through {@link EngineAccess}).
+   *
+   * @throws IllegalStateException if started already, or in a group already
+   */
+  void joinGroup(io.uji.engine.cluster.ClusterMember m, String appId) {
+    Objects.requireNonNull(m, "member");
+    Objects.requireNonNull(appId, "applicationId");
+    synchronized (lifecycle) {
+      checkInitialized("join a group");
+      if (member != null) {
+        throw new IllegalStateException("The context runs in group '" + applicationId + "' already");
+      }
+      member = m;
+      applicationId = appId;
+    }
   }
 
   /** Attaches an observer to the next start (through {@link EngineAccess}). */

@@ -9,8 +9,9 @@ import java.util.Arrays;
  * <ul>
  *   <li>The <b>index</b> is an open-addressing hash table (linear probing, at most 3/4 full, so a
  *       probe always ends at an empty slot) on parallel arrays: per slot the mixed hash of the key
- *       bytes, a reference into the slab, the batch that last used the entry and two flags
- *       (occupied, dirty): 13 bytes a slot.
+ *       bytes, a reference into the slab, the batch that last used the entry and three flags
+ *       (occupied, dirty since the last write to RocksDB, changed since the last drain of
+ *       changes for a changelog): 13 bytes a slot.
  *   <li>The <b>slab</b> is a list of byte pages (4 KiB doubling to 1 MiB, so an almost empty
  *       partition costs a few KiB) holding each entry as {@code | key length : varint | value
  *       length + 1 : varint (0 = absent) | key | value |}. The key is the RocksDB key, partition
@@ -36,12 +37,15 @@ final class CacheTable {
 
   private static final byte OCCUPIED = 1;
   private static final byte DIRTY = 2;
+  /** Changed since the last drain of the batch's changes (only while {@link #trackChanges}). */
+  private static final byte CHANGED = 4;
   private static final int PAGE_BITS = 20;
   private static final int MAX_PAGE = 1 << PAGE_BITS;
   private static final int FIRST_PAGE = 4096;
   /** References are {@code page << PAGE_BITS | offset} in a non-negative int. */
   private static final int MAX_PAGES = 1 << (31 - PAGE_BITS);
   private static final int MIN_DEAD_TO_COMPACT = 64 << 10;
+  private static final int INITIAL_CLEAR_CAPACITY = 16;
 
   private int[] hashes;
   private int[] refs;
@@ -50,6 +54,9 @@ final class CacheTable {
   private int mask;
   private int size;
   private int dirtyCount;
+  private int changedCount;
+  /** Whether writes mark entries {@link #CHANGED} (change capture for a changelog, off by default). */
+  private boolean trackChanges;
   private int generation;
 
   private byte[][] pages = new byte[4][];
@@ -222,6 +229,14 @@ final class CacheTable {
       flags[slot] |= DIRTY;
       dirtyCount++;
     }
+    markChanged(slot);
+  }
+
+  private void markChanged(int slot) {
+    if (trackChanges && (flags[slot] & CHANGED) == 0) {
+      flags[slot] |= CHANGED;
+      changedCount++;
+    }
   }
 
   /**
@@ -234,6 +249,7 @@ final class CacheTable {
       flags[slot] |= DIRTY;
       dirtyCount++;
     }
+    markChanged(slot);
   }
 
   /** Records that batch {@code used} used the entry in {@code slot}. */
@@ -244,7 +260,7 @@ final class CacheTable {
   /** Marks the entry in {@code slot} clean (its value was written). */
   void markClean(int slot) {
     if ((flags[slot] & DIRTY) != 0) {
-      flags[slot] = OCCUPIED;
+      flags[slot] &= ~DIRTY;
       dirtyCount--;
     }
   }
@@ -261,7 +277,7 @@ final class CacheTable {
     boolean removals = false;
     for (int i = 0; i < flags.length; i++) {
       if ((flags[i] & DIRTY) != 0) {
-        flags[i] = OCCUPIED;
+        flags[i] &= ~DIRTY;
         removals |= valueLength(i) == ABSENT;
       }
     }
@@ -289,7 +305,7 @@ final class CacheTable {
   void removeCleanAbsent() {
     boolean any = false;
     for (int i = 0; i < flags.length; i++) {
-      if (flags[i] == OCCUPIED && valueLength(i) == ABSENT) {
+      if ((flags[i] & DIRTY) == 0 && flags[i] != 0 && valueLength(i) == ABSENT) {
         clearSlot(i);
         any = true;
       }
@@ -304,6 +320,9 @@ final class CacheTable {
       throw new IllegalStateException("cannot remove the dirty entry in slot " + i);
     }
     release(entrySize(i));
+    if ((flags[i] & CHANGED) != 0) {
+      changedCount--; // the caller took its change first (StatePartition spills it)
+    }
     flags[i] = 0;
     size--;
   }
@@ -514,6 +533,47 @@ final class CacheTable {
 
   boolean isDirty(int slot) {
     return (flags[slot] & DIRTY) != 0;
+  }
+
+  /** @return whether the entry in {@code slot} changed since its change was last taken */
+  boolean isChanged(int slot) {
+    return (flags[slot] & CHANGED) != 0;
+  }
+
+  /** Forgets that the entry in {@code slot} changed (its change was taken). */
+  void clearChanged(int slot) {
+    if ((flags[slot] & CHANGED) != 0) {
+      flags[slot] &= ~CHANGED;
+      changedCount--;
+    }
+  }
+
+  /** @return the number of entries marked changed */
+  int changedCount() {
+    return changedCount;
+  }
+
+  /** Turns the marking of changed entries on (for good: a table that logs changes always does). */
+  void trackChanges() {
+    trackChanges = true;
+  }
+
+  /**
+   * Drops every entry, dirty ones included (the caller discards their writes on purpose: a wiped
+   * or re-applied key group), and frees the slab. A new {@link #generation()}.
+   */
+  void clear() {
+    allocateIndex(INITIAL_CLEAR_CAPACITY);
+    size = 0;
+    dirtyCount = 0;
+    changedCount = 0;
+    pages = new byte[4][];
+    pageCount = 0;
+    top = 0;
+    liveBytes = 0;
+    deadBytes = 0;
+    slabBytes = 0;
+    generation++;
   }
 
   /** @return the batch that last used the entry in {@code slot} */

@@ -93,6 +93,14 @@ public final class StatePartition<K, S> {
   private int batch;
   /** True while the cache holds every key of this partition that exists. */
   private boolean complete;
+  /**
+   * Changes taken out of the cache before a drain ({@link #drainChanges}): entries marked changed
+   * that an eviction or the dropping of known absences removed. Their bytes, in the order taken;
+   * a null value is a removal. Rare (the cache's bound is enforced at the end of a batch), so plain
+   * lists.
+   */
+  private final List<byte[]> spilledKeys = new ArrayList<>();
+  private final List<byte[]> spilledValues = new ArrayList<>();
   /** Keys looked up by {@link #getAll} since open, and how many of them missed the cache. */
   private volatile long lookups;
   private volatile long misses;
@@ -565,7 +573,7 @@ public final class StatePartition<K, S> {
       }
       if (cachedAll) {
         complete = true;
-        cache.removeCleanAbsent(); // in a complete cache absence is implied
+        removeCleanAbsent(); // in a complete cache absence is implied
       }
     } catch (RocksDBException e) {
       throw store.error("iterate", table, e);
@@ -609,6 +617,9 @@ public final class StatePartition<K, S> {
       }
     }
     writeSlots(dirtyVictims, nd, "evict");
+    for (int v : victims) {
+      spillChange(v);
+    }
     cache.removeSlots(victims, victims.length);
     complete = false;
   }
@@ -676,8 +687,182 @@ public final class StatePartition<K, S> {
   private void markAllClean() {
     if (cache.markAllClean() && complete) {
       // In a complete cache absence is implied: drop the entries of the removals just written.
-      cache.removeCleanAbsent();
+      removeCleanAbsent();
     }
+  }
+
+  /** Drops the clean absent entries, keeping the changes among them for {@link #drainChanges}. */
+  private void removeCleanAbsent() {
+    final CacheTable c = cache;
+    if (c.changedCount() > 0) {
+      for (int i = 0, n = c.capacity(); i < n; i++) {
+        if (c.isChanged(i) && !c.isDirty(i) && c.valueLength(i) == CacheTable.ABSENT) {
+          spillChange(i);
+        }
+      }
+    }
+    c.removeCleanAbsent();
+  }
+
+  /** Takes the change of the entry in {@code slot}, if it is marked changed, before it is dropped. */
+  private void spillChange(int slot) {
+    final CacheTable c = cache;
+    if (!c.isChanged(slot)) {
+      return;
+    }
+    spilledKeys.add(keyBytes(slot));
+    spilledValues.add(valueBytes(slot));
+    c.clearChanged(slot);
+  }
+
+  private byte[] keyBytes(int slot) {
+    int off = cache.keyOffset(slot);
+    return Arrays.copyOfRange(cache.page(slot), off, off + cache.keyLength(slot));
+  }
+
+  /** @return a copy of the value in {@code slot}, or null if absent */
+  private byte[] valueBytes(int slot) {
+    int length = cache.valueLength(slot);
+    if (length == CacheTable.ABSENT) {
+      return null;
+    }
+    int off = cache.valueOffset(slot);
+    return Arrays.copyOfRange(cache.page(slot), off, off + length);
+  }
+
+  // ------------------------------------------------------------------ change capture
+
+  /**
+   * Turns change capture on: from now on every write that changes an entry's bytes marks it, and
+   * {@link #drainChanges} hands the marked entries out. Called through {@link
+   * StateTable#captureChanges()}; cannot be turned off.
+   */
+  void captureChanges() {
+    cache.trackChanges();
+  }
+
+  /**
+   * Hands every key of this partition whose state changed since the last drain to {@code sink},
+   * once, with its latest value, then forgets them. The bytes come from the cache as they are
+   * (nothing is serialized): the key as RocksDB holds it ({@link KeyLayout#stateKey}: the u16
+   * partition, then the serialized key) and the serialized state, or null for a removal. A write
+   * of the bytes an entry already holds is no change. Entries evicted, flushed or checkpointed
+   * since the last drain are included. Same thread contract as the rest of the partition; does
+   * nothing unless {@link StateTable#captureChanges()} was called.
+   *
+   * <p>The cost is a pass over the cache's slots (a byte each) plus a copy of each change.
+   *
+   * @return the number of changes handed out
+   * @throws StateStoreClosedException if the store is closed
+   */
+  public int drainChanges(ChangeSink sink) {
+    store.checkOpen(table);
+    int count = 0;
+    for (int i = 0; i < spilledKeys.size(); i++) {
+      sink.change(partition, spilledKeys.get(i), spilledValues.get(i));
+      count++;
+    }
+    spilledKeys.clear();
+    spilledValues.clear();
+    final CacheTable c = cache;
+    for (int i = 0, n = c.capacity(); i < n && c.changedCount() > 0; i++) {
+      if (c.isChanged(i)) {
+        sink.change(partition, keyBytes(i), valueBytes(i));
+        c.clearChanged(i);
+        count++;
+      }
+    }
+    return count;
+  }
+
+  /** @return the number of changes the next {@link #drainChanges} would hand out */
+  public int pendingChanges() {
+    return spilledKeys.size() + cache.changedCount();
+  }
+
+  /**
+   * Forgets the changes not drained yet (the batch they belong to will not be logged: a reset
+   * after a fence or an aborted transaction). The values stay in the cache.
+   */
+  public void discardChanges() {
+    spilledKeys.clear();
+    spilledValues.clear();
+    final CacheTable c = cache;
+    for (int i = 0, n = c.capacity(); i < n && c.changedCount() > 0; i++) {
+      c.clearChanged(i);
+    }
+  }
+
+  // ------------------------------------------------------------------ raw writes (key groups that move)
+
+  /**
+   * Writes {@code chunk}'s entries to RocksDB as they are, in write batches, and drops the cache
+   * (it would hide them). The caller holds no batch on this partition.
+   *
+   * @throws IllegalStateException if the cache has dirty entries or changes not drained: raw
+   *     writes go to a partition that is not computed (restoring or standby)
+   * @throws IllegalArgumentException if a key is not one of this partition's
+   */
+  void applyRaw(RawChunk chunk) {
+    if (chunk.size() == 0) {
+      store.checkOpen(table);
+      return;
+    }
+    store.enterToWrite(table);
+    try {
+      if (cache.dirtyCount() > 0 || pendingChanges() > 0) {
+        throw new IllegalStateException("Cannot apply raw changes to table '" + table + "' partition " + partition
+            + ": it has " + cache.dirtyCount() + " dirty entries and " + pendingChanges()
+            + " changes not drained (it is being computed)");
+      }
+      WriteBatchEncoder enc = new WriteBatchEncoder(cf.getID());
+      java.util.TreeMap<Long, List<byte[]>> filed = null;
+      for (int i = 0, n = chunk.size(); i < n; i++) {
+        byte[] k = chunk.key(i);
+        if (k.length < KeyLayout.PARTITION_BYTES || (((k[0] & 0xFF) << 8) | (k[1] & 0xFF)) != partition) {
+          throw new IllegalArgumentException("Raw change " + i + " for table '" + table + "' partition " + partition
+              + " has a key of another partition or too short (" + k.length + " bytes)");
+        }
+        byte[] v = chunk.value(i);
+        if (chunk.filedAt(i) != RawChunk.NOT_FILED) {
+          if (filed == null) {
+            filed = new java.util.TreeMap<>();
+          }
+          filed.computeIfAbsent(chunk.filedAt(i), t -> new ArrayList<>()).add(k);
+        }
+        if (v == null) {
+          enc.delete(k, 0, k.length);
+        } else {
+          enc.put(k, 0, k.length, v, 0, v.length);
+        }
+        if (enc.count() == SerializedEntries.WRITE_CHUNK || i == n - 1) {
+          int count = enc.count();
+          store.writeEncoded(new EncodedBatch(enc.finish(), count), "apply raw", table);
+        }
+      }
+      if (filed != null) {
+        filed.forEach(timeIndex::addRawLocked);
+      }
+      dropCacheLocked(false);
+    } finally {
+      store.exit();
+    }
+  }
+
+  /**
+   * Forgets the cache, dirty entries and pending changes included (their writes are discarded on
+   * purpose). The caller holds {@code enter} and waited for checkpoint writes.
+   *
+   * @param empty whether the partition is now empty in RocksDB (a wipe): the empty cache is then
+   *     complete and misses need no read
+   */
+  void dropCacheLocked(boolean empty) {
+    lookedUp = 0;
+    iterKey = null;
+    spilledKeys.clear();
+    spilledValues.clear();
+    cache.clear();
+    complete = empty;
   }
 
   /** Writes the entries of {@code slots[0..n)} and marks them clean (eviction). */

@@ -167,7 +167,18 @@ public final class StateStore implements AutoCloseable {
     return open(config);
   }
 
-  private static List<String> existingColumnFamilies(Path dir) throws RocksDBException {
+  /**
+   * Opens a checkpoint written by {@link #checkpoint(Path)} read-only, without modifying or adding
+   * anything in its directory: the source of {@link StateTable#copyGroupFrom}. The caller closes it.
+   *
+   * @throws StateStoreException if {@code checkpointDir} is not a state checkpoint or cannot be
+   *     opened
+   */
+  public static ReadOnlyStateStore openReadOnly(Path checkpointDir) {
+    return ReadOnlyStateStore.open(checkpointDir);
+  }
+
+  static List<String> existingColumnFamilies(Path dir) throws RocksDBException {
     List<String> names = new ArrayList<>();
     if (!Files.exists(dir.resolve("CURRENT"))) {
       names.add(DEFAULT_CF);
@@ -184,7 +195,7 @@ public final class StateStore implements AutoCloseable {
     return names;
   }
 
-  private static Map<String, Integer> readMeta(RocksDB db, ColumnFamilyHandle meta) {
+  static Map<String, Integer> readMeta(RocksDB db, ColumnFamilyHandle meta) {
     Map<String, Integer> tables = new LinkedHashMap<>();
     try (RocksIterator it = db.newIterator(meta)) {
       for (it.seekToFirst(); it.isValid(); it.next()) {

@@ -6,7 +6,12 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.OptionalInt;
 import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
 
 /**
  * The keyed state of one stateful operator: a column family of the {@link StateStore}, cut into
@@ -181,6 +186,141 @@ public final class StateTable<K, S> {
           + store.longProperty(id, cf, "rocksdb.estimate-table-readers-mem");
     }
     return n;
+  }
+
+  // ------------------------------------------------------------------ key groups that move
+  // In a group (scale-out) a partition is a key group: an input partition of Kafka whose state
+  // moves between instances through a changelog. These calls capture a batch's changes for the
+  // changelog and write them back on the instance that takes the group over.
+
+  /**
+   * Turns change capture on for every partition ({@link StatePartition#drainChanges}). Call once,
+   * before the first batch; it stays on.
+   *
+   * @throws StateStoreClosedException if the store is closed
+   */
+  public void captureChanges() {
+    store.checkOpen(id);
+    for (StatePartition<K, S> p : partitions) {
+      p.captureChanges();
+    }
+  }
+
+  /**
+   * As {@link StatePartition#drainChanges} for partition {@code group}.
+   *
+   * @return the number of changes handed to {@code sink}
+   * @throws StateStoreClosedException if the store is closed
+   */
+  public int drainChanges(int group, ChangeSink sink) {
+    return partition(group).drainChanges(sink);
+  }
+
+  /**
+   * Writes changes read from a changelog into partition {@code group} as they are: one RocksDB
+   * write batch per 32 k entries, no WAL, nothing deserialized. The partition's cache is dropped
+   * (it fills again on demand). Only for a group that is not being computed.
+   *
+   * @throws IllegalStateException if the partition has dirty cache entries or changes not drained
+   * @throws IllegalArgumentException if a key does not belong to {@code group}
+   * @throws StateStoreException if writing fails
+   * @throws StateStoreClosedException if the store is closed
+   */
+  public void applyRaw(int group, RawChunk chunk) {
+    partition(group).applyRaw(chunk);
+  }
+
+  /**
+   * Deletes everything of partition {@code group}: its state and time index ranges in RocksDB
+   * ({@code deleteRange}), its cache (dirty entries discarded) and its changes not drained.
+   *
+   * @throws StateStoreException if deleting fails
+   * @throws StateStoreClosedException if the store is closed
+   */
+  public void wipeGroup(int group) {
+    StatePartition<K, S> p = partition(group);
+    store.enterToWrite(id);
+    try {
+      wipeLocked(p);
+    } finally {
+      store.exit();
+    }
+  }
+
+  private void wipeLocked(StatePartition<K, S> p) {
+    byte[] start = KeyLayout.partitionStart(p.id());
+    byte[] end = KeyLayout.partitionEnd(p.id());
+    try {
+      store.db().deleteRange(stateCf, store.writeOptions(), start, end);
+      store.db().deleteRange(timeoutsCf, store.writeOptions(), start, end);
+    } catch (RocksDBException e) {
+      throw store.error("wipe partition " + p.id(), id, e);
+    }
+    p.dropCacheLocked(true);
+  }
+
+  /**
+   * Replaces partition {@code group} by its copy in {@code source} (a checkpoint opened with
+   * {@link StateStore#openReadOnly}): wipes it ({@link #wipeGroup}), then copies the group's
+   * state and time index ranges of the table with this table's id. If the checkpoint has no such
+   * table the group is left empty.
+   *
+   * @return the number of entries copied (state and time index)
+   * @throws StateStoreException if the checkpoint's table has another number of partitions, or
+   *     reading or writing fails
+   * @throws StateStoreClosedException if either store is closed
+   */
+  public long copyGroupFrom(ReadOnlyStateStore source, int group) {
+    StatePartition<K, S> p = partition(group);
+    OptionalInt recorded = source.recordedPartitions(id);
+    if (recorded.isPresent() && recorded.getAsInt() != partitions.length) {
+      throw new StateStoreException("Cannot copy partition " + group + " of table '" + id + "' from checkpoint "
+          + source.dir() + ": it has " + recorded.getAsInt() + " partitions there, " + partitions.length + " here");
+    }
+    store.enterToWrite(id);
+    try {
+      wipeLocked(p);
+      if (recorded.isEmpty()) {
+        return 0;
+      }
+      long copied = copyRange(source, id, stateCf, group)
+          + copyRange(source, id + StateStore.TIMEOUTS_SUFFIX, timeoutsCf, group);
+      p.dropCacheLocked(copied == 0);
+      return copied;
+    } finally {
+      store.exit();
+    }
+  }
+
+  private long copyRange(ReadOnlyStateStore source, String cfName, ColumnFamilyHandle target, int group) {
+    ColumnFamilyHandle from = source.columnFamily(cfName);
+    if (from == null) {
+      return 0;
+    }
+    long copied = 0;
+    try (Slice lower = new Slice(KeyLayout.partitionStart(group));
+        Slice upper = new Slice(KeyLayout.partitionEnd(group));
+        ReadOptions ro = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper).setFillCache(false);
+        RocksIterator it = source.db().newIterator(from, ro)) {
+      WriteBatchEncoder enc = new WriteBatchEncoder(target.getID());
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        byte[] k = it.key();
+        byte[] v = it.value();
+        enc.put(k, 0, k.length, v, 0, v.length);
+        copied++;
+        if (enc.count() == SerializedEntries.WRITE_CHUNK) {
+          store.writeEncoded(new EncodedBatch(enc.finish(), SerializedEntries.WRITE_CHUNK), "copy partition", id);
+        }
+      }
+      it.status();
+      int rest = enc.count();
+      if (rest > 0) {
+        store.writeEncoded(new EncodedBatch(enc.finish(), rest), "copy partition", id);
+      }
+      return copied;
+    } catch (RocksDBException e) {
+      throw store.error("copy partition " + group + " from " + source.dir(), id, e);
+    }
   }
 
   StatePartition<K, S> partitionUnchecked(int p) {

@@ -90,6 +90,56 @@ public final class TimeIndex<K> {
     }
   }
 
+  /**
+   * Files keys given as bytes under {@code time}, as {@link #add} does with the same keys
+   * serialized: for a restore from a changelog, which carries each key's filing time beside its
+   * bytes and deserializes nothing.
+   *
+   * @param stateKeys keys as {@link ChangeSink} gives them ({@code | partition : u16 | serialized
+   *     key |}); the partition prefix is dropped
+   * @throws StateStoreException if writing fails
+   * @throws StateStoreClosedException if the store is closed
+   */
+  public void addRaw(long time, List<byte[]> stateKeys) {
+    if (stateKeys.isEmpty()) {
+      store.checkOpen(table);
+      return;
+    }
+    store.enterToWrite(table);
+    try {
+      addRawLocked(time, stateKeys);
+    } finally {
+      store.exit();
+    }
+  }
+
+  /** As {@link #addRaw}; the caller holds {@code enter}. */
+  void addRawLocked(long time, List<byte[]> stateKeys) {
+    try (WriteBatch wb = new WriteBatch()) {
+      int seq = nextSeq(time);
+      byte[] buf = new byte[Math.min(MAX_CHUNK_BYTES, 4096)];
+      int len = 0;
+      for (byte[] sk : stateKeys) {
+        int keyLength = sk.length - KeyLayout.PARTITION_BYTES;
+        int need = 5 + keyLength;
+        if (len > 0 && len + need > MAX_CHUNK_BYTES) {
+          wb.put(cf, KeyLayout.timeKey(partition, time, seq++), Arrays.copyOf(buf, len));
+          len = 0;
+        }
+        if (len + need > buf.length) {
+          buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + need));
+        }
+        len = putVarint(buf, len, keyLength);
+        System.arraycopy(sk, KeyLayout.PARTITION_BYTES, buf, len, keyLength);
+        len += keyLength;
+      }
+      wb.put(cf, KeyLayout.timeKey(partition, time, seq), Arrays.copyOf(buf, len));
+      store.db().write(store.writeOptions(), wb);
+    } catch (RocksDBException e) {
+      throw store.error("time index add", table, e);
+    }
+  }
+
   /** @return one more than the highest chunk sequence under {@code time}, or 0 */
   private int nextSeq(long time) throws RocksDBException {
     try (Slice lower = new Slice(KeyLayout.timeKey(partition, time, 0));

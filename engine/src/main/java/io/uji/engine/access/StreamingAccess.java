@@ -34,6 +34,21 @@ public interface StreamingAccess {
    */
   <T> void attach(Receiver<T> receiver, ReceiverSink<T> sink);
 
+  /**
+   * @return the keyed stream of a group over {@code spec} (placed by origin: batch partition g is
+   *     key group g)
+   * @throws IllegalStateException if {@code ssc} was started already
+   */
+  <K, V> io.uji.streaming.PairDStream<K, V> keyedStream(StreamingContext ssc,
+      io.uji.engine.cluster.KeyedSourceSpec<io.uji.streaming.Pair<K, V>> spec);
+
+  /**
+   * Makes {@code ssc} run in group {@code applicationId} through {@code member} from its start.
+   *
+   * @throws IllegalStateException if {@code ssc} was started already or is in a group already
+   */
+  void joinGroup(StreamingContext ssc, io.uji.engine.cluster.ClusterMember member, String applicationId);
+
   /** @return a live view of {@code ssc}'s internals (see {@link io.uji.engine.hooks.Observation}) */
   ContextView view(StreamingContext ssc);
 

@@ -233,7 +233,7 @@ public abstract class InputNode<T, L extends InputLineage, P extends InputPositi
   protected final Dataset<T> compute(Time t) {
     Allocation<T> a = allocations.get(t.milliseconds());
     if (a == null) {
-      return Datasets.empty(1, graph.pool());
+      return Datasets.empty(placement().isByOrigin() ? placement().partitions() : 1, graph.pool());
     }
     return a.dataset(graph.pool());
   }

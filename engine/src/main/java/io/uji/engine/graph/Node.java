@@ -46,6 +46,15 @@ public abstract class Node<T> {
   /** @return the nodes this one reads */
   public abstract List<Node<?>> dependencies();
 
+  /**
+   * @return where this node's records sit ({@link Placement}); {@link Placement#NONE} unless the
+   *     node keeps its parent's placement by origin (keyed inputs of a group and the operators that
+   *     cannot move a key to another partition)
+   */
+  public Placement placement() {
+    return Placement.NONE;
+  }
+
   /** @return the interval between two datasets of this node (default: its first parent's) */
   public Duration slideDuration() {
     return dependencies().get(0).slideDuration();

@@ -22,6 +22,24 @@ public interface StateBinding {
    */
   int keyGroups(String id);
 
+  /**
+   * @return into how many key groups the store's table {@code id} is split, or empty when the
+   *     store has no such table (new state)
+   */
+  java.util.OptionalInt recordedKeyGroups(String id);
+
+  /**
+   * @return whether the context runs in a group: a stateful node then captures its changes for the
+   *     changelog and computes only the key groups running here ({@link #runningGroups})
+   */
+  boolean inGroup();
+
+  /**
+   * @return in a group, the key groups running here now (a copy, read under the batch lock at the
+   *     start of a batch's computation); null outside a group (every group runs)
+   */
+  java.util.BitSet runningGroups();
+
   /** @return the context's Kryo instances (user registrations included) */
   KryoPool kryo();
 

@@ -20,6 +20,10 @@ public final class StreamGraph {
   private final List<InputNode<?, ?, ?>> inputs = new ArrayList<>();
   private final List<OutputOperation<?>> outputs = new ArrayList<>();
   private final List<StatefulNode> statefulNodes = new ArrayList<>();
+  /** The group the program runs in, or null (set at start). */
+  private volatile String group;
+  /** Where the program created each stateful operator (identity: nodes do not define equals). */
+  private final java.util.Map<StatefulNode, String> statefulCallSites = new java.util.IdentityHashMap<>();
   private volatile boolean frozen;
   private WorkerPool pool;
   private Duration userRememberDuration;
@@ -79,6 +83,18 @@ public final class StreamGraph {
   public synchronized void addStateful(StatefulNode node) {
     checkNotFrozen();
     statefulNodes.add(node);
+    String site = CallSite.ofCaller();
+    if (site != null) {
+      statefulCallSites.put(node, site);
+    }
+  }
+
+  /**
+   * @return where the program created the stateful operator {@code node} ("class.method(File.java:line)"),
+   *     or null if unknown; for errors that must point at the program's line
+   */
+  public synchronized String callSite(StatefulNode node) {
+    return statefulCallSites.get(node);
   }
 
   /**
@@ -118,6 +134,16 @@ public final class StreamGraph {
         }
       }
     }
+  }
+
+  /** Records that the program runs in group {@code applicationId} (at start). */
+  public void runInGroup(String applicationId) {
+    group = applicationId;
+  }
+
+  /** @return the application id of the group the program runs in, or null outside a group */
+  public String group() {
+    return group;
   }
 
   /** @return whether the context started: the graph can no longer change */

@@ -7,12 +7,10 @@ import io.uji.engine.graph.StreamGraph;
 import io.uji.engine.lineage.PartitionOffsets;
 import io.uji.engine.lineage.PartitionRanges;
 import io.uji.engine.scheduler.ListenerBus;
-import io.uji.streaming.BatchInfo;
 import io.uji.streaming.Dataset;
 import io.uji.streaming.ReplayableSource;
 import io.uji.streaming.SourcePartition;
 import io.uji.streaming.SourceUnavailableException;
-import io.uji.streaming.StreamingListener;
 import io.uji.streaming.Time;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,21 +31,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReplayableInputNode<T> extends InputNode<T, PartitionRanges, PartitionOffsets> {
   private static final Logger LOG = LoggerFactory.getLogger(ReplayableInputNode.class);
-  /**
-   * Records per partition per second that the first batches take before backpressure has
-   * measured anything, so that a large backlog does not land in one batch.
-   */
-  static final long INITIAL_RATE_PER_PARTITION = 10_000;
   private static final long WARN_EVERY_MS = 30_000;
 
   private final ReplayableSource<T> source;
-  private final RateEstimator estimator;
+  private final RangeBudget budget;
   /** Per partition, the next position to take (job generator thread; recovery before start). */
   private final Map<String, Long> next = new TreeMap<>();
   /** Per partition, the position after the last record of a completed batch (batch runner). */
   private final Map<String, Long> completed = new TreeMap<>();
-  /** Records this input read per batch time, until the batch's completion reaches the estimator. */
-  private final Map<Long, Long> readByTime = new ConcurrentHashMap<>();
   /** Per partition, its end when the last batch was generated (for the lag; read by any thread). */
   private final Map<String, Long> lastSeenEnd = new ConcurrentHashMap<>();
   /** Per partition, where Uji started reading it, until a batch of it completes (for the lag). */
@@ -59,17 +50,7 @@ public final class ReplayableInputNode<T> extends InputNode<T, PartitionRanges, 
   public ReplayableInputNode(StreamGraph graph, ReplayableSource<T> source, ListenerBus bus) {
     super(graph, PartitionRanges.class, PartitionOffsets.class);
     this.source = source;
-    long interval = graph.batchInterval().milliseconds();
-    this.estimator = new RateEstimator(interval, 100);
-    bus.add(new StreamingListener() {
-      @Override
-      public void onBatchCompleted(BatchInfo b) {
-        Long read = readByTime.remove(b.batchTime().milliseconds());
-        if (read != null && b.failureReason().isEmpty()) {
-          estimator.update(b.batchTime().milliseconds(), read, b.processingDelay(), b.schedulingDelay());
-        }
-      }
-    });
+    this.budget = new RangeBudget(graph.batchInterval().milliseconds(), bus);
   }
 
   @Override
@@ -116,9 +97,7 @@ public final class ReplayableInputNode<T> extends InputNode<T, PartitionRanges, 
 
   /** Decides each partition's range for the next batch and moves past it. */
   private List<PartitionRanges.Range> ranges(List<SourcePartition> partitions) {
-    double intervalSeconds = graph.batchInterval().milliseconds() / 1000.0;
-    Map<String, Long> lag = new HashMap<>();
-    long totalLag = 0;
+    List<RangeBudget.Backlog> backlogs = new ArrayList<>(partitions.size());
     for (SourcePartition p : partitions) {
       lastSeenEnd.put(p.id(), p.end());
       long from = next.computeIfAbsent(p.id(), id -> {
@@ -126,37 +105,13 @@ public final class ReplayableInputNode<T> extends InputNode<T, PartitionRanges, 
         firstTaken.putIfAbsent(id, initial);
         return initial;
       });
-      long behind = Math.max(0, p.end() - from);
-      lag.put(p.id(), behind);
-      totalLag += behind;
+      backlogs.add(new RangeBudget.Backlog(p.id(), from, p.end()));
     }
-    double rate = estimator.rate();
-    double budget = rate >= 0 ? rate * intervalSeconds
-        : INITIAL_RATE_PER_PARTITION * intervalSeconds * Math.max(1, partitions.size());
-    long perPartitionLimit = source.maxRatePerPartition() > 0
-        ? Math.max(1, (long) (source.maxRatePerPartition() * intervalSeconds)) : Long.MAX_VALUE;
-    List<PartitionRanges.Range> out = new ArrayList<>();
-    for (SourcePartition p : new TreeMap<>(byId(partitions)).values()) {
-      long behind = lag.get(p.id());
-      if (behind == 0) {
-        continue;
-      }
-      // Shared by backlog, as Spark's direct stream does; at least one record, so no partition starves.
-      long share = Math.max(1, (long) (budget * behind / totalLag));
-      long take = Math.min(behind, Math.min(share, perPartitionLimit));
-      long from = next.get(p.id());
-      out.add(new PartitionRanges.Range(p.id(), from, from + take));
-      next.put(p.id(), from + take);
+    List<PartitionRanges.Range> out = budget.take(backlogs, source.maxRatePerPartition());
+    for (PartitionRanges.Range r : out) {
+      next.put(r.partition(), r.until());
     }
     return out;
-  }
-
-  private static Map<String, SourcePartition> byId(List<SourcePartition> partitions) {
-    Map<String, SourcePartition> m = new HashMap<>();
-    for (SourcePartition p : partitions) {
-      m.put(p.id(), p);
-    }
-    return m;
   }
 
   @Override
@@ -261,7 +216,7 @@ public final class ReplayableInputNode<T> extends InputNode<T, PartitionRanges, 
           n += p.size();
         }
         read = n;
-        node.readByTime.put(time.milliseconds(), n); // for backpressure, once the batch completes
+        node.budget.read(time.milliseconds(), n); // for backpressure, once the batch completes
         data = Datasets.of(new ArrayList<>(List.of(parts)), pool);
       }
       return data;

@@ -3,6 +3,7 @@ package io.uji.engine.ops;
 import io.uji.engine.exec.Datasets;
 import io.uji.engine.graph.Node;
 import io.uji.engine.graph.PartitionSource;
+import io.uji.engine.graph.Placement;
 import io.uji.engine.graph.RecordFunction;
 import io.uji.streaming.Dataset;
 import io.uji.streaming.Time;
@@ -25,6 +26,12 @@ public final class MapPartitionsNode<T, R> extends Node<R> {
   private final Node<T> parent;
   private final Function<List<T>, List<R>> partitionFunction;
   private final RecordFunction<T, R> recordFunction;
+  /**
+   * Whether the function cannot change a record's key (mapValues, flatMapValues, filter): then
+   * every output record stays in the partition of the input record it came from, with its key,
+   * and the node keeps its parent's {@link Placement}.
+   */
+  private final boolean keepsKeys;
 
   /** A node that transforms whole partitions (mapPartitions). */
   public MapPartitionsNode(Node<T> parent, Function<List<T>, List<R>> f) {
@@ -32,14 +39,33 @@ public final class MapPartitionsNode<T, R> extends Node<R> {
     this.parent = parent;
     this.partitionFunction = f;
     this.recordFunction = null;
+    this.keepsKeys = false;
   }
 
   /** A node that transforms record by record (map, filter, flatMap, ...); can be fused. */
   public MapPartitionsNode(Node<T> parent, RecordFunction<T, R> f) {
+    this(parent, f, false);
+  }
+
+  private MapPartitionsNode(Node<T> parent, RecordFunction<T, R> f, boolean keepsKeys) {
     super(parent.graph());
     this.parent = parent;
     this.partitionFunction = null;
     this.recordFunction = f;
+    this.keepsKeys = keepsKeys;
+  }
+
+  /**
+   * A record-by-record node whose function keeps every record's key (mapValues, flatMapValues,
+   * filter): it keeps its parent's placement.
+   */
+  public static <T, R> MapPartitionsNode<T, R> keepingKeys(Node<T> parent, RecordFunction<T, R> f) {
+    return new MapPartitionsNode<>(parent, f, true);
+  }
+
+  @Override
+  public Placement placement() {
+    return keepsKeys ? parent.placement() : Placement.NONE;
   }
 
   @Override

@@ -5,6 +5,7 @@ import io.uji.engine.exec.WorkerPool;
 import io.uji.engine.graph.Keys;
 import io.uji.engine.graph.Node;
 import io.uji.engine.graph.PartitionSource;
+import io.uji.engine.graph.Placement;
 import io.uji.streaming.Dataset;
 import io.uji.streaming.Pair;
 import io.uji.streaming.Partitioner;
@@ -22,6 +23,10 @@ import java.util.function.Function;
  * one map per output partition (map-side combine, in parallel), then every output partition
  * merges the maps meant for it (in parallel). reduceByKey, groupByKey and countByValue are this
  * node.
+ *
+ * <p>Over a parent placed by origin ({@link Placement}) every key's records are in one partition
+ * already: each partition is combined on its own, in parallel, without a shuffle (Spark skips the
+ * shuffle when the parent's partitioner fits, the same idea), and the output keeps the placement.
  */
 public final class ShuffleNode<K, V, C> extends Node<Pair<K, C>> {
   private final Node<Pair<K, V>> parent;
@@ -50,10 +55,46 @@ public final class ShuffleNode<K, V, C> extends Node<Pair<K, C>> {
   }
 
   @Override
+  public Placement placement() {
+    return parent.placement();
+  }
+
+  @Override
   protected Dataset<Pair<K, C>> compute(Time t) {
     PartitionSource<Pair<K, V>> in = parent.sourceAt(t);
-    return in == null ? null
-        : combine(in, graph.pool(), createCombiner, mergeValue, mergeCombiners, partitioner, operator);
+    if (in == null) {
+      return null;
+    }
+    if (parent.placement().isByOrigin()) {
+      return combineLocally(in, graph.pool(), createCombiner, mergeValue, operator);
+    }
+    return combine(in, graph.pool(), createCombiner, mergeValue, mergeCombiners, partitioner, operator);
+  }
+
+  /** combineByKey of each partition on its own: output partition i holds the keys of input partition i. */
+  static <K, V, C> Dataset<Pair<K, C>> combineLocally(PartitionSource<Pair<K, V>> in, WorkerPool pool,
+      Function<? super V, ? extends C> createCombiner, BiFunction<C, ? super V, C> mergeValue, String operator) {
+    int n = in.numPartitions();
+    @SuppressWarnings("unchecked")
+    List<Pair<K, C>>[] out = new List[n];
+    in.runPartitions(pool, i -> {
+      Map<K, Combiner<C>> combined = new HashMap<>();
+      in.push(i, kv -> {
+        K k = Keys.of(kv, operator);
+        Combiner<C> c = combined.get(k);
+        if (c == null) {
+          combined.put(k, new Combiner<>(createCombiner.apply(kv.value())));
+        } else {
+          c.value = mergeValue.apply(c.value, kv.value());
+        }
+      });
+      List<Pair<K, C>> list = new ArrayList<>(combined.size());
+      for (Map.Entry<K, Combiner<C>> e : combined.entrySet()) {
+        list.add(new Pair<>(e.getKey(), e.getValue().value));
+      }
+      out[i] = list;
+    });
+    return Datasets.of(new ArrayList<>(List.of(out)), pool);
   }
 
   /**

@@ -71,6 +71,11 @@ public final class ContextRuntime {
   private boolean preloadState;
   /** The lineage log while recovery reads it, before the journal takes it over (closed by close()). */
   private SegmentedLog lineageUntilJournal;
+  /** The membership this context runs in, or null outside a group (set before start). */
+  private io.uji.engine.cluster.ClusterMember member;
+  private String applicationId;
+  /** In a group, which key groups run here (from start). */
+  private GroupRuntime group;
 
   public ContextRuntime(String name, StreamingConfig config, StreamGraph graph, ListenerBus bus, Path checkpointDir,
       Duration checkpointInterval, Consumer<Throwable> onFailure, EngineObserver observer) {
@@ -107,10 +112,33 @@ public final class ContextRuntime {
     return store;
   }
 
+  /**
+   * Makes the context run in a group through {@code member} (docs/design/scale-out.md): checked by
+   * {@link GroupProgramCheck} at start; batches take input only for the key groups the member
+   * activates, and each commits through it.
+   */
+  public void joinGroup(io.uji.engine.cluster.ClusterMember member, String applicationId) {
+    this.member = java.util.Objects.requireNonNull(member, "member");
+    this.applicationId = java.util.Objects.requireNonNull(applicationId, "applicationId");
+  }
+
   public void start() {
+    if (member != null) {
+      GroupProgramCheck.check(graph, applicationId);
+      graph.runInGroup(applicationId);
+      if (checkpointPath != null) {
+        throw new io.uji.streaming.StreamingException("A context in a group keeps no checkpoint directory yet (local"
+            + " checkpoints in a group are not built): its state is restored from the changelog; leave out"
+            + " checkpoint(dir)");
+      }
+    }
     pool = new WorkerPool(name, config.workerThreads());
     graph.setPool(pool);
     Time first = BatchScheduler.firstBatchTime(config.clock(), graph.batchInterval().milliseconds());
+    if (member != null) {
+      group = new GroupRuntime(applicationId, member, graph, onFailure);
+      journal = new GroupJournal(group, pool, graph.inputs());
+    }
     if (checkpointPath == null) {
       startWithoutCheckpoints(first);
     } else {
@@ -135,6 +163,10 @@ public final class ContextRuntime {
     graph.start(first.minus(graph.batchInterval()));
     openStatefulNodes();
     openReceivers(index -> BlockStore.none());
+    if (group != null) {
+      group.wipeAll();
+      member.start(group); // batches take input once it activates key groups
+    }
     startInputsAndScheduler(first);
   }
 
@@ -261,6 +293,21 @@ public final class ContextRuntime {
     }
 
     @Override
+    public java.util.OptionalInt recordedKeyGroups(String id) {
+      return store.recordedPartitions(id);
+    }
+
+    @Override
+    public boolean inGroup() {
+      return group != null;
+    }
+
+    @Override
+    public java.util.BitSet runningGroups() {
+      return group == null ? null : group.runningGroups();
+    }
+
+    @Override
     public KryoPool kryo() {
       return kryo;
     }
@@ -290,6 +337,14 @@ public final class ContextRuntime {
     }
     if (scheduler != null) {
       scheduler.stop(graceful);
+    }
+    if (group != null) {
+      group.stopped(); // a revocation waiting for batches gives up: no batch runs any more
+      try {
+        member.stop(graceful);
+      } catch (RuntimeException e) {
+        LOG.warn("Stopping the membership of group {} failed", applicationId, e);
+      }
     }
     if (pool != null) {
       pool.close();

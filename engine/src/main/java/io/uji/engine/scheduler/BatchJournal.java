@@ -13,6 +13,18 @@ public interface BatchJournal extends AutoCloseable {
   /** Makes the batch's lineage durable; called before the batch is queued. */
   default void logBatch(Batch batch) {}
 
+  /**
+   * Commits the batch where the context's output and state become durable outside this process
+   * (a group's transaction), after its outputs and state ran, on the batch runner under the
+   * batch lock. Nothing to do outside a group.
+   *
+   * @return null when the batch counts; else why it does not (it was aborted, the context goes on:
+   *     listeners see it as failed with this reason)
+   */
+  default String commitBatch(Batch batch) {
+    return null;
+  }
+
   /** Called after batch {@code t} completed and its state was committed (checkpoint if due). */
   default void batchCompleted(Time t) {}
 

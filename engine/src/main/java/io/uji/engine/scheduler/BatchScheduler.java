@@ -186,6 +186,7 @@ public final class BatchScheduler {
     }
     // What the batch is doing, for the one error line that reports a failure.
     String[] step = {"its start"};
+    String[] aborted = {null};
     try {
       graph.runBatch(t, () -> {
         for (OutputOperation<?> out : graph.outputs()) {
@@ -202,11 +203,24 @@ public final class BatchScheduler {
           s.commit(t);
         }
         CrashPoints.hit("batch.after-state-commit");
+        step[0] = "its commit";
+        aborted[0] = journal.commitBatch(b);
         for (InputNode<?, ?, ?> in : graph.inputs()) {
           in.onBatchCompleted(t);
         }
         graph.clearMetadata(t);
       });
+      if (aborted[0] != null) {
+        // In a group: nothing of the batch counts, the partitions' next owner redoes its input.
+        long end = clock.getTimeMillis();
+        LOG.warn("Batch {} was not committed: {}", t, aborted[0]);
+        bus.post(l -> l.onBatchCompleted(info(b, start, end, aborted[0])));
+        report(b, start, end, aborted[0]);
+        synchronized (this) {
+          notifyAll();
+        }
+        return true;
+      }
       step[0] = "its checkpoint";
       journal.batchCompleted(t);
       long end = clock.getTimeMillis();

@@ -21,22 +21,47 @@ import java.util.Arrays;
  *
  * <p>One instance per stateful operator, used by one batch at a time: {@link #load} on the batch
  * thread, then {@link #release} for each state partition by the task that read it.
+ *
+ * <p>By origin ({@link #byOrigin}): in a group, a record's key group is the input partition it was
+ * read from; input partition i goes whole to key group i, no key is hashed.
  */
 final class BatchSplit<K, V> {
+  /** Null when split by origin. */
   private final Partitioner partitioner;
   private final int statePartitions;
   /** [input][state partition]; rows grow with the number of input partitions. */
   private Buffer[][] buffers = new Buffer[0][];
   private int inputs;
 
-  /** @return the state partition (key group) of {@code key} */
+  /**
+   * @return the state partition (key group) of {@code key}
+   * @throws IllegalStateException when split by origin: a key's group is where it was read from
+   */
   int keyGroupOf(Object key) {
+    if (partitioner == null) {
+      throw new IllegalStateException("Split by origin: a key's group is the input partition it came from");
+    }
     return partitioner.getPartition(key);
   }
 
   BatchSplit(Partitioner partitioner) {
     this.partitioner = partitioner;
     this.statePartitions = partitioner.numPartitions();
+  }
+
+  private BatchSplit(int groups) {
+    this.partitioner = null;
+    this.statePartitions = groups;
+  }
+
+  /** @return a split whose input partition i is key group i ({@code groups} of each) */
+  static <K, V> BatchSplit<K, V> byOrigin(int groups) {
+    return new BatchSplit<>(groups);
+  }
+
+  /** @return whether key groups are the input partitions */
+  boolean byOrigin() {
+    return partitioner == null;
   }
 
   /**
@@ -47,6 +72,10 @@ final class BatchSplit<K, V> {
    */
   void load(PartitionSource<Pair<K, V>> in, WorkerPool pool, String operator) {
     inputs = in == null ? 0 : in.numPartitions();
+    if (partitioner == null && inputs != 0 && inputs != statePartitions) {
+      throw new IllegalStateException("The input of " + operator + " is placed by origin over " + statePartitions
+          + " partitions but has " + inputs);
+    }
     if (buffers.length < inputs) {
       Buffer[][] grown = Arrays.copyOf(buffers, inputs);
       for (int i = buffers.length; i < inputs; i++) {
@@ -67,6 +96,19 @@ final class BatchSplit<K, V> {
       return;
     }
     final int n = statePartitions;
+    if (partitioner == null) {
+      in.runPartitions(pool, i -> {
+        Buffer[] row = buffers[i];
+        for (Buffer b : row) {
+          b.clear();
+        }
+        Buffer own = row[i];
+        int records = in.sizeHint(i);
+        own.fit(records + 16, records);
+        in.push(i, r -> own.add(Keys.of(r, operator), r.value()));
+      });
+      return;
+    }
     in.runPartitions(pool, i -> {
       Buffer[] row = buffers[i];
       int records = in.sizeHint(i);

@@ -4,6 +4,7 @@ import io.uji.engine.exec.Datasets;
 import io.uji.engine.exec.SerializationCheck;
 import io.uji.engine.exec.WorkerPool;
 import io.uji.engine.graph.Node;
+import io.uji.engine.graph.Placement;
 import io.uji.engine.graph.StateBinding;
 import io.uji.engine.graph.StatefulNode;
 import io.uji.engine.hooks.StateView;
@@ -64,6 +65,15 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
   private KeyGroups<K, V>[] groups;
   /** Splits a batch by key group. */
   private BatchSplit<K, V> split;
+  /**
+   * Whether the input is placed by origin (a group's keyed stream): key group g is input partition
+   * g, and the output has one partition per key group (set at open).
+   */
+  private boolean byOrigin;
+  /** In a group, reads a changed entry's filing time from its stored bytes (operators that file times only). */
+  private io.uji.serde.KryoSerde<R> storedSerde;
+  /** In a group, the key groups running here (one copy per batch); null outside a group. */
+  private java.util.function.Supplier<java.util.BitSet> runningGroups;
   private final String kind;
   private String stateId;
   private boolean named;
@@ -251,7 +261,9 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     } else if (restored != null) {
       signature = new StateTypes.Signature(restored.keyClass(), restored.stateClass(), encoding).format();
     }
-    int keyGroups = binding.keyGroups(stateId);
+    Placement placement = parent.placement();
+    byOrigin = placement.isByOrigin();
+    int keyGroups = byOrigin ? originKeyGroups(binding, placement) : binding.keyGroups(stateId);
     KeyGroups<K, V>[] perGroup = new KeyGroups[keyGroups];
     for (int g = 0; g < keyGroups; g++) {
       perGroup[g] = new KeyGroups<>();
@@ -259,11 +271,11 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     groups = perGroup;
     // A key's group is its hash modulo the count, as Spark's HashPartitioner places keys: state
     // written when the partitions were the groups reads back unchanged.
-    split = new BatchSplit<>(new HashPartitioner(keyGroups));
+    split = byOrigin ? BatchSplit.byOrigin(keyGroups) : new BatchSplit<>(new HashPartitioner(keyGroups));
     openKeyGroups(keyGroups);
     keyCheck = new SerializationCheck(binding.kryo(), "the keys of " + describe(), keyGroups);
     stateCheck = new SerializationCheck(binding.kryo(), "the state of " + describe(), keyGroups);
-    if (keyGroups < partitioner.numPartitions()) {
+    if (!byOrigin && keyGroups < partitioner.numPartitions()) {
       LOG.info("The state of {} has {} key groups: its processing runs in {} parallel tasks, not the {} partitions "
           + "asked for", describe(), keyGroups, keyGroups, partitioner.numPartitions());
     }
@@ -271,9 +283,126 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     try {
       table = binding.table(stateId, keySerdeType, storedType(), keyGroups);
       pool = binding.pool();
+      if (binding.inGroup()) {
+        if (!byOrigin) {
+          throw new IllegalStateException(describe() + " runs in a group but its input is not placed by origin");
+        }
+        // Each batch's changed keys go to the changelog (drainChanges); groups not running here are
+        // not computed (they may be being restored from the changelog meanwhile).
+        table.captureChanges();
+        runningGroups = binding::runningGroups;
+        if (filesTimes()) {
+          storedSerde = new io.uji.serde.KryoSerde<>(binding.kryo(), storedType());
+        }
+      }
       if (initialState != null && restored == null && isEmpty()) {
         loadInitialState();
       }
+    } finally {
+      stateLock.writeLock().unlock();
+    }
+  }
+
+  /**
+   * In a group, the state has exactly P key groups, P = the keyed input's partition count, for its
+   * whole life: state written with another count (outside a group, or with a topic of another
+   * partition count) would put keys in the wrong groups.
+   */
+  private int originKeyGroups(StateBinding binding, Placement placement) {
+    int wanted = placement.partitions();
+    java.util.OptionalInt recorded = binding.recordedKeyGroups(stateId);
+    if (recorded.isPresent() && recorded.getAsInt() != wanted) {
+      throw new StreamingException("The state of " + describe() + " has " + recorded.getAsInt() + " key groups; "
+          + "its input '" + placement.source() + "' has " + wanted + " partitions, and in a group a key's group is "
+          + "its input partition: use a new checkpoint directory (and a new application id)");
+    }
+    return wanted;
+  }
+
+  /** @return whether the program gave the operator an initial state */
+  public final boolean hasInitialState() {
+    return initialState != null;
+  }
+
+  /** @return the placement of the operator's input: its state is keyed by origin when this is by origin */
+  public final Placement inputPlacement() {
+    return parent.placement();
+  }
+
+  /** @return whether key group g is input partition g (a group's keyed stream; known once opened) */
+  protected final boolean placedByOrigin() {
+    return byOrigin;
+  }
+
+  // ------------------------------------------------------------------ in a group
+
+  /**
+   * Hands key group {@code group}'s changes since the last drain to {@code writer} (each changed key
+   * once, its stored bytes after the batch, null for a removal). Called after the batch computed,
+   * for running groups, groups in parallel.
+   *
+   * @return how many changes were written
+   */
+  public int drainChanges(int group, io.uji.engine.cluster.ChangeWriter writer) {
+    io.uji.serde.KryoSerde<R> serde = storedSerde;
+    return openTable().drainChanges(group, (g, key, value) -> {
+      // The time index is not in the stored value's bytes as such: the changelog carries the time
+      // each key is filed under, so that a restore files it alike without deserializing.
+      long filedAt = value == null || serde == null ? -1 : filedAt(serde.fromBytes(value));
+      writer.write(new io.uji.engine.cluster.StateChange(stateId, g, key, value, filedAt));
+    });
+  }
+
+  /** @return whether the operator files its keys in the time index (a timeout) */
+  protected boolean filesTimes() {
+    return false;
+  }
+
+  /** @return the time {@code stored}'s key is filed under in the time index, -1 if none */
+  protected long filedAt(R stored) {
+    return -1;
+  }
+
+  /**
+   * Writes key group {@code group}'s dirty cache entries to the store, so that the group, no longer
+   * computed here, is a copy exactly as of its last drained changes (a dormant copy the changelog
+   * can continue).
+   */
+  public void flushGroup(int group) {
+    stateLock.writeLock().lock();
+    try {
+      openTable().partition(group).flush();
+    } finally {
+      stateLock.writeLock().unlock();
+    }
+  }
+
+  /** Empties key group {@code group} (its state, timeouts and cached and undrained changes). */
+  public void wipeGroup(int group) {
+    stateLock.writeLock().lock();
+    try {
+      openTable().wipeGroup(group);
+    } finally {
+      stateLock.writeLock().unlock();
+    }
+  }
+
+  /**
+   * Writes changes read from a changelog into key group {@code group}, a group not running here, as
+   * stored bytes (nothing deserialized).
+   */
+  public void applyRaw(int group, List<io.uji.engine.cluster.StateChange> changes) {
+    io.uji.state.RawChunk chunk = new io.uji.state.RawChunk(changes.size());
+    for (io.uji.engine.cluster.StateChange c : changes) {
+      if (c.group() != group || !c.operator().equals(stateId)) {
+        throw new IllegalArgumentException("A change of " + c.operator() + " group " + c.group() + " cannot be applied"
+            + " to group " + group + " of " + describe());
+      }
+      chunk.add(c.key(), c.value(), c.value() == null ? io.uji.state.RawChunk.NOT_FILED : c.filedAt());
+    }
+    stateLock.writeLock().lock();
+    try {
+      openTable().applyRaw(group, chunk);
     } finally {
       stateLock.writeLock().unlock();
     }
@@ -324,6 +453,21 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     stateLock.readLock().lock();
     try {
       StateTable<K, R> t = openTable(); // first: its volatile read publishes the split set before it
+      if (byOrigin) {
+        // A key's group is the input partition it came from, which the key does not tell. In a
+        // group only the running groups answer (others are copies being restored or kept).
+        java.util.BitSet running = runningGroups == null ? null : runningGroups.get();
+        for (int g = 0; g < groups.length; g++) {
+          if (running != null && !running.get(g)) {
+            continue;
+          }
+          R r = t.partition(g).readCopy(key);
+          if (r != null) {
+            return userState(r);
+          }
+        }
+        return null;
+      }
       R r = t.partition(split.keyGroupOf(key)).readCopy(key);
       return r == null ? null : userState(r);
     } finally {
@@ -341,8 +485,30 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
       stateLock.readLock().unlock();
     }
     Spliterator<StateEntry<K, R>> entries = Spliterators.spliteratorUnknownSize(scan, Spliterator.NONNULL);
-    return StreamSupport.stream(entries, false).map(e -> new Pair<>(e.key(), userState(e.state())))
-        .onClose(scan::close);
+    Stream<StateEntry<K, R>> all = StreamSupport.stream(entries, false);
+    if (runningGroups != null) {
+      // In a group only the running groups answer; the scan also meets dormant copies and groups
+      // being restored, and an entry does not tell its group: keep the keys a running group has.
+      java.util.BitSet running = runningGroups.get();
+      all = all.filter(e -> inGroups(e.key(), running));
+    }
+    return all.map(e -> new Pair<>(e.key(), userState(e.state()))).onClose(scan::close);
+  }
+
+  /** @return whether one of {@code groups} holds {@code key} now */
+  private boolean inGroups(K key, java.util.BitSet groups) {
+    stateLock.readLock().lock();
+    try {
+      StateTable<K, R> t = openTable();
+      for (int g = groups.nextSetBit(0); g >= 0; g = groups.nextSetBit(g + 1)) {
+        if (t.partition(g).readCopy(key) != null) {
+          return true;
+        }
+      }
+      return false;
+    } finally {
+      stateLock.readLock().unlock();
+    }
   }
 
   /** @return the number of keys as of the last completed batch (see {@link StateTable#approximateKeyCount}) */
@@ -434,14 +600,20 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
   private Dataset<T> computeLocked(Time t) {
     int keyGroups = groups.length;
     // Workers take contiguous ranges of key groups: the state does not depend on the parallelism.
-    int tasks = Math.min(partitioner.numPartitions(), keyGroups);
+    // By origin, one task per group: output partition g is key group g, so the output keeps the placement.
+    int tasks = byOrigin ? keyGroups : Math.min(partitioner.numPartitions(), keyGroups);
     @SuppressWarnings("unchecked")
     List<T>[] out = new List[tasks];
     try {
       split.load(parent.sourceAt(t), pool, describe());
+      java.util.BitSet running = runningGroups == null ? null : runningGroups.get();
       pool.run(tasks, task -> {
         List<T> taskOut = new ArrayList<>();
         for (int g = firstGroup(task, tasks, keyGroups), end = firstGroup(task + 1, tasks, keyGroups); g < end; g++) {
+          if (running != null && !running.get(g)) {
+            split.release(g); // a group not running here has no input; its state is not touched
+            continue;
+          }
           KeyGroups<K, V> batch = groups[g];
           batch.fill(split, g);
           split.release(g);

@@ -62,6 +62,21 @@ public final class MapWithStateNode<K, V, S, M> extends KeyedStateNode<K, V, S, 
     }
   }
 
+  /** @return whether keys time out after an idle period */
+  public boolean hasTimeout() {
+    return timeoutMs >= 0;
+  }
+
+  @Override
+  protected boolean filesTimes() {
+    return hasTimeout();
+  }
+
+  @Override
+  protected long filedAt(TimedState<S> stored) {
+    return stored.filedAt;
+  }
+
   @Override
   @SuppressWarnings("unchecked")
   protected void openKeyGroups(int count) {
@@ -205,8 +220,15 @@ public final class MapWithStateNode<K, V, S, M> extends KeyedStateNode<K, V, S, 
     }
     List<K> keys = new ArrayList<>();
     List<Long> filedAt = new ArrayList<>();
+    // In a group, a key group restored from its changelog may have a key filed twice under the
+    // same time (once per changelog record of it): it must time out once.
+    boolean dedupe = placedByOrigin();
     for (TimeIndex.Bucket<K> b : buckets) {
+      java.util.Set<K> seen = dedupe ? new java.util.HashSet<>() : null;
       for (K k : b.keys()) {
+        if (seen != null && !seen.add(k)) {
+          continue;
+        }
         keys.add(k);
         filedAt.add(b.time());
       }

@@ -2,6 +2,7 @@ package io.uji.engine.state;
 
 import io.uji.engine.exec.Datasets;
 import io.uji.engine.graph.Node;
+import io.uji.engine.graph.Placement;
 import io.uji.streaming.Dataset;
 import io.uji.streaming.Pair;
 import io.uji.streaming.Time;
@@ -40,5 +41,11 @@ public final class StateSnapshotNode<K, S> extends Node<Pair<K, S>> {
       return null;
     });
     return Datasets.of(new ArrayList<>(List.of(parts)), source.pool());
+  }
+
+  /** One partition per key group: placed by origin when the operator's input is. */
+  @Override
+  public Placement placement() {
+    return source.inputPlacement();
   }
 }

@@ -1,6 +1,7 @@
 package io.uji.engine.state;
 
 import io.uji.engine.graph.Node;
+import io.uji.engine.graph.Placement;
 import io.uji.state.StatePartition;
 import io.uji.streaming.Dataset;
 import io.uji.streaming.Pair;
@@ -76,7 +77,7 @@ public final class UpdateStateIteratorNode<K, V, S> extends UpdateStateByKeyNode
             + "; return a (key, state) pair for each key to keep, and leave out the keys to remove");
       }
       K k = kv.key();
-      if (keyGroupOf(k) != partition.id()) {
+      if (!placedByOrigin() && keyGroupOf(k) != partition.id()) {
         throw new IllegalStateException("The function of " + describe() + " returned the key " + k + " in batch " + t
             + ", which belongs to another partition than the keys it was given; it may only return keys of its"
             + " partition");
@@ -106,5 +107,11 @@ public final class UpdateStateIteratorNode<K, V, S> extends UpdateStateByKeyNode
     }
     partition.endBatch();
     return out;
+  }
+
+  /** Its output partition g is key group g when the input is placed by origin: it keeps the placement. */
+  @Override
+  public Placement placement() {
+    return inputPlacement();
   }
 }

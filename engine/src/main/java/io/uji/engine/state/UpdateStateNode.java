@@ -1,6 +1,7 @@
 package io.uji.engine.state;
 
 import io.uji.engine.graph.Node;
+import io.uji.engine.graph.Placement;
 import io.uji.state.StatePartition;
 import io.uji.streaming.Dataset;
 import io.uji.streaming.Function4;
@@ -83,5 +84,11 @@ public final class UpdateStateNode<K, V, S> extends UpdateStateByKeyNode<K, V, S
           + "; return Optional.empty() to remove the key");
     }
     return r;
+  }
+
+  /** Its output partition g is key group g when the input is placed by origin: it keeps the placement. */
+  @Override
+  public Placement placement() {
+    return inputPlacement();
   }
 }

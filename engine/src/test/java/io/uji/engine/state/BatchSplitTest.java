@@ -102,6 +102,39 @@ class BatchSplitTest {
   }
 
   @Test
+  void byOriginInputPartitionIIsKeyGroupIWholeAndNoKeyIsHashed() {
+    BatchSplit<Integer, String> split = BatchSplit.byOrigin(3);
+    // The same key in two partitions stays in both: its group is where it was read from.
+    split.load(source(List.of(records(0, 4), List.of(), List.of(Pair.of(2, "again"), Pair.of(9, "v9")))), pool, "test");
+
+    assertEquals(records(0, 4), read(split, 0));
+    assertEquals(List.of(), read(split, 1));
+    assertEquals(List.of(Pair.of(2, "again"), Pair.of(9, "v9")), read(split, 2));
+    assertEquals(4, split.recordsFor(0));
+    assertTrue(split.byOrigin());
+    assertThrows(IllegalStateException.class, () -> split.keyGroupOf(2));
+  }
+
+  @Test
+  void byOriginABatchOfAnotherPartitionCountIsAClearError() {
+    BatchSplit<Integer, String> split = BatchSplit.byOrigin(3);
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> split.load(source(List.of(records(0, 3), records(3, 6))), pool, "mapWithState 'counts'"));
+    assertTrue(e.getMessage().contains("mapWithState 'counts' is placed by origin over 3 partitions but has 2"),
+        e.getMessage());
+  }
+
+  @Test
+  void byOriginABatchClearsThePreviousOne() {
+    BatchSplit<Integer, String> split = BatchSplit.byOrigin(2);
+    split.load(source(List.of(records(0, 4), records(4, 8))), pool, "test");
+    split.load(source(List.of(List.of(), records(8, 9))), pool, "test");
+
+    assertEquals(List.of(), read(split, 0));
+    assertEquals(records(8, 9), read(split, 1));
+  }
+
+  @Test
   void aPartitionOutsideTheRangeIsAClearError() {
     BatchSplit<Integer, String> split = new BatchSplit<>(partitioner(3, k -> 7));
     IllegalStateException e =

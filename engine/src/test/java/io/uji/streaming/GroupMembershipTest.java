@@ -1,0 +1,393 @@
+package io.uji.streaming;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.uji.engine.cluster.ClusterAccess;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A context in a group through the cluster SPI, against an in-memory stand-in for Kafka
+ * ({@link FakeGroup}): batches take input only for activated key groups and commit their ranges
+ * and state changes through the member; a key group moves between two contexts (revoked after its
+ * batches committed, restored from its changelog, run from the committed positions) and an aborted
+ * commit puts the state back; the counts stay exact throughout.
+ */
+class GroupMembershipTest {
+  private static final long INTERVAL = 1000;
+  private static final int GROUPS = 4;
+  private static final String APP = "counting";
+
+  @TempDir Path tmp;
+  private final MemoryKeyedSource source = new MemoryKeyedSource("events", GROUPS);
+  private final FakeGroup kafka = new FakeGroup();
+  private final Map<String, Long> truth = new TreeMap<>();
+  private final List<Instance> instances = new ArrayList<>();
+  private final List<StreamingContext> instancesToStop = new ArrayList<>();
+  private int nextUser;
+
+  /** One context in the group, on its own manual clock. */
+  private final class Instance {
+    final ManualClock clock;
+    /** Per batch time, the mapped output of "counts": (user, count), count -1 when its key timed out. */
+    final Map<Long, List<Pair<String, Long>>> mapped = new ConcurrentHashMap<>();
+    final StreamingContext ssc;
+    final FakeGroup.Member member = kafka.new Member("events");
+    final Map<Long, BatchInfo> completed = new ConcurrentHashMap<>();
+    final PairDStream<String, Long> events;
+    long last;
+
+    Instance() {
+      this(tmp.resolve("state-" + instances.size()));
+    }
+
+    Instance(Path stateDir) {
+      this(stateDir, 0, null);
+    }
+
+    /** @param timeout the idle timeout of "counts", or null for none */
+    Instance(Path stateDir, long clockStart, Duration timeout) {
+      clock = new ManualClock(clockStart);
+      last = clockStart;
+      ssc = new StreamingContext(StreamingConfig.defaults().withClock(clock).withWorkerThreads(2)
+          .withStateDir(stateDir), Durations.milliseconds(INTERVAL));
+      ssc.addStreamingListener(new StreamingListener() {
+        @Override
+        public void onBatchCompleted(BatchInfo b) {
+          completed.put(b.batchTime().milliseconds(), b);
+        }
+      });
+      events = ClusterAccess.keyedStream(ssc, source);
+      StateSpec<String, Long, Long, Pair<String, Long>> spec =
+          StateSpec.function((String user, Optional<Long> n, State<Long> s) -> {
+            if (s.isTimingOut()) {
+              return Pair.of(user, -1L);
+            }
+            s.update(s.getOption().orElse(0L) + n.orElse(0L));
+            return Pair.of(user, s.get());
+          });
+      events.mapValues(v -> 1L).reduceByKey(Long::sum)
+          .mapWithState(timeout == null ? spec : spec.timeout(timeout)).name("counts")
+          .foreachBatch((d, t) -> mapped.put(t.milliseconds(), d.collect()));
+      ClusterAccess.joinGroup(ssc, member, APP);
+      instances.add(this);
+    }
+
+    Instance start(int... groups) {
+      ssc.start();
+      member.assign(groups);
+      return this;
+    }
+
+    /** Runs the next batch; @return how it completed */
+    BatchInfo batch() {
+      long t = last + INTERVAL;
+      clock.setTime(t);
+      await().until(() -> completed.containsKey(t));
+      last = t;
+      return completed.get(t);
+    }
+
+    /** @return what a scan of the state shows (its running key groups only, not its dormant copies) */
+    Map<String, Long> scanned() {
+      Map<String, Long> out = new TreeMap<>();
+      try (var all = ssc.keyedState("counts", String.class, Long.class).scan()) {
+        all.forEach(kv -> out.put(kv.key(), kv.value()));
+      }
+      return out;
+    }
+
+    /** @return the count of every user this instance answers for (its running key groups) */
+    Map<String, Long> counts() {
+      KeyedState<String, Long> state = ssc.keyedState("counts", String.class, Long.class);
+      Map<String, Long> out = new TreeMap<>();
+      for (String user : knownUsers()) {
+        state.get(user).ifPresent(n -> out.put(user, n));
+      }
+      return out;
+    }
+  }
+
+  @AfterEach
+  void stop() {
+    instances.forEach(i -> i.ssc.stop(false));
+    instancesToStop.forEach(c -> c.stop(false));
+  }
+
+  /** Appends events of users of every group: user "g<g>-u<n>" lives in group g, as a producer keys them. */
+  private void produce(int perGroup) {
+    for (int g = 0; g < GROUPS; g++) {
+      for (int i = 0; i < perGroup; i++) {
+        String user = "g" + g + "-u" + ((nextUser + i) % 5);
+        source.append(g, user, 1);
+        truth.merge(user, 1L, Long::sum);
+      }
+    }
+    nextUser += perGroup;
+  }
+
+  private java.util.Set<String> knownUsers() {
+    java.util.Set<String> all = new java.util.TreeSet<>(truth.keySet());
+    all.add("idle");
+    all.add("busy");
+    return all;
+  }
+
+  private Map<String, Long> truthOf(int... groups) {
+    Map<String, Long> out = new TreeMap<>();
+    truth.forEach((user, n) -> {
+      for (int g : groups) {
+        if (user.startsWith("g" + g + "-")) {
+          out.put(user, n);
+        }
+      }
+    });
+    return out;
+  }
+
+  private long end(int group) {
+    return source.log.getOrDefault(MemoryKeyedSource.id("events", group), List.of()).size();
+  }
+
+  @Test
+  void oneMemberRunsTheGroupsItActivatesAndCommitsTheirRangesAndChanges() {
+    Instance a = new Instance().start(0, 1, 2);
+    produce(7);
+    a.batch();
+    produce(3);
+    a.batch();
+    assertEquals(truthOf(0, 1, 2), a.counts());
+    for (int g = 0; g < 3; g++) {
+      assertEquals(end(g), kafka.committed(MemoryKeyedSource.id("events", g)));
+      assertFalse(kafka.changelog("counts", g).isEmpty());
+    }
+    assertEquals(0, kafka.committed("events-3")); // never activated: never read
+    assertTrue(kafka.changelog("counts", 3).isEmpty());
+    // Each changelog record is a state key of its own group (u16 group first).
+    kafka.changelog("counts", 2).forEach(c -> assertEquals(2, ((c.key()[0] & 0xff) << 8) | (c.key()[1] & 0xff)));
+  }
+
+  @Test
+  void aKeyGroupMovesToAnotherContextWithItsStateAndNothingIsCountedTwice() {
+    Instance a = new Instance().start(0, 1, 2, 3);
+    produce(6);
+    a.batch();
+    produce(4);
+    a.batch();
+    a.member.revoke(2, 3);
+    Instance b = new Instance().start(2, 3);
+    assertEquals(truthOf(2, 3), b.counts()); // restored from the changelog
+    assertEquals(truthOf(0, 1), a.counts()); // a answers for what it runs only
+    assertEquals(truthOf(0, 1), a.scanned()); // its dormant copies of 2 and 3 do not show
+    produce(5);
+    a.batch();
+    b.batch();
+    assertEquals(truthOf(0, 1), a.counts());
+    assertEquals(truthOf(2, 3), b.counts());
+    // And back: b gives group 3 to a.
+    b.member.revoke(3);
+    a.member.assign(3);
+    produce(2);
+    a.batch();
+    b.batch();
+    assertEquals(truthOf(0, 1, 3), a.counts());
+    assertEquals(truthOf(2), b.counts());
+    for (int g = 0; g < GROUPS; g++) {
+      assertEquals(end(g), kafka.committed(MemoryKeyedSource.id("events", g)));
+    }
+  }
+
+  @Test
+  void anAbortedCommitPutsTheStateBackAndTheRestoredGroupsCountEverythingOnce() {
+    Instance a = new Instance().start(0, 1, 2, 3);
+    produce(5);
+    a.batch();
+    produce(5);
+    a.member.abortNext.set(true);
+    BatchInfo aborted = a.batch();
+    assertTrue(aborted.failureReason().orElse("").contains("test: transaction aborted"), aborted.toString());
+    assertEquals(Map.of(), a.counts()); // reset: nothing runs here until restored
+    produce(3);
+    a.batch(); // takes nothing: no group runs
+    a.member.assign(0, 1, 2, 3);
+    a.batch();
+    assertEquals(truth, a.counts());
+    for (int g = 0; g < GROUPS; g++) {
+      assertEquals(end(g), kafka.committed(MemoryKeyedSource.id("events", g)));
+    }
+  }
+
+  @Test
+  void anAbortTheMemberDoesNotResetItselfIsResetByTheEngine() {
+    Instance a = new Instance().start(0, 1, 2, 3);
+    produce(3);
+    a.batch();
+    produce(4);
+    a.member.abortNextSilently.set(true);
+    assertTrue(a.batch().failureReason().orElse("").contains("test: fenced"));
+    assertEquals(Map.of(), a.counts());
+    a.member.assign(0, 1, 2, 3);
+    a.batch();
+    assertEquals(truth, a.counts());
+  }
+
+  @Test
+  void stateLeftInTheDirectoryByAnEarlierRunIsNotTrusted() {
+    Path dir = tmp.resolve("kept");
+    Instance first = new Instance(dir).start(0, 1, 2, 3);
+    produce(5);
+    first.batch();
+    first.ssc.stop(false);
+    produce(2); // committed by nobody yet
+    Instance again = new Instance(dir).start();
+    assertEquals(Map.of(), again.counts()); // nothing runs here: nothing is shown
+    again.member.assign(0, 1, 2, 3);
+    again.batch();
+    assertEquals(truth, again.counts());
+  }
+
+  @Test
+  void aMembershipThatCannotGoOnStopsTheContextWithItsError() throws InterruptedException {
+    Instance a = new Instance().start(0);
+    a.member.control.fail(new IllegalStateException("test: not authorized to read events"));
+    StreamingException e = assertThrows(StreamingException.class, a.ssc::awaitTermination);
+    assertTrue(String.valueOf(e.getMessage()).contains("not authorized")
+        || String.valueOf(e.getCause()).contains("not authorized"), String.valueOf(e));
+  }
+
+  @Test
+  void timeoutsMoveWithTheirGroupAndFireOnTheNewOwnerWhenDue() {
+    Duration timeout = Durations.milliseconds(2 * INTERVAL);
+    Instance a = new Instance(tmp.resolve("a"), 0, timeout).start(0, 1);
+    source.append(0, "idle", 1);
+    source.append(1, "busy", 1);
+    a.batch(); // t=1000: both seen
+    source.append(1, "busy", 1);
+    a.batch(); // t=2000: busy seen again
+    a.member.revoke(0, 1);
+    Instance b = new Instance(tmp.resolve("b"), a.last, timeout).start(0, 1);
+    assertEquals(Map.of("idle", 1L, "busy", 2L), b.counts());
+    b.batch(); // t=3000: nothing due yet (idle was seen at 1000, times out after 2000 ms idle)
+    assertEquals(List.of(), b.mapped.get(3 * INTERVAL));
+    b.batch(); // t=4000: idle times out here, as it would have on a
+    assertEquals(List.of(Pair.of("idle", -1L)), b.mapped.get(4 * INTERVAL));
+    assertEquals(Map.of("busy", 2L), b.counts());
+    b.batch(); // t=5000: busy (seen at 2000) times out
+    assertEquals(List.of(Pair.of("busy", -1L)), b.mapped.get(5 * INTERVAL));
+    assertEquals(Map.of(), b.counts());
+  }
+
+  @Test
+  void aRevokedGroupIsKeptAsACopyThatTheChangelogContinues() {
+    Instance a = new Instance().start(0, 1, 2, 3);
+    produce(5);
+    a.batch();
+    a.member.revoke(3);
+    int position = kafka.changelog("counts", 3).size(); // where a's copy of group 3 stands
+    Instance b = new Instance().start(3);
+    produce(4);
+    a.batch();
+    b.batch();
+    produce(2);
+    a.batch();
+    b.batch();
+    b.member.revoke(3);
+    a.member.resume(3, position); // only what b wrote meanwhile
+    produce(3);
+    a.batch();
+    assertEquals(truth, a.counts());
+    for (int g = 0; g < GROUPS; g++) {
+      assertEquals(end(g), kafka.committed(MemoryKeyedSource.id("events", g)));
+    }
+  }
+
+  @Test
+  void sliceIsRefusedInAGroup() {
+    Instance a = new Instance().start(0);
+    StreamingException e = assertThrows(StreamingException.class,
+        () -> a.events.slice(new Time(0), new Time(INTERVAL)));
+    assertTrue(e.getMessage().contains("slice cannot be used in group 'counting'"), e.getMessage());
+  }
+
+  @Test
+  void stateWithAnotherPartitionCountIsRefusedAtStart() {
+    Path dir = tmp.resolve("four");
+    new Instance(dir).start(0).ssc.stop(false);
+    StreamingContext ssc = new StreamingContext(StreamingConfig.defaults().withStateDir(dir),
+        Durations.milliseconds(INTERVAL));
+    instancesToStop.add(ssc);
+    count(ClusterAccess.keyedStream(ssc, new MemoryKeyedSource("events", 6)));
+    ClusterAccess.joinGroup(ssc, kafka.new Member("events"), APP);
+    StreamingException e = assertThrows(StreamingException.class, ssc::start);
+    assertTrue(e.getMessage().contains("has 4 key groups"), e.getMessage());
+    assertTrue(e.getMessage().contains("has 6 partitions"), e.getMessage());
+  }
+
+  @Test
+  void aRevocationReturnsOnlyOnceTheGroupsBatchesCommitted() {
+    Instance a = new Instance().start(0, 1, 2, 3);
+    produce(4);
+    a.member.deferNext.set(true);
+    a.batch(); // left in the open transaction
+    assertEquals(0, kafka.committed("events-3"));
+    CompletableFuture<Long> revoked = CompletableFuture.supplyAsync(() -> {
+      a.member.revoke(3);
+      return kafka.committed("events-3");
+    });
+    a.batch(); // commits the deferred batch with it
+    assertEquals(end(3), revoked.join()); // when revoke returned, group 3's input was committed
+    Instance b = new Instance().start(3);
+    assertEquals(truthOf(3), b.counts());
+  }
+
+  @Test
+  void aProgramAGroupCannotRunIsRefusedAtStart() {
+    StreamingContext ssc = new StreamingContext(StreamingConfig.defaults(), Durations.milliseconds(INTERVAL));
+    ClusterAccess.keyedStream(ssc, source).mapToPair(kv -> Pair.of(kv.value(), kv.key()))
+        .updateStateByKey((List<String> vs, Optional<Long> s) -> s).name("rekeyed").foreachBatch(d -> {});
+    ClusterAccess.joinGroup(ssc, kafka.new Member("events"), APP);
+    StreamingException e = assertThrows(StreamingException.class, ssc::start);
+    assertTrue(e.getMessage().contains("updateStateByKey 'rekeyed'"), e.getMessage());
+    assertTrue(e.getMessage().contains("keyed differently"), e.getMessage());
+  }
+
+  @Test
+  void aCheckpointDirectoryIsRefusedInAGroupForNow() {
+    StreamingContext ssc = new StreamingContext(StreamingConfig.defaults(), Durations.milliseconds(INTERVAL));
+    ssc.checkpoint(tmp.resolve("cp").toString());
+    count(ClusterAccess.keyedStream(ssc, source));
+    ClusterAccess.joinGroup(ssc, kafka.new Member("events"), APP);
+    StreamingException e = assertThrows(StreamingException.class, ssc::start);
+    assertTrue(e.getMessage().contains("restored from the changelog"), e.getMessage());
+  }
+
+  @Test
+  void aGracefulStopLeavesTheGroupAndAStopStays() {
+    Instance a = new Instance().start(0);
+    a.ssc.stop(true);
+    assertTrue(a.member.stopped);
+    assertTrue(a.member.stoppedLeaving);
+    Instance b = new Instance().start(1);
+    b.ssc.stop(false);
+    assertTrue(b.member.stopped);
+    assertFalse(b.member.stoppedLeaving);
+  }
+
+  private static void count(PairDStream<String, Long> in) {
+    in.mapWithState(StateSpec.function((String k, Optional<Long> v, State<Long> s) -> 0L)).name("counts")
+        .foreachBatch(d -> {});
+  }
+}

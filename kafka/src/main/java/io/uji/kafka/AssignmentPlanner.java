@@ -1,0 +1,232 @@
+package io.uji.kafka;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Which member runs which key group: the whole logic of {@link UjiAssignor}, a pure function
+ * tested without Kafka (design: docs/design/scale-out.md 5.2, actives and withholding).
+ *
+ * <p>A key group is an input partition number, in [0, P): group g is partition g of every input
+ * topic. The plan, in order:
+ *
+ * <ol>
+ *   <li><b>Compatibility.</b> Members whose state signature differs from the largest agreeing set
+ *       (ties: the set of the lowest incarnation) get nothing and are reported incompatible.
+ *   <li><b>Owners.</b> Each group's owner is the member claiming it with the highest owned
+ *       generation (ties: the lowest instance id): a member back from a pause may claim groups it
+ *       lost since, and the newer claim wins, as in Kafka's {@code CooperativeStickyAssignor}.
+ *   <li><b>Quotas.</b> M compatible members share P groups: {@code P % M} of them get {@code
+ *       ceil(P/M)}, the others {@code floor(P/M)}; the larger quotas go to the members that own
+ *       the most (so as little moves as possible), ties by instance id.
+ *   <li><b>Sticky.</b> Each member keeps up to its quota of the groups it owns (the lowest
+ *       numbers); the rest are freed. Freed and orphaned groups go, in increasing order, to the
+ *       member furthest below its quota (ties by instance id).
+ *   <li><b>Cooperative withholding.</b> A group whose owner is alive (a member of this round,
+ *       compatible or not) and is not its new holder is assigned to nobody this round: the owner
+ *       sees it revoked, commits and rejoins, and the next round (where nobody owns it) assigns it.
+ *       Kafka's consumer refuses a cooperative assignment that moves a partition directly.
+ * </ol>
+ *
+ * <p>The plan depends only on the input's contents, never on the members' order, so every leader
+ * computes the same one.
+ */
+final class AssignmentPlanner {
+  private AssignmentPlanner() {}
+
+  /**
+   * A member of the group as its subscription describes it.
+   *
+   * @param memberId Kafka's member id (the key of the assignment)
+   * @param instanceId the instance id (static membership), the tie breaker
+   * @param incarnation random per process start
+   * @param stateSignature hash of the program's stateful operators and P
+   * @param owned the groups the member owns now (its owned partitions)
+   * @param ownedGeneration the generation in which it got {@code owned}, -1 if unknown
+   */
+  record Member(String memberId, String instanceId, long incarnation, long stateSignature, Set<Integer> owned,
+      int ownedGeneration) {
+    Member {
+      Objects.requireNonNull(memberId, "memberId");
+      Objects.requireNonNull(instanceId, "instanceId");
+      owned = Set.copyOf(owned);
+    }
+  }
+
+  /**
+   * @param groups P, the number of key groups (input partitions)
+   * @param members every member of this round, in any order, member ids distinct
+   * @param excluded member ids that get nothing whatever their program (their subscription could
+   *     not be read); what they own still counts, so it is withheld until they revoke it
+   */
+  record PlanInput(int groups, List<Member> members, Set<String> excluded) {
+    PlanInput {
+      if (groups < 1) {
+        throw new IllegalArgumentException("a group needs at least one partition: " + groups);
+      }
+      members = List.copyOf(members);
+      excluded = Set.copyOf(excluded);
+    }
+
+    PlanInput(int groups, List<Member> members) {
+      this(groups, members, Set.of());
+    }
+  }
+
+  /**
+   * @param actives per member id, the groups it runs from this round (every member present, maybe
+   *     empty)
+   * @param withheld groups assigned to nobody this round because their owner must revoke them
+   *     first; they move to {@code intended} in the next round
+   * @param intended per withheld group, the member id meant to get it
+   * @param incompatible member ids whose program differs from the group's (they get nothing)
+   */
+  record Plan(Map<String, SortedSet<Integer>> actives, SortedSet<Integer> withheld, Map<Integer, String> intended,
+      Set<String> incompatible) {}
+
+  private static final Comparator<Member> BY_INSTANCE =
+      Comparator.comparing(Member::instanceId).thenComparing(Member::memberId);
+  private static final Comparator<Member> OLDEST =
+      Comparator.comparingLong(Member::incarnation).thenComparing(BY_INSTANCE);
+
+  static Plan plan(PlanInput input) {
+    final int p = input.groups();
+    List<Member> members = new ArrayList<>(input.members());
+    members.sort(BY_INSTANCE);
+    List<Member> readable = new ArrayList<>();
+    for (Member m : members) {
+      if (!input.excluded().contains(m.memberId())) {
+        readable.add(m);
+      }
+    }
+    Set<String> incompatible = incompatible(readable);
+    List<Member> eligible = new ArrayList<>();
+    for (Member m : readable) {
+      if (!incompatible.contains(m.memberId())) {
+        eligible.add(m);
+      }
+    }
+    // 2. owners: the highest generation's claim, ties by instance id (members are sorted).
+    String[] owner = new String[p];
+    int[] ownerGeneration = new int[p];
+    for (Member m : members) {
+      for (int g : m.owned()) {
+        if (g >= 0 && g < p && (owner[g] == null || m.ownedGeneration() > ownerGeneration[g])) {
+          owner[g] = m.memberId();
+          ownerGeneration[g] = m.ownedGeneration();
+        }
+      }
+    }
+    Map<String, SortedSet<Integer>> owns = new HashMap<>();
+    for (Member m : members) {
+      owns.put(m.memberId(), new TreeSet<>());
+    }
+    for (int g = 0; g < p; g++) {
+      if (owner[g] != null) {
+        owns.get(owner[g]).add(g);
+      }
+    }
+    Map<String, SortedSet<Integer>> target = new LinkedHashMap<>();
+    for (Member m : members) {
+      target.put(m.memberId(), new TreeSet<>());
+    }
+    SortedSet<Integer> withheld = new TreeSet<>();
+    Map<Integer, String> intended = new TreeMap<>();
+    if (eligible.isEmpty()) {
+      return new Plan(unmodifiable(target), Collections.unmodifiableSortedSet(withheld), Map.of(), incompatible);
+    }
+    // 3. quotas: the larger ones to the members owning the most.
+    Map<String, Integer> quota = quotas(p, eligible, owns);
+    // 4. sticky, then freed and orphaned groups to the member furthest below its quota.
+    boolean[] placed = new boolean[p];
+    for (Member m : eligible) {
+      SortedSet<Integer> keep = target.get(m.memberId());
+      for (int g : owns.get(m.memberId())) {
+        if (keep.size() == quota.get(m.memberId())) {
+          break;
+        }
+        keep.add(g);
+        placed[g] = true;
+      }
+    }
+    for (int g = 0; g < p; g++) {
+      if (!placed[g]) {
+        Member best = null;
+        int bestDeficit = 0;
+        for (Member m : eligible) {
+          int deficit = quota.get(m.memberId()) - target.get(m.memberId()).size();
+          if (deficit > bestDeficit) {
+            best = m;
+            bestDeficit = deficit;
+          }
+        }
+        target.get(best.memberId()).add(g); // the quotas sum to P: someone has room
+      }
+    }
+    // 5. withholding: a live owner other than the new holder revokes first.
+    for (Map.Entry<String, SortedSet<Integer>> e : target.entrySet()) {
+      for (var it = e.getValue().iterator(); it.hasNext(); ) {
+        int g = it.next();
+        if (owner[g] != null && !owner[g].equals(e.getKey())) {
+          it.remove();
+          withheld.add(g);
+          intended.put(g, e.getKey());
+        }
+      }
+    }
+    return new Plan(unmodifiable(target), Collections.unmodifiableSortedSet(withheld),
+        Collections.unmodifiableMap(intended), incompatible);
+  }
+
+  /** @return the member ids outside the largest set agreeing on the state signature */
+  private static Set<String> incompatible(List<Member> members) {
+    Map<Long, List<Member>> bySignature = new HashMap<>();
+    for (Member m : members) {
+      bySignature.computeIfAbsent(m.stateSignature(), s -> new ArrayList<>()).add(m);
+    }
+    if (bySignature.size() <= 1) {
+      return Set.of();
+    }
+    List<Member> chosen = null;
+    for (List<Member> set : bySignature.values()) {
+      if (chosen == null || set.size() > chosen.size()
+          || set.size() == chosen.size() && OLDEST.compare(Collections.min(set, OLDEST), Collections.min(chosen, OLDEST)) < 0) {
+        chosen = set;
+      }
+    }
+    Set<String> out = new TreeSet<>();
+    for (Member m : members) {
+      if (!chosen.contains(m)) {
+        out.add(m.memberId());
+      }
+    }
+    return Collections.unmodifiableSet(out);
+  }
+
+  private static Map<String, Integer> quotas(int p, List<Member> eligible, Map<String, SortedSet<Integer>> owns) {
+    int m = eligible.size();
+    List<Member> byOwned = new ArrayList<>(eligible);
+    byOwned.sort(Comparator.comparingInt((Member x) -> -owns.get(x.memberId()).size()).thenComparing(BY_INSTANCE));
+    Map<String, Integer> quota = new HashMap<>();
+    for (int i = 0; i < m; i++) {
+      quota.put(byOwned.get(i).memberId(), p / m + (i < p % m ? 1 : 0));
+    }
+    return quota;
+  }
+
+  private static Map<String, SortedSet<Integer>> unmodifiable(Map<String, SortedSet<Integer>> m) {
+    Map<String, SortedSet<Integer>> out = new LinkedHashMap<>();
+    m.forEach((k, v) -> out.put(k, Collections.unmodifiableSortedSet(v)));
+    return Collections.unmodifiableMap(out);
+  }
+}

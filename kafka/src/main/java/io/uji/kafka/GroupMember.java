@@ -1,0 +1,132 @@
+package io.uji.kafka;
+
+import io.uji.engine.cluster.BatchAbortedException;
+import io.uji.engine.cluster.BatchCommit;
+import io.uji.engine.cluster.ChangelogPositions;
+import io.uji.engine.cluster.ClusterMember;
+import io.uji.engine.cluster.GroupControl;
+import io.uji.engine.cluster.GroupStateAccess;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * The Kafka side of a context in a group ({@link ClusterMember}): at start it creates or checks
+ * the changelog topics, starts the transactional producer and joins the group ({@link
+ * MembershipLoop}); each batch commits through {@link GroupProducer} (deferred while the group's
+ * generation is unknown); a batch that cannot commit makes the loop reset the running groups.
+ */
+final class GroupMember implements ClusterMember {
+  /**
+   * What a member needs.
+   *
+   * @param clientProperties connection and security properties shared by its clients
+   * @param applicationId the group id and the prefix of its topics and transactional id
+   * @param instanceId this instance's id (static membership, transactional id)
+   * @param topics the co-partitioned input topics
+   * @param applicationServer where this instance's status page answers, empty if none
+   * @param sessionTimeout the membership consumer's session timeout
+   * @param transactionTimeout the producer's transaction timeout
+   */
+  record Settings(Map<String, Object> clientProperties, String applicationId, String instanceId, List<String> topics,
+      String applicationServer, Duration sessionTimeout, Duration transactionTimeout) {
+    Settings {
+      clientProperties = Map.copyOf(clientProperties);
+      topics = List.copyOf(topics);
+    }
+  }
+
+  private final Settings settings;
+  private Admin admin;
+  private GroupProducer producer;
+  private ChangelogRestorer restorer;
+  private MembershipLoop loop;
+
+  GroupMember(Settings settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  public void start(GroupControl control) {
+    GroupStateAccess state = control.stateAccess();
+    Map<String, String> changelogs = new LinkedHashMap<>();
+    long signature = state.groups();
+    for (GroupStateAccess.StatefulOperator op : state.operators()) {
+      changelogs.put(op.name(), ChangelogTopics.name(settings.applicationId(), op.name()));
+      signature = signature * 31 + op.name().hashCode() * 17L + op.kind().hashCode() + op.signature() * 1_000_003L;
+    }
+    String id = settings.applicationId() + "-uji-" + settings.instanceId();
+    admin = Admin.create(ClientConfigs.admin(settings.clientProperties(), "uji-group-admin-" + id));
+    Map<String, Uuid> ids = new ChangelogTopics(admin, Duration.ofSeconds(30), (short) -1, Map.of())
+        .ensure(new ArrayList<>(changelogs.values()), state.groups());
+    Map<String, String> topicIds = new HashMap<>();
+    changelogs.forEach((op, topic) -> topicIds.put(op, ids.get(topic).toString()));
+    ChangelogPositions local = state.restoredPositions().orElse(ChangelogPositions.none());
+    producer = new GroupProducer(settings.clientProperties(), id, changelogs, topicIds, state.groups(),
+        () -> loop.metadata(), settings.transactionTimeout(), local.positions());
+    producer.start();
+    restorer = new ChangelogRestorer(settings.clientProperties(), admin, "uji-restore-" + id,
+        settings.transactionTimeout().plusSeconds(30));
+    GroupActivation activation = new GroupActivation(admin, settings.applicationId(), settings.topics(), restorer,
+        producer, changelogs, topicIds, Duration.ofSeconds(60));
+    Map<String, Object> consumer = new HashMap<>(settings.clientProperties());
+    consumer.put("group.id", settings.applicationId());
+    consumer.put("group.instance.id", settings.instanceId());
+    consumer.put("client.id", "uji-group-" + id);
+    consumer.put("session.timeout.ms", (int) settings.sessionTimeout().toMillis());
+    consumer.put("heartbeat.interval.ms", 250);
+    loop = new MembershipLoop(consumer, settings.instanceId(), settings.topics(), signature,
+        settings.applicationServer(), control, activation);
+    loop.start();
+  }
+
+  @Override
+  public CommitOutcome commit(BatchCommit commit) {
+    RuntimeException fatal = loop.fatal();
+    if (fatal != null) {
+      throw fatal;
+    }
+    boolean defer = loop.rebalancing();
+    try {
+      producer.commit(commit, defer);
+      return defer ? CommitOutcome.DEFERRED : CommitOutcome.COMMITTED;
+    } catch (GroupCommitException e) {
+      if (e.kind() == GroupCommitException.Kind.FENCED) {
+        producer.start(); // a new epoch; the reset below restores what the aborted batches changed
+      }
+      loop.requestReset(e.getMessage());
+      throw new BatchAbortedException(e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public ChangelogPositions positions() {
+    return producer.positions();
+  }
+
+  @Override
+  public void stop(boolean leave) {
+    try {
+      if (loop != null) {
+        loop.stop(leave);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      if (producer != null) {
+        producer.close();
+      }
+      if (restorer != null) {
+        restorer.close();
+      }
+      if (admin != null) {
+        admin.close(Duration.ofSeconds(5));
+      }
+    }
+  }
+}
