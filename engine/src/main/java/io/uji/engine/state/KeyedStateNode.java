@@ -440,16 +440,31 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     try {
       split.load(parent.sourceAt(t), pool, describe());
       pool.run(tasks, task -> {
-        List<T> taskOut = new ArrayList<>();
-        for (int g = firstGroup(task, tasks, keyGroups), end = firstGroup(task + 1, tasks, keyGroups); g < end; g++) {
+        int first = firstGroup(task, tasks, keyGroups);
+        int end = firstGroup(task + 1, tasks, keyGroups);
+        // The groups' outputs first, then one list of their total size: growing one list group by
+        // group copied it at every doubling (a batch's whole output, several times over).
+        @SuppressWarnings("unchecked")
+        List<T>[] byGroup = new List[end - first];
+        int total = 0;
+        for (int g = first; g < end; g++) {
           KeyGroups<K, V> batch = groups[g];
           batch.fill(split, g);
           split.release(g);
           try {
-            taskOut.addAll(computePartition(table.partition(g), batch, t));
+            byGroup[g - first] = computePartition(table.partition(g), batch, t);
           } finally {
             batch.release();
           }
+          total += byGroup[g - first].size();
+        }
+        if (byGroup.length == 1) {
+          out[task] = byGroup[0];
+          return;
+        }
+        List<T> taskOut = new ArrayList<>(total);
+        for (List<T> o : byGroup) {
+          taskOut.addAll(o);
         }
         out[task] = taskOut;
       });
