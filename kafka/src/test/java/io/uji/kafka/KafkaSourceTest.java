@@ -131,6 +131,23 @@ class KafkaSourceTest {
   }
 
   @Test
+  void theFirstBatchOfABacklogTakesTheInitialRatePerPartitionAndWithoutBackpressureAllOfIt() {
+    String topic = kafka.createTopic("initial", 2);
+    kafka.produce(topic, 0, "a", 0, 40);
+    kafka.produce(topic, 1, "b", 0, 40);
+    countingProgram(source(topic, null).initialRatePerPartition(7).build()).start();
+    batches.runBatches(1);
+    assertEquals(List.of(14L), recordsPerBatch, "7 records per partition per second of batch interval");
+
+    stopContexts();
+    contexts.clear();
+    recordsPerBatch.clear();
+    countingProgram(source(topic, null).backpressure(false).maxRatePerPartition(30).build()).start();
+    batches.runBatches(2);
+    assertEquals(List.of(60L, 20L), recordsPerBatch, "the rate limit only, then the rest");
+  }
+
+  @Test
   void aContextRestartedFromItsCheckpointCountsEveryRecordExactlyOnce() {
     String topic = kafka.createTopic("restart", 2);
     kafka.produce(topic, 0, "a", 0, 250);

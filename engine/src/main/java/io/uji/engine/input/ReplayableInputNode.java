@@ -33,11 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReplayableInputNode<T> extends InputNode<T, PartitionRanges, PartitionOffsets> {
   private static final Logger LOG = LoggerFactory.getLogger(ReplayableInputNode.class);
-  /**
-   * Records per partition per second that the first batches take before backpressure has
-   * measured anything, so that a large backlog does not land in one batch.
-   */
-  static final long INITIAL_RATE_PER_PARTITION = 10_000;
   private static final long WARN_EVERY_MS = 30_000;
 
   private final ReplayableSource<T> source;
@@ -130,12 +125,11 @@ public final class ReplayableInputNode<T> extends InputNode<T, PartitionRanges, 
       lag.put(p.id(), behind);
       totalLag += behind;
     }
-    double rate = estimator.rate();
-    double budget = rate >= 0 ? rate * intervalSeconds
-        : INITIAL_RATE_PER_PARTITION * intervalSeconds * Math.max(1, partitions.size());
+    double budget = batchBudget(source.backpressure(), estimator.rate(), source.initialRatePerPartition(),
+        partitions.size(), intervalSeconds);
     long perPartitionLimit = source.maxRatePerPartition() > 0
         ? Math.max(1, (long) (source.maxRatePerPartition() * intervalSeconds)) : Long.MAX_VALUE;
-    List<PartitionRanges.Range> out = new ArrayList<>();
+    List<PartitionRanges.Range> out = new ArrayList<>(partitions.size());
     for (SourcePartition p : new TreeMap<>(byId(partitions)).values()) {
       long behind = lag.get(p.id());
       if (behind == 0) {
@@ -149,6 +143,33 @@ public final class ReplayableInputNode<T> extends InputNode<T, PartitionRanges, 
       next.put(p.id(), from + take);
     }
     return out;
+  }
+
+  /**
+   * How many records the next batch takes from all partitions together, before the per-partition
+   * limit: what backpressure estimates the program processes in a batch interval; before its
+   * first estimate, the source's initial rate for every partition.
+   *
+   * @param backpressure whether the source wants batches bounded by backpressure
+   * @param estimatedRate the estimated sustainable rate in records per second, or a negative
+   *     number before any batch completed
+   * @param initialRatePerPartition records per partition per second before an estimate (0: no bound)
+   * @param partitions the source's partitions now
+   * @param intervalSeconds the batch interval
+   * @return the batch's budget in records; {@link Double#POSITIVE_INFINITY} for no bound
+   */
+  static double batchBudget(boolean backpressure, double estimatedRate, long initialRatePerPartition, int partitions,
+      double intervalSeconds) {
+    if (!backpressure) {
+      return Double.POSITIVE_INFINITY;
+    }
+    if (estimatedRate >= 0) {
+      return estimatedRate * intervalSeconds;
+    }
+    if (initialRatePerPartition <= 0) {
+      return Double.POSITIVE_INFINITY;
+    }
+    return initialRatePerPartition * intervalSeconds * Math.max(1, partitions);
   }
 
   private static Map<String, SourcePartition> byId(List<SourcePartition> partitions) {
