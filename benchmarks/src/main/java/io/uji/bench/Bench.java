@@ -134,6 +134,16 @@ public final class Bench implements Callable<Integer> {
   @Option(names = "--producer-property", description = "kafka-session-count: key=value for the output's producer (repeatable).")
   Map<String, String> producerProperties = new LinkedHashMap<>();
 
+  @Option(names = "--state-key-groups", description = "Key groups of a new stateful operator's state"
+      + " (default: StreamingConfig's, 128).")
+  Integer stateKeyGroups;
+
+  @Option(names = "--recovery-check", description = "recovery: every = compare the whole state with the generator's"
+      + " counts after every batch until it matches (a scan of the state per batch); end = once, after the last"
+      + " events, by a scan of the operator's KeyedState (for states too large to scan every batch)"
+      + " (default: ${DEFAULT-VALUE}).")
+  String recoveryCheck = "every";
+
   @Option(names = "--backpressure", description = "kafka-session-count: on = the source's batches follow backpressure"
       + " (starting at --initial-rate); off = every batch takes B records of the pre-loaded topic (default: ${DEFAULT-VALUE}).")
   String backpressure = "off";
@@ -223,6 +233,9 @@ public final class Bench implements Callable<Integer> {
     }
     if (stateCache != null) {
       config = config.withStateCacheEntriesPerPartition(stateCache);
+    }
+    if (stateKeyGroups != null) {
+      config = config.withStateKeyGroups(stateKeyGroups);
     }
     return config;
   }
