@@ -2,7 +2,8 @@
 # kafka-session-count of docs/WORKLOADS.md on Uji (called by bench/run.sh kafka-session-count ...):
 # starts a fresh single-node Kafka 4.4.0 broker (kafka-local/target/uji-local-kafka.jar, KRaft, 127.0.0.1,
 # its own JVM with Kafka's default broker JVM settings, as benchmarks/peers/kstreams/run.sh), loads the
-# N events into the 2-partition topic `input` (separate JVM, timed apart), then runs Bench against it.
+# N events into the 2-partition topic `input` (separate JVM, timed apart), then runs Bench against it
+# (with the broker's pid: the RESULT line has the CPU seconds of Uji's JVM, the broker and the rest of the machine).
 # Every JVM started here is stopped at exit (also when interrupted), the broker last; the temp dir is removed.
 #   bench/run.sh kafka-session-count --guarantee eos  --ft on --n 10000000 --k 1000000 --b 500000 --interval-ms 1000
 #   bench/run.sh kafka-session-count --guarantee alos --ft on ...
@@ -83,6 +84,6 @@ sync   # the load's dirty pages, written back now rather than during the measure
 
 rc=0
 run_java "${JVM_FLAGS[@]}" -Djava.io.tmpdir="$TMP" -cp "$CP" io.uji.bench.Bench kafka-session-count \
-  --bootstrap "$BOOTSTRAP" --topic input --output-topic output "$@" || rc=$?
+  --bootstrap "$BOOTSTRAP" --topic input --output-topic output --broker-pid "$BROKER_PID" "$@" || rc=$?
 echo "INFO broker_peak_rss_mb=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$BROKER_PID/status" 2>/dev/null || echo NA)"
 exit $rc

@@ -134,6 +134,27 @@ public final class Bench implements Callable<Integer> {
   @Option(names = "--producer-property", description = "kafka-session-count: key=value for the output's producer (repeatable).")
   Map<String, String> producerProperties = new LinkedHashMap<>();
 
+  @Option(names = "--state-key-groups", description = "Key groups of a new stateful operator's state"
+      + " (default: StreamingConfig's, 128).")
+  Integer stateKeyGroups;
+
+  @Option(names = "--recovery-check", description = "recovery: every = compare the whole state with the generator's"
+      + " counts after every batch until it matches (a scan of the state per batch); end = once, after the last"
+      + " events, by a scan of the operator's KeyedState (for states too large to scan every batch)"
+      + " (default: ${DEFAULT-VALUE}).")
+  String recoveryCheck = "every";
+
+  @Option(names = "--backpressure", description = "kafka-session-count: on = the source's batches follow backpressure"
+      + " (starting at --initial-rate); off = every batch takes B records of the pre-loaded topic (default: ${DEFAULT-VALUE}).")
+  String backpressure = "off";
+
+  @Option(names = "--initial-rate", description = "kafka-session-count with --backpressure on: records per partition per"
+      + " second of the first batches, before backpressure has an estimate (default: the source's, 10,000).")
+  Long initialRate;
+
+  @Option(names = "--broker-pid", description = "kafka-session-count: the broker's pid, for its CPU seconds (bench/run.sh passes it).")
+  String brokerPid;
+
   @Option(names = "--state-partitions", description = "session-count: the stateful operator's partitions, i.e. its"
       + " parallel tasks (default: the context's default parallelism); its state has the context's key groups (128).")
   Integer statePartitions;
@@ -144,11 +165,19 @@ public final class Bench implements Callable<Integer> {
       case "session-count" -> new SessionCountWorkload(variant, or(n, 10_000_000L), or(k, 1_000_000L),
           or(b, 500_000L), statePartitions);
       case "kafka-session-count" -> new KafkaSessionCountWorkload(new KafkaSessionCountWorkload.KafkaSettings(bootstrap,
-          topic, outputTopic, guarantee, consumerProperties, producerProperties), or(n, 10_000_000L), or(k, 1_000_000L),
+          topic, outputTopic, guarantee, consumerProperties, producerProperties, onOff("--backpressure", backpressure),
+          initialRate, brokerPid), or(n, 10_000_000L), or(k, 1_000_000L),
           or(b, 500_000L));
       default -> throw new IllegalArgumentException("unknown workload " + workload
           + " (wordcount, session-count, kafka-session-count, recovery, receiver-wal)");
     };
+  }
+
+  private static boolean onOff(String option, String value) {
+    if (!value.equals("on") && !value.equals("off")) {
+      throw new IllegalArgumentException(option + " must be on or off, got " + value);
+    }
+    return value.equals("on");
   }
 
   private static long or(Long v, long dflt) {
@@ -204,6 +233,9 @@ public final class Bench implements Callable<Integer> {
     }
     if (stateCache != null) {
       config = config.withStateCacheEntriesPerPartition(stateCache);
+    }
+    if (stateKeyGroups != null) {
+      config = config.withStateKeyGroups(stateKeyGroups);
     }
     return config;
   }

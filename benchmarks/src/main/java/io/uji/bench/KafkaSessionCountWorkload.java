@@ -31,8 +31,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Kafka topic (key {@code "user-" + u(i)}, value the long {@code i}), read by a {@link KafkaSource}
  * (offset ranges in the lineage), counted per user with mapWithState (checkpoints on), and each
  * batch's updated counts, one per user per batch, written to an output topic: through the
- * transactional {@link KafkaSink} ({@code eos}) or a plain producer ({@code alos},
- * {@link AtLeastOnceKafkaOutput}).
+ * transactional {@link KafkaSink} ({@code eos}) or its at-least-once form ({@code alos}: a plain
+ * producer flushed at the end of each batch, as Kafka Streams' at_least_once).
  *
  * <p>The batch's events are summed per user first ({@code reduceByKey}), so the state is read and
  * written once per user per batch and one update per user leaves the batch, as Kafka Streams'
@@ -48,10 +48,20 @@ final class KafkaSessionCountWorkload implements Workload {
   private final long b;
   /** The last count emitted per user id: written by the check's output operation, read after the run. */
   private final AtomicIntegerArray lastCount;
+  private final CpuAccount cpu;
 
-  /** Where the topics are and how the job talks to Kafka. */
+  /**
+   * Where the topics are and how the job talks to Kafka.
+   *
+   * @param backpressure whether the source's batches follow backpressure; off (the workload's
+   *     design), every batch takes B records of the pre-loaded topic
+   * @param initialRatePerPartition with backpressure, the first batches' records per partition
+   *     per second (null: the source's default)
+   * @param brokerPid the broker's pid, for its CPU figures (null: not reported)
+   */
   record KafkaSettings(String bootstrap, String inputTopic, String outputTopic, String guarantee,
-      Map<String, String> consumerOverrides, Map<String, String> producerOverrides) {
+      Map<String, String> consumerOverrides, Map<String, String> producerOverrides, boolean backpressure,
+      Long initialRatePerPartition, String brokerPid) {
     KafkaSettings {
       if (!guarantee.equals("eos") && !guarantee.equals("alos")) {
         throw new IllegalArgumentException("--guarantee must be eos or alos, got " + guarantee);
@@ -69,6 +79,7 @@ final class KafkaSessionCountWorkload implements Workload {
     this.k = k;
     this.b = b;
     this.lastCount = new AtomicIntegerArray(Math.toIntExact(k));
+    this.cpu = new CpuAccount(kafka.brokerPid(), n);
   }
 
   @Override
@@ -104,10 +115,20 @@ final class KafkaSessionCountWorkload implements Workload {
   @Override
   public void define(StreamingContext ssc, Duration stateCheckpoint) {
     createOutputTopic();
-    DStream<KafkaRecord<String, Long>> events = ssc.replayableStream(KafkaSource.<String, Long>builder(consumerProperties())
+    ssc.addStreamingListener(cpu); // before Bench's collector: it has seen the last batch when the run ends
+    // The topic is loaded before the run: a backlog of N from the first batch on, with nothing
+    // arriving. Backpressure is for keeping up with arriving data; here it would only start at
+    // the initial rate and climb over many small batches (each with the fixed cost of a
+    // transaction and a state commit), measuring its own warm-up. Off, every batch takes B
+    // records, as session-count's generator makes them and as WORKLOADS.md defines the batches.
+    KafkaSource.Builder<String, Long> source = KafkaSource.<String, Long>builder(consumerProperties())
         .topics(kafka.inputTopic())
         .maxRatePerPartition(ratePerPartition(ssc))
-        .build());
+        .backpressure(kafka.backpressure());
+    if (kafka.initialRatePerPartition() != null) {
+      source.initialRatePerPartition(kafka.initialRatePerPartition());
+    }
+    DStream<KafkaRecord<String, Long>> events = ssc.replayableStream(source.build());
     StateSpec<String, Long, Long, Pair<String, Long>> spec = StateSpec.<String, Long, Long, Pair<String, Long>>function(
         (user, added, state) -> {
           if (state.isTimingOut()) {
@@ -123,19 +144,13 @@ final class KafkaSessionCountWorkload implements Workload {
     if (stateCheckpoint != null) {
       counts.checkpoint(stateCheckpoint);
     }
-    if (kafka.guarantee().equals("eos")) {
-      counts.foreachBatch(KafkaSink.<Pair<String, Long>>builder(producerProperties())
-          .topic(kafka.outputTopic())
-          .transactionalId("uji-bench-session-count")
-          .key(Pair::key)
-          .value(Pair::value)
-          .build());
-    } else {
-      Map<String, Object> props = producerProperties();
-      props.put("key.serializer", StringSerializer.class);
-      props.put("value.serializer", LongSerializer.class);
-      counts.foreachBatch(new AtLeastOnceKafkaOutput(props, kafka.outputTopic()));
-    }
+    KafkaSink.Builder<Pair<String, Long>> sink = KafkaSink.<Pair<String, Long>>builder(producerProperties())
+        .topic(kafka.outputTopic())
+        .key(Pair::key)
+        .value(Pair::value);
+    counts.foreachBatch(kafka.guarantee().equals("eos")
+        ? sink.transactionalId("uji-bench-session-count").build()
+        : sink.atLeastOnce().build());
     counts.foreachBatch(this::remember);
   }
 
@@ -212,7 +227,10 @@ final class KafkaSessionCountWorkload implements Workload {
   @Override
   public String extras() {
     return "guarantee=" + kafka.guarantee() + " input=" + kafka.inputTopic() + " output=" + kafka.outputTopic()
+        + " backpressure=" + (kafka.backpressure() ? "on" : "off")
+        + (kafka.initialRatePerPartition() == null ? "" : " initial_rate=" + kafka.initialRatePerPartition())
         + (kafka.consumerOverrides().isEmpty() ? "" : " consumer=" + kafka.consumerOverrides().toString().replace(' ', '_'))
-        + (kafka.producerOverrides().isEmpty() ? "" : " producer=" + kafka.producerOverrides().toString().replace(' ', '_'));
+        + (kafka.producerOverrides().isEmpty() ? "" : " producer=" + kafka.producerOverrides().toString().replace(' ', '_'))
+        + cpu.figures();
   }
 }

@@ -43,6 +43,10 @@ import java.util.regex.Pattern;
  * peer does; Uji's snapshots are materialized, so this costs a pass over the keys each batch and
  * is inside the batch times); once the counts add up to N, every user's count is compared with
  * a direct count of the generator's events: sum = N, users = distinct users, no user off.
+ * With {@code --recovery-check end} the snapshots are not read; once the generator is exhausted
+ * (a completed batch without records after batches with records) the same comparison runs once
+ * over a scan of the operator's {@code KeyedState}: batch times without a pass over the keys,
+ * which a state of 20 M keys needs.
  */
 final class RecoveryWorkload {
   private static final Pattern BATCH = Pattern.compile("^BATCH n=(\\d+) time=(\\d+) records=(\\d+) proc_ms=(-?\\d+)");
@@ -64,6 +68,13 @@ final class RecoveryWorkload {
     final StreamingConfig config = o.config();
     final boolean hadCheckpoint = Files.isDirectory(dir.resolve("checkpoints"));
     final CountDownLatch done = new CountDownLatch(1);
+    final boolean checkAtEnd = switch (o.recoveryCheck) {
+      case "every" -> false;
+      case "end" -> true;
+      default -> throw new IllegalArgumentException("--recovery-check must be every or end, got " + o.recoveryCheck);
+    };
+    final CountDownLatch exhausted = new CountDownLatch(1);
+    final java.util.concurrent.atomic.AtomicBoolean sawRecords = new java.util.concurrent.atomic.AtomicBoolean();
     final AtomicLong[] result = {new AtomicLong(-1), new AtomicLong(-1), new AtomicLong(-1)};
 
     StreamingContext ssc = StreamingContext.getActiveOrCreate(dir.toString(), () -> {
@@ -84,47 +95,26 @@ final class RecoveryWorkload {
       mapped.foreachBatch((d, t) -> {
         System.out.printf(Locale.ROOT, "OUT time=%d emitted=%d%n", t.milliseconds(), d.count());
       });
-      mapped.stateSnapshots().foreachBatch(d -> {
-        if (done.getCount() == 0) {
-          return;
-        }
-        LongAdder sum = new LongAdder();
-        LongAdder keys = new LongAdder();
-        d.runPartitions(p -> {
-          long s = 0;
-          for (Pair<String, Long> kv : d.partition(p)) {
-            s += kv.value();
+      if (!checkAtEnd) {
+        mapped.stateSnapshots().foreachBatch(d -> {
+          if (done.getCount() == 0) {
+            return;
           }
-          sum.add(s);
-          keys.add(d.partition(p).size());
-        });
-        if (sum.sum() != n) {
-          return;
-        }
-        int[] expected = new int[Math.toIntExact(k)];
-        for (long i = 0; i < n; i++) {
-          expected[(int) Gen.user(i, k)]++;
-        }
-        long wrong = 0;
-        for (List<Pair<String, Long>> part : d.partitions()) {
-          for (Pair<String, Long> kv : part) {
-            int u = Integer.parseInt(kv.key().substring("user-".length()));
-            if (expected[u] != kv.value()) {
-              wrong++;
+          LongAdder sum = new LongAdder();
+          d.runPartitions(p -> {
+            long s = 0;
+            for (Pair<String, Long> kv : d.partition(p)) {
+              s += kv.value();
             }
-            expected[u] = -1; // seen
+            sum.add(s);
+          });
+          if (sum.sum() != n) {
+            return;
           }
-        }
-        for (int c2 : expected) {
-          if (c2 > 0) {
-            wrong++; // a user with events but no state
-          }
-        }
-        result[0].set(sum.sum());
-        result[1].set(keys.sum());
-        result[2].set(wrong);
-        done.countDown();
-      });
+          compare(d.partitions().stream().flatMap(List::stream), n, k, result);
+          done.countDown();
+        });
+      }
       return c;
     });
     System.out.printf(Locale.ROOT, "CONTEXT_READY ms_since_jvm_start=%d had_checkpoint=%s%n",
@@ -133,6 +123,13 @@ final class RecoveryWorkload {
     ssc.addStreamingListener(new StreamingListener() {
       @Override
       public void onBatchCompleted(BatchInfo bi) {
+        if (bi.failureReason().isEmpty()) {
+          if (bi.numRecords() > 0) {
+            sawRecords.set(true);
+          } else if (sawRecords.get()) {
+            exhausted.countDown(); // the generator's events are all in the state
+          }
+        }
         if (bi.failureReason().isEmpty() ? bi.numRecords() == 0 : done.getCount() == 0) {
           return; // empty, or the batch that stop() interrupts after the check
         }
@@ -146,6 +143,13 @@ final class RecoveryWorkload {
     ssc.start();
     System.out.printf(Locale.ROOT, "STARTED ms_since_jvm_start=%d%n", System.currentTimeMillis() - jvmStart);
     System.out.flush();
+    if (checkAtEnd && exhausted.await(o.maxWaitS, TimeUnit.SECONDS)) {
+      try (java.util.stream.Stream<Pair<String, Long>> all =
+          ssc.keyedState("session-count", String.class, Long.class).scan()) {
+        compare(all, n, k, result);
+      }
+      done.countDown();
+    }
     boolean finished = done.await(o.maxWaitS, TimeUnit.SECONDS);
     System.out.printf(Locale.ROOT, "CHECK sum=%d keys=%d wrong_users=%d expected_sum=%d expected_keys=%d peak_rss_mb=%.0f%s%n",
         result[0].get(), result[1].get(), result[2].get(), n, Gen.distinctUsers(n, k), Stats.peakRssMb(),
@@ -153,6 +157,36 @@ final class RecoveryWorkload {
     System.out.flush();
     ssc.stop(false);
     return finished ? 0 : 1;
+  }
+
+  /**
+   * Compares the state with a direct count of the generator's events.
+   *
+   * @param result set to {sum of the counts, keys, users whose count is off or missing}
+   */
+  private static void compare(java.util.stream.Stream<Pair<String, Long>> state, long n, long k, AtomicLong[] result) {
+    int[] expected = new int[Math.toIntExact(k)];
+    for (long i = 0; i < n; i++) {
+      expected[(int) Gen.user(i, k)]++;
+    }
+    long[] sumKeysWrong = new long[3];
+    state.forEachOrdered(kv -> {
+      int u = Integer.parseInt(kv.key().substring("user-".length()));
+      sumKeysWrong[0] += kv.value();
+      sumKeysWrong[1]++;
+      if (expected[u] != kv.value()) {
+        sumKeysWrong[2]++;
+      }
+      expected[u] = -1; // seen
+    });
+    for (int c : expected) {
+      if (c > 0) {
+        sumKeysWrong[2]++; // a user with events but no state
+      }
+    }
+    for (int i = 0; i < 3; i++) {
+      result[i].set(sumKeysWrong[i]);
+    }
   }
 
   // ------------------------------------------------------------------------------------------

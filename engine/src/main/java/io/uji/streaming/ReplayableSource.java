@@ -7,8 +7,8 @@ import java.util.Map;
  * A source that can read its data again by position: Kafka, Pulsar, Kinesis, a table's change
  * log. Spark's direct Kafka stream, generalized. At each batch time Uji asks the source for its
  * partitions and their readable positions, decides the range each partition contributes
- * (bounded by {@link #maxRatePerPartition()} and by backpressure: no more than recent batches
- * showed the program can process), writes the ranges into the batch's lineage <em>before</em>
+ * (bounded by {@link #maxRatePerPartition()} and by {@link #backpressure() backpressure}: no more
+ * than recent batches showed the program can process), writes the ranges into the batch's lineage <em>before</em>
  * the batch runs, and then reads exactly those ranges. The positions are in every checkpoint; a
  * batch replayed after a crash reads the same ranges again. No write-ahead log is needed: with a
  * checkpoint directory, state built from a replayable source is exactly once.
@@ -55,6 +55,33 @@ public interface ReplayableSource<T> {
   /** @return the most records one batch takes from one partition per second of batch interval (0: no limit) */
   default long maxRatePerPartition() {
     return 0;
+  }
+
+  /** What {@link #initialRatePerPartition()} returns unless a source says otherwise. */
+  long DEFAULT_INITIAL_RATE_PER_PARTITION = 10_000;
+
+  /**
+   * Backpressure needs a completed batch to measure the program's rate; until then a batch takes
+   * this many records per partition per second of batch interval (Spark's
+   * {@code spark.streaming.backpressure.initialRate}), so that a large backlog does not land in
+   * one batch. Too low, and a program with a backlog spends its first batches on small ones (each
+   * with its fixed cost) while the estimate climbs.
+   *
+   * @return records per partition per second for the first batches (0: no bound but
+   *     {@link #maxRatePerPartition()}); default {@link #DEFAULT_INITIAL_RATE_PER_PARTITION}
+   */
+  default long initialRatePerPartition() {
+    return DEFAULT_INITIAL_RATE_PER_PARTITION;
+  }
+
+  /**
+   * @return whether batches are bounded by backpressure (default true): no more records than
+   *     recent batches show the program processes in a batch interval. Without it a batch takes
+   *     everything readable, bounded only by {@link #maxRatePerPartition()}: for reading a backlog
+   *     in batches of a size chosen by that limit.
+   */
+  default boolean backpressure() {
+    return true;
   }
 
   /**

@@ -39,6 +39,8 @@ class ReplayableStreamTest {
     final AtomicBoolean unavailable = new AtomicBoolean();
     final List<Map<String, Long>> committed = new CopyOnWriteArrayList<>();
     volatile long maxRate;
+    volatile long initialRate = DEFAULT_INITIAL_RATE_PER_PARTITION;
+    volatile boolean backpressure = true;
 
     void append(String partition, String... records) {
       log.computeIfAbsent(partition, p -> new CopyOnWriteArrayList<>()).addAll(List.of(records));
@@ -62,6 +64,16 @@ class ReplayableStreamTest {
     @Override
     public long maxRatePerPartition() {
       return maxRate;
+    }
+
+    @Override
+    public long initialRatePerPartition() {
+      return initialRate;
+    }
+
+    @Override
+    public boolean backpressure() {
+      return backpressure;
     }
 
     @Override
@@ -160,6 +172,33 @@ class ReplayableStreamTest {
     ssc.stop(false);
     assertEquals(List.of(4L, 4L, 4L, 4L, 4L, 0L), recordsPerBatch, "4 records per second of batch interval");
     assertEquals(20L, latestState().values().stream().mapToLong(Long::longValue).sum());
+  }
+
+  @Test
+  void theFirstBatchOfABacklogTakesTheSourcesInitialRatePerPartition() {
+    MemorySource source = new MemorySource();
+    source.initialRate = 3;
+    source.append("a", records("a", 0, 20));
+    source.append("b", records("b", 0, 20));
+    StreamingContext ssc = program(source);
+    ssc.start();
+    runBatches(1);
+    ssc.stop(false);
+    assertEquals(List.of(6L), recordsPerBatch, "3 records per partition per second of batch interval");
+  }
+
+  @Test
+  void withoutBackpressureTheFirstBatchTakesTheWholeBacklogUpToTheRateLimit() {
+    MemorySource source = new MemorySource();
+    source.backpressure = false;
+    source.maxRate = 15;
+    source.append("a", records("a", 0, 20));
+    source.append("b", records("b", 0, 10));
+    StreamingContext ssc = program(source);
+    ssc.start();
+    runBatches(2);
+    ssc.stop(false);
+    assertEquals(List.of(25L, 5L), recordsPerBatch, "15 from a and all 10 of b, then a's last 5");
   }
 
   @Test

@@ -75,6 +75,18 @@ final class ClientConfigs {
     return m;
   }
 
+  /**
+   * A plain producer for an at-least-once sink: idempotent with acks=all (no duplicates from its
+   * own retries), no transactional id whatever the user's properties say.
+   */
+  static Map<String, Object> plainProducer(Map<String, Object> user) {
+    Map<String, Object> m = new HashMap<>(user);
+    m.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+    m.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    m.put(ProducerConfig.ACKS_CONFIG, "all");
+    return m;
+  }
+
   /** A transactional producer (idempotence and acks=all come with transactions). */
   static Map<String, Object> producer(Map<String, Object> user, String transactionalId) {
     Map<String, Object> m = new HashMap<>(user);

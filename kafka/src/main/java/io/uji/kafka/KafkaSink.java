@@ -71,6 +71,12 @@ import org.slf4j.LoggerFactory;
  * happened). A record that cannot be serialized or is too large, missing rights or a missing
  * topic fail the batch with a {@link UjiKafkaException}.
  *
+ * <p><b>At least once.</b> Built with {@link Builder#atLeastOnce()}, the sink uses a plain
+ * idempotent producer instead: each batch's records are sent and flushed before the batch
+ * completes (so nothing of a completed batch is missing), with no transaction, no marker and no
+ * transactional id; a batch replayed after a crash is written again. Cheaper per batch than a
+ * transaction, for consumers that tolerate duplicates (or read_uncommitted ones).
+ *
  * @param <T> the element type of the stream written
  */
 public final class KafkaSink<T> implements BiConsumer<Dataset<T>, Time>, AutoCloseable {
@@ -83,6 +89,8 @@ public final class KafkaSink<T> implements BiConsumer<Dataset<T>, Time>, AutoClo
   private final Throttle retryWarnings = Throttle.warnings();
   private volatile Admin admin;
   private volatile TransactionalWriter<T> writer;
+  /** The at-least-once sink's producer, opened at its first batch. */
+  private volatile FlushingWriter<T> flushing;
   /** Whether the marker was read once: from then on, a marker that moved unexpectedly means another writer. */
   private boolean markerRead;
   /** The time of the last batch whose transaction committed (as the marker said, or this sink did). */
@@ -91,7 +99,8 @@ public final class KafkaSink<T> implements BiConsumer<Dataset<T>, Time>, AutoClo
 
   private KafkaSink(SinkSettings<T> settings) {
     this.settings = settings;
-    this.marker = BatchMarker.of(settings.transactionalId(), settings.topic(), settings.producerProperties());
+    this.marker = settings.atLeastOnce() ? null
+        : BatchMarker.of(settings.transactionalId(), settings.topic(), settings.producerProperties());
   }
 
   /**
@@ -117,11 +126,15 @@ public final class KafkaSink<T> implements BiConsumer<Dataset<T>, Time>, AutoClo
   @Override
   public void accept(Dataset<T> batch, Time time) {
     if (closed) {
-      throw new IllegalStateException("The Kafka sink " + settings.transactionalId() + " is closed (its context "
+      throw new IllegalStateException("The Kafka sink " + name() + " is closed (its context "
           + "stopped); build a new one for a new context");
     }
     if (batch.isEmpty()) {
       return; // nothing to write, nor to skip
+    }
+    if (settings.atLeastOnce()) {
+      writeAtLeastOnce(batch, time);
+      return;
     }
     long t = time.milliseconds();
     Backoff backoff = new Backoff(MAX_BACKOFF);
@@ -155,6 +168,57 @@ public final class KafkaSink<T> implements BiConsumer<Dataset<T>, Time>, AutoClo
         throw e;
       }
     }
+  }
+
+  /** Sends and flushes the batch; a failure that may pass is retried with a new producer (the batch again, whole). */
+  private void writeAtLeastOnce(Dataset<T> batch, Time time) {
+    Backoff backoff = new Backoff(MAX_BACKOFF);
+    while (true) {
+      try {
+        FlushingWriter<T> w = flushing;
+        if (w == null) {
+          w = FlushingWriter.open(settings);
+          flushing = w;
+          if (closed) {
+            closeFlushing();
+            throw new UjiKafkaException("The Kafka sink " + name() + " was closed (its context stopped) before batch "
+                + time + " could be written");
+          }
+        }
+        w.write(batch);
+        return;
+      } catch (InterruptException e) {
+        closeFlushing();
+        throw e;
+      } catch (KafkaException e) {
+        closeFlushing();
+        if (permanent(e)) {
+          throw new UjiKafkaException("Cannot write batch " + time + " to topic " + settings.topic() + " at "
+              + settings.bootstrap() + " (at-least-once sink): " + e, e);
+        }
+        retryAfter(e, time, backoff);
+      } catch (RuntimeException | Error e) {
+        closeFlushing();
+        throw e;
+      }
+    }
+  }
+
+  private void closeFlushing() {
+    FlushingWriter<T> w = flushing;
+    flushing = null;
+    if (w != null) {
+      try {
+        w.closeNow();
+      } catch (RuntimeException e) {
+        LOG.warn("Closing the producer of Kafka sink {} failed", name(), e);
+      }
+    }
+  }
+
+  /** @return the transactional id, or what an at-least-once sink writes to */
+  private String name() {
+    return settings.atLeastOnce() ? "at-least-once to " + settings.topic() : settings.transactionalId();
   }
 
   /**
@@ -228,9 +292,9 @@ public final class KafkaSink<T> implements BiConsumer<Dataset<T>, Time>, AutoClo
   private void retryAfter(KafkaException e, Time time, Backoff backoff) {
     long ms = backoff.nextMs();
     if (retryWarnings.allow()) {
-      LOG.warn("Writing batch {} to topic {} at {} failed ({}); retrying with a new producer (transactional id {}) "
-          + "in {} ms until it succeeds or the context stops", time, settings.topic(), settings.bootstrap(), e, 
-          settings.transactionalId(), ms);
+      LOG.warn("Writing batch {} to topic {} at {} failed ({}); retrying with a new producer (sink {}) "
+          + "in {} ms until it succeeds or the context stops", time, settings.topic(), settings.bootstrap(), e,
+          name(), ms);
     }
     try {
       Thread.sleep(ms);
@@ -239,7 +303,7 @@ public final class KafkaSink<T> implements BiConsumer<Dataset<T>, Time>, AutoClo
       throw new InterruptException(interrupted);
     }
     if (closed) {
-      throw new UjiKafkaException("The Kafka sink " + settings.transactionalId() + " was closed (its context stopped) "
+      throw new UjiKafkaException("The Kafka sink " + name() + " was closed (its context stopped) "
           + "while batch " + time + " could not be written (" + e + "); it is written when the context starts again", e);
     }
   }
@@ -289,6 +353,11 @@ public final class KafkaSink<T> implements BiConsumer<Dataset<T>, Time>, AutoClo
     if (w != null) {
       w.close(CLOSE_TIMEOUT);
     }
+    FlushingWriter<T> f = flushing;
+    flushing = null;
+    if (f != null) {
+      f.close(CLOSE_TIMEOUT);
+    }
     Admin a = admin;
     if (a != null) {
       a.close(CLOSE_TIMEOUT);
@@ -297,8 +366,8 @@ public final class KafkaSink<T> implements BiConsumer<Dataset<T>, Time>, AutoClo
 
   @Override
   public String toString() {
-    return "KafkaSink[" + settings.topic() + " at " + settings.bootstrap() + ", transactional id "
-        + settings.transactionalId() + "]";
+    return "KafkaSink[" + settings.topic() + " at " + settings.bootstrap() + (settings.atLeastOnce()
+        ? ", at least once]" : ", transactional id " + settings.transactionalId() + "]");
   }
 
   /**
@@ -316,6 +385,7 @@ public final class KafkaSink<T> implements BiConsumer<Dataset<T>, Time>, AutoClo
     private Supplier<? extends Serializer<?>> keySerializer;
     private Supplier<? extends Serializer<?>> valueSerializer;
     private java.time.Duration requestTimeout = java.time.Duration.ofSeconds(30);
+    private boolean atLeastOnce;
 
     private Builder(Map<String, ?> producerProperties) {
       this.properties = new HashMap<>(Objects.requireNonNull(producerProperties, "producerProperties"));
@@ -359,6 +429,16 @@ public final class KafkaSink<T> implements BiConsumer<Dataset<T>, Time>, AutoClo
       return this;
     }
 
+    /**
+     * Writes at least once instead of exactly once: a plain idempotent producer, each batch sent
+     * and flushed before the batch completes, no transaction (no transactional id needed; one
+     * given is not used). A batch replayed after a crash is written again.
+     */
+    public Builder<T> atLeastOnce() {
+      this.atLeastOnce = true;
+      return this;
+    }
+
     /** How long reading the sink's marker may take when a producer opens (default 30 s), before a retry. */
     public Builder<T> requestTimeout(Duration timeout) {
       if (timeout.milliseconds() <= 0) {
@@ -376,7 +456,7 @@ public final class KafkaSink<T> implements BiConsumer<Dataset<T>, Time>, AutoClo
       if (topic == null || topic.isBlank()) {
         throw new IllegalArgumentException("A Kafka sink needs topic(...)");
       }
-      if (transactionalId == null || transactionalId.isBlank()) {
+      if (!atLeastOnce && (transactionalId == null || transactionalId.isBlank())) {
         throw new IllegalArgumentException("A Kafka sink needs transactionalId(...) (or the transactional.id "
             + "property): stable across restarts, unique to this program and output");
       }
@@ -391,7 +471,8 @@ public final class KafkaSink<T> implements BiConsumer<Dataset<T>, Time>, AutoClo
         require(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, "or valueSerializer(...) on the builder");
       }
       return new KafkaSink<>(new SinkSettings<>(Collections.unmodifiableMap(new HashMap<>(properties)), topic,
-          transactionalId, key, value, keySerializer, valueSerializer, requestTimeout));
+          atLeastOnce ? null : transactionalId, key, value, keySerializer, valueSerializer, requestTimeout,
+          atLeastOnce));
     }
 
     private void require(String k, String what) {

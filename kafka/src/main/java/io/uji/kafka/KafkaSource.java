@@ -124,6 +124,16 @@ public final class KafkaSource<K, V> implements ReplayableSource<KafkaRecord<K, 
     return settings.maxRatePerPartition();
   }
 
+  @Override
+  public long initialRatePerPartition() {
+    return settings.initialRatePerPartition();
+  }
+
+  @Override
+  public boolean backpressure() {
+    return settings.backpressure();
+  }
+
   /**
    * Reads the records at offsets {@code [from, until)} of a partition {@code "topic-partition"}.
    *
@@ -199,6 +209,8 @@ public final class KafkaSource<K, V> implements ReplayableSource<KafkaRecord<K, 
     private Subscription subscription;
     private DataLossPolicy onDataLoss = DataLossPolicy.FAIL;
     private long maxRatePerPartition;
+    private long initialRatePerPartition = ReplayableSource.DEFAULT_INITIAL_RATE_PER_PARTITION;
+    private boolean backpressure = true;
     private java.time.Duration requestTimeout = java.time.Duration.ofSeconds(5);
     private java.time.Duration pollTimeout = java.time.Duration.ofMillis(500);
     private Supplier<? extends Deserializer<K>> keyDeserializer;
@@ -244,6 +256,32 @@ public final class KafkaSource<K, V> implements ReplayableSource<KafkaRecord<K, 
         throw new IllegalArgumentException("maxRatePerPartition must be >= 0, got " + recordsPerSecond);
       }
       this.maxRatePerPartition = recordsPerSecond;
+      return this;
+    }
+
+    /**
+     * Records per partition per second of batch interval that the first batches take, before
+     * backpressure has measured what the program processes (Spark's
+     * {@code spark.streaming.backpressure.initialRate}; default
+     * {@link io.uji.streaming.ReplayableSource#DEFAULT_INITIAL_RATE_PER_PARTITION}); 0 for no bound
+     * but {@link #maxRatePerPartition}. A program that starts with a large backlog and a known
+     * capacity sets it near that capacity, so that its first batches are not small ones.
+     */
+    public Builder<K, V> initialRatePerPartition(long recordsPerSecond) {
+      if (recordsPerSecond < 0) {
+        throw new IllegalArgumentException("initialRatePerPartition must be >= 0, got " + recordsPerSecond);
+      }
+      this.initialRatePerPartition = recordsPerSecond;
+      return this;
+    }
+
+    /**
+     * Whether backpressure bounds the batches (default true: no more records than recent batches
+     * show the program processes in a batch interval). Off, every batch takes what is readable up
+     * to {@link #maxRatePerPartition}: for reading a backlog in batches of a chosen size.
+     */
+    public Builder<K, V> backpressure(boolean enabled) {
+      this.backpressure = enabled;
       return this;
     }
 
@@ -295,7 +333,7 @@ public final class KafkaSource<K, V> implements ReplayableSource<KafkaRecord<K, 
       Object group = properties.get(ConsumerConfig.GROUP_ID_CONFIG);
       String groupId = group == null || String.valueOf(group).isBlank() ? null : String.valueOf(group);
       return new KafkaSource<>(new SourceSettings<>(Collections.unmodifiableMap(new HashMap<>(properties)), subscription, onDataLoss,
-          maxRatePerPartition, requestTimeout, pollTimeout, groupId, reset.equals("latest"), keyDeserializer,
+          maxRatePerPartition, initialRatePerPartition, backpressure, requestTimeout, pollTimeout, groupId, reset.equals("latest"), keyDeserializer,
           valueDeserializer));
     }
 

@@ -33,8 +33,12 @@ final class RangeReader<K, V> {
   /** How long a read waits without progress before the first warning. */
   private static final long WARN_AFTER_NANOS = TimeUnit.SECONDS.toNanos(10);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
-  /** The most record slots allocated up front for one range (a huge range grows as it is read). */
-  private static final int MAX_PREALLOCATED = 1 << 16;
+  /**
+   * The most record slots allocated up front for one range (a huge range grows as it is read):
+   * enough for a batch of a million records over two partitions, so that such a batch's list is
+   * allocated once instead of copied at every doubling (4 MiB of references at most).
+   */
+  private static final int MAX_PREALLOCATED = 1 << 20;
 
   private final DataLossPolicy onDataLoss;
   private final Duration pollTimeout;

@@ -12,6 +12,9 @@ import org.apache.kafka.common.serialization.Deserializer;
  * @param subscription the topics or pattern
  * @param onDataLoss what lost records do
  * @param maxRatePerPartition records per partition per second of batch interval (0: no limit)
+ * @param initialRatePerPartition records per partition per second of the first batches, before
+ *     backpressure has an estimate (0: no bound)
+ * @param backpressure whether backpressure bounds the batches
  * @param requestTimeout the bound of each call to the broker from the job generator (listing
  *     partitions and offsets)
  * @param pollTimeout how long one poll of a read waits for records
@@ -21,7 +24,8 @@ import org.apache.kafka.common.serialization.Deserializer;
  * @param valueDeserializer a new value deserializer per consumer, or null to use the property
  */
 record SourceSettings<K, V>(Map<String, Object> consumerProperties, Subscription subscription,
-    DataLossPolicy onDataLoss, long maxRatePerPartition, Duration requestTimeout, Duration pollTimeout, String groupId,
+    DataLossPolicy onDataLoss, long maxRatePerPartition, long initialRatePerPartition, boolean backpressure,
+    Duration requestTimeout, Duration pollTimeout, String groupId,
     boolean startAtLatest, Supplier<? extends Deserializer<K>> keyDeserializer,
     Supplier<? extends Deserializer<V>> valueDeserializer) {
 

@@ -85,6 +85,25 @@ class KafkaSinkTest {
   }
 
   @Test
+  void anAtLeastOnceSinkNeedsNoTransactionalIdHasEachBatchInKafkaWhenItReturnsAndWritesAReplayAgain() {
+    String topic = kafka.createTopic("alos", 2);
+    KafkaSink<String> first = KafkaSink.<String>builder(kafka.producerProperties())
+        .topic(topic).atLeastOnce().key(v -> v).value(v -> v).build();
+    toClose.add(first);
+    first.accept(batch("a1", "a2"), new Time(1000));
+    assertEquals(List.of("a1", "a2"), values(kafka.readCommitted(topic)), "flushed before accept returned");
+    first.accept(batch("b1"), new Time(2000));
+    first.close();
+
+    KafkaSink<String> restarted = KafkaSink.<String>builder(kafka.producerProperties())
+        .topic(topic).atLeastOnce().key(v -> v).value(v -> v).build();
+    toClose.add(restarted);
+    restarted.accept(batch("b1"), new Time(2000)); // a replay: written again, as at-least-once allows
+
+    assertEquals(List.of("a1", "a2", "b1", "b1"), values(kafka.readCommitted(topic)));
+  }
+
+  @Test
   void aBatchWhoseFunctionFailsLeavesNothingVisible() {
     String topic = kafka.createTopic("fail", 1);
     KafkaSink<String> sink = KafkaSink.<String>builder(kafka.producerProperties()).topic(topic)

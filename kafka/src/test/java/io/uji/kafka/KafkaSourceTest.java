@@ -3,6 +3,7 @@ package io.uji.kafka;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -128,6 +129,44 @@ class KafkaSourceTest {
     assertEquals(List.of(topic, 1, 0L, 1_700_000_000_000L, "k", "v"),
         List.of(r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(), r.value()));
     assertEquals("t-1", new String(r.headers().lastHeader("trace").value(), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void recordsWithoutHeadersShareOneReadOnlyEmptyHeaders() {
+    String topic = kafka.createTopic("noheaders", 1);
+    kafka.produce(topic, 0, "k", 0, 3);
+    StreamingContext ssc = batches.watch(new StreamingContext(batches.config(), Durations.milliseconds(BatchClock.INTERVAL)));
+    contexts.add(ssc);
+    List<KafkaRecord<String, String>> seen = new CopyOnWriteArrayList<>();
+    KafkaUtils.<String, String>createDirectStream(ssc, List.of(topic), kafka.consumerProperties(null))
+        .foreachBatch(d -> seen.addAll(d.collect()));
+    ssc.start();
+    batches.runBatches(1);
+
+    assertEquals(3, seen.size());
+    for (KafkaRecord<String, String> r : seen) {
+      assertEquals(0, r.headers().toArray().length);
+      assertSame(seen.get(0).headers(), r.headers(), "one shared instance");
+    }
+    assertThrows(IllegalStateException.class, () -> seen.get(0).headers().add("x", new byte[0]),
+        "shared, so nobody may add to it");
+  }
+
+  @Test
+  void theFirstBatchOfABacklogTakesTheInitialRatePerPartitionAndWithoutBackpressureAllOfIt() {
+    String topic = kafka.createTopic("initial", 2);
+    kafka.produce(topic, 0, "a", 0, 40);
+    kafka.produce(topic, 1, "b", 0, 40);
+    countingProgram(source(topic, null).initialRatePerPartition(7).build()).start();
+    batches.runBatches(1);
+    assertEquals(List.of(14L), recordsPerBatch, "7 records per partition per second of batch interval");
+
+    stopContexts();
+    contexts.clear();
+    recordsPerBatch.clear();
+    countingProgram(source(topic, null).backpressure(false).maxRatePerPartition(30).build()).start();
+    batches.runBatches(2);
+    assertEquals(List.of(60L, 20L), recordsPerBatch, "the rate limit only, then the rest");
   }
 
   @Test

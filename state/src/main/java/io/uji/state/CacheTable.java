@@ -12,16 +12,20 @@ import java.util.Arrays;
  *       bytes, a reference into the slab, the batch that last used the entry and three flags
  *       (occupied, dirty since the last write to RocksDB, changed since the last drain of
  *       changes for a changelog): 13 bytes a slot.
- *   <li>The <b>slab</b> is a list of byte pages (4 KiB doubling to 1 MiB, so an almost empty
- *       partition costs a few KiB) holding each entry as {@code | key length : varint | value
+ *   <li>The <b>slab</b> is a list of byte pages holding each entry as {@code | key length : varint | value
  *       length + 1 : varint (0 = absent) | key | value |}. The key is the RocksDB key, partition
  *       prefix included ({@link KeyLayout}), and the value the serialized state: an eviction, a
- *       flush or a checkpoint copies these bytes as they are, nothing is serialized again.
+ *       flush or a checkpoint copies these bytes as they are, nothing is serialized again. A new
+ *       page is a quarter of the slab so far (at least 4 KiB, at most 1 MiB): an almost empty
+ *       partition costs a few KiB, and the unused end of the last page stays under a fifth of the
+ *       slab (pages that doubled left up to half of it unused, heap that a partition of a large
+ *       state holds for nothing).
  * </ul>
  *
  * <p>A value of the same length is overwritten in place; another length appends a new copy of
  * the entry and leaves the old bytes dead. Once the dead bytes outweigh the live ones (and 64 KiB)
- * the live entries are copied to fresh pages, which changes references but no slot.
+ * the live entries are copied to one page sized for them (or 1 MiB pages and a last one sized for
+ * the rest), which changes references but no slot.
  *
  * <p>Each entry has a value, or is absent ({@link #ABSENT}: a removal when dirty, a known
  * absence when clean). Slot numbers stay valid until entries move, which only {@link #reserve} (a
@@ -63,6 +67,8 @@ final class CacheTable {
   private int pageCount;
   /** The write position in {@code pages[pageCount - 1]}. */
   private int top;
+  /** While compacting: the live bytes not copied yet, which size the pages; 0 otherwise. */
+  private long toCopy;
   private long liveBytes;
   private long deadBytes;
   private long slabBytes;
@@ -386,14 +392,17 @@ final class CacheTable {
     return ((pageCount - 1) << PAGE_BITS) | start;
   }
 
-  /** Starts a page that holds at least {@code entry} bytes: the next size up, or one of its own. */
+  /**
+   * Starts a page that holds at least {@code entry} bytes: a quarter of the slab so far (within
+   * [4 KiB, 1 MiB]), or while compacting what is left to copy (at most 1 MiB); or one of its own
+   * for a larger entry.
+   */
   private byte[] newPage(int entry) {
     if (pageCount == MAX_PAGES) {
       throw new IllegalStateException("the cache of one state partition cannot exceed " + MAX_PAGES + " pages ("
           + (((long) MAX_PAGES * MAX_PAGE) >> 30) + " GiB)");
     }
-    int next = pageCount == 0 ? FIRST_PAGE : Math.min(MAX_PAGE, pages[pageCount - 1].length * 2);
-    byte[] page = new byte[Math.max(next, entry)];
+    byte[] page = new byte[Math.max(entry, nextPageSize())];
     if (pageCount == pages.length) {
       pages = Arrays.copyOf(pages, pages.length * 2);
     }
@@ -405,6 +414,14 @@ final class CacheTable {
     top = 0;
     slabBytes += page.length;
     return page;
+  }
+
+  /** @return the size of the next page, before the entry that needs it is considered */
+  private int nextPageSize() {
+    if (toCopy > 0) {
+      return (int) Math.min(MAX_PAGE, toCopy);
+    }
+    return (int) Math.min(MAX_PAGE, Math.max(FIRST_PAGE, slabBytes >>> 2));
   }
 
   private void release(int entryBytes) {
@@ -423,6 +440,7 @@ final class CacheTable {
     }
     byte[][] old = pages;
     pages = new byte[Math.max(4, Integer.highestOneBit(Math.max(1, pageCount)))][];
+    toCopy = liveBytes;
     pageCount = 0;
     top = 0;
     liveBytes = 0;
@@ -438,8 +456,10 @@ final class CacheTable {
         int valueLength = readVarint(page, lengthAt) - 1;
         int keyAt = lengthAt + varintSize(valueLength + 1);
         refs[i] = append(page, keyAt, keyLength, page, keyAt + keyLength, valueLength);
+        toCopy -= varintSize(keyLength) + varintSize(valueLength + 1) + keyLength + Math.max(0, valueLength);
       }
     }
+    toCopy = 0;
   }
 
   private int entrySize(int slot) {
@@ -599,6 +619,11 @@ final class CacheTable {
   /** @return the bytes of the entries (header, key and value) still referenced */
   long liveBytes() {
     return liveBytes;
+  }
+
+  /** @return the bytes of the slab's pages, used or not */
+  long slabBytes() {
+    return slabBytes;
   }
 
   /** @return the heap this table holds: index arrays and slab pages */

@@ -212,6 +212,42 @@ class CacheTableTest {
   }
 
   @Test
+  void shouldLeaveLittleOfTheSlabUnusedWhenEntriesAreOnlyAdded() {
+    CacheTable t = new CacheTable(4);
+    for (int i = 0; i < 100_000; i++) {
+      byte[] k = key(i);
+      byte[] v = value(i, 8 + i % 17);
+      t.reserve(1);
+      t.insert(k, 0, k.length, CacheTable.hash(k, 0, k.length), v, 0, v.length, 0);
+      if (i % 97 == 0 && t.slabBytes() >= 64 << 10) {
+        // A new page is a quarter of the slab: its unused end is at most a fifth of the slab.
+        assertTrue(t.slabBytes() <= t.liveBytes() + t.liveBytes() / 4 + 4096,
+            "after " + (i + 1) + " entries: " + t.slabBytes() + " slab bytes for " + t.liveBytes() + " live");
+      }
+    }
+  }
+
+  @Test
+  void shouldCompactIntoOnePageSizedForTheLiveEntries() {
+    CacheTable t = new CacheTable(16);
+    for (int i = 0; i < 5_000; i++) {
+      put(t, key(i), value(i, 10), 0);
+    }
+    long slab = t.slabBytes();
+    for (int round = 1; round < 100; round++) {
+      for (int i = 0; i < 5_000; i++) {
+        put(t, key(i), value(round * 10_000L + i, 10 + round % 2), round);
+        if (t.slabBytes() < slab) {
+          assertEquals(t.liveBytes(), t.slabBytes(), "compacted into exactly the live bytes");
+          return;
+        }
+        slab = t.slabBytes();
+      }
+    }
+    throw new AssertionError("no compaction in 99 rounds of rewrites");
+  }
+
+  @Test
   void shouldReuseTheSpaceOfValuesThatChangedLength() {
     CacheTable t = new CacheTable(16);
     for (int i = 0; i < 100; i++) {

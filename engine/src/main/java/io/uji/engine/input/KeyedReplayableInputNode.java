@@ -11,6 +11,7 @@ import io.uji.engine.lineage.PartitionOffsets;
 import io.uji.engine.lineage.PartitionRanges;
 import io.uji.engine.scheduler.ListenerBus;
 import io.uji.streaming.Dataset;
+import io.uji.streaming.ReplayableSource;
 import io.uji.streaming.SourcePartition;
 import io.uji.streaming.SourceUnavailableException;
 import io.uji.streaming.Time;
@@ -210,7 +211,8 @@ public final class KeyedReplayableInputNode<T> extends InputNode<T, PartitionRan
       }
       return new GroupAllocation<>(this, t, new PartitionRanges(List.of()), number);
     }
-    List<PartitionRanges.Range> ranges = budget.take(backlogs, source.maxRatePerPartition());
+    List<PartitionRanges.Range> ranges = budget.take(backlogs, source.maxRatePerPartition(), true,
+        ReplayableSource.DEFAULT_INITIAL_RATE_PER_PARTITION);
     for (PartitionRanges.Range r : ranges) {
       next.get(groupOf.get(r.partition())).put(r.partition(), r.until());
     }

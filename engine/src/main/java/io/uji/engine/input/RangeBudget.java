@@ -19,12 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * the batches that complete ({@link #read} says how many records each batch read).
  */
 final class RangeBudget {
-  /**
-   * Records per partition per second that the first batches take before backpressure has
-   * measured anything, so that a large backlog does not land in one batch.
-   */
-  static final long INITIAL_RATE_PER_PARTITION = 10_000;
-
   private final long intervalMs;
   private final RateEstimator estimator;
   /** Records the input read per batch time, until the batch's completion reaches the estimator. */
@@ -54,9 +48,13 @@ final class RangeBudget {
    *
    * @param backlogs per partition, the next position to take and its end
    * @param maxRatePerPartition the source's limit in records per second, 0 for none
+   * @param backpressure whether the source wants batches bounded by backpressure
+   * @param initialRatePerPartition records per partition per second before backpressure's first
+   *     estimate (0: no bound)
    * @return the ranges, in partition id order, for the partitions with a backlog
    */
-  List<PartitionRanges.Range> take(List<Backlog> backlogs, long maxRatePerPartition) {
+  List<PartitionRanges.Range> take(List<Backlog> backlogs, long maxRatePerPartition, boolean backpressure,
+      long initialRatePerPartition) {
     double intervalSeconds = intervalMs / 1000.0;
     Map<String, Backlog> byId = new HashMap<>();
     long totalLag = 0;
@@ -64,12 +62,11 @@ final class RangeBudget {
       byId.put(b.partition(), b);
       totalLag += b.behind();
     }
-    double rate = estimator.rate();
-    double budget = rate >= 0 ? rate * intervalSeconds
-        : INITIAL_RATE_PER_PARTITION * intervalSeconds * Math.max(1, backlogs.size());
+    double budget = batchBudget(backpressure, estimator.rate(), initialRatePerPartition, backlogs.size(),
+        intervalSeconds);
     long perPartitionLimit = maxRatePerPartition > 0
         ? Math.max(1, (long) (maxRatePerPartition * intervalSeconds)) : Long.MAX_VALUE;
-    List<PartitionRanges.Range> out = new ArrayList<>();
+    List<PartitionRanges.Range> out = new ArrayList<>(backlogs.size());
     for (Backlog b : new TreeMap<>(byId).values()) {
       long behind = b.behind();
       if (behind == 0) {
@@ -81,6 +78,33 @@ final class RangeBudget {
       out.add(new PartitionRanges.Range(b.partition(), b.from(), b.from() + take));
     }
     return out;
+  }
+
+  /**
+   * How many records the next batch takes from all partitions together, before the per-partition
+   * limit: what backpressure estimates the program processes in a batch interval; before its
+   * first estimate, the source's initial rate for every partition.
+   *
+   * @param backpressure whether the source wants batches bounded by backpressure
+   * @param estimatedRate the estimated sustainable rate in records per second, or a negative
+   *     number before any batch completed
+   * @param initialRatePerPartition records per partition per second before an estimate (0: no bound)
+   * @param partitions the source's partitions now
+   * @param intervalSeconds the batch interval
+   * @return the batch's budget in records; {@link Double#POSITIVE_INFINITY} for no bound
+   */
+  static double batchBudget(boolean backpressure, double estimatedRate, long initialRatePerPartition, int partitions,
+      double intervalSeconds) {
+    if (!backpressure) {
+      return Double.POSITIVE_INFINITY;
+    }
+    if (estimatedRate >= 0) {
+      return estimatedRate * intervalSeconds;
+    }
+    if (initialRatePerPartition <= 0) {
+      return Double.POSITIVE_INFINITY;
+    }
+    return initialRatePerPartition * intervalSeconds * Math.max(1, partitions);
   }
 
   /**

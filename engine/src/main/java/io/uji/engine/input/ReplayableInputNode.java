@@ -107,7 +107,8 @@ public final class ReplayableInputNode<T> extends InputNode<T, PartitionRanges, 
       });
       backlogs.add(new RangeBudget.Backlog(p.id(), from, p.end()));
     }
-    List<PartitionRanges.Range> out = budget.take(backlogs, source.maxRatePerPartition());
+    List<PartitionRanges.Range> out = budget.take(backlogs, source.maxRatePerPartition(), source.backpressure(),
+        source.initialRatePerPartition());
     for (PartitionRanges.Range r : out) {
       next.put(r.partition(), r.until());
     }

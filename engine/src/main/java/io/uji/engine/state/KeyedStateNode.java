@@ -608,20 +608,36 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
       split.load(parent.sourceAt(t), pool, describe());
       java.util.BitSet running = runningGroups == null ? null : runningGroups.get();
       pool.run(tasks, task -> {
-        List<T> taskOut = new ArrayList<>();
-        for (int g = firstGroup(task, tasks, keyGroups), end = firstGroup(task + 1, tasks, keyGroups); g < end; g++) {
+        int first = firstGroup(task, tasks, keyGroups);
+        int end = firstGroup(task + 1, tasks, keyGroups);
+        // The groups' outputs first, then one list of their total size: growing one list group by
+        // group copied it at every doubling (a batch's whole output, several times over).
+        @SuppressWarnings("unchecked")
+        List<T>[] byGroup = new List[end - first];
+        int total = 0;
+        for (int g = first; g < end; g++) {
           if (running != null && !running.get(g)) {
             split.release(g); // a group not running here has no input; its state is not touched
+            byGroup[g - first] = List.of();
             continue;
           }
           KeyGroups<K, V> batch = groups[g];
           batch.fill(split, g);
           split.release(g);
           try {
-            taskOut.addAll(computePartition(table.partition(g), batch, t));
+            byGroup[g - first] = computePartition(table.partition(g), batch, t);
           } finally {
             batch.release();
           }
+          total += byGroup[g - first].size();
+        }
+        if (byGroup.length == 1) {
+          out[task] = byGroup[0];
+          return;
+        }
+        List<T> taskOut = new ArrayList<>(total);
+        for (List<T> o : byGroup) {
+          taskOut.addAll(o);
         }
         out[task] = taskOut;
       });

@@ -126,7 +126,8 @@ public final class MapWithStateNode<K, V, S, M> extends KeyedStateNode<K, V, S, 
     final long now = t.milliseconds();
     final boolean timed = timeoutMs >= 0;
     List<M> out = new ArrayList<>(batch.records() + 16);
-    List<K> fresh = timed ? new ArrayList<>() : null;
+    // At most one new key per key of the batch: sized once, not grown (a batch of new users is most keys).
+    List<K> fresh = timed ? new ArrayList<>(batch.size()) : null;
     // Records often share one value instance (a constant 1L, say): reuse its Optional.
     Object lastValue = null;
     Optional<V> lastOptional = Optional.empty();

@@ -1,0 +1,107 @@
+package io.uji.bench;
+
+import io.uji.streaming.BatchInfo;
+import io.uji.streaming.StreamingListener;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Where the CPU of a run went, per process, from the first batch with records to the last batch
+ * completed (the span the throughput is computed over): this JVM, the broker (by its pid, from
+ * /proc) and the whole machine, so that "other" (builds, other benchmarks) shows too. The same
+ * figures as Kafka Streams' harness prints (streams_cpu_s, broker_cpu_s, other_cores), plus CPU
+ * seconds per 10 M events, which compare the sides whatever their throughput.
+ */
+final class CpuAccount implements StreamingListener {
+  private final String brokerPid;
+  private final long events;
+  private volatile Sample first;
+  private volatile Sample last;
+
+  /** The CPU counters at one moment. */
+  private record Sample(long nanos, double jvmS, double brokerS, double machineS) {}
+
+  /**
+   * @param brokerPid the broker's pid, or null if it is not on this machine
+   * @param events the events of the run, for the per-10-M figures
+   */
+  CpuAccount(String brokerPid, long events) {
+    this.brokerPid = brokerPid;
+    this.events = events;
+  }
+
+  private Sample sample() {
+    return new Sample(System.nanoTime(), jvmCpuS(), brokerPid == null ? -1 : pidCpuS(brokerPid), machineBusyS());
+  }
+
+  @Override
+  public void onBatchStarted(BatchInfo batch) {
+    if (first == null && batch.numRecords() > 0) {
+      first = sample();
+    }
+  }
+
+  @Override
+  public void onBatchCompleted(BatchInfo batch) {
+    if (first != null) {
+      last = sample();
+    }
+  }
+
+  /** @return the RESULT line's CPU fields, or "" if no batch with records ran */
+  String figures() {
+    Sample a = first;
+    Sample b = last;
+    if (a == null || b == null) {
+      return "";
+    }
+    double spanS = (b.nanos() - a.nanos()) / 1e9;
+    double jvm = b.jvmS() - a.jvmS();
+    double broker = brokerPid == null ? -1 : b.brokerS() - a.brokerS();
+    double machine = b.machineS() - a.machineS();
+    double other = machine - jvm - Math.max(0, broker);
+    double per10m = 10_000_000.0 / events;
+    return String.format(Locale.ROOT, " uji_cpu_s=%.1f broker_cpu_s=%.1f uji_cpu_s_per_10m=%.1f"
+        + " broker_cpu_s_per_10m=%.1f machine_busy_s=%.1f other_cpu_s=%.1f other_cores=%.2f cpu_span_s=%.1f",
+        jvm, broker, jvm * per10m, broker < 0 ? -1 : broker * per10m, machine, other, other / Math.max(1e-9, spanS),
+        spanS);
+  }
+
+  private static double jvmCpuS() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime() / 1e9;
+  }
+
+  /** @return user+system CPU seconds of a process from /proc/PID/stat (100 ticks a second), -1 when unreadable */
+  static double pidCpuS(String pid) {
+    try {
+      String s = Files.readString(Path.of("/proc", pid, "stat"));
+      String[] f = s.substring(s.lastIndexOf(')') + 2).split(" "); // state(0) ... utime(11) stime(12)
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** @return busy CPU seconds of the whole machine from /proc/stat, -1 when unreadable */
+  static double machineBusyS() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
+        if (line.startsWith("cpu ")) {
+          String[] f = line.trim().split("\\s+");
+          long busy = 0;
+          for (int i : new int[] {1, 2, 3, 6, 7, 8}) { // user nice system irq softirq steal
+            busy += Long.parseLong(f[i]);
+          }
+          return busy / 100.0;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux
+    }
+    return -1;
+  }
+}
