@@ -96,7 +96,7 @@ class GroupMembershipTest {
     BatchInfo batch() {
       long t = last + INTERVAL;
       clock.setTime(t);
-      await().until(() -> completed.containsKey(t));
+      await().atMost(java.time.Duration.ofSeconds(60)).until(() -> completed.containsKey(t));
       last = t;
       return completed.get(t);
     }
