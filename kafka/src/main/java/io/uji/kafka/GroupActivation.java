@@ -57,6 +57,18 @@ final class GroupActivation {
     return start;
   }
 
+  /**
+   * Forgets the local copies of {@code groups}: the engine emptied them (a reset or lost
+   * partitions), so their next restore reads their changelogs from the log start.
+   */
+  void forget(java.util.Set<Integer> groups) {
+    for (String op : changelogs.keySet()) {
+      for (int g : groups) {
+        producer.restored(op, g, -1);
+      }
+    }
+  }
+
   private Map<String, Long> stableOffsets(int group) {
     List<TopicPartition> tps = topics.stream().map(t -> new TopicPartition(t, group)).toList();
     try {

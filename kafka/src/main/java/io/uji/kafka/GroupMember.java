@@ -104,6 +104,18 @@ final class GroupMember implements ClusterMember {
     }
   }
 
+  /**
+   * @return the transactional producer with the batch's transaction open, for the group's sinks
+   *     (batch runner thread)
+   * @throws IllegalStateException if the member has not started (the context has not started)
+   */
+  org.apache.kafka.clients.producer.Producer<byte[], byte[]> transactionProducer() {
+    if (producer == null) {
+      throw new IllegalStateException("The group of " + settings.instanceId() + " has not started");
+    }
+    return producer.producer();
+  }
+
   @Override
   public ChangelogPositions positions() {
     return producer.positions();

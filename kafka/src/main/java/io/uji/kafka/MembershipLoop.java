@@ -97,6 +97,7 @@ final class MembershipLoop implements UjiAssignor.Member, ConsumerRebalanceListe
         if (reset != null) {
           resets.clear();
           control.resetAll(reset);
+          activation.forget(owned); // the reset emptied them here: restored from the log start
           pending.addAll(owned); // every owned group is prepared and activated again
         }
         for (var it = pending.iterator(); it.hasNext() && running; ) {
@@ -174,9 +175,14 @@ final class MembershipLoop implements UjiAssignor.Member, ConsumerRebalanceListe
   public void onPartitionsLost(Collection<TopicPartition> partitions) {
     endRebalance();
     Set<Integer> groups = groups(partitions);
-    pending.removeAll(groups);
-    owned.removeAll(groups);
     control.lost(groups, "instance " + instanceId + " was removed from its group");
+    // the engine emptied every running group, not only the lost ones: the others are restored again
+    Set<Integer> emptied = new TreeSet<>(owned);
+    emptied.addAll(groups);
+    activation.forget(emptied);
+    owned.removeAll(groups);
+    pending.removeAll(groups);
+    pending.addAll(owned);
   }
 
   private void endRebalance() {

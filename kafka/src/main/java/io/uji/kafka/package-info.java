@@ -15,6 +15,12 @@
  *       that writes each batch in one Kafka transaction with a marker of the batch time, so a
  *       batch replayed after a crash is not written twice: a {@code read_committed} consumer sees
  *       every batch once.
+ *   <li>{@link io.uji.kafka.KafkaGroup} runs a keyed program on several instances that share the
+ *       topics (scale-out, a first cut): key group g is partition g of every input topic, its
+ *       state moves with it through a compacted changelog topic, and each batch's output ({@link
+ *       io.uji.kafka.GroupSink}), state changes and input offsets commit in one Kafka transaction.
+ *       {@link io.uji.kafka.UjiAssignor} is its partition assignor, public only because Kafka
+ *       creates assignors by class name.
  * </ul>
  *
  * <p>Failures are {@link io.uji.kafka.UjiKafkaException}s naming the operation and the topic,

@@ -1,0 +1,230 @@
+package io.uji.kafka;
+
+import io.uji.engine.cluster.ClusterAccess;
+import io.uji.streaming.PairDStream;
+import io.uji.streaming.StreamingContext;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.Function;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * A program that runs on several instances sharing Kafka topics, with its keyed state moving
+ * with the topics' partitions (scale-out; first cut, see docs/design/scale-out.md and its "Built
+ * so far" list).
+ *
+ * <p>The instances with the same {@link Builder#applicationId applicationId} form one consumer
+ * group. Key group g is partition g of every input topic: the state of the keys read from
+ * partition g lives on the instance that runs g, and moves with it through a compacted changelog
+ * topic per stateful operator ({@code <applicationId>-<operator>-changelog}). Each batch commits
+ * its outputs to {@link #sink} topics, its state changes and its input offsets in one Kafka
+ * transaction, so the state and the sinks' output are exactly once for read_committed readers
+ * while instances join and leave.
+ *
+ * <pre>{@code
+ * KafkaGroup<String, String> group = KafkaGroup.<String, String>builder(consumerProperties)
+ *     .applicationId("session-count").topics("events").instanceId("pod-0").build();
+ * StreamingContext ssc = new StreamingContext(config, Durations.milliseconds(500));
+ * group.keyedStream(ssc).mapValues(v -> 1L).reduceByKey(Long::sum)
+ *     .mapWithState(StateSpec.function(Counts::update)).name("counts")
+ *     .foreachBatch(group.sink("counts-out", Pair::key, new StringSerializer(), Pair::value, new LongSerializer()));
+ * ssc.start();
+ * }</pre>
+ *
+ * <p>Not yet: standby replicas, local checkpoints in a group (a group's state is restored from
+ * its changelogs), timeouts in mapWithState, key lookups across instances. The program is checked
+ * at start: its stateful operators must keep the topics' keys and be named.
+ *
+ * @param <K> the topics' key type
+ * @param <V> the topics' value type
+ */
+public final class KafkaGroup<K, V> {
+  private final Map<String, Object> consumerProperties;
+  private final String applicationId;
+  private final List<String> topics;
+  private final String instanceId;
+  private final String applicationServer;
+  private final Duration sessionTimeout;
+  private final Duration transactionTimeout;
+  private volatile GroupMember member;
+
+  private KafkaGroup(Builder<K, V> b) {
+    this.consumerProperties = Map.copyOf(b.properties);
+    this.applicationId = b.applicationId;
+    this.topics = b.topics;
+    this.instanceId = b.instanceId;
+    this.applicationServer = b.applicationServer;
+    this.sessionTimeout = b.sessionTimeout;
+    this.transactionTimeout = b.transactionTimeout;
+  }
+
+  /**
+   * @param consumerProperties {@code bootstrap.servers}, {@code key.deserializer} and {@code
+   *     value.deserializer}, and any connection or security settings (shared by the group's clients)
+   * @return a builder
+   */
+  public static <K, V> Builder<K, V> builder(Map<String, ?> consumerProperties) {
+    return new Builder<>(consumerProperties);
+  }
+
+  /**
+   * Makes {@code ssc} an instance of the group and returns its keyed input: batch partition g
+   * holds the records of partition g of every input topic, for the key groups running here.
+   *
+   * @throws IllegalStateException if this group already made a stream, or {@code ssc} has started
+   */
+  public synchronized PairDStream<K, V> keyedStream(StreamingContext ssc) {
+    if (member != null) {
+      throw new IllegalStateException("KafkaGroup " + applicationId + " already made its keyed stream: one per context");
+    }
+    Map<String, Object> clients = new HashMap<>(consumerProperties);
+    clients.keySet().removeIf(k -> k.endsWith(".deserializer") || k.endsWith(".serializer") || k.startsWith("group."));
+    KafkaSource<K, V> reader = KafkaSource.<K, V>builder(withoutGroup(consumerProperties)).topics(topics).build();
+    KeyedGroupSource<K, V> source = new KeyedGroupSource<>(reader, clients, topics, Duration.ofSeconds(10));
+    GroupMember m = new GroupMember(new GroupMember.Settings(clients, applicationId, instanceId, topics,
+        applicationServer, sessionTimeout, transactionTimeout));
+    PairDStream<K, V> stream = ClusterAccess.keyedStream(ssc, source);
+    ClusterAccess.joinGroup(ssc, m, applicationId);
+    member = m;
+    return stream;
+  }
+
+  private static Map<String, Object> withoutGroup(Map<String, Object> properties) {
+    Map<String, Object> m = new HashMap<>(properties);
+    m.keySet().removeIf(k -> k.startsWith("group."));
+    return m;
+  }
+
+  /**
+   * An output into the group's transaction: each batch's records are committed with its state
+   * changes and input offsets, or not at all (a batch that cannot commit is redone by the key
+   * groups' next owner). Use it with {@code foreachBatch} on a stream of this group's context.
+   *
+   * @param topic the output topic
+   * @param key an element's record key (may return null)
+   * @param keySerializer the key's serializer
+   * @param value an element's record value (may return null)
+   * @param valueSerializer the value's serializer
+   * @return the sink
+   */
+  public <T, KO, VO> GroupSink<T> sink(String topic, Function<? super T, ? extends KO> key,
+      Serializer<KO> keySerializer, Function<? super T, ? extends VO> value, Serializer<VO> valueSerializer) {
+    return new GroupSink<>(this::member, topic, key, keySerializer, value, valueSerializer);
+  }
+
+  private GroupMember member() {
+    GroupMember m = member;
+    if (m == null) {
+      throw new IllegalStateException("KafkaGroup " + applicationId + ": call keyedStream(ssc) before using its sink");
+    }
+    return m;
+  }
+
+  /** @return the instance id of this instance (static group membership and transactional id) */
+  public String instanceId() {
+    return instanceId;
+  }
+
+  /**
+   * Builds a {@link KafkaGroup}.
+   *
+   * @param <K> the topics' key type
+   * @param <V> the topics' value type
+   */
+  public static final class Builder<K, V> {
+    private final Map<String, Object> properties;
+    private String applicationId;
+    private List<String> topics;
+    private String instanceId = UUID.randomUUID().toString();
+    private String applicationServer = "";
+    private Duration sessionTimeout = Duration.ofSeconds(10);
+    private Duration transactionTimeout = Duration.ofSeconds(10);
+
+    private Builder(Map<String, ?> properties) {
+      this.properties = new HashMap<>(Objects.requireNonNull(properties, "properties"));
+    }
+
+    /**
+     * @param id the group id, and the prefix of the group's topics and transactional ids: the same
+     *     on every instance of the program ([a-zA-Z0-9._-])
+     * @return this builder
+     */
+    public Builder<K, V> applicationId(String id) {
+      this.applicationId = Objects.requireNonNull(id, "applicationId");
+      return this;
+    }
+
+    /**
+     * @param topics the input topics: co-partitioned (the same partition count), keyed alike
+     * @return this builder
+     */
+    public Builder<K, V> topics(String... topics) {
+      this.topics = List.copyOf(Arrays.asList(topics));
+      return this;
+    }
+
+    /**
+     * @param id this instance's id, stable across its restarts (a pod name): its static group
+     *     membership and its transactional id. Default: a random id (a restart joins as a new member)
+     * @return this builder
+     */
+    public Builder<K, V> instanceId(String id) {
+      this.instanceId = Objects.requireNonNull(id, "instanceId");
+      return this;
+    }
+
+    /**
+     * @param hostAndPort where this instance's status page answers, shared with the group
+     * @return this builder
+     */
+    public Builder<K, V> applicationServer(String hostAndPort) {
+      this.applicationServer = Objects.requireNonNull(hostAndPort, "applicationServer");
+      return this;
+    }
+
+    /**
+     * @param timeout how long the group waits for a silent instance before its groups move
+     *     (default 10 s; at least the broker's {@code group.min.session.timeout.ms})
+     * @return this builder
+     */
+    public Builder<K, V> sessionTimeout(Duration timeout) {
+      this.sessionTimeout = Objects.requireNonNull(timeout, "sessionTimeout");
+      return this;
+    }
+
+    /**
+     * @param timeout the transactions' timeout (default 10 s)
+     * @return this builder
+     */
+    public Builder<K, V> transactionTimeout(Duration timeout) {
+      this.transactionTimeout = Objects.requireNonNull(timeout, "transactionTimeout");
+      return this;
+    }
+
+    /**
+     * @return the group
+     * @throws IllegalArgumentException if the application id or the topics are missing, or the
+     *     deserializers or bootstrap servers are not in the properties
+     */
+    public KafkaGroup<K, V> build() {
+      if (applicationId == null || applicationId.isBlank()) {
+        throw new IllegalArgumentException("A KafkaGroup needs an applicationId");
+      }
+      if (topics == null || topics.isEmpty()) {
+        throw new IllegalArgumentException("A KafkaGroup needs its input topics");
+      }
+      for (String required : List.of("bootstrap.servers", "key.deserializer", "value.deserializer")) {
+        if (!properties.containsKey(required)) {
+          throw new IllegalArgumentException("A KafkaGroup's properties need " + required);
+        }
+      }
+      ChangelogTopics.name(applicationId, "x"); // the id's characters, checked now
+      return new KafkaGroup<>(this);
+    }
+  }
+}
