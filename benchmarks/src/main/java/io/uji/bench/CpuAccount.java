@@ -65,9 +65,30 @@ final class CpuAccount implements StreamingListener {
     double other = machine - jvm - Math.max(0, broker);
     double per10m = 10_000_000.0 / events;
     return String.format(Locale.ROOT, " uji_cpu_s=%.1f broker_cpu_s=%.1f uji_cpu_s_per_10m=%.1f"
-        + " broker_cpu_s_per_10m=%.1f machine_busy_s=%.1f other_cpu_s=%.1f other_cores=%.2f cpu_span_s=%.1f",
+        + " broker_cpu_s_per_10m=%.1f machine_busy_s=%.1f other_cpu_s=%.1f other_cores=%.2f cpu_span_s=%.1f"
+        + " uji_gc_threads_cpu_s=%.1f",
         jvm, broker, jvm * per10m, broker < 0 ? -1 : broker * per10m, machine, other, other / Math.max(1e-9, spanS),
-        spanS);
+        spanS, gcThreadsCpuS());
+  }
+
+  /**
+   * @return CPU seconds of this JVM's garbage collector threads since it started (HotSpot names
+   *     them "GC Thread#n", G1's concurrent ones "G1 ..."), from /proc/self/task; -1 when
+   *     unreadable. Most of the JVM's other CPU is the program's (JIT compiler threads aside).
+   */
+  static double gcThreadsCpuS() {
+    try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+      return tasks.mapToDouble(t -> {
+        try {
+          String comm = Files.readString(t.resolve("comm")).trim();
+          return comm.startsWith("GC Thread") || comm.startsWith("G1 ") ? pidCpuS("self/task/" + t.getFileName()) : 0;
+        } catch (IOException | RuntimeException e) {
+          return 0; // the thread ended
+        }
+      }).sum();
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
   }
 
   private static double jvmCpuS() {
