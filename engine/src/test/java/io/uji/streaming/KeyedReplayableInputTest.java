@@ -43,7 +43,7 @@ class KeyedReplayableInputTest {
   private List<List<Pair<String, Long>>> nextBatch() {
     long t = last + INTERVAL;
     clock.setTime(t);
-    await().until(() -> batches.containsKey(t));
+    await().atMost(java.time.Duration.ofSeconds(60)).until(() -> batches.containsKey(t));
     last = t;
     return batches.get(t);
   }

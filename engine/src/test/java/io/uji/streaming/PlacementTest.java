@@ -119,7 +119,7 @@ class PlacementTest {
         .foreachBatch((d, t) -> state.put(t.milliseconds(), sorted(d.partitions())));
     ssc.start();
     clock.setTime(INTERVAL);
-    await().until(() -> state.containsKey(INTERVAL));
+    await().atMost(java.time.Duration.ofSeconds(60)).until(() -> state.containsKey(INTERVAL));
     assertEquals(List.of(List.of(Pair.of("a", 2L), Pair.of("b", 1L)), List.of(),
         List.of(Pair.of("a", 1L), Pair.of("c", 1L))), reduced.get(INTERVAL));
     assertEquals(List.of(List.of(Pair.of("a", 2L), Pair.of("b", 1L)), List.of(),

@@ -485,8 +485,30 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
       stateLock.readLock().unlock();
     }
     Spliterator<StateEntry<K, R>> entries = Spliterators.spliteratorUnknownSize(scan, Spliterator.NONNULL);
-    return StreamSupport.stream(entries, false).map(e -> new Pair<>(e.key(), userState(e.state())))
-        .onClose(scan::close);
+    Stream<StateEntry<K, R>> all = StreamSupport.stream(entries, false);
+    if (runningGroups != null) {
+      // In a group only the running groups answer; the scan also meets dormant copies and groups
+      // being restored, and an entry does not tell its group: keep the keys a running group has.
+      java.util.BitSet running = runningGroups.get();
+      all = all.filter(e -> inGroups(e.key(), running));
+    }
+    return all.map(e -> new Pair<>(e.key(), userState(e.state()))).onClose(scan::close);
+  }
+
+  /** @return whether one of {@code groups} holds {@code key} now */
+  private boolean inGroups(K key, java.util.BitSet groups) {
+    stateLock.readLock().lock();
+    try {
+      StateTable<K, R> t = openTable();
+      for (int g = groups.nextSetBit(0); g >= 0; g = groups.nextSetBit(g + 1)) {
+        if (t.partition(g).readCopy(key) != null) {
+          return true;
+        }
+      }
+      return false;
+    } finally {
+      stateLock.readLock().unlock();
+    }
   }
 
   /** @return the number of keys as of the last completed batch (see {@link StateTable#approximateKeyCount}) */
