@@ -22,7 +22,9 @@ import java.util.TreeSet;
  *
  * <ol>
  *   <li><b>Compatibility.</b> Members whose state signature differs from the largest agreeing set
- *       (ties: the set of the lowest incarnation) get nothing and are reported incompatible.
+ *       get nothing and are reported incompatible. Ties go to the set that owns the most groups
+ *       (the program running keeps running when one instance of another program joins), then to
+ *       the set with the lowest incarnation.
  *   <li><b>Owners.</b> Each group's owner is the member claiming it with the highest owned
  *       generation (ties: the lowest instance id): a member back from a pause may claim groups it
  *       lost since, and the newer claim wins, as in Kafka's {@code CooperativeStickyAssignor}.
@@ -200,7 +202,8 @@ final class AssignmentPlanner {
     List<Member> chosen = null;
     for (List<Member> set : bySignature.values()) {
       if (chosen == null || set.size() > chosen.size()
-          || set.size() == chosen.size() && OLDEST.compare(Collections.min(set, OLDEST), Collections.min(chosen, OLDEST)) < 0) {
+          || set.size() == chosen.size() && (owned(set) > owned(chosen) || owned(set) == owned(chosen)
+              && OLDEST.compare(Collections.min(set, OLDEST), Collections.min(chosen, OLDEST)) < 0)) {
         chosen = set;
       }
     }
@@ -211,6 +214,14 @@ final class AssignmentPlanner {
       }
     }
     return Collections.unmodifiableSet(out);
+  }
+
+  private static int owned(List<Member> set) {
+    int n = 0;
+    for (Member m : set) {
+      n += m.owned().size();
+    }
+    return n;
   }
 
   private static Map<String, Integer> quotas(int p, List<Member> eligible, Map<String, SortedSet<Integer>> owns) {

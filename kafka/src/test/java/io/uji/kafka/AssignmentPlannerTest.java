@@ -183,8 +183,16 @@ class AssignmentPlannerTest {
   }
 
   @Test
-  void anEvenSplitBetweenProgramsKeepsTheOldestMembersProgram() {
+  void anEvenSplitBetweenProgramsOwningNothingKeepsTheLowestIncarnationsProgram() {
     List<Member> members = List.of(new Member("m-a", "a", 9, 1L, Set.of(), -1), new Member("m-b", "b", 3, 2L, Set.of(), -1));
     assertEquals(Set.of("m-a"), AssignmentPlanner.plan(new PlanInput(2, members)).incompatible());
+  }
+
+  @Test
+  void anEvenSplitBetweenProgramsKeepsTheProgramThatRuns() {
+    List<Member> members = List.of(new Member("m-a", "a", 9, 1L, range(0, 4), 3), new Member("m-b", "b", 3, 2L, Set.of(), -1));
+    Plan plan = AssignmentPlanner.plan(new PlanInput(4, members));
+    assertEquals(Set.of("m-b"), plan.incompatible(), "the newcomer with another program, whatever its incarnation");
+    assertEquals(range(0, 4), plan.actives().get("m-a"));
   }
 }

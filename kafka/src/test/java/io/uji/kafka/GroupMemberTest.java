@@ -56,6 +56,15 @@ class GroupMemberTest {
     final Map<Integer, Map<String, Long>> starts = new ConcurrentHashMap<>();
     final Map<Integer, Map<String, byte[]>> state = new ConcurrentHashMap<>();
     final List<String> events = new CopyOnWriteArrayList<>();
+    final long signature;
+
+    FakeEngine() {
+      this(7L);
+    }
+
+    FakeEngine(long signature) {
+      this.signature = signature;
+    }
 
     @Override
     public void rebalanceStarted() {}
@@ -102,7 +111,7 @@ class GroupMemberTest {
 
     @Override
     public List<StatefulOperator> operators() {
-      return List.of(new StatefulOperator("counts", "mapWithState", 7L));
+      return List.of(new StatefulOperator("counts", "mapWithState", signature));
     }
 
     @Override
@@ -248,5 +257,21 @@ class GroupMemberTest {
       assertArrayEquals(new byte[] {5}, eb.state.get(g).get("user-" + g));
     }
     commit(b, batch(topic, Set.of(0, 1, 2, 3), 3, 4, (byte) 6));
+  }
+
+  @Test
+  void aMemberRunningAnotherProgramStopsWithAClearErrorAndTakesNothing() {
+    String app = TestKafka.unique("gm");
+    String topic = kafka.createTopic("gm-in", 4);
+    FakeEngine ea = new FakeEngine();
+    member(app, "a", topic, ea);
+    await().atMost(TestKafka.WAIT).until(() -> ea.running.size() == 4);
+    FakeEngine other = new FakeEngine(8L); // its state types differ
+    member(app, "b", topic, other);
+    await().atMost(TestKafka.WAIT).until(() -> other.events.stream().anyMatch(e -> e.startsWith("fail ")));
+    assertTrue(other.events.stream().anyMatch(e -> e.contains("stateful operators differ from the group's")),
+        other.events.toString());
+    assertEquals(Set.of(), other.running);
+    await().atMost(TestKafka.WAIT).until(() -> ea.running.size() == 4); // a keeps (or gets back) every group
   }
 }
