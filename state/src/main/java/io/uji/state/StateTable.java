@@ -118,10 +118,24 @@ public final class StateTable<K, S> {
    * @throws StateStoreClosedException if the store is closed
    */
   public TableScan<K, S> openScan() {
+    return openScan(p -> true);
+  }
+
+  /**
+   * As {@link #openScan()} over the partitions {@code include} accepts only (in a group: the key
+   * groups running here, so that dormant copies and groups being restored are not listed); the
+   * other partitions are neither copied nor read.
+   *
+   * @throws StateStoreClosedException if the store is closed
+   */
+  public TableScan<K, S> openScan(java.util.function.IntPredicate include) {
     List<CachedCopy<K, S>> copies = new ArrayList<>(partitions.length);
     List<Integer> uncached = new ArrayList<>();
     List<CachedCopy<K, S>> uncachedCopies = new ArrayList<>();
     for (StatePartition<K, S> p : partitions) {
+      if (!include.test(p.id())) {
+        continue;
+      }
       CachedCopy<K, S> c = p.copyCache();
       copies.add(c);
       if (!p.isComplete()) {

@@ -140,4 +140,30 @@ class ReadOnlyAccessTest {
     });
     s.close();
   }
+
+  @Test
+  void aScanOfSomePartitionsListsTheirCachedAndStoredKeysOnly() {
+    try (StateStore store = open()) {
+      StateTable<String, Long> t = store.table("t", STRING, LONG, 3);
+      Map<String, Long> expected = new TreeMap<>();
+      for (int g = 0; g < 3; g++) {
+        StatePartition<String, Long> p = t.partition(g);
+        for (int i = 0; i < 40; i++) { // more than the partition's cache: some only in RocksDB
+          p.put("g" + g + "-k" + i, (long) i);
+          if (g != 1) {
+            expected.put("g" + g + "-k" + i, (long) i);
+          }
+        }
+        p.endBatch();
+      }
+      Map<String, Long> seen = new TreeMap<>();
+      try (TableScan<String, Long> s = t.openScan(g -> g != 1)) {
+        while (s.hasNext()) {
+          StateEntry<String, Long> e = s.next();
+          assertNull(seen.put(e.key(), e.state()), "key seen twice: " + e.key());
+        }
+      }
+      assertEquals(expected, seen);
+    }
+  }
 }
