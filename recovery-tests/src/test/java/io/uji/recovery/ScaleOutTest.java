@@ -52,7 +52,9 @@ import org.junit.jupiter.api.io.TempDir;
  *       the survivors take its key groups over after the session timeout);
  *   <li>a fourth instance joins (and takes key groups over, with their state) and leaves
  *       gracefully, in turn;
- *   <li>a rolling restart: each instance in turn stops gracefully and comes back.
+ *   <li>a rolling restart: each instance in turn stops gracefully and comes back;
+ *   <li>scale 3 → 1 → 3: two instances stop gracefully, then come back (with their old state
+ *       directories, or with new ones, in turn).
  * </ul>
  *
  * <p>In the end, against the ground truth computed apart from the topic (from the event
@@ -169,6 +171,28 @@ class ScaleOutTest {
     verify("rolling restart (" + cycles + " restarts)", cycles, started);
   }
 
+  @Test
+  void scalingThreeToOneToThreeKeepsTheOutputAndTheStateExact() throws Exception {
+    setUp("so-scale");
+    int cycles = Cycles.random(5);
+    long started = System.nanoTime();
+    for (int c = 0; c < cycles; c++) {
+      produceChunk();
+      if (children[1] != null) {
+        stop(1);
+        stop(2);
+        feed(); // instance 0 runs every key group
+      } else {
+        boolean fresh = c % 4 == 3; // the returning instances with their old directories, then with new ones
+        start(1, fresh);
+        start(2, fresh);
+        feedUntilItRan(1, 1);
+        feedUntilItRan(2, 1);
+      }
+    }
+    verify("scale 3 → 1 → 3", cycles, started);
+  }
+
   /** Topics and three instances, each holding key groups. */
   private void setUp(String name) throws Exception {
     setUpTopics(name);
@@ -220,13 +244,18 @@ class ScaleOutTest {
   }
 
   private void start(int i) {
+    start(i, false);
+  }
+
+  /** Starts instance {@code i} on its state directory, or on a new one if {@code fresh}. */
+  private void start(int i, boolean fresh) {
     ChildJvm.Child old = children[i];
     if (old != null) {
       old.close();
     }
     ChildJvm.Child c = ChildJvm.of(GroupJobMain.class)
         .args("bootstrap=" + broker.bootstrapServers(), "app=" + app, "input=" + input, "output=" + output,
-            "instance=i" + i, "state=" + tmp.resolve("state-i" + i))
+            "instance=i" + i, "state=" + tmp.resolve("state-i" + i + (fresh ? "-run" + runs[i] : "")))
         .prop("org.slf4j.simpleLogger.defaultLogLevel", "warn")
         .prop("org.slf4j.simpleLogger.log.io.uji", "info")
         .start(tmp.resolve("logs"), "i" + i + "-run" + runs[i]++);
