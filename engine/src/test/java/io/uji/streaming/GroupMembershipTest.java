@@ -47,6 +47,8 @@ class GroupMembershipTest {
     final StreamingContext ssc;
     final FakeGroup.Member member = kafka.new Member("events");
     final Map<Long, BatchInfo> completed = new ConcurrentHashMap<>();
+    /** Per batch time, what stateSnapshots() of "counts" showed. */
+    final Map<Long, Map<String, Long>> snapshots = new ConcurrentHashMap<>();
     final PairDStream<String, Long> events;
     long last;
 
@@ -79,9 +81,14 @@ class GroupMembershipTest {
             s.update(s.getOption().orElse(0L) + n.orElse(0L));
             return Pair.of(user, s.get());
           });
-      events.mapValues(v -> 1L).reduceByKey(Long::sum)
-          .mapWithState(timeout == null ? spec : spec.timeout(timeout)).name("counts")
-          .foreachBatch((d, t) -> mapped.put(t.milliseconds(), d.collect()));
+      MapWithStateDStream<String, Long, Long, Pair<String, Long>> counts = events.mapValues(v -> 1L)
+          .reduceByKey(Long::sum).mapWithState(timeout == null ? spec : spec.timeout(timeout)).name("counts");
+      counts.foreachBatch((d, t) -> mapped.put(t.milliseconds(), d.collect()));
+      counts.stateSnapshots().foreachBatch((d, t) -> {
+        Map<String, Long> shown = new TreeMap<>();
+        d.collect().forEach(kv -> shown.put(kv.key(), kv.value()));
+        snapshots.put(t.milliseconds(), shown);
+      });
       ClusterAccess.joinGroup(ssc, member, APP);
       instances.add(this);
     }
@@ -195,6 +202,9 @@ class GroupMembershipTest {
     produce(5);
     a.batch();
     b.batch();
+    // stateSnapshots() too shows the running groups only: no key in both instances' snapshots.
+    assertEquals(truthOf(0, 1), a.snapshots.get(a.last));
+    assertEquals(truthOf(2, 3), b.snapshots.get(b.last));
     assertEquals(truthOf(0, 1), a.counts());
     assertEquals(truthOf(2, 3), b.counts());
     // And back: b gives group 3 to a.

@@ -511,6 +511,15 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     }
   }
 
+  /**
+   * @return whether key group {@code g} runs here: always outside a group; in a group, false for
+   *     a dormant copy or a group being restored (they must not show in outputs of the state)
+   */
+  protected final boolean runsHere(int g) {
+    java.util.function.Supplier<java.util.BitSet> running = runningGroups;
+    return running == null || running.get().get(g);
+  }
+
   /** @return the number of keys as of the last completed batch (see {@link StateTable#approximateKeyCount}) */
   long approximateCount() {
     stateLock.readLock().lock();

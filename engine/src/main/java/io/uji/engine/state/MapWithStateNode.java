@@ -111,9 +111,15 @@ public final class MapWithStateNode<K, V, S, M> extends KeyedStateNode<K, V, S, 
     return stored.state;
   }
 
-  /** @return the user's state of every key of partition {@code p} (for stateSnapshots) */
+  /**
+   * @return the user's state of every key of partition {@code p} (for stateSnapshots); in a
+   *     group, partition p is key group p, and nothing when it does not run here
+   */
   public List<Pair<K, S>> snapshot(int p) {
     List<Pair<K, S>> out = new ArrayList<>();
+    if (!runsHere(p)) {
+      return out;
+    }
     table().partition(p).forEach((k, r) -> out.add(new Pair<>(k, r.state)));
     return out;
   }

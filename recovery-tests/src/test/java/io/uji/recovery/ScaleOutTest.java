@@ -1,0 +1,352 @@
+package io.uji.recovery;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.uji.kafka.local.BrokerSettings;
+import io.uji.kafka.local.LocalKafkaBrokerProcess;
+import io.uji.kafka.local.SessionEvents;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.LongSerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Scale-out (issue 14, docs/design/scale-out.md §13): three instances of a counting program
+ * ({@link GroupJobMain}, each in its own JVM) form one {@link io.uji.kafka.KafkaGroup} on a
+ * 6-partition topic, with the broker in a JVM of its own. The test feeds the input in chunks of
+ * session-count events and waits (Awaitility) for the group's committed offsets to reach the end
+ * of each, so that every disruption falls in the middle of the run and after the instance it hits
+ * has committed batches of its own; nothing depends on timing. Scenarios, each with
+ * {@code -Duji.crash.cycles} cycles (default 5):
+ *
+ * <ul>
+ *   <li>kill -9: one instance picked at random is SIGKILLed right after a chunk for its key groups
+ *       was produced, and restarted with the same instance id (in the last cycle it is not, and
+ *       the survivors take its key groups over after the session timeout);
+ *   <li>a fourth instance joins (and takes key groups over, with their state) and leaves
+ *       gracefully, in turn;
+ *   <li>a rolling restart: each instance in turn stops gracefully and comes back;
+ *   <li>scale 3 → 1 → 3: two instances stop gracefully, then come back (with their old state
+ *       directories, or with new ones, in turn).
+ * </ul>
+ *
+ * <p>In the end, against the ground truth computed apart from the topic (from the event
+ * generator): the output topic read with read_committed holds, per user, strictly increasing
+ * counts (a batch written twice would repeat one) ending at the user's total, and the state
+ * dumped by the live instances (stateSnapshots of their running key groups) holds every user
+ * exactly once with its total.
+ *
+ * <p>1 000 users and some 13 000 events rather than the issue's 1 M users, so that the three
+ * scenarios fit in CI: 15–35 s a scenario of 5 cycles, under two minutes for the class on a busy
+ * two-core machine.
+ */
+class ScaleOutTest {
+  private static final int PARTITIONS = 6;
+  private static final long USERS = 1_000;
+  private static final int CHUNK = 1_000;
+  private static final int INSTANCES = 3;
+  private static final Duration WAIT = Duration.ofMinutes(3);
+
+  private static LocalKafkaBrokerProcess broker;
+
+  @TempDir Path tmp;
+  /** Three instances and room for a fourth. */
+  private final ChildJvm.Child[] children = new ChildJvm.Child[INSTANCES + 1];
+  private final int[] runs = new int[INSTANCES + 1];
+  private KafkaProducer<String, Long> producer;
+  private Admin admin;
+  private String app;
+  private String input;
+  private String output;
+  private long produced;
+  private int dumps;
+
+  @BeforeAll
+  static void startBroker() {
+    broker = LocalKafkaBrokerProcess.start(BrokerSettings.defaults());
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  @AfterEach
+  void stopAll() {
+    for (ChildJvm.Child c : children) {
+      if (c != null) {
+        c.close();
+      }
+    }
+    if (producer != null) {
+      producer.close();
+    }
+    if (admin != null) {
+      admin.close();
+    }
+  }
+
+  @Test
+  void threeInstancesOneKilledInEachCycleTheOutputAndTheStateAreExact() throws Exception {
+    setUp("so-kill");
+    int cycles = Cycles.random(5);
+    Random rnd = new Random(14);
+    long started = System.nanoTime();
+    for (int c = 0; c < cycles; c++) {
+      int victim = rnd.nextInt(INSTANCES);
+      boolean restart = c < cycles - 1;
+      feedUntilItRan(victim, 2);
+      produceChunk(); // its key groups have more to do
+      children[victim].kill();
+      if (restart) {
+        start(victim);
+      } else {
+        children[victim] = null;
+      }
+      feed(); // consumed only once the victim's key groups run again, here or on a survivor
+    }
+    verify("kill -9", cycles, started);
+  }
+
+  @Test
+  void aFourthInstanceJoiningAndLeavingInTurnKeepsTheOutputAndTheStateExact() throws Exception {
+    setUp("so-fourth");
+    int cycles = Cycles.random(5);
+    long started = System.nanoTime();
+    for (int c = 0; c < cycles; c++) {
+      if (children[INSTANCES] == null) {
+        produceChunk();
+        start(INSTANCES);
+        feedUntilItRan(INSTANCES, 2); // it took key groups over, with their state
+      } else {
+        produceChunk();
+        stop(INSTANCES);
+        feed();
+      }
+    }
+    verify("a fourth instance joining and leaving", cycles, started);
+  }
+
+  @Test
+  void aRollingRestartOfAllInstancesKeepsTheOutputAndTheStateExact() throws Exception {
+    setUp("so-rolling");
+    int cycles = Math.max(Cycles.random(5), INSTANCES);
+    long started = System.nanoTime();
+    for (int c = 0; c < cycles; c++) {
+      int i = c % INSTANCES;
+      feedUntilItRan(i, 1);
+      produceChunk();
+      stop(i);
+      start(i);
+      feedUntilItRan(i, 1); // back with key groups of its own
+    }
+    verify("rolling restart (" + cycles + " restarts)", cycles, started);
+  }
+
+  @Test
+  void scalingThreeToOneToThreeKeepsTheOutputAndTheStateExact() throws Exception {
+    setUp("so-scale");
+    int cycles = Cycles.random(5);
+    long started = System.nanoTime();
+    for (int c = 0; c < cycles; c++) {
+      produceChunk();
+      if (children[1] != null) {
+        stop(1);
+        stop(2);
+        feed(); // instance 0 runs every key group
+      } else {
+        boolean fresh = c % 4 == 3; // the returning instances with their old directories, then with new ones
+        start(1, fresh);
+        start(2, fresh);
+        feedUntilItRan(1, 1);
+        feedUntilItRan(2, 1);
+      }
+    }
+    verify("scale 3 → 1 → 3", cycles, started);
+  }
+
+  /** Topics and three instances, each holding key groups. */
+  private void setUp(String name) throws Exception {
+    setUpTopics(name);
+    for (int i = 0; i < INSTANCES; i++) {
+      start(i);
+    }
+    await().atMost(WAIT).until(() -> membersWithPartitions() == INSTANCES);
+  }
+
+  /** Feeds the input until instance {@code i}'s current run has completed {@code n} batches with records. */
+  private void feedUntilItRan(int i, int n) {
+    ChildJvm.Child child = children[i];
+    for (int fed = 0; recordBatches(child) < n; fed++) {
+      assertTrue(fed < 40, "instance " + i + " got no records in 40 chunks\n" + child.report());
+      feed();
+    }
+  }
+
+  /** Stops instance {@code i} gracefully: it leaves the group after its last batch. */
+  private void stop(int i) {
+    ChildJvm.Child c = children[i];
+    command(c, "stop");
+    assertEquals(0, c.awaitExit(WAIT), c.report());
+    children[i] = null;
+  }
+
+  private static void command(ChildJvm.Child c, String line) {
+    try {
+      c.process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      c.process.getOutputStream().flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static long recordBatches(ChildJvm.Child child) {
+    return child.lines().stream().filter(l -> l.startsWith("BATCH ") && !l.endsWith(" records=0")).count();
+  }
+
+  private void setUpTopics(String name) throws Exception {
+    app = name + "-app";
+    input = name + "-in";
+    output = name + "-out";
+    admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()));
+    admin.createTopics(List.of(new NewTopic(input, PARTITIONS, (short) 1), new NewTopic(output, 2, (short) 1)))
+        .all().get(60, TimeUnit.SECONDS);
+    producer = new KafkaProducer<>(Map.of("bootstrap.servers", broker.bootstrapServers(), "linger.ms", 5),
+        new StringSerializer(), new LongSerializer());
+  }
+
+  private void start(int i) {
+    start(i, false);
+  }
+
+  /** Starts instance {@code i} on its state directory, or on a new one if {@code fresh}. */
+  private void start(int i, boolean fresh) {
+    ChildJvm.Child old = children[i];
+    if (old != null) {
+      old.close();
+    }
+    ChildJvm.Child c = ChildJvm.of(GroupJobMain.class)
+        .args("bootstrap=" + broker.bootstrapServers(), "app=" + app, "input=" + input, "output=" + output,
+            "instance=i" + i, "state=" + tmp.resolve("state-i" + i + (fresh ? "-run" + runs[i] : "")))
+        .prop("org.slf4j.simpleLogger.defaultLogLevel", "warn")
+        .prop("org.slf4j.simpleLogger.log.io.uji", "info")
+        .start(tmp.resolve("logs"), "i" + i + "-run" + runs[i]++);
+    children[i] = c;
+    c.awaitLine("STARTED"::equals, WAIT);
+  }
+
+  /** Produces the next chunk of events (their indexes follow on) and waits for the group to consume all. */
+  private void feed() {
+    produceChunk();
+    await().atMost(WAIT).until(this::consumedAll);
+  }
+
+  private void produceChunk() {
+    List<Future<?>> acks = new ArrayList<>();
+    for (int n = 0; n < CHUNK; n++, produced++) {
+      acks.add(producer.send(new ProducerRecord<>(input, SessionEvents.key(produced, USERS), produced)));
+    }
+    for (Future<?> a : acks) {
+      try {
+        a.get(60, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        throw new AssertionError("cannot produce to " + input, e);
+      }
+    }
+  }
+
+  private boolean consumedAll() throws Exception {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (int p = 0; p < PARTITIONS; p++) {
+      latest.put(new TopicPartition(input, p), OffsetSpec.latest());
+    }
+    Map<TopicPartition, Long> ends = new HashMap<>();
+    admin.listOffsets(latest).all().get(60, TimeUnit.SECONDS).forEach((tp, info) -> ends.put(tp, info.offset()));
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        admin.listConsumerGroupOffsets(app).partitionsToOffsetAndMetadata().get(60, TimeUnit.SECONDS);
+    Map<TopicPartition, Long> at = new HashMap<>();
+    committed.forEach((tp, o) -> {
+      if (o != null) {
+        at.put(tp, o.offset());
+      }
+    });
+    return at.equals(ends);
+  }
+
+  /** @return how many members of the group hold input partitions */
+  private long membersWithPartitions() throws Exception {
+    ConsumerGroupDescription g = admin.describeConsumerGroups(List.of(app)).all().get(60, TimeUnit.SECONDS).get(app);
+    return g.members().stream().filter(m -> !m.assignment().topicPartitions().isEmpty()).count();
+  }
+
+  private void verify(String what, int cycles, long startedNanos) {
+    Map<String, Long> truth = KafkaVerify.countsPerUser(produced, USERS);
+    await().atMost(WAIT).until(this::consumedAll);
+    // The last transactions' markers may still be on their way to the output topic.
+    int[] updates = new int[1];
+    await().atMost(WAIT).untilAsserted(
+        () -> updates[0] = KafkaVerify.outputTopic(broker.bootstrapServers(), output, truth));
+    // The dumps are taken one after the other: a rebalance between two (a member falsely suspected
+    // on a starved machine) could show a group twice or nowhere for a moment, so the check is
+    // retried with new dumps; a key kept by two instances or a wrong count for good still fails.
+    await().atMost(WAIT).untilAsserted(
+        () -> assertEquals(truth, dumpedState(), "per-user counts in the state of the live instances"));
+    System.out.println("ScaleOutTest, " + what + ": " + cycles + " cycles in "
+        + (System.nanoTime() - startedNanos) / 1_000_000_000 + " s, " + produced + " events over " + USERS
+        + " users, " + updates[0] + " updates in the output topic, exact");
+  }
+
+  /** @return the union of the live instances' dumps; fails if a user is in two */
+  private Map<String, Long> dumpedState() {
+    Map<String, Long> union = new TreeMap<>();
+    for (int i = 0; i < children.length; i++) {
+      if (children[i] == null) {
+        continue;
+      }
+      for (Map.Entry<String, Long> e : dump(i).entrySet()) {
+        Long before = union.put(e.getKey(), e.getValue());
+        assertEquals(null, before, "user " + e.getKey() + " in two instances' state");
+      }
+    }
+    return union;
+  }
+
+  /** @return the state of the key groups instance {@code i} runs, written by it at a batch */
+  private Map<String, Long> dump(int i) {
+    ChildJvm.Child c = children[i];
+    Path file = tmp.resolve("dump-i" + i + "-" + runs[i] + "-" + dumps++ + ".txt");
+    command(c, "dump " + file);
+    c.awaitLine(("DUMPED " + file)::equals, WAIT);
+    assertTrue(Files.exists(file));
+    return GroupJobMain.readDump(file);
+  }
+}
