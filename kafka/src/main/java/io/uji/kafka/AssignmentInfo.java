@@ -98,13 +98,7 @@ record AssignmentInfo(ErrorCode error, int planEpoch, List<Integer> standbys, Li
    */
   static AssignmentInfo decode(ByteBuffer data) {
     UserDataReader r = new UserDataReader(WHAT, data);
-    short version = r.readShort("version");
-    if (version > VERSION) {
-      throw new UnsupportedVersionException(WHAT, version, VERSION);
-    }
-    if (version < 1) {
-      throw r.error("version", "version " + version + " is not a version");
-    }
+    short version = r.readVersion(VERSION);
     int code = r.readInt("error");
     ErrorCode error = ErrorCode.of(code);
     if (error == null) {

@@ -62,13 +62,7 @@ record SubscriptionInfo(String instanceId, long incarnation, String applicationS
    */
   static SubscriptionInfo decode(ByteBuffer data) {
     UserDataReader r = new UserDataReader(WHAT, data);
-    short version = r.readShort("version");
-    if (version > VERSION) {
-      throw new UnsupportedVersionException(WHAT, version, VERSION);
-    }
-    if (version < 1) {
-      throw r.error("version", "version " + version + " is not a version");
-    }
+    short version = r.readVersion(VERSION);
     String instanceId = r.readString("instanceId");
     long incarnation = r.readLong("incarnation");
     String server = r.readString("applicationServer");

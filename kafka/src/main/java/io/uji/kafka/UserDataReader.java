@@ -32,6 +32,24 @@ final class UserDataReader {
     this.start = in.position();
   }
 
+  /**
+   * Reads the leading version of the data.
+   *
+   * @param supported the newest version this code reads
+   * @return the version, in [1, supported]
+   * @throws UnsupportedVersionException if the data is of a newer version
+   */
+  short readVersion(short supported) {
+    short version = readShort("version");
+    if (version > supported) {
+      throw new UnsupportedVersionException(what, version, supported);
+    }
+    if (version < 1) {
+      throw error("version", "version " + version + " is not a version");
+    }
+    return version;
+  }
+
   short readShort(String field) {
     try {
       return in.getShort();
