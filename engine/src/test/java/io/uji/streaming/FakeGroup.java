@@ -71,6 +71,8 @@ final class FakeGroup {
     private final List<StateChange> deferredChanges = new ArrayList<>();
     volatile boolean stoppedLeaving;
     volatile boolean stopped;
+    /** How many times the engine discarded what this member held uncommitted. */
+    volatile int discards;
 
     Member(String... topics) {
       this.topics = List.of(topics);
@@ -109,6 +111,18 @@ final class FakeGroup {
       deferredRanges.clear();
       deferredChanges.clear();
       return CommitOutcome.COMMITTED;
+    }
+
+    @Override
+    public void discardUncommitted() {
+      discards++;
+      deferredRanges.clear();
+      deferredChanges.clear();
+    }
+
+    /** The member was removed from the group (its session expired): it lost every group. */
+    void lose() {
+      control.lost(Set.of(), "test: removed from the group");
     }
 
     @Override

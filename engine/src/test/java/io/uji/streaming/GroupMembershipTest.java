@@ -364,6 +364,35 @@ class GroupMembershipTest {
   }
 
   @Test
+  void aBatchDeferredBeforeTheMemberLostItsGroupsNeverCommits() {
+    Instance a = new Instance().start(0, 1, 2, 3);
+    produce(4);
+    a.batch();
+    produce(3);
+    a.member.deferNext.set(true);
+    a.batch(); // left in the open transaction: a rebalance started
+    a.member.lose(); // then the member was removed (its session expired)
+    assertEquals(1, a.member.discards);
+    assertEquals(Map.of(), a.counts());
+    // Group 3's new owner starts from what was committed: the deferred batch is not in it.
+    Instance b = new Instance().start(3);
+    produce(5); // every user of group 3 counts more than in the deferred batch
+    b.batch();
+    // a rejoins and gets 0..2 back; its first commit must not carry the batch deferred before the loss.
+    a.member.assign(0, 1, 2);
+    a.batch();
+    assertEquals(truthOf(0, 1, 2), a.counts());
+    assertEquals(truthOf(3), b.counts());
+    // Group 3's changelog ends with b's counts, not with a's stale ones written after them.
+    b.member.revoke(3);
+    Instance c = new Instance().start(3);
+    assertEquals(truthOf(3), c.counts());
+    for (int g = 0; g < GROUPS; g++) {
+      assertEquals(end(g), kafka.committed(MemoryKeyedSource.id("events", g)));
+    }
+  }
+
+  @Test
   void aProgramAGroupCannotRunIsRefusedAtStart() {
     StreamingContext ssc = new StreamingContext(StreamingConfig.defaults(), Durations.milliseconds(INTERVAL));
     ClusterAccess.keyedStream(ssc, source).mapToPair(kv -> Pair.of(kv.value(), kv.key()))

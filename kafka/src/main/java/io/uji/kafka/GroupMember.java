@@ -104,6 +104,13 @@ final class GroupMember implements ClusterMember {
     }
   }
 
+  @Override
+  public void discardUncommitted() {
+    if (producer != null) {
+      producer.abortQuietly();
+    }
+  }
+
   /**
    * @return the transactional producer with the batch's transaction open, for the group's sinks
    *     (batch runner thread)

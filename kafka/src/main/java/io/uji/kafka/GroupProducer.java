@@ -60,6 +60,8 @@ final class GroupProducer implements AutoCloseable {
   private final Duration transactionTimeout;
   private Producer<byte[], byte[]> producer;
   private boolean open;
+  /** An abort failed: the producer's state is unknown, a new one (a new epoch) runs the next transaction. */
+  private boolean replaceBeforeNextTransaction;
   private final Map<TopicPartition, Long> pendingOffsets = new HashMap<>();
   /** Per operator, per group: one past the last offset sent in the open transaction (-1: none). */
   private final Map<String, AtomicLongArray> sent = new HashMap<>();
@@ -114,6 +116,7 @@ final class GroupProducer implements AutoCloseable {
       throw e;
     }
     producer = p;
+    replaceBeforeNextTransaction = false;
     open = false;
     pendingOffsets.clear();
     sent.clear();
@@ -128,6 +131,9 @@ final class GroupProducer implements AutoCloseable {
   private void beginIfNeeded() {
     if (producer == null) {
       throw new IllegalStateException("the group producer of " + transactionalId + " is not started");
+    }
+    if (replaceBeforeNextTransaction) {
+      start(); // clears the flag; its initTransactions fences the transaction whose abort failed
     }
     if (!open) {
       producer.beginTransaction();
@@ -271,7 +277,13 @@ final class GroupProducer implements AutoCloseable {
     return open;
   }
 
-  /** Aborts the open transaction, if any (a reset); failures are logged: the producer may be fenced. */
+  /**
+   * Aborts the open transaction, if any, with every batch deferred into it (a failed commit, or the
+   * engine reset its groups: nothing computed before may commit, design 7.4). If the abort fails
+   * (the producer may be fenced, the broker away), the producer is replaced before the next
+   * transaction: the new one's {@code initTransactions} bumps the epoch, which aborts the old
+   * transaction on the broker and fences the old producer, so that it can never commit either.
+   */
   void abortQuietly() {
     if (!open || producer == null) {
       open = false;
@@ -282,7 +294,9 @@ final class GroupProducer implements AutoCloseable {
     try {
       producer.abortTransaction();
     } catch (RuntimeException e) {
-      LOG.warn("Abort of the transaction of {} failed: {}", transactionalId, e.toString());
+      LOG.warn("Abort of the transaction of {} failed ({}); a new producer runs the next transaction",
+          transactionalId, e.toString());
+      replaceBeforeNextTransaction = true;
     }
   }
 

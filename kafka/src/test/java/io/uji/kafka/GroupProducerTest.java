@@ -2,6 +2,7 @@ package io.uji.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -180,6 +181,21 @@ class GroupProducerTest {
     awaitCommitted(2);
     awaitOffsets(Map.of(new TopicPartition(input, 0), 9L));
     assertArrayEquals(new long[] {2, -1}, p.positions().positions().get("counts"));
+  }
+
+  @Test
+  void aDeferredBatchAbortedByAResetNeverCommitsWithALaterBatch() {
+    GroupProducer p = producer();
+    p.commit(batch(1000, List.of(new InputRange(input + "-0", 0, 0, 4)),
+        List.of(new StateChange("counts", 0, key(0, "a"), new byte[] {1}, -1))), true);
+    p.abortQuietly(); // the engine reset its groups (the member lost them): the deferred batch is void
+    assertFalse(p.transactionOpen());
+    p.commit(batch(1500, List.of(new InputRange(input + "-1", 1, 0, 3)),
+        List.of(new StateChange("counts", 1, key(1, "b"), new byte[] {2}, -1))), false);
+    awaitOffsets(Map.of(new TopicPartition(input, 1), 3L)); // no offset of partition 0
+    List<ConsumerRecord<byte[], byte[]>> records = awaitCommitted(1);
+    assertEquals(1, records.get(0).partition(), "only the later batch's change");
+    assertArrayEquals(new long[] {-1, 1}, p.positions().positions().get("counts"));
   }
 
   @Test

@@ -30,6 +30,17 @@ public interface ClusterMember {
   CommitOutcome commit(BatchCommit commit);
 
   /**
+   * Drops everything not committed yet: the open transaction, with any batches deferred into it.
+   * The engine calls it when it puts its running groups back to their last committed state ({@link
+   * GroupControl#resetAll}, {@link GroupControl#lost}, an aborted commit), at a batch boundary
+   * (no batch runs meanwhile), before it activates anything again. Afterwards nothing computed
+   * before the call may ever commit: a deferred batch committed later, with a later generation,
+   * would write a group's changelog and offsets after its new owner restored it (the new owner
+   * counted the batch again from older state).
+   */
+  void discardUncommitted();
+
+  /**
    * The changelog positions to record in a local checkpoint, consistent with the state as of the
    * last {@link #commit} that returned {@link CommitOutcome#COMMITTED} (the engine asks only then,
    * from the batch runner thread).

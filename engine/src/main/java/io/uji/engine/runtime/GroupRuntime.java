@@ -190,6 +190,9 @@ final class GroupRuntime implements GroupControl, GroupStateAccess {
   public void resetAll(String reason) {
     BitSet was = graph.underBatchLock(() -> {
       long last = input.reset();
+      // What the member holds uncommitted (a batch deferred during a rebalance) was computed on the
+      // state being emptied here: it must never commit, whatever generation the member has next.
+      member.discardUncommitted();
       BitSet reset;
       synchronized (this) {
         reset = (BitSet) running.clone();
