@@ -73,6 +73,8 @@ final class FakeGroup {
     volatile boolean stopped;
     /** How many times the engine discarded what this member held uncommitted. */
     volatile int discards;
+    /** Every key group the engine said it emptied. */
+    final Set<Integer> emptied = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     Member(String... topics) {
       this.topics = List.of(topics);
@@ -114,8 +116,9 @@ final class FakeGroup {
     }
 
     @Override
-    public void discardUncommitted() {
+    public void groupsReset(Set<Integer> emptied) {
       discards++;
+      this.emptied.addAll(emptied);
       deferredRanges.clear();
       deferredChanges.clear();
     }

@@ -393,6 +393,29 @@ class GroupMembershipTest {
   }
 
   @Test
+  void aGroupBeingRevokedWhenACommitAbortsIsReportedEmptiedNotKeptAsACopy() {
+    Instance a = new Instance().start(0, 1, 2, 3);
+    produce(4);
+    a.batch();
+    produce(3);
+    a.member.deferNext.set(true);
+    a.batch(); // group 3's input waits in the open transaction
+    CompletableFuture<Void> revoked = CompletableFuture.runAsync(() -> a.member.revoke(3));
+    a.member.abortNext.set(true);
+    a.batch(); // the commit the revocation waits for aborts: every running group is emptied
+    revoked.join();
+    // Group 3's copy holds nothing: the member must not continue it from its old position.
+    assertEquals(java.util.Set.of(0, 1, 2, 3), a.member.emptied);
+    assertEquals(Map.of(), a.counts());
+    Instance b = new Instance().start(3);
+    a.member.assign(0, 1, 2);
+    a.batch();
+    b.batch();
+    assertEquals(truthOf(0, 1, 2), a.counts());
+    assertEquals(truthOf(3), b.counts());
+  }
+
+  @Test
   void aProgramAGroupCannotRunIsRefusedAtStart() {
     StreamingContext ssc = new StreamingContext(StreamingConfig.defaults(), Durations.milliseconds(INTERVAL));
     ClusterAccess.keyedStream(ssc, source).mapToPair(kv -> Pair.of(kv.value(), kv.key()))

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.Uuid;
 
@@ -46,6 +47,7 @@ final class GroupMember implements ClusterMember {
   private GroupProducer producer;
   private ChangelogRestorer restorer;
   private MembershipLoop loop;
+  private GroupActivation activation;
 
   GroupMember(Settings settings) {
     this.settings = settings;
@@ -72,7 +74,7 @@ final class GroupMember implements ClusterMember {
     producer.start();
     restorer = new ChangelogRestorer(settings.clientProperties(), admin, "uji-restore-" + id,
         settings.transactionTimeout().plusSeconds(30));
-    GroupActivation activation = new GroupActivation(admin, settings.applicationId(), settings.topics(), restorer,
+    activation = new GroupActivation(admin, settings.applicationId(), settings.topics(), restorer,
         producer, changelogs, topicIds, Duration.ofSeconds(60));
     Map<String, Object> consumer = new HashMap<>(settings.clientProperties());
     consumer.put("group.id", settings.applicationId());
@@ -105,10 +107,9 @@ final class GroupMember implements ClusterMember {
   }
 
   @Override
-  public void discardUncommitted() {
-    if (producer != null) {
-      producer.abortQuietly();
-    }
+  public void groupsReset(Set<Integer> emptied) {
+    producer.abortQuietly();
+    activation.forget(emptied); // no local copy: restored from the log start when they come back
   }
 
   /**

@@ -96,8 +96,7 @@ final class MembershipLoop implements UjiAssignor.Member, ConsumerRebalanceListe
         String reset = resets.poll();
         if (reset != null) {
           resets.clear();
-          control.resetAll(reset);
-          activation.forget(owned); // the reset emptied them here: restored from the log start
+          control.resetAll(reset); // the engine tells the member which groups it emptied (GroupMember.groupsReset)
           pending.addAll(owned); // every owned group is prepared and activated again
         }
         for (var it = pending.iterator(); it.hasNext() && running; ) {
@@ -177,9 +176,6 @@ final class MembershipLoop implements UjiAssignor.Member, ConsumerRebalanceListe
     Set<Integer> groups = groups(partitions);
     control.lost(groups, "instance " + instanceId + " was removed from its group");
     // the engine emptied every running group, not only the lost ones: the others are restored again
-    Set<Integer> emptied = new TreeSet<>(owned);
-    emptied.addAll(groups);
-    activation.forget(emptied);
     owned.removeAll(groups);
     pending.removeAll(groups);
     pending.addAll(owned);

@@ -30,15 +30,18 @@ public interface ClusterMember {
   CommitOutcome commit(BatchCommit commit);
 
   /**
-   * Drops everything not committed yet: the open transaction, with any batches deferred into it.
-   * The engine calls it when it puts its running groups back to their last committed state ({@link
-   * GroupControl#resetAll}, {@link GroupControl#lost}, an aborted commit), at a batch boundary
-   * (no batch runs meanwhile), before it activates anything again. Afterwards nothing computed
-   * before the call may ever commit: a deferred batch committed later, with a later generation,
-   * would write a group's changelog and offsets after its new owner restored it (the new owner
-   * counted the batch again from older state).
+   * The engine put its running key groups back to their last committed state ({@link
+   * GroupControl#resetAll}, {@link GroupControl#lost}, an aborted commit): it emptied {@code
+   * emptied}, so they have no local copy any more (a later restore reads their changelogs from the
+   * start), and the member must drop everything not committed yet: the open transaction, with any
+   * batches deferred into it. Nothing computed before this call may ever commit: a deferred batch
+   * committed later, with a later generation, would write a group's changelog and offsets after its
+   * new owner restored it (which then counted the batch again from older state). Called at a batch
+   * boundary (no batch runs meanwhile), before anything is activated again.
+   *
+   * @param emptied the key groups that were running and are now empty
    */
-  void discardUncommitted();
+  void groupsReset(java.util.Set<Integer> emptied);
 
   /**
    * The changelog positions to record in a local checkpoint, consistent with the state as of the

@@ -190,15 +190,16 @@ final class GroupRuntime implements GroupControl, GroupStateAccess {
   public void resetAll(String reason) {
     BitSet was = graph.underBatchLock(() -> {
       long last = input.reset();
-      // What the member holds uncommitted (a batch deferred during a rebalance) was computed on the
-      // state being emptied here: it must never commit, whatever generation the member has next.
-      member.discardUncommitted();
       BitSet reset;
       synchronized (this) {
         reset = (BitSet) running.clone();
         running.clear();
       }
       reset.stream().forEach(g -> operators.values().forEach(n -> n.wipeGroup(g)));
+      // What the member holds uncommitted (a batch deferred during a rebalance) was computed on the
+      // state emptied here: it must never commit, whatever generation the member has next. A group
+      // being revoked meanwhile is emptied too: its copy no longer continues the changelog.
+      member.groupsReset(reset.stream().boxed().collect(java.util.stream.Collectors.toUnmodifiableSet()));
       settled(last); // the batches taken before the reset are void: nobody waits for them
       return reset;
     });
