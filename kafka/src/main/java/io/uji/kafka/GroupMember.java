@@ -93,10 +93,18 @@ final class GroupMember implements ClusterMember {
     if (fatal != null) {
       throw fatal;
     }
-    boolean defer = loop.rebalancing();
     try {
-      producer.commit(commit, defer);
-      return defer ? CommitOutcome.DEFERRED : CommitOutcome.COMMITTED;
+      // The loop sends its JoinGroup only between two commits (joining() takes the same lock): the
+      // group's generation cannot move on while this member's offsets are on their way with the
+      // current one, which the coordinator would refuse (a costly abort and restore).
+      synchronized (loop.commitGate()) {
+        if (!loop.rebalancing()) {
+          producer.commit(commit, false);
+          return CommitOutcome.COMMITTED;
+        }
+      }
+      producer.commit(commit, true);
+      return CommitOutcome.DEFERRED;
     } catch (GroupCommitException e) {
       if (e.kind() == GroupCommitException.Kind.FENCED) {
         producer.start(); // a new epoch; the reset below restores what the aborted batches changed

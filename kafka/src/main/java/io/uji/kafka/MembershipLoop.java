@@ -51,6 +51,7 @@ final class MembershipLoop implements UjiAssignor.Member, ConsumerRebalanceListe
   private volatile boolean running;
   private volatile boolean leaveOnStop;
   private volatile boolean rebalancing;
+  private final Object commitGate = new Object();
   private volatile ConsumerGroupMetadata metadata;
   private volatile RuntimeException fatal;
   private volatile AssignmentInfo lastAssignment;
@@ -126,7 +127,9 @@ final class MembershipLoop implements UjiAssignor.Member, ConsumerRebalanceListe
 
   @Override
   public SubscriptionInfo joining() {
-    rebalancing = true;
+    synchronized (commitGate) { // after the commit in flight, if any: see GroupMember.commit
+      rebalancing = true;
+    }
     control.rebalanceStarted();
     return new SubscriptionInfo(instanceId, incarnation, applicationServer, stateSignature, ownedGeneration,
         new TreeMap<>());
@@ -193,6 +196,11 @@ final class MembershipLoop implements UjiAssignor.Member, ConsumerRebalanceListe
   }
 
   // ------------------------------------------------------------------ for the batch runner
+
+  /** @return the lock a commit holds so that this member does not join a new generation meanwhile */
+  Object commitGate() {
+    return commitGate;
+  }
 
   /** @return whether the group's generation is unknown (a rebalance started): commits are deferred */
   boolean rebalancing() {
