@@ -49,6 +49,7 @@ public final class KafkaGroup<K, V> {
   private final List<String> topics;
   private final String instanceId;
   private final String applicationServer;
+  private final long maxRatePerPartition;
   private final Duration sessionTimeout;
   private final Duration transactionTimeout;
   private volatile GroupMember member;
@@ -59,6 +60,7 @@ public final class KafkaGroup<K, V> {
     this.topics = b.topics;
     this.instanceId = b.instanceId;
     this.applicationServer = b.applicationServer;
+    this.maxRatePerPartition = b.maxRatePerPartition;
     this.sessionTimeout = b.sessionTimeout;
     this.transactionTimeout = b.transactionTimeout;
   }
@@ -84,7 +86,8 @@ public final class KafkaGroup<K, V> {
     }
     Map<String, Object> clients = new HashMap<>(consumerProperties);
     clients.keySet().removeIf(k -> k.endsWith(".deserializer") || k.endsWith(".serializer") || k.startsWith("group."));
-    KafkaSource<K, V> reader = KafkaSource.<K, V>builder(withoutGroup(consumerProperties)).topics(topics).build();
+    KafkaSource<K, V> reader = KafkaSource.<K, V>builder(withoutGroup(consumerProperties)).topics(topics)
+        .maxRatePerPartition(maxRatePerPartition).build();
     KeyedGroupSource<K, V> source = new KeyedGroupSource<>(reader, clients, topics, Duration.ofSeconds(10));
     GroupMember m = new GroupMember(new GroupMember.Settings(clients, applicationId, instanceId, topics,
         applicationServer, sessionTimeout, transactionTimeout));
@@ -144,6 +147,7 @@ public final class KafkaGroup<K, V> {
     private String applicationServer = "";
     private Duration sessionTimeout = Duration.ofSeconds(10);
     private Duration transactionTimeout = Duration.ofSeconds(10);
+    private long maxRatePerPartition;
 
     private Builder(Map<String, ?> properties) {
       this.properties = new HashMap<>(Objects.requireNonNull(properties, "properties"));
@@ -203,6 +207,20 @@ public final class KafkaGroup<K, V> {
      */
     public Builder<K, V> transactionTimeout(Duration timeout) {
       this.transactionTimeout = Objects.requireNonNull(timeout, "transactionTimeout");
+      return this;
+    }
+
+    /**
+     * @param recordsPerSecond records per input partition per second of batch interval that a batch
+     *     takes at most (Spark's {@code spark.streaming.kafka.maxRatePerPartition}); 0, the default,
+     *     for no bound other than backpressure, which is always on in a group
+     * @return this builder
+     */
+    public Builder<K, V> maxRatePerPartition(long recordsPerSecond) {
+      if (recordsPerSecond < 0) {
+        throw new IllegalArgumentException("maxRatePerPartition must be >= 0, got " + recordsPerSecond);
+      }
+      this.maxRatePerPartition = recordsPerSecond;
       return this;
     }
 

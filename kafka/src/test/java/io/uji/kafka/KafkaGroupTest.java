@@ -70,6 +70,10 @@ class KafkaGroupTest {
     long last;
 
     Instance(String id) {
+      this(id, 0);
+    }
+
+    Instance(String id, long maxRatePerPartition) {
       ssc = new StreamingContext(StreamingConfig.defaults().withClock(clock).withWorkerThreads(2)
           .withStateDir(tmp.resolve("state-" + id)), Durations.milliseconds(INTERVAL));
       ssc.addStreamingListener(new StreamingListener() {
@@ -79,7 +83,7 @@ class KafkaGroupTest {
         }
       });
       KafkaGroup<String, String> group = KafkaGroup.<String, String>builder(kafka.consumerProperties(null))
-          .applicationId(app).topics(topic).instanceId(id).build();
+          .applicationId(app).topics(topic).instanceId(id).maxRatePerPartition(maxRatePerPartition).build();
       group.keyedStream(ssc).mapValues(v -> 1L).reduceByKey(Long::sum)
           .mapWithState(StateSpec.function((String user, Optional<Long> n, State<Long> s) -> {
             s.update(s.getOption().orElse(0L) + n.orElse(0L));
@@ -172,6 +176,27 @@ class KafkaGroupTest {
       });
     });
     assertTrue(b.completed.values().stream().anyMatch(i -> i.numRecords() > 0), "b ran key groups it took over");
+  }
+
+  @Test
+  void maxRatePerPartitionBoundsEveryBatchAndTheBacklogIsCountedExactly() throws Exception {
+    app = TestKafka.unique("kg-rate");
+    topic = kafka.createTopic("kg-rate-in", 4);
+    out = kafka.createTopic("kg-rate-out", 2);
+    produce(1200, 20); // a backlog of about 300 records a partition
+    Instance a = new Instance("a", 100); // 100 records a second of a 500 ms interval: 50 a partition
+    await().atMost(TestKafka.WAIT).until(() -> {
+      a.batch();
+      return consumedAll();
+    });
+    List<Long> sizes = a.completed.values().stream().map(BatchInfo::numRecords).filter(n -> n > 0).toList();
+    assertTrue(sizes.stream().allMatch(n -> n <= 4 * 50), "every batch at most 50 records a partition: " + sizes);
+    assertTrue(sizes.size() >= 1200 / (4 * 50), "the backlog took several batches: " + sizes);
+    await().atMost(TestKafka.WAIT).untilAsserted(() -> {
+      Map<String, List<Long>> output = output();
+      assertEquals(truth.keySet(), output.keySet());
+      output.forEach((user, counts) -> assertEquals(truth.get(user), counts.get(counts.size() - 1), user + ": " + counts));
+    });
   }
 
   @Test
