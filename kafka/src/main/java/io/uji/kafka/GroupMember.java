@@ -48,6 +48,7 @@ final class GroupMember implements ClusterMember {
   private ChangelogRestorer restorer;
   private MembershipLoop loop;
   private GroupActivation activation;
+  private volatile HostDirectory hosts;
 
   GroupMember(Settings settings) {
     this.settings = settings;
@@ -82,8 +83,9 @@ final class GroupMember implements ClusterMember {
     consumer.put("client.id", "uji-group-" + id);
     consumer.put("session.timeout.ms", (int) settings.sessionTimeout().toMillis());
     consumer.put("heartbeat.interval.ms", 250);
+    hosts = new HostDirectory(state.groups(), settings.applicationServer());
     loop = new MembershipLoop(consumer, settings.instanceId(), settings.topics(), signature,
-        settings.applicationServer(), control, activation);
+        settings.applicationServer(), control, activation, hosts);
     loop.start();
   }
 
@@ -137,8 +139,14 @@ final class GroupMember implements ClusterMember {
     return producer.positions();
   }
 
+  /** @return who runs which key group as of the last assignment, or null if the member is not running */
+  HostDirectory hosts() {
+    return hosts;
+  }
+
   @Override
   public void stop(boolean leave) {
+    hosts = null;
     try {
       if (loop != null) {
         loop.stop(leave);

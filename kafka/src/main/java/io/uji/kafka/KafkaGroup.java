@@ -1,6 +1,7 @@
 package io.uji.kafka;
 
 import io.uji.engine.cluster.ClusterAccess;
+import io.uji.streaming.KeyLocation;
 import io.uji.streaming.PairDStream;
 import io.uji.streaming.StreamingContext;
 import java.time.Duration;
@@ -36,8 +37,12 @@ import org.apache.kafka.common.serialization.Serializer;
  * ssc.start();
  * }</pre>
  *
+ * <p>Any instance can say which instance holds a key ({@link #locate}, with the {@link
+ * Builder#applicationServer} each instance publishes and the producers' partitioning, {@link
+ * Builder#keySerializer}), so that a lookup can be sent there.
+ *
  * <p>Not yet: standby replicas, local checkpoints in a group (a group's state is restored from
- * its changelogs), timeouts in mapWithState, key lookups across instances. The program is checked
+ * its changelogs), timeouts in mapWithState. The program is checked
  * at start: its stateful operators must keep the topics' keys and be named.
  *
  * @param <K> the topics' key type
@@ -51,6 +56,7 @@ public final class KafkaGroup<K, V> {
   private final String applicationServer;
   private final Duration sessionTimeout;
   private final Duration transactionTimeout;
+  private final KeyPartitioner<? super K> keyPartitioner;
   private volatile GroupMember member;
 
   private KafkaGroup(Builder<K, V> b) {
@@ -61,6 +67,8 @@ public final class KafkaGroup<K, V> {
     this.applicationServer = b.applicationServer;
     this.sessionTimeout = b.sessionTimeout;
     this.transactionTimeout = b.transactionTimeout;
+    this.keyPartitioner = b.keyPartitioner != null ? b.keyPartitioner
+        : b.keySerializer != null ? KeyPartitioner.murmur2(b.keySerializer, b.topics.get(0)) : null;
   }
 
   /**
@@ -125,6 +133,52 @@ public final class KafkaGroup<K, V> {
     return m;
   }
 
+  /**
+   * Where the state of {@code key} lives (Kafka Streams' {@code queryMetadataForKey}): its key
+   * group, the partition the producers send it to, and the instance that runs that group, as of
+   * the group's last assignment. The answer can be stale by one rebalance: an instance that is
+   * asked for a key it no longer holds answers that it does not hold it.
+   *
+   * @param key a key of the input topics
+   * @return its location; while the group forms or the key's group moves, no instance is known
+   *     to run it ({@link KeyLocation#activeHost()} empty and not {@link KeyLocation#localActive()})
+   * @throws IllegalStateException if no key serializer or key partitioner was given to the
+   *     builder, or the context of this group has not started or has stopped
+   * @throws NullPointerException if {@code key} is null (a record without a key has no fixed partition)
+   * @throws IllegalArgumentException if the key partitioner returns no partition of the topics
+   */
+  public KeyLocation locate(K key) {
+    Objects.requireNonNull(key, "key: a record without a key has no fixed partition");
+    if (keyPartitioner == null) {
+      throw new IllegalStateException("Locating a key needs the topic's key serializer: KafkaGroup.builder(...)"
+          + ".keySerializer(...) (or .keyPartitioner(...) if the producers use their own partitioner)");
+    }
+    HostDirectory hosts = hosts("locate a key");
+    return hosts.locate(keyPartitioner.partition(key, hosts.partitions()));
+  }
+
+  /**
+   * Every instance of the group that published an {@link Builder#applicationServer address}, with
+   * the key groups it runs, as of the group's last assignment (Kafka Streams' {@code
+   * metadataForAllStreamsClients}).
+   *
+   * @return the instances, empty before the first assignment
+   * @throws IllegalStateException if the context of this group has not started or has stopped
+   */
+  public List<GroupHost> hosts() {
+    return hosts("list its hosts").snapshot().hosts();
+  }
+
+  private HostDirectory hosts(String what) {
+    GroupMember m = member;
+    HostDirectory hosts = m == null ? null : m.hosts();
+    if (hosts == null) {
+      throw new IllegalStateException("KafkaGroup " + applicationId + " cannot " + what + ": its context"
+          + (m == null ? " has no keyedStream(ssc) yet" : " has not started or has stopped") + " (instance " + instanceId + ")");
+    }
+    return hosts;
+  }
+
   /** @return the instance id of this instance (static group membership and transactional id) */
   public String instanceId() {
     return instanceId;
@@ -144,6 +198,8 @@ public final class KafkaGroup<K, V> {
     private String applicationServer = "";
     private Duration sessionTimeout = Duration.ofSeconds(10);
     private Duration transactionTimeout = Duration.ofSeconds(10);
+    private Serializer<? super K> keySerializer;
+    private KeyPartitioner<? super K> keyPartitioner;
 
     private Builder(Map<String, ?> properties) {
       this.properties = new HashMap<>(Objects.requireNonNull(properties, "properties"));
@@ -179,7 +235,9 @@ public final class KafkaGroup<K, V> {
     }
 
     /**
-     * @param hostAndPort where this instance's status page answers, shared with the group
+     * @param hostAndPort where this instance answers lookups (its status page), published to the
+     *     group: {@link KafkaGroup#locate} and {@link KafkaGroup#hosts} name instances by it.
+     *     Default: none (the instance is not listed and its keys have no known host elsewhere)
      * @return this builder
      */
     public Builder<K, V> applicationServer(String hostAndPort) {
@@ -203,6 +261,27 @@ public final class KafkaGroup<K, V> {
      */
     public Builder<K, V> transactionTimeout(Duration timeout) {
       this.transactionTimeout = Objects.requireNonNull(timeout, "transactionTimeout");
+      return this;
+    }
+
+    /**
+     * @param serializer the producers' key serializer, for {@link KafkaGroup#locate}: a key's
+     *     partition is Kafka's default one (murmur2 of the serialized key), as the Java producer
+     *     chooses it. Used as given (configure it first if it needs configuring)
+     * @return this builder
+     */
+    public Builder<K, V> keySerializer(Serializer<? super K> serializer) {
+      this.keySerializer = Objects.requireNonNull(serializer, "keySerializer");
+      return this;
+    }
+
+    /**
+     * @param partitioner the producers' partitioning of keys, for {@link KafkaGroup#locate} when
+     *     they do not use Kafka's default partitioner (it wins over {@link #keySerializer})
+     * @return this builder
+     */
+    public Builder<K, V> keyPartitioner(KeyPartitioner<? super K> partitioner) {
+      this.keyPartitioner = Objects.requireNonNull(partitioner, "keyPartitioner");
       return this;
     }
 
