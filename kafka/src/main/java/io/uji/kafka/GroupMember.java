@@ -49,6 +49,7 @@ final class GroupMember implements ClusterMember {
   private MembershipLoop loop;
   private GroupActivation activation;
   private volatile HostDirectory hosts;
+  private volatile GroupKeyLocator keys;
 
   GroupMember(Settings settings) {
     this.settings = settings;
@@ -137,6 +138,16 @@ final class GroupMember implements ClusterMember {
   @Override
   public ChangelogPositions positions() {
     return producer.positions();
+  }
+
+  /** Makes the member's context locate keys with {@code locator} (before the context starts). */
+  void locateKeysWith(GroupKeyLocator locator) {
+    this.keys = locator;
+  }
+
+  @Override
+  public java.util.Optional<io.uji.engine.cluster.KeyLocator> keyLocator() {
+    return java.util.Optional.ofNullable(keys);
   }
 
   /** @return who runs which key group as of the last assignment, or null if the member is not running */

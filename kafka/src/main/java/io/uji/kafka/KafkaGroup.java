@@ -58,6 +58,7 @@ public final class KafkaGroup<K, V> {
   private final Duration transactionTimeout;
   private final KeyPartitioner<? super K> keyPartitioner;
   private volatile GroupMember member;
+  private volatile GroupKeyLocator locator;
 
   private KafkaGroup(Builder<K, V> b) {
     this.consumerProperties = Map.copyOf(b.properties);
@@ -96,9 +97,14 @@ public final class KafkaGroup<K, V> {
     KeyedGroupSource<K, V> source = new KeyedGroupSource<>(reader, clients, topics, Duration.ofSeconds(10));
     GroupMember m = new GroupMember(new GroupMember.Settings(clients, applicationId, instanceId, topics,
         applicationServer, sessionTimeout, transactionTimeout));
+    @SuppressWarnings("unchecked") // the context's state queries pass keys of the topics' key type
+    KeyPartitioner<Object> keys = (KeyPartitioner<Object>) keyPartitioner;
+    GroupKeyLocator l = new GroupKeyLocator(applicationId, instanceId, keys, m::hosts);
+    m.locateKeysWith(l);
     PairDStream<K, V> stream = ClusterAccess.keyedStream(ssc, source);
     ClusterAccess.joinGroup(ssc, m, applicationId);
     member = m;
+    locator = l;
     return stream;
   }
 
@@ -148,13 +154,10 @@ public final class KafkaGroup<K, V> {
    * @throws IllegalArgumentException if the key partitioner returns no partition of the topics
    */
   public KeyLocation locate(K key) {
-    Objects.requireNonNull(key, "key: a record without a key has no fixed partition");
     if (keyPartitioner == null) {
-      throw new IllegalStateException("Locating a key needs the topic's key serializer: KafkaGroup.builder(...)"
-          + ".keySerializer(...) (or .keyPartitioner(...) if the producers use their own partitioner)");
+      throw GroupKeyLocator.noPartitioner(); // the first thing to fix, whatever else is missing
     }
-    HostDirectory hosts = hosts("locate a key");
-    return hosts.locate(keyPartitioner.partition(key, hosts.partitions()));
+    return locator("locate a key").locate(key);
   }
 
   /**
@@ -166,17 +169,16 @@ public final class KafkaGroup<K, V> {
    * @throws IllegalStateException if the context of this group has not started or has stopped
    */
   public List<GroupHost> hosts() {
-    return hosts("list its hosts").snapshot().hosts();
+    return locator("list its hosts").hosts("list its hosts").snapshot().hosts();
   }
 
-  private HostDirectory hosts(String what) {
-    GroupMember m = member;
-    HostDirectory hosts = m == null ? null : m.hosts();
-    if (hosts == null) {
-      throw new IllegalStateException("KafkaGroup " + applicationId + " cannot " + what + ": its context"
-          + (m == null ? " has no keyedStream(ssc) yet" : " has not started or has stopped") + " (instance " + instanceId + ")");
+  private GroupKeyLocator locator(String what) {
+    GroupKeyLocator l = locator;
+    if (l == null) {
+      throw new IllegalStateException("KafkaGroup " + applicationId + " cannot " + what + ": it has no"
+          + " keyedStream(ssc) yet (instance " + instanceId + ")");
     }
-    return hosts;
+    return l;
   }
 
   /** @return the instance id of this instance (static group membership and transactional id) */
