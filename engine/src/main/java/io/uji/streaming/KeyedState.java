@@ -30,10 +30,37 @@ public interface KeyedState<K, S> {
 
   /**
    * @return the state of {@code key}, as of the last completed batch
+   * @throws StateNotLocalException in a group of instances, if the key's group does not run here
+   *     (it carries where it runs)
+   * @throws IllegalStateException in a group whose keys cannot be located (a Kafka group built
+   *     without the topic's key serializer)
    * @throws StreamingException if the context is not running or reading the state fails
    * @throws ClassCastException if {@code key} is not of the operator's key type
    */
   Optional<S> get(K key);
+
+  /**
+   * As {@link #get(Object)}, and with {@code allowStandby}, answered from a standby copy kept
+   * here (possibly behind the active one by the batches it has not applied yet). Standby copies
+   * are not built yet: today this is {@link #get(Object)}.
+   *
+   * @throws StateNotLocalException if the key's group neither runs here nor, when allowed, has
+   *     a standby copy here
+   */
+  default Optional<S> get(K key, boolean allowStandby) {
+    return get(key);
+  }
+
+  /**
+   * Where the state of {@code key} lives (Kafka Streams' {@code queryMetadataForKey}). Outside a
+   * group of instances every key is here ({@link KeyLocation#localActive()}); in a group, the
+   * key's group and the instance that runs it, as of the group's last assignment.
+   *
+   * @throws IllegalStateException if the context has not started, or in a group whose keys cannot
+   *     be located (a Kafka group built without the topic's key serializer)
+   * @throws ClassCastException if {@code key} is not of the operator's key type
+   */
+  KeyLocation locate(K key);
 
   /**
    * Every (key, state) as of one batch boundary, in no particular order. Taking the boundary

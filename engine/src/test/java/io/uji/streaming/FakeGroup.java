@@ -75,6 +75,8 @@ final class FakeGroup {
     volatile int discards;
     /** Every key group the engine said it emptied. */
     final Set<Integer> emptied = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** How the member locates keys, or null (then the engine looks in every running group). */
+    volatile io.uji.engine.cluster.KeyLocator locator;
 
     Member(String... topics) {
       this.topics = List.of(topics);
@@ -126,6 +128,11 @@ final class FakeGroup {
     /** The member was removed from the group (its session expired): it lost every group. */
     void lose() {
       control.lost(Set.of(), "test: removed from the group");
+    }
+
+    @Override
+    public java.util.Optional<io.uji.engine.cluster.KeyLocator> keyLocator() {
+      return java.util.Optional.ofNullable(locator);
     }
 
     @Override

@@ -220,6 +220,51 @@ class GroupMembershipTest {
     }
   }
 
+  /**
+   * A stand-in for the Kafka member's locator: user "g<g>-..." is in group g, as a producer keys
+   * them; groups 0 and 1 run on "a:1", 2 and 3 on "b:2".
+   */
+  private static io.uji.engine.cluster.KeyLocator locatorOf(String here) {
+    return key -> {
+      int g = Character.digit(((String) key).charAt(1), 10);
+      String owner = g < 2 ? "a:1" : "b:2";
+      return new KeyLocation(g, owner.equals(here), false, Optional.of(owner), List.of());
+    };
+  }
+
+  @Test
+  void withAKeyLocatorAKeyOfAGroupThatDoesNotRunHereIsRefusedWithWhereItRuns() {
+    Instance a = new Instance();
+    a.member.locator = locatorOf("a:1");
+    a.start(0, 1);
+    Instance b = new Instance();
+    b.member.locator = locatorOf("b:2");
+    b.start(2, 3);
+    produce(6);
+    a.batch();
+    b.batch();
+    KeyedState<String, Long> onA = a.ssc.keyedState("counts", String.class, Long.class);
+    KeyedState<String, Long> onB = b.ssc.keyedState("counts", String.class, Long.class);
+    truthOf(0, 1).forEach((user, n) -> {
+      assertEquals(Optional.of(n), onA.get(user));
+      assertEquals(Optional.of(n), onA.get(user, true));
+      StateNotLocalException e = assertThrows(StateNotLocalException.class, () -> onB.get(user));
+      assertEquals(new KeyLocation(user.charAt(1) - '0', false, false, Optional.of("a:1"), List.of()), e.location());
+      assertEquals(e.location(), onB.locate(user));
+      assertTrue(e.getMessage().contains("runs on a:1"), e.getMessage());
+    });
+    truthOf(2, 3).forEach((user, n) -> {
+      assertEquals(Optional.of(n), onB.get(user));
+      assertEquals(Optional.of("b:2"), assertThrows(StateNotLocalException.class, () -> onA.get(user))
+          .location().activeHost());
+    });
+    assertEquals(Optional.empty(), onA.get("g0-nobody"), "a key of a running group that has no state");
+    // a group assigned here but not activated yet (restoring) is refused too, saying so
+    b.member.revoke(3);
+    StateNotLocalException restoring = assertThrows(StateNotLocalException.class, () -> onB.get("g3-u0"));
+    assertTrue(restoring.getMessage().contains("being restored here"), restoring.getMessage());
+  }
+
   @Test
   void anAbortedCommitPutsTheStateBackAndTheRestoredGroupsCountEverythingOnce() {
     Instance a = new Instance().start(0, 1, 2, 3);

@@ -121,6 +121,24 @@ class KeyedStateQueryTest {
   }
 
   @Test
+  void outsideAGroupEveryKeyIsHereInTheKeyGroupItsHashPicks() {
+    StreamingConfig config = StreamingConfig.defaults().withWorkerThreads(2).withClock(new ManualClock(0));
+    StreamingContext ssc = program(config, 1000);
+    KeyedState<String, Long> counts = ssc.keyedState("counts", String.class, Long.class);
+    assertThrows(IllegalStateException.class, () -> counts.locate("k1"), "located once started");
+    ssc.start();
+    try {
+      HashPartitioner hash = new HashPartitioner(config.stateKeyGroups());
+      for (String key : List.of("k1", "k2", "other", "")) {
+        assertEquals(new KeyLocation(hash.getPartition(key), true, false, Optional.empty(), List.of()),
+            counts.locate(key));
+      }
+    } finally {
+      ssc.stop(false);
+    }
+  }
+
+  @Test
   void aRestartedContextAnswersFromTheRecoveredState() throws Exception {
     StreamingConfig config = StreamingConfig.defaults().withWorkerThreads(2);
     StreamingContext first = program(config, 100);

@@ -48,6 +48,8 @@ final class GroupMember implements ClusterMember {
   private ChangelogRestorer restorer;
   private MembershipLoop loop;
   private GroupActivation activation;
+  private volatile HostDirectory hosts;
+  private volatile GroupKeyLocator keys;
 
   GroupMember(Settings settings) {
     this.settings = settings;
@@ -82,8 +84,9 @@ final class GroupMember implements ClusterMember {
     consumer.put("client.id", "uji-group-" + id);
     consumer.put("session.timeout.ms", (int) settings.sessionTimeout().toMillis());
     consumer.put("heartbeat.interval.ms", 250);
+    hosts = new HostDirectory(state.groups(), settings.applicationServer());
     loop = new MembershipLoop(consumer, settings.instanceId(), settings.topics(), signature,
-        settings.applicationServer(), control, activation);
+        settings.applicationServer(), control, activation, hosts);
     loop.start();
   }
 
@@ -137,8 +140,24 @@ final class GroupMember implements ClusterMember {
     return producer.positions();
   }
 
+  /** Makes the member's context locate keys with {@code locator} (before the context starts). */
+  void locateKeysWith(GroupKeyLocator locator) {
+    this.keys = locator;
+  }
+
+  @Override
+  public java.util.Optional<io.uji.engine.cluster.KeyLocator> keyLocator() {
+    return java.util.Optional.ofNullable(keys);
+  }
+
+  /** @return who runs which key group as of the last assignment, or null if the member is not running */
+  HostDirectory hosts() {
+    return hosts;
+  }
+
   @Override
   public void stop(boolean leave) {
+    hosts = null;
     try {
       if (loop != null) {
         loop.stop(leave);

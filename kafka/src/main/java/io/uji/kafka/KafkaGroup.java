@@ -1,6 +1,7 @@
 package io.uji.kafka;
 
 import io.uji.engine.cluster.ClusterAccess;
+import io.uji.streaming.KeyLocation;
 import io.uji.streaming.PairDStream;
 import io.uji.streaming.StreamingContext;
 import java.time.Duration;
@@ -36,8 +37,12 @@ import org.apache.kafka.common.serialization.Serializer;
  * ssc.start();
  * }</pre>
  *
+ * <p>Any instance can say which instance holds a key ({@link #locate}, with the {@link
+ * Builder#applicationServer} each instance publishes and the producers' partitioning, {@link
+ * Builder#keySerializer}), so that a lookup can be sent there.
+ *
  * <p>Not yet: standby replicas, local checkpoints in a group (a group's state is restored from
- * its changelogs), timeouts in mapWithState, key lookups across instances. The program is checked
+ * its changelogs), timeouts in mapWithState. The program is checked
  * at start: its stateful operators must keep the topics' keys and be named.
  *
  * @param <K> the topics' key type
@@ -52,7 +57,9 @@ public final class KafkaGroup<K, V> {
   private final long maxRatePerPartition;
   private final Duration sessionTimeout;
   private final Duration transactionTimeout;
+  private final KeyPartitioner<? super K> keyPartitioner;
   private volatile GroupMember member;
+  private volatile GroupKeyLocator locator;
 
   private KafkaGroup(Builder<K, V> b) {
     this.consumerProperties = Map.copyOf(b.properties);
@@ -63,6 +70,8 @@ public final class KafkaGroup<K, V> {
     this.maxRatePerPartition = b.maxRatePerPartition;
     this.sessionTimeout = b.sessionTimeout;
     this.transactionTimeout = b.transactionTimeout;
+    this.keyPartitioner = b.keyPartitioner != null ? b.keyPartitioner
+        : b.keySerializer != null ? KeyPartitioner.murmur2(b.keySerializer, b.topics.get(0)) : null;
   }
 
   /**
@@ -91,9 +100,14 @@ public final class KafkaGroup<K, V> {
     KeyedGroupSource<K, V> source = new KeyedGroupSource<>(reader, clients, topics, Duration.ofSeconds(10));
     GroupMember m = new GroupMember(new GroupMember.Settings(clients, applicationId, instanceId, topics,
         applicationServer, sessionTimeout, transactionTimeout));
+    @SuppressWarnings("unchecked") // the context's state queries pass keys of the topics' key type
+    KeyPartitioner<Object> keys = (KeyPartitioner<Object>) keyPartitioner;
+    GroupKeyLocator l = new GroupKeyLocator(applicationId, instanceId, keys, m::hosts);
+    m.locateKeysWith(l);
     PairDStream<K, V> stream = ClusterAccess.keyedStream(ssc, source);
     ClusterAccess.joinGroup(ssc, m, applicationId);
     member = m;
+    locator = l;
     return stream;
   }
 
@@ -128,6 +142,48 @@ public final class KafkaGroup<K, V> {
     return m;
   }
 
+  /**
+   * Where the state of {@code key} lives (Kafka Streams' {@code queryMetadataForKey}): its key
+   * group, the partition the producers send it to, and the instance that runs that group, as of
+   * the group's last assignment. The answer can be stale by one rebalance: an instance that is
+   * asked for a key it no longer holds answers that it does not hold it.
+   *
+   * @param key a key of the input topics
+   * @return its location; while the group forms or the key's group moves, no instance is known
+   *     to run it ({@link KeyLocation#activeHost()} empty and not {@link KeyLocation#localActive()})
+   * @throws IllegalStateException if no key serializer or key partitioner was given to the
+   *     builder, or the context of this group has not started or has stopped
+   * @throws NullPointerException if {@code key} is null (a record without a key has no fixed partition)
+   * @throws IllegalArgumentException if the key partitioner returns no partition of the topics
+   */
+  public KeyLocation locate(K key) {
+    if (keyPartitioner == null) {
+      throw GroupKeyLocator.noPartitioner(); // the first thing to fix, whatever else is missing
+    }
+    return locator("locate a key").locate(key);
+  }
+
+  /**
+   * Every instance of the group that published an {@link Builder#applicationServer address}, with
+   * the key groups it runs, as of the group's last assignment (Kafka Streams' {@code
+   * metadataForAllStreamsClients}).
+   *
+   * @return the instances, empty before the first assignment
+   * @throws IllegalStateException if the context of this group has not started or has stopped
+   */
+  public List<GroupHost> hosts() {
+    return locator("list its hosts").hosts("list its hosts").snapshot().hosts();
+  }
+
+  private GroupKeyLocator locator(String what) {
+    GroupKeyLocator l = locator;
+    if (l == null) {
+      throw new IllegalStateException("KafkaGroup " + applicationId + " cannot " + what + ": it has no"
+          + " keyedStream(ssc) yet (instance " + instanceId + ")");
+    }
+    return l;
+  }
+
   /** @return the instance id of this instance (static group membership and transactional id) */
   public String instanceId() {
     return instanceId;
@@ -148,6 +204,8 @@ public final class KafkaGroup<K, V> {
     private Duration sessionTimeout = Duration.ofSeconds(10);
     private Duration transactionTimeout = Duration.ofSeconds(10);
     private long maxRatePerPartition;
+    private Serializer<? super K> keySerializer;
+    private KeyPartitioner<? super K> keyPartitioner;
 
     private Builder(Map<String, ?> properties) {
       this.properties = new HashMap<>(Objects.requireNonNull(properties, "properties"));
@@ -183,7 +241,9 @@ public final class KafkaGroup<K, V> {
     }
 
     /**
-     * @param hostAndPort where this instance's status page answers, shared with the group
+     * @param hostAndPort where this instance answers lookups (its status page), published to the
+     *     group: {@link KafkaGroup#locate} and {@link KafkaGroup#hosts} name instances by it.
+     *     Default: none (the instance is not listed and its keys have no known host elsewhere)
      * @return this builder
      */
     public Builder<K, V> applicationServer(String hostAndPort) {
@@ -221,6 +281,27 @@ public final class KafkaGroup<K, V> {
         throw new IllegalArgumentException("maxRatePerPartition must be >= 0, got " + recordsPerSecond);
       }
       this.maxRatePerPartition = recordsPerSecond;
+      return this;
+    }
+
+    /**
+     * @param serializer the producers' key serializer, for {@link KafkaGroup#locate}: a key's
+     *     partition is Kafka's default one (murmur2 of the serialized key), as the Java producer
+     *     chooses it. Used as given (configure it first if it needs configuring)
+     * @return this builder
+     */
+    public Builder<K, V> keySerializer(Serializer<? super K> serializer) {
+      this.keySerializer = Objects.requireNonNull(serializer, "keySerializer");
+      return this;
+    }
+
+    /**
+     * @param partitioner the producers' partitioning of keys, for {@link KafkaGroup#locate} when
+     *     they do not use Kafka's default partitioner (it wins over {@link #keySerializer})
+     * @return this builder
+     */
+    public Builder<K, V> keyPartitioner(KeyPartitioner<? super K> partitioner) {
+      this.keyPartitioner = Objects.requireNonNull(partitioner, "keyPartitioner");
       return this;
     }
 

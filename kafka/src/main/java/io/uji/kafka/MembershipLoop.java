@@ -40,6 +40,7 @@ final class MembershipLoop implements UjiAssignor.Member, ConsumerRebalanceListe
   private final String applicationServer;
   private final GroupControl control;
   private final GroupActivation activation;
+  private final HostDirectory hosts;
   private final long incarnation = ThreadLocalRandom.current().nextLong();
   private final ConcurrentLinkedQueue<String> resets = new ConcurrentLinkedQueue<>();
   /** Groups gained and not activated yet; groups owned. Loop thread only. */
@@ -61,7 +62,7 @@ final class MembershipLoop implements UjiAssignor.Member, ConsumerRebalanceListe
    *     {@code group.instance.id}, timeouts; the protocol, the assignor and this loop are added
    */
   MembershipLoop(Map<String, Object> consumerConfig, String instanceId, List<String> topics, long stateSignature,
-      String applicationServer, GroupControl control, GroupActivation activation) {
+      String applicationServer, GroupControl control, GroupActivation activation, HostDirectory hosts) {
     this.consumerConfig = Map.copyOf(consumerConfig);
     this.instanceId = instanceId;
     this.topics = List.copyOf(topics);
@@ -69,6 +70,7 @@ final class MembershipLoop implements UjiAssignor.Member, ConsumerRebalanceListe
     this.applicationServer = applicationServer;
     this.control = control;
     this.activation = activation;
+    this.hosts = hosts;
   }
 
   void start() {
@@ -138,6 +140,7 @@ final class MembershipLoop implements UjiAssignor.Member, ConsumerRebalanceListe
   @Override
   public void assigned(List<TopicPartition> partitions, AssignmentInfo info, int generation) {
     lastAssignment = info;
+    hosts.update(groups(partitions), info);
     if (info.error() != AssignmentInfo.ErrorCode.NONE) {
       fatal = new UjiKafkaException("Instance " + instanceId + " cannot run in its group: " + switch (info.error()) {
         case INCOMPATIBLE_PROGRAM -> "its program's stateful operators differ from the group's (the same"
@@ -178,6 +181,7 @@ final class MembershipLoop implements UjiAssignor.Member, ConsumerRebalanceListe
     endRebalance();
     Set<Integer> groups = groups(partitions);
     control.lost(groups, "instance " + instanceId + " was removed from its group");
+    hosts.lost();
     // the engine emptied every running group, not only the lost ones: the others are restored again
     owned.removeAll(groups);
     pending.removeAll(groups);

@@ -45,6 +45,11 @@ class StateScanTest {
     }
 
     @Override
+    public io.uji.streaming.KeyLocation locate(String key) {
+      return new io.uji.streaming.KeyLocation(0, true, false, Optional.empty(), java.util.List.of());
+    }
+
+    @Override
     public Stream<Pair<String, Long>> scan() {
       opened.incrementAndGet();
       return LongStream.range(0, 10_000).mapToObj(i -> Pair.of("k" + i, i)).onClose(closed::incrementAndGet);

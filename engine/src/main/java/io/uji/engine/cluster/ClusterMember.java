@@ -58,6 +58,15 @@ public interface ClusterMember {
    */
   void stop(boolean leave);
 
+  /**
+   * @return how to locate keys in the group, if the member can: a context with one answers a
+   *     state query for a key of a group not running here with the key's location; without one
+   *     it looks in every group running here
+   */
+  default java.util.Optional<KeyLocator> keyLocator() {
+    return java.util.Optional.empty();
+  }
+
   /** What {@link #commit} did with a batch. */
   enum CommitOutcome {
     /** The batch is committed: its outputs and state are visible and its input is consumed. */

@@ -40,6 +40,14 @@ public interface StateBinding {
    */
   java.util.BitSet runningGroups();
 
+  /**
+   * @return in a group whose member can locate keys, its locator (state queries of a key then
+   *     read the key's group only, or say where it lives); null otherwise
+   */
+  default io.uji.engine.cluster.KeyLocator keyLocator() {
+    return null;
+  }
+
   /** @return the context's Kryo instances (user registrations included) */
   KryoPool kryo();
 

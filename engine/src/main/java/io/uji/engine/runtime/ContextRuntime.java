@@ -308,6 +308,11 @@ public final class ContextRuntime {
     }
 
     @Override
+    public io.uji.engine.cluster.KeyLocator keyLocator() {
+      return group == null ? null : member.keyLocator().orElse(null);
+    }
+
+    @Override
     public KryoPool kryo() {
       return kryo;
     }

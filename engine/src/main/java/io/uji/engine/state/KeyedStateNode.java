@@ -74,6 +74,8 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
   private io.uji.serde.KryoSerde<R> storedSerde;
   /** In a group, the key groups running here (one copy per batch); null outside a group. */
   private java.util.function.Supplier<java.util.BitSet> runningGroups;
+  /** In a group whose member locates keys, its locator; null otherwise. */
+  private volatile io.uji.engine.cluster.KeyLocator locator;
   private final String kind;
   private String stateId;
   private boolean named;
@@ -291,6 +293,7 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
         // not computed (they may be being restored from the changelog meanwhile).
         table.captureChanges();
         runningGroups = binding::runningGroups;
+        locator = binding.keyLocator();
         if (filesTimes()) {
           storedSerde = new io.uji.serde.KryoSerde<>(binding.kryo(), storedType());
         }
@@ -453,6 +456,18 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     stateLock.readLock().lock();
     try {
       StateTable<K, R> t = openTable(); // first: its volatile read publishes the split set before it
+      io.uji.engine.cluster.KeyLocator keys = locator;
+      if (keys != null) {
+        // The member knows the producers' partitioning: the key's group is the partition they
+        // send it to. Only a running group answers; for any other, say where the key lives.
+        io.uji.streaming.KeyLocation at = keys.locate(key);
+        int g = at.keyGroup();
+        if (g >= groups.length || !runningGroups.get().get(g)) {
+          throw new io.uji.streaming.StateNotLocalException(stateId, key, at);
+        }
+        R r = t.partition(g).readCopy(key);
+        return r == null ? null : userState(r);
+      }
       if (byOrigin) {
         // A key's group is the input partition it came from, which the key does not tell. In a
         // group only the running groups answer (others are copies being restored or kept).
@@ -473,6 +488,28 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     } finally {
       stateLock.readLock().unlock();
     }
+  }
+
+  /**
+   * @return where {@code key}'s state lives: outside a group, here, in the group its hash picks;
+   *     in a group, as the member's locator says
+   * @throws IllegalStateException in a group whose member cannot locate keys
+   */
+  io.uji.streaming.KeyLocation locate(K key) {
+    io.uji.engine.cluster.KeyLocator keys = locator;
+    if (keys != null) {
+      return keys.locate(key);
+    }
+    if (runningGroups != null) {
+      throw new IllegalStateException("The state '" + stateId + "' runs in a group whose membership cannot locate"
+          + " keys");
+    }
+    BatchSplit<K, V> s = split;
+    if (s == null) {
+      throw new IllegalStateException("The state '" + stateId + "' cannot locate keys before its context starts");
+    }
+    return new io.uji.streaming.KeyLocation(s.keyGroupOf(key), true, false, java.util.Optional.empty(),
+        java.util.List.of());
   }
 
   /** @return every (key, state) as of the last completed batch; the caller closes it */

@@ -2,6 +2,7 @@ package io.uji.engine.state;
 
 import io.uji.state.StateStoreClosedException;
 import io.uji.state.StateStoreException;
+import io.uji.streaming.KeyLocation;
 import io.uji.streaming.KeyedState;
 import io.uji.streaming.Pair;
 import io.uji.streaming.StreamingException;
@@ -47,11 +48,7 @@ final class QueryableState<K, S> implements KeyedState<K, S> {
   @Override
   public Optional<S> get(K key) {
     Objects.requireNonNull(key, "key");
-    Class<?> known = node.keyClass();
-    if (known != null && !known.isInstance(key)) {
-      throw new ClassCastException("The state '" + name() + "' has keys of type " + known.getName() + ", not "
-          + key.getClass().getName());
-    }
+    checkKeyType(key);
     try {
       return Optional.ofNullable(asState(node.readState(key)));
     } catch (StateStoreClosedException e) {
@@ -59,6 +56,13 @@ final class QueryableState<K, S> implements KeyedState<K, S> {
     } catch (StateStoreException e) {
       throw new StreamingException("Reading key " + key + " of the state '" + name() + "' failed: " + e.getMessage(), e);
     }
+  }
+
+  @Override
+  public KeyLocation locate(K key) {
+    Objects.requireNonNull(key, "key");
+    checkKeyType(key);
+    return node.locate(key);
   }
 
   @Override
@@ -79,6 +83,14 @@ final class QueryableState<K, S> implements KeyedState<K, S> {
       return node.approximateCount();
     } catch (StateStoreClosedException e) {
       throw stopped(e);
+    }
+  }
+
+  private void checkKeyType(K key) {
+    Class<?> known = node.keyClass();
+    if (known != null && !known.isInstance(key)) {
+      throw new ClassCastException("The state '" + name() + "' has keys of type " + known.getName() + ", not "
+          + key.getClass().getName());
     }
   }
 
