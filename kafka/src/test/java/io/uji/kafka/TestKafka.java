@@ -55,8 +55,26 @@ final class TestKafka {
     String topic = unique(prefix);
     try (Admin admin = admin()) {
       get(admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all());
+      awaitLeaders(admin, topic, partitions);
     }
     return topic;
+  }
+
+  /**
+   * Waits until every partition of a topic just created answers on its leader: a producer that
+   * sends to a partition whose leader is not ready yet may get NOT_LEADER for one batch after the
+   * next was stored, and an idempotent producer then retries out of order for good (seen on busy
+   * machines).
+   */
+  static void awaitLeaders(Admin admin, String topic, int partitions) {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (int p = 0; p < partitions; p++) {
+      latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+    }
+    await().atMost(WAIT).ignoreExceptions().until(() -> {
+      admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+      return true;
+    });
   }
 
   /** String source properties: the deserializers and, if not null, a group. */

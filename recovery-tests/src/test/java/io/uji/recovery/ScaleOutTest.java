@@ -243,6 +243,9 @@ class ScaleOutTest {
     admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()));
     admin.createTopics(List.of(new NewTopic(input, PARTITIONS, (short) 1), new NewTopic(output, 2, (short) 1)))
         .all().get(60, TimeUnit.SECONDS);
+    // Every input partition answers on its leader before the first send (a producer racing a
+    // fresh partition's leadership can retry out of order for good on a busy machine).
+    await().atMost(WAIT).ignoreExceptions().until(() -> inputEnds().size() == PARTITIONS);
     producer = new KafkaProducer<>(Map.of("bootstrap.servers", broker.bootstrapServers(), "linger.ms", 5),
         new StringSerializer(), new LongSerializer());
   }
@@ -287,13 +290,19 @@ class ScaleOutTest {
     }
   }
 
-  private boolean consumedAll() throws Exception {
+  /** @return the end offset of every input partition (each answered by its leader) */
+  private Map<TopicPartition, Long> inputEnds() throws Exception {
     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
     for (int p = 0; p < PARTITIONS; p++) {
       latest.put(new TopicPartition(input, p), OffsetSpec.latest());
     }
     Map<TopicPartition, Long> ends = new HashMap<>();
     admin.listOffsets(latest).all().get(60, TimeUnit.SECONDS).forEach((tp, info) -> ends.put(tp, info.offset()));
+    return ends;
+  }
+
+  private boolean consumedAll() throws Exception {
+    Map<TopicPartition, Long> ends = inputEnds();
     Map<TopicPartition, OffsetAndMetadata> committed =
         admin.listConsumerGroupOffsets(app).partitionsToOffsetAndMetadata().get(60, TimeUnit.SECONDS);
     Map<TopicPartition, Long> at = new HashMap<>();
