@@ -54,6 +54,7 @@ final class GroupActivation {
     ChangelogPositions local = producer.positions();
     Map<String, Long> positions = restorer.restore(state, group, changelogs, topicIds, local);
     positions.forEach((op, p) -> producer.restored(op, group, p));
+    producer.inputStarted(start);
     return start;
   }
 

@@ -71,7 +71,7 @@ final class GroupMember implements ClusterMember {
     Map<String, String> topicIds = new HashMap<>();
     changelogs.forEach((op, topic) -> topicIds.put(op, ids.get(topic).toString()));
     ChangelogPositions local = state.restoredPositions().orElse(ChangelogPositions.none());
-    producer = new GroupProducer(settings.clientProperties(), id, changelogs, topicIds, state.groups(),
+    producer = new GroupProducer(settings.clientProperties(), id, settings.topics(), changelogs, topicIds, state.groups(),
         () -> loop.metadata(), settings.transactionTimeout(), local.positions());
     producer.start();
     restorer = new ChangelogRestorer(settings.clientProperties(), admin, "uji-restore-" + id,

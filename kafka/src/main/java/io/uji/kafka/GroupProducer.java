@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
@@ -53,6 +54,14 @@ final class GroupProducer implements AutoCloseable {
 
   private final Map<String, Object> config;
   private final String transactionalId;
+  private final List<String> inputTopics;
+  /**
+   * The input position of each partition as last committed or started from here: re-sent with a
+   * transaction that writes for a group without reading it, for the generation check.
+   */
+  private final Map<TopicPartition, Long> inputPositions = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Whether the open transaction holds records (a sink was handed the producer, or a change was sent). */
+  private volatile boolean holdsRecords;
   private final Map<String, String> changelogs;
   private final Map<String, String> topicIds;
   private final int groups;
@@ -71,16 +80,18 @@ final class GroupProducer implements AutoCloseable {
   /**
    * @param config the producer properties (bootstrap, security, client settings)
    * @param transactionalId {@code <applicationId>-uji-<instanceId>}
+   * @param inputTopics the group's input topics (key group g is partition g of each)
    * @param changelogs per stateful operator, its changelog topic
    * @param topicIds per stateful operator, its changelog topic's id (recorded with the positions)
    * @param groups P
    * @param groupMetadata the latest metadata the membership consumer published
    * @param startPositions per operator the positions the local state starts from (-1: none)
    */
-  GroupProducer(Map<String, Object> config, String transactionalId, Map<String, String> changelogs,
-      Map<String, String> topicIds, int groups, Supplier<ConsumerGroupMetadata> groupMetadata,
-      Duration transactionTimeout, Map<String, long[]> startPositions) {
+  GroupProducer(Map<String, Object> config, String transactionalId, List<String> inputTopics,
+      Map<String, String> changelogs, Map<String, String> topicIds, int groups,
+      Supplier<ConsumerGroupMetadata> groupMetadata, Duration transactionTimeout, Map<String, long[]> startPositions) {
     this.config = Map.copyOf(config);
+    this.inputTopics = List.copyOf(inputTopics);
     this.transactionalId = transactionalId;
     this.changelogs = Map.copyOf(changelogs);
     this.topicIds = Map.copyOf(topicIds);
@@ -125,6 +136,7 @@ final class GroupProducer implements AutoCloseable {
   /** @return the producer, with a transaction open: the group's sinks send their records into it */
   Producer<byte[], byte[]> producer() {
     beginIfNeeded();
+    holdsRecords = true;
     return producer;
   }
 
@@ -138,6 +150,7 @@ final class GroupProducer implements AutoCloseable {
     if (!open) {
       producer.beginTransaction();
       open = true;
+      holdsRecords = false;
       for (String op : changelogs.keySet()) {
         AtomicLongArray a = new AtomicLongArray(groups);
         for (int g = 0; g < groups; g++) {
@@ -169,6 +182,9 @@ final class GroupProducer implements AutoCloseable {
       if (defer) {
         return;
       }
+      if (holdsRecords) {
+        recommitUnreadGroups(batch.groups());
+      }
       if (!pendingOffsets.isEmpty()) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
         pendingOffsets.forEach((tp, o) -> offsets.put(tp, new OffsetAndMetadata(o)));
@@ -176,6 +192,7 @@ final class GroupProducer implements AutoCloseable {
       }
       commitTransaction();
       open = false;
+      inputPositions.putAll(pendingOffsets);
       pendingOffsets.clear();
       synchronized (committed) {
         sent.forEach((op, a) -> {
@@ -206,6 +223,35 @@ final class GroupProducer implements AutoCloseable {
       throw new UjiKafkaException("Cannot commit batch " + batch.batchTimeMs() + " of " + transactionalId + ": "
           + (first == null ? e : first).getMessage(), first == null ? e : first);
     }
+  }
+
+  /**
+   * Design 6.1's invariant: every transaction that writes for a key group also commits offsets of
+   * that group's partitions with the current generation, so that a member that lost the group
+   * (paused, removed) cannot commit it. A group the batches computed without reading it (timeouts
+   * fired, stateSnapshots) gets its current positions again, unchanged. Only groups running here:
+   * another owner's offsets must never be overwritten.
+   */
+  private void recommitUnreadGroups(java.util.Set<Integer> groups) {
+    for (int g : groups) {
+      for (String topic : inputTopics) {
+        TopicPartition tp = new TopicPartition(topic, g);
+        Long position = inputPositions.get(tp);
+        if (position != null) {
+          pendingOffsets.putIfAbsent(tp, position);
+        }
+      }
+    }
+  }
+
+  /**
+   * Records where the input of a key group this instance now runs starts (from the membership
+   * thread, when it activates the group).
+   *
+   * @param start per partition id, the committed offset it starts from
+   */
+  void inputStarted(Map<String, Long> start) {
+    start.forEach((id, offset) -> inputPositions.put(PartitionIds.parse(id), offset));
   }
 
   private static boolean isAbortable(KafkaException e) {
@@ -239,6 +285,7 @@ final class GroupProducer implements AutoCloseable {
     if (change.filedAt() >= 0) {
       headers.add(FILED_AT_HEADER, ByteBuffer.allocate(8).putLong(change.filedAt()).array());
     }
+    holdsRecords = true;
     AtomicLongArray positions = sent.get(change.operator());
     int group = change.group();
     producer.send(new ProducerRecord<>(topic, group, time, change.key(), change.value(), headers), (md, e) -> {

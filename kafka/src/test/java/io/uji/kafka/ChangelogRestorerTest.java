@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
@@ -114,7 +115,7 @@ class ChangelogRestorerTest {
 
   private GroupProducer producer() {
     GroupProducer p = new GroupProducer(Map.of("bootstrap.servers", kafka.bootstrap()), app + "-uji-i0",
-        Map.of("counts", changelog), Map.of("counts", topicId), 2, () -> new ConsumerGroupMetadata(app),
+        List.of("in"), Map.of("counts", changelog), Map.of("counts", topicId), 2, () -> new ConsumerGroupMetadata(app),
         Duration.ofSeconds(20), Map.of());
     closeables.add(p);
     p.start();
@@ -151,6 +152,11 @@ class ChangelogRestorerTest {
       @Override
       public List<InputRange> ranges() {
         return List.of();
+      }
+
+      @Override
+      public Set<Integer> groups() {
+        return Set.of(); // no input positions known: nothing to commit again
       }
 
       @Override

@@ -174,6 +174,11 @@ class GroupMemberTest {
       }
 
       @Override
+      public Set<Integer> groups() {
+        return groups;
+      }
+
+      @Override
       public void drainChanges(ChangeWriter writer) {
         changes.forEach(writer::write);
       }

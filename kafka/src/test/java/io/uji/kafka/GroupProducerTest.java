@@ -68,8 +68,12 @@ class GroupProducerTest {
   }
 
   private GroupProducer producer() {
+    return producer(() -> new ConsumerGroupMetadata(app));
+  }
+
+  private GroupProducer producer(java.util.function.Supplier<ConsumerGroupMetadata> metadata) {
     GroupProducer p = new GroupProducer(Map.of("bootstrap.servers", kafka.bootstrap()), app + "-uji-i0",
-        Map.of("counts", changelog), Map.of("counts", topicId), 2, () -> new ConsumerGroupMetadata(app),
+        List.of(input), Map.of("counts", changelog), Map.of("counts", topicId), 2, metadata,
         Duration.ofSeconds(20), Map.of());
     producers.add(p);
     p.start();
@@ -87,7 +91,19 @@ class GroupProducerTest {
 
   /** A batch whose changes are written from several threads, as the engine's workers do. */
   private BatchCommit batch(long time, List<InputRange> ranges, List<StateChange> changes) {
+    java.util.Set<Integer> groups = new java.util.TreeSet<>();
+    ranges.forEach(r -> groups.add(r.group()));
+    changes.forEach(c -> groups.add(c.group()));
+    return batch(time, ranges, changes, groups);
+  }
+
+  private BatchCommit batch(long time, List<InputRange> ranges, List<StateChange> changes, java.util.Set<Integer> groups) {
     return new BatchCommit() {
+      @Override
+      public java.util.Set<Integer> groups() {
+        return groups;
+      }
+
       @Override
       public long batchTimeMs() {
         return time;
@@ -196,6 +212,24 @@ class GroupProducerTest {
     List<ConsumerRecord<byte[], byte[]>> records = awaitCommitted(1);
     assertEquals(1, records.get(0).partition(), "only the later batch's change");
     assertArrayEquals(new long[] {-1, 1}, p.positions().positions().get("counts"));
+  }
+
+  @Test
+  void aBatchThatWritesForAGroupWithoutReadingItCarriesTheGroupsOffsetsForTheGenerationCheck() {
+    java.util.concurrent.atomic.AtomicReference<ConsumerGroupMetadata> metadata =
+        new java.util.concurrent.atomic.AtomicReference<>(new ConsumerGroupMetadata(app));
+    GroupProducer p = producer(metadata::get);
+    p.commit(batch(1000, List.of(new InputRange(input + "-1", 1, 0, 3)),
+        List.of(new StateChange("counts", 1, key(1, "a"), new byte[] {1}, -1))), false);
+    awaitOffsets(Map.of(new TopicPartition(input, 1), 3L));
+    // The member lost the group meanwhile (its generation is stale); its next batch read nothing
+    // of group 1 but changed it (a timeout fired): the coordinator must refuse that transaction.
+    metadata.set(new ConsumerGroupMetadata(app, 7, "zombie-member", java.util.Optional.empty()));
+    GroupCommitException e = assertThrows(GroupCommitException.class, () -> p.commit(batch(1500, List.of(),
+        List.of(new StateChange("counts", 1, key(1, "a"), null, -1))), false));
+    assertEquals(GroupCommitException.Kind.REMOVED, e.kind());
+    List<ConsumerRecord<byte[], byte[]>> records = awaitCommitted(1); // the timeout's tombstone is not
+    assertArrayEquals(new byte[] {1}, records.get(0).value());
   }
 
   @Test

@@ -81,6 +81,11 @@ final class GroupJournal implements BatchJournal {
     }
 
     @Override
+    public java.util.Set<Integer> groups() {
+      return running.stream().boxed().collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
+    @Override
     public void drainChanges(ChangeWriter writer) {
       if (!drained.compareAndSet(false, true)) {
         throw new IllegalStateException("The changes of batch " + timeMs + " were drained already");
