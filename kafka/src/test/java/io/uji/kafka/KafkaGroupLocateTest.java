@@ -7,25 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.uji.kafka.local.LocalKafkaBroker;
 import io.uji.kafka.local.SharedLocalKafkaBroker;
-import io.uji.streaming.BatchInfo;
 import io.uji.streaming.Durations;
 import io.uji.streaming.KeyLocation;
 import io.uji.streaming.KeyedState;
-import io.uji.streaming.ManualClock;
 import io.uji.streaming.Pair;
 import io.uji.streaming.State;
 import io.uji.streaming.StateNotLocalException;
 import io.uji.streaming.StateSpec;
 import io.uji.streaming.StreamingConfig;
 import io.uji.streaming.StreamingContext;
-import io.uji.streaming.StreamingListener;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -69,25 +65,14 @@ class KafkaGroupLocateTest {
     instances.forEach(i -> i.ssc.stop(false));
   }
 
-  private final class Instance {
-    final ManualClock clock = new ManualClock(0);
+  private final class Instance extends SteppedInstance {
     final String server;
     final KafkaGroup<String, String> group;
-    final StreamingContext ssc;
     final KeyedState<String, Long> counts;
-    final Map<Long, BatchInfo> completed = new ConcurrentHashMap<>();
-    long last;
 
     Instance(String id, String server) {
+      super(tmp.resolve("state-" + id), INTERVAL);
       this.server = server;
-      ssc = new StreamingContext(StreamingConfig.defaults().withClock(clock).withWorkerThreads(2)
-          .withStateDir(tmp.resolve("state-" + id)), Durations.milliseconds(INTERVAL));
-      ssc.addStreamingListener(new StreamingListener() {
-        @Override
-        public void onBatchCompleted(BatchInfo b) {
-          completed.put(b.batchTime().milliseconds(), b);
-        }
-      });
       group = KafkaGroup.<String, String>builder(kafka.consumerProperties(null))
           .applicationId(app).topics(topic).instanceId(id).applicationServer(server)
           .keySerializer(new StringSerializer()).build();
@@ -100,13 +85,6 @@ class KafkaGroupLocateTest {
       counts = ssc.keyedState("counts", String.class, Long.class);
       instances.add(this);
       ssc.start();
-    }
-
-    void batch() {
-      long t = last + INTERVAL;
-      clock.setTime(t);
-      await().atMost(TestKafka.WAIT).until(() -> completed.containsKey(t));
-      last = t;
     }
   }
 

@@ -6,15 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.uji.engine.cluster.ClusterAccess;
 import io.uji.kafka.local.LocalKafkaBroker;
 import io.uji.kafka.local.SharedLocalKafkaBroker;
-import io.uji.streaming.BatchInfo;
-import io.uji.streaming.Durations;
-import io.uji.streaming.ManualClock;
 import io.uji.streaming.PairDStream;
 import io.uji.streaming.State;
 import io.uji.streaming.StateSpec;
-import io.uji.streaming.StreamingConfig;
-import io.uji.streaming.StreamingContext;
-import io.uji.streaming.StreamingListener;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,23 +53,12 @@ class KafkaGroupProgramTest {
     instances.forEach(i -> i.ssc.stop(false));
   }
 
-  private final class Instance {
-    final ManualClock clock = new ManualClock(0);
-    final StreamingContext ssc;
-    final Map<Long, BatchInfo> completed = new ConcurrentHashMap<>();
+  private final class Instance extends SteppedInstance {
     /** Per user, the highest count this instance's batches emitted (an output is at least once). */
     final Map<String, Long> emitted = new ConcurrentHashMap<>();
-    long last;
 
     Instance(String id) {
-      ssc = new StreamingContext(StreamingConfig.defaults().withClock(clock).withWorkerThreads(2)
-          .withStateDir(tmp.resolve("state-" + id)), Durations.milliseconds(INTERVAL));
-      ssc.addStreamingListener(new StreamingListener() {
-        @Override
-        public void onBatchCompleted(BatchInfo b) {
-          completed.put(b.batchTime().milliseconds(), b);
-        }
-      });
+      super(tmp.resolve("state-" + id), INTERVAL);
       Map<String, Object> props = kafka.consumerProperties(null);
       KeyedGroupSource<String, String> source = new KeyedGroupSource<>(
           KafkaSource.<String, String>builder(props).topics(topic).build(),
@@ -92,13 +75,6 @@ class KafkaGroupProgramTest {
       ClusterAccess.joinGroup(ssc, member, app);
       instances.add(this);
       ssc.start();
-    }
-
-    void batch() {
-      long t = last + INTERVAL;
-      clock.setTime(t);
-      await().atMost(TestKafka.WAIT).until(() -> completed.containsKey(t));
-      last = t;
     }
 
     Map<String, Long> counts() {

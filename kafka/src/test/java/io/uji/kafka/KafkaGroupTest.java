@@ -8,14 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.uji.kafka.local.LocalKafkaBroker;
 import io.uji.kafka.local.SharedLocalKafkaBroker;
 import io.uji.streaming.BatchInfo;
-import io.uji.streaming.Durations;
-import io.uji.streaming.ManualClock;
 import io.uji.streaming.Pair;
 import io.uji.streaming.State;
 import io.uji.streaming.StateSpec;
-import io.uji.streaming.StreamingConfig;
-import io.uji.streaming.StreamingContext;
-import io.uji.streaming.StreamingListener;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -63,25 +57,13 @@ class KafkaGroupTest {
     instances.forEach(i -> i.ssc.stop(false));
   }
 
-  private final class Instance {
-    final ManualClock clock = new ManualClock(0);
-    final StreamingContext ssc;
-    final Map<Long, BatchInfo> completed = new ConcurrentHashMap<>();
-    long last;
-
+  private final class Instance extends SteppedInstance {
     Instance(String id) {
       this(id, 0);
     }
 
     Instance(String id, long maxRatePerPartition) {
-      ssc = new StreamingContext(StreamingConfig.defaults().withClock(clock).withWorkerThreads(2)
-          .withStateDir(tmp.resolve("state-" + id)), Durations.milliseconds(INTERVAL));
-      ssc.addStreamingListener(new StreamingListener() {
-        @Override
-        public void onBatchCompleted(BatchInfo b) {
-          completed.put(b.batchTime().milliseconds(), b);
-        }
-      });
+      super(tmp.resolve("state-" + id), INTERVAL);
       KafkaGroup<String, String> group = KafkaGroup.<String, String>builder(kafka.consumerProperties(null))
           .applicationId(app).topics(topic).instanceId(id).maxRatePerPartition(maxRatePerPartition).build();
       group.keyedStream(ssc).mapValues(v -> 1L).reduceByKey(Long::sum)
@@ -93,13 +75,6 @@ class KafkaGroupTest {
               new StringSerializer()));
       instances.add(this);
       ssc.start();
-    }
-
-    void batch() {
-      long t = last + INTERVAL;
-      clock.setTime(t);
-      await().atMost(TestKafka.WAIT).until(() -> completed.containsKey(t));
-      last = t;
     }
   }
 
