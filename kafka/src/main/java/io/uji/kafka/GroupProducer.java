@@ -27,7 +27,8 @@ import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnknownMemberIdException;
-import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -281,10 +282,9 @@ final class GroupProducer implements AutoCloseable {
     if (topic == null) {
       throw new IllegalStateException("no changelog for stateful operator '" + change.operator() + "'");
     }
-    RecordHeaders headers = new RecordHeaders();
-    if (change.filedAt() >= 0) {
-      headers.add(FILED_AT_HEADER, ByteBuffer.allocate(8).putLong(change.filedAt()).array());
-    }
+    // ProducerRecord copies the headers into its own object: pass none rather than an empty one.
+    List<Header> headers = change.filedAt() < 0 ? null
+        : List.of(new RecordHeader(FILED_AT_HEADER, ByteBuffer.allocate(8).putLong(change.filedAt()).array()));
     holdsRecords = true;
     AtomicLongArray positions = sent.get(change.operator());
     int group = change.group();
