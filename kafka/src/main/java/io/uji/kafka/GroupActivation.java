@@ -2,18 +2,7 @@ package io.uji.kafka;
 
 import io.uji.engine.cluster.ChangelogPositions;
 import io.uji.engine.cluster.GroupStateAccess;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
-import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * Prepares a key group this instance gained (design 7.3): waits for the group's committed input
@@ -23,25 +12,19 @@ import org.apache.kafka.common.TopicPartition;
  * input starts.
  */
 final class GroupActivation {
-  private final Admin admin;
-  private final String applicationId;
-  private final List<String> topics;
+  private final StableOffsets offsets;
   private final ChangelogRestorer restorer;
   private final GroupProducer producer;
   private final Map<String, String> changelogs;
   private final Map<String, String> topicIds;
-  private final Duration timeout;
 
-  GroupActivation(Admin admin, String applicationId, List<String> topics, ChangelogRestorer restorer,
-      GroupProducer producer, Map<String, String> changelogs, Map<String, String> topicIds, Duration timeout) {
-    this.admin = admin;
-    this.applicationId = applicationId;
-    this.topics = List.copyOf(topics);
+  GroupActivation(StableOffsets offsets, ChangelogRestorer restorer, GroupProducer producer,
+      Map<String, String> changelogs, Map<String, String> topicIds) {
+    this.offsets = offsets;
     this.restorer = restorer;
     this.producer = producer;
     this.changelogs = Map.copyOf(changelogs);
     this.topicIds = Map.copyOf(topicIds);
-    this.timeout = timeout;
   }
 
   /**
@@ -50,7 +33,7 @@ final class GroupActivation {
    * @throws UjiKafkaException if the offsets or the changelogs cannot be read
    */
   Map<String, Long> prepare(int group, GroupStateAccess state) {
-    Map<String, Long> start = stableOffsets(group);
+    Map<String, Long> start = offsets.of(group);
     ChangelogPositions local = producer.positions();
     Map<String, Long> positions = restorer.restore(state, group, changelogs, topicIds, local);
     positions.forEach((op, p) -> producer.restored(op, group, p));
@@ -67,32 +50,6 @@ final class GroupActivation {
       for (int g : groups) {
         producer.restored(op, g, -1);
       }
-    }
-  }
-
-  private Map<String, Long> stableOffsets(int group) {
-    List<TopicPartition> tps = topics.stream().map(t -> new TopicPartition(t, group)).toList();
-    try {
-      Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(
-          Map.of(applicationId, new ListConsumerGroupOffsetsSpec().topicPartitions(tps)),
-          new ListConsumerGroupOffsetsOptions().requireStable(true).timeoutMs((int) timeout.toMillis()))
-          .partitionsToOffsetAndMetadata(applicationId).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      Map<String, Long> out = new HashMap<>();
-      committed.forEach((tp, o) -> {
-        if (o != null) {
-          out.put(PartitionIds.id(tp), o.offset());
-        }
-      });
-      return out;
-    } catch (ExecutionException e) {
-      throw new UjiKafkaException("Cannot read the stable committed offsets of key group " + group + " of group '"
-          + applicationId + "': " + e.getCause().getMessage(), e.getCause());
-    } catch (TimeoutException e) {
-      throw new UjiKafkaException("Cannot read the stable committed offsets of key group " + group + " of group '"
-          + applicationId + "' within " + timeout, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new UjiKafkaException("Interrupted reading the committed offsets of key group " + group, e);
     }
   }
 }

@@ -76,8 +76,12 @@ final class GroupMember implements ClusterMember {
     producer.start();
     restorer = new ChangelogRestorer(settings.clientProperties(), admin, "uji-restore-" + id,
         settings.transactionTimeout().plusSeconds(30));
-    activation = new GroupActivation(admin, settings.applicationId(), settings.topics(), restorer,
-        producer, changelogs, topicIds, Duration.ofSeconds(60));
+    // An instance that crashed with a transaction open leaves its offsets unstable until the
+    // coordinator aborts it: after the transaction timeout and its abort scan (10 s by default).
+    Duration unstableAtMost = settings.transactionTimeout().plusSeconds(30);
+    activation = new GroupActivation(new StableOffsets(admin, settings.applicationId(), settings.topics(),
+        unstableAtMost.compareTo(Duration.ofSeconds(60)) < 0 ? Duration.ofSeconds(60) : unstableAtMost),
+        restorer, producer, changelogs, topicIds);
     Map<String, Object> consumer = new HashMap<>(settings.clientProperties());
     consumer.put("group.id", settings.applicationId());
     consumer.put("group.instance.id", settings.instanceId());
