@@ -93,7 +93,10 @@ final class MembershipLoop implements UjiAssignor.Member, ConsumerRebalanceListe
     try {
       consumer.subscribe(topics, this);
       while (running) {
-        consumer.poll(Duration.ofMillis(100));
+        // Groups waiting to be restored: poll without waiting, and restore one group per poll, so
+        // that a rebalance another member starts meanwhile is joined after one group's restore,
+        // not after all of them (the others defer their commits until this member has joined).
+        consumer.poll(pending.isEmpty() ? Duration.ofMillis(100) : Duration.ZERO);
         metadata = consumer.groupMetadata();
         consumer.pause(consumer.assignment());
         String reset = resets.poll();
@@ -102,7 +105,8 @@ final class MembershipLoop implements UjiAssignor.Member, ConsumerRebalanceListe
           control.resetAll(reset); // the engine tells the member which groups it emptied (GroupMember.groupsReset)
           pending.addAll(owned); // every owned group is prepared and activated again
         }
-        for (var it = pending.iterator(); it.hasNext() && running; ) {
+        var it = pending.iterator();
+        if (it.hasNext() && running) {
           int g = it.next();
           Map<String, Long> start = activation.prepare(g, control.stateAccess());
           it.remove();
