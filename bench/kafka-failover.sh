@@ -14,7 +14,7 @@
 # with group.min.session.timeout.ms=6000 (Kafka's stock minimum; kafka-local lowers it to 1000 for tests);
 # `input` loaded with N0 events over 6 partitions (kafka-local load, separate JVM), `output` with 6 partitions;
 # instance i0 and i1 (-Xmx1g ParallelGC each); the watcher kills i1. Stops every JVM at exit.
-# Environment: INSTANCE_XMX (1g), BROKER_XMX (1g), KEEP_TMP=1.
+# Environment: INSTANCE_XMX (1g), BROKER_XMX (1g), KEEP_TMP=1, LOG_DIR (copy the instances' output there).
 # Build first: mvn -B -q -o -DskipTests install -pl benchmarks,kafka-local -am;
 #              (cd benchmarks/peers/kstreams && mvn -B -q -o package)
 set -euo pipefail
@@ -115,5 +115,6 @@ java -Xmx256m -cp "$UJI_CP" io.uji.bench.failover.FailoverWatch system="$SYSTEM"
 if [[ $rc -ne 0 ]] || ! grep -q '^RESULT' "$TMP/watch.out"; then
   echo "FAILED; the survivor's last lines:" >&2; tail -40 "$TMP/i0.log" >&2; exit 1
 fi
+if [[ -n "${LOG_DIR:-}" ]]; then mkdir -p "$LOG_DIR"; cp "$TMP/i0.log" "$LOG_DIR/survivor.log"; cp "$TMP/i1.log" "$LOG_DIR/victim.log"; fi
 grep -E 'Restored key group|Key group .* runs here|RESTORE_|STATE ' "$TMP/i0.log" | tail -20 | sed 's/^/survivor: /'
 echo "INFO $(date -u +%FT%TZ) end: $(uptime)"

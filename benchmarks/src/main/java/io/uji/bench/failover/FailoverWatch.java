@@ -11,7 +11,10 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
@@ -33,7 +36,8 @@ import org.apache.kafka.common.TopicPartition;
  *       longer stable (the coordinator expired its session); <b>rebalanced</b> = stable again
  *       with the victim's partitions assigned to a survivor; <b>committed</b> = every one of them
  *       has a committed offset beyond its value at the kill: the survivor's first completed batch
- *       (or commit) that covers the moved partitions;
+ *       (or commit) that covers the moved partitions; <b>settled</b> = the moved partitions'
+ *       changelog has no open transaction any more (the victim's was aborted by its timeout);
  *   <li>reads the survivor's output for the restore ({@link RestoreLog}) and prints the RESULT line.
  * </ol>
  *
@@ -104,6 +108,9 @@ public final class FailoverWatch {
     long detectMs = 0;
     long stableMs = 0;
     long committedMs = 0;
+    long settledMs = 0; // the moved changelog partitions hold no open transaction (the victim's aborted)
+    boolean openAtKill = false;
+    String seen = "";
     while (committedMs == 0) {
       long now = System.currentTimeMillis();
       if (now - killMs > timeoutMs) {
@@ -112,11 +119,23 @@ public final class FailoverWatch {
       if (stableMs == 0) {
         ConsumerGroupDescription d = describe();
         boolean victimThere = d.members().stream().anyMatch(m -> isVictim(m, victim));
+        String state = d.groupState() + " " + d.members().stream().map(m -> m.groupInstanceId().orElse(m.clientId())).sorted().toList();
+        if (!state.equals(seen)) {
+          seen = state;
+          System.out.printf(Locale.ROOT, "INFO +%.2f s group %s%n", s(now - killMs), state);
+        }
         if (detectMs == 0 && (!victimThere || d.groupState() != GroupState.STABLE)) {
           detectMs = now;
         }
         if (detectMs != 0 && d.groupState() == GroupState.STABLE && !victimThere && assigned(d, moved)) {
           stableMs = now;
+        }
+      }
+      if (settledMs == 0) {
+        if (openTransactions(moved)) {
+          openAtKill = true;
+        } else {
+          settledMs = System.currentTimeMillis();
         }
       }
       Map<Integer, Long> c = committed(moved);
@@ -135,10 +154,28 @@ public final class FailoverWatch {
     System.out.printf(Locale.ROOT,
         "RESULT workload=kafka-failover system=%s session_timeout_ms=%s instances=2 partitions=6 n0=%d k=%s rate_eps=%s"
             + " victim_partitions=%s failover_s=%.2f detect_s=%.2f rebalance_s=%.2f restore_s=%.2f restore_records=%d"
-            + " first_commit_s=%.2f fed=%d kill_epoch_ms=%d%n",
+            + " first_commit_s=%.2f open_txn_at_kill=%s txn_settled_s=%.2f fed=%d kill_epoch_ms=%d%n",
         a.get("system"), a.get("session-timeout-ms"), n0, a.get("k"), a.get("rate"), moved.toString().replace(" ", ""),
         s(committedMs - killMs), s(detectMs - killMs), s(stableMs - detectMs), s(readyMs - stableMs),
-        restore.records(), s(committedMs - readyMs), fed, killMs);
+        restore.records(), s(committedMs - readyMs), openAtKill, settledMs == 0 ? -1.0 : s(settledMs - killMs), fed,
+        killMs);
+  }
+
+  /**
+   * @return whether a changelog partition of the moved groups has a transaction still open (last
+   *     stable offset below the high watermark): the dead instance's, until its timeout aborts it.
+   *     Both systems name the changelog {@code <app>-counts-changelog}.
+   */
+  private boolean openTransactions(Set<Integer> partitions) throws Exception {
+    Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
+    for (int p : partitions) {
+      specs.put(new TopicPartition(app + "-counts-changelog", p), OffsetSpec.latest());
+    }
+    var stable = admin.listOffsets(specs, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
+        .get(10, TimeUnit.SECONDS);
+    var high = admin.listOffsets(specs, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all()
+        .get(10, TimeUnit.SECONDS);
+    return specs.keySet().stream().anyMatch(tp -> stable.get(tp).offset() < high.get(tp).offset());
   }
 
   private static double s(long ms) {
