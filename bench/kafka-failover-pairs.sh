@@ -4,7 +4,8 @@
 # under the benchmark lock; one file per run in bench-results/failover-<time>/ (+ the survivor's and
 # victim's output), and the RESULT lines with medians at the end.
 #   bench/kafka-failover-pairs.sh 6000 default     # "default": each system's own default session timeout
-# Environment: PAIRS, and kafka-failover.sh's options through FAILOVER_ARGS (e.g. "--rate 5000").
+# Environment: PAIRS, SYSTEMS (default "uji kstreams"), kafka-failover.sh's options through FAILOVER_ARGS (both
+# systems, e.g. "--rate 5000") and KS_ARGS (Kafka Streams only, e.g. "--heartbeat-ms 250").
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -16,11 +17,14 @@ for s in "${sessions[@]}"; do
   opt=()
   [[ "$s" == "default" ]] || opt=(--session-timeout-ms "$s")
   for ((i = 1; i <= ${PAIRS:-3}; i++)); do
-    for sys in uji kstreams; do
-      name="$s-$i-$sys"
+    for sys in ${SYSTEMS:-uji kstreams}; do
+      extra=()
+      # shellcheck disable=SC2206
+      [[ "$sys" == "kstreams" ]] && extra=(${KS_ARGS:-})
+      name="$s${KS_ARGS:+-tuned}-$i-$sys"
       # shellcheck disable=SC2086
       LOG_DIR="$out/$name" flock /work/notes/bench.lock bench/kafka-failover.sh --system "$sys" "${opt[@]}" \
-        ${FAILOVER_ARGS:-} >"$out/$name.txt" 2>&1
+        ${FAILOVER_ARGS:-} "${extra[@]}" >"$out/$name.txt" 2>&1
       grep '^RESULT' "$out/$name.txt" || echo "$name FAILED (see $out/$name.txt)"
     done
   done

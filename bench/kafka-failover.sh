@@ -9,7 +9,8 @@
 # Options: --system uji|kstreams (required), --session-timeout-ms N (default: the system's default: Uji 10 s,
 #   Kafka Streams 45 s), --k users (1 000 000), --n0 preloaded events (2 000 000: every user twice), --rate live
 #   events/s (5 000), --steady-s seconds of live input before the kill (10), --static-membership true|false
-#   (Kafka Streams only, default true; Uji's instances always have static ids).
+#   (Kafka Streams only, default true; Uji's instances always have static ids), --heartbeat-ms N (Kafka Streams
+#   only: its consumer's heartbeat.interval.ms, 3 s by default; Uji's membership consumer uses 250 ms).
 # Every run: a fresh single-node KRaft broker (kafka-local's, its own JVM, Kafka's default broker JVM settings)
 # with group.min.session.timeout.ms=6000 (Kafka's stock minimum; kafka-local lowers it to 1000 for tests);
 # `input` loaded with N0 events over 6 partitions (kafka-local load, separate JVM), `output` with 6 partitions;
@@ -23,7 +24,7 @@ cd "$root"
 JAR=kafka-local/target/uji-local-kafka.jar
 UJI_CP="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
 KS_DIR=benchmarks/peers/kstreams
-SYSTEM="" SESSION="" K=1000000 N0=2000000 RATE=5000 STEADY=10 STATIC=true
+SYSTEM="" SESSION="" K=1000000 N0=2000000 RATE=5000 STEADY=10 STATIC=true HEARTBEAT=
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --system) SYSTEM=$2 ;;
@@ -33,6 +34,7 @@ while [[ $# -gt 0 ]]; do
     --rate) RATE=$2 ;;
     --steady-s) STEADY=$2 ;;
     --static-membership) STATIC=$2 ;;
+    --heartbeat-ms) HEARTBEAT=$2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift 2
@@ -99,7 +101,7 @@ start_instance() { # instance id
   else
     java "${JVM[@]}" -cp "$KS_CP" io.uji.peers.kstreams.StreamsFailoverInstance --bootstrap "$BOOTSTRAP" \
       --app-id "$APP" --instance "$id" --state-dir "$TMP/state-$id" --static-membership "$STATIC" \
-      ${SESSION:+--session-timeout-ms $SESSION} >"$TMP/$id.log" 2>&1 &
+      ${SESSION:+--session-timeout-ms $SESSION} ${HEARTBEAT:+--heartbeat-ms $HEARTBEAT} >"$TMP/$id.log" 2>&1 &
   fi
   PIDS+=($!)
   eval "PID_$id=$!"
@@ -111,7 +113,7 @@ echo "INFO instances i0 pid=$PID_i0 i1 pid=$PID_i1 (system $SYSTEM, session time
 rc=0
 java -Xmx256m -cp "$UJI_CP" io.uji.bench.failover.FailoverWatch system="$SYSTEM" bootstrap="$BOOTSTRAP" app="$APP" \
   n0="$N0" k="$K" rate="$RATE" steady-s="$STEADY" victim=i1 victim-pid="$PID_i1" survivor-log="$TMP/i0.log" \
-  session-timeout-ms="${SESSION:-default}" timeout-s=600 | tee "$TMP/watch.out" || rc=$?
+  session-timeout-ms="${SESSION:-default}${HEARTBEAT:+/hb$HEARTBEAT}" timeout-s=600 | tee "$TMP/watch.out" || rc=$?
 if [[ $rc -ne 0 ]] || ! grep -q '^RESULT' "$TMP/watch.out"; then
   echo "FAILED; the survivor's last lines:" >&2; tail -40 "$TMP/i0.log" >&2; exit 1
 fi

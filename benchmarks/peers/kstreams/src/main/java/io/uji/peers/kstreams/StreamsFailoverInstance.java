@@ -15,12 +15,13 @@ import org.apache.kafka.streams.processor.StateRestoreListener;
  * topic), exactly_once_v2, one stream thread, the record cache off (this workload's best setting),
  * static membership ({@code group.instance.id} = the instance id) unless {@code --static-membership
  * false}, and {@code --session-timeout-ms} if given (Streams' default otherwise, 45 s). Runs until
- * killed. The failover figure is measured outside, from the group's committed offsets, as for
+ * killed; {@code --heartbeat-ms} lowers the consumer's heartbeat interval (3 s by default: a
+ * survivor learns of the rebalance at its next heartbeat; Uji's member heartbeats every 250 ms). The failover figure is measured outside, from the group's committed offsets, as for
  * Uji; this JVM prints, with the wall clock, {@code RESTORE_START} and {@code RESTORE_END
  * partition= records= epoch_ms=} (restore listener) and {@code STATE from= to= epoch_ms=}.
  *
  * <p>Options: {@code --bootstrap --app-id --instance --state-dir [--session-timeout-ms N]
- * [--static-membership true|false] [--cache-bytes N]}.
+ * [--static-membership true|false] [--cache-bytes N] [--heartbeat-ms N]}.
  */
 public final class StreamsFailoverInstance {
   private StreamsFailoverInstance() {}
@@ -29,6 +30,7 @@ public final class StreamsFailoverInstance {
     Options o = new Options(args);
     String instance = o.stringOpt("instance", null);
     long sessionMs = o.longOpt("session-timeout-ms", -1);
+    long heartbeatMs = o.longOpt("heartbeat-ms", -1);
     boolean staticMembership = o.boolOpt("static-membership", true);
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, o.stringOpt("app-id", null));
@@ -43,6 +45,9 @@ public final class StreamsFailoverInstance {
     }
     if (sessionMs > 0) {
       p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), (int) sessionMs);
+    }
+    if (heartbeatMs > 0) {
+      p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), (int) heartbeatMs);
     }
     o.rejectUnknown();
     KafkaStreams streams = new KafkaStreams(CountTopology.build("input", "output", true), p);
