@@ -30,7 +30,8 @@ import org.apache.kafka.common.TopicPartition;
  *       keys of state are built), then starts a {@link LiveFeed} of {@code rate} events/s and lets
  *       it run {@code steady-s};
  *   <li>reads the victim's partitions from the group's description (the member whose
- *       group.instance.id or client id starts with {@code victim}), SIGKILLs {@code victim-pid}
+ *       group.instance.id or client id starts with {@code victim}) once it holds half of them,
+ *       SIGKILLs {@code victim-pid}
  *       and, once it is dead, reads the committed offsets of those partitions;
  *   <li>polls the group every 10 ms: <b>detect</b> = the victim's member gone or the group no
  *       longer stable (the coordinator expired its session); <b>rebalanced</b> = stable again
@@ -46,6 +47,7 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class FailoverWatch {
   private static final String INPUT = "input";
+  private static final int PARTITIONS = 6;
 
   private final Map<String, String> a;
   private final Admin admin;
@@ -85,16 +87,27 @@ public final class FailoverWatch {
 
   private void measure(LiveFeed feed, long n0, long timeoutMs) throws Exception {
     String victim = Args.required(a, "victim");
-    ConsumerGroupDescription before = describe();
+    // Kafka Streams moves tasks to a new instance over follow-up rebalances (warmups), so the
+    // victim may hold fewer than its half for a while: wait for the balanced assignment, so that
+    // both systems move the same share of the state.
     Set<Integer> moved = new TreeSet<>();
-    for (MemberDescription m : before.members()) {
-      if (isVictim(m, victim)) {
-        m.assignment().topicPartitions().stream().filter(tp -> tp.topic().equals(INPUT))
-            .forEach(tp -> moved.add(tp.partition()));
+    long waitUntil = System.currentTimeMillis() + 120_000;
+    while (true) {
+      moved.clear();
+      ConsumerGroupDescription before = describe();
+      for (MemberDescription m : before.members()) {
+        if (isVictim(m, victim)) {
+          m.assignment().topicPartitions().stream().filter(tp -> tp.topic().equals(INPUT))
+              .forEach(tp -> moved.add(tp.partition()));
+        }
       }
-    }
-    if (moved.isEmpty()) {
-      throw new IllegalStateException("victim " + victim + " holds no input partition: " + before);
+      if (moved.size() == PARTITIONS / 2 && before.groupState() == GroupState.STABLE) {
+        break;
+      }
+      if (System.currentTimeMillis() > waitUntil) {
+        throw new IllegalStateException("victim " + victim + " does not hold half of the partitions: " + before);
+      }
+      TimeUnit.MILLISECONDS.sleep(200);
     }
     ProcessHandle victimProcess = ProcessHandle.of(Long.parseLong(Args.required(a, "victim-pid")))
         .orElseThrow(() -> new IllegalStateException("victim process not found"));
