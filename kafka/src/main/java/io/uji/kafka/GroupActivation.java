@@ -3,9 +3,16 @@ package io.uji.kafka;
 import io.uji.engine.cluster.ChangelogPositions;
 import io.uji.engine.cluster.GroupStateAccess;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -64,6 +71,27 @@ final class GroupActivation {
 
   private Map<String, Long> stableOffsets(int group) {
     List<TopicPartition> tps = topics.stream().map(t -> new TopicPartition(t, group)).toList();
-    return new StableOffsets(admin, applicationId, timeout).committed(tps);
+    try {
+      Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(
+          Map.of(applicationId, new ListConsumerGroupOffsetsSpec().topicPartitions(tps)),
+          new ListConsumerGroupOffsetsOptions().requireStable(true).timeoutMs((int) timeout.toMillis()))
+          .partitionsToOffsetAndMetadata(applicationId).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      Map<String, Long> out = new HashMap<>();
+      committed.forEach((tp, o) -> {
+        if (o != null) {
+          out.put(PartitionIds.id(tp), o.offset());
+        }
+      });
+      return out;
+    } catch (ExecutionException e) {
+      throw new UjiKafkaException("Cannot read the stable committed offsets of key group " + group + " of group '"
+          + applicationId + "': " + e.getCause().getMessage(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new UjiKafkaException("Cannot read the stable committed offsets of key group " + group + " of group '"
+          + applicationId + "' within " + timeout, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UjiKafkaException("Interrupted reading the committed offsets of key group " + group, e);
+    }
   }
 }
