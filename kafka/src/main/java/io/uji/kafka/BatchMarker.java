@@ -5,8 +5,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
-import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -81,11 +79,8 @@ final class BatchMarker {
    * @return the time of the last committed batch, or {@link #NONE}
    */
   long read(Admin admin, Deadline deadline) throws ExecutionException, TimeoutException, InterruptedException {
-    Map<TopicPartition, OffsetAndMetadata> offsets = deadline.await(admin.listConsumerGroupOffsets(
-            Map.of(groupId, new ListConsumerGroupOffsetsSpec().topicPartitions(List.of(partition))),
-            new ListConsumerGroupOffsetsOptions().requireStable(true).timeoutMs(deadline.remainingMs()))
-        .partitionsToOffsetAndMetadata(groupId));
-    OffsetAndMetadata o = offsets.get(partition);
+    // Stable, and asked again while left out: a marker still pending is not "no batch written".
+    OffsetAndMetadata o = StableOffsets.fetch(admin, groupId, List.of(partition), deadline).get(partition);
     return o == null ? NONE : o.offset();
   }
 }

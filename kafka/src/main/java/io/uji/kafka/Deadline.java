@@ -24,6 +24,11 @@ final class Deadline {
     return (int) Math.max(1, Math.min(Integer.MAX_VALUE, ms));
   }
 
+  /** @return whether the deadline has passed */
+  boolean passed() {
+    return System.nanoTime() - endNanos >= 0;
+  }
+
   Duration remaining() {
     return Duration.ofMillis(remainingMs());
   }

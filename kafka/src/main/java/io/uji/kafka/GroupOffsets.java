@@ -4,14 +4,11 @@ import io.uji.streaming.SourceUnavailableException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConsumerGroupOffsetsOptions;
-import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
-import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -51,10 +48,7 @@ final class GroupOffsets {
   Map<String, Long> committed(Collection<TopicPartition> partitions) {
     Deadline deadline = Deadline.in(timeout);
     try {
-      Map<TopicPartition, OffsetAndMetadata> offsets = deadline.await(admin.listConsumerGroupOffsets(
-          Map.of(groupId, new ListConsumerGroupOffsetsSpec().topicPartitions(List.copyOf(partitions))),
-          new ListConsumerGroupOffsetsOptions().requireStable(true).timeoutMs(deadline.remainingMs()))
-          .partitionsToOffsetAndMetadata(groupId));
+      Map<TopicPartition, OffsetAndMetadata> offsets = StableOffsets.fetch(admin, groupId, partitions, deadline);
       Map<String, Long> out = new HashMap<>();
       offsets.forEach((tp, o) -> {
         if (o != null) {

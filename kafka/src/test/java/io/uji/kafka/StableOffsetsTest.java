@@ -78,7 +78,7 @@ class StableOffsetsTest {
       // Key group 0 has nothing pending: answered at once.
       assertEquals(Map.of(), offsets(Duration.ofSeconds(30)).of(0));
       // Key group 1 waits for the transaction; it stays open past this timeout: an error, not "none".
-      UjiKafkaException e = assertThrows(UjiKafkaException.class, () -> offsets(Duration.ofSeconds(3)).of(1));
+      UjiKafkaException e = assertThrows(UjiKafkaException.class, () -> offsets(Duration.ofSeconds(8)).of(1));
       assertTrue(e.getMessage().contains("stayed unstable"), e.getMessage());
       crashed.commitTransaction();
     }
