@@ -149,6 +149,33 @@ final class ChildJvm {
       return process.exitValue();
     }
 
+    /**
+     * SIGSTOP: the JVM freezes (no thread runs, no heartbeat is sent) as in a long GC pause or a
+     * suspended VM, until {@link #resume()}.
+     */
+    void pause() {
+      signal("STOP");
+    }
+
+    /** SIGCONT: a paused JVM runs on from where it stopped. */
+    void resume() {
+      signal("CONT");
+    }
+
+    private void signal(String name) {
+      try {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(30, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+          throw new AssertionError("kill -" + name + " " + process.pid() + " failed\n" + report());
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted", e);
+      }
+    }
+
     /** SIGKILL, then waits until the process is gone. */
     void kill() {
       process.destroyForcibly();

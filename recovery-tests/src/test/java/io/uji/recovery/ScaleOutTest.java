@@ -87,10 +87,17 @@ class ScaleOutTest {
   private String output;
   private long produced;
   private int dumps;
+  /** The instances' session and transaction timeouts (GroupJobMain's defaults unless a scenario shortens them). */
+  private Duration session = Duration.ofSeconds(10);
+  private Duration transaction = Duration.ofSeconds(10);
 
   @BeforeAll
   static void startBroker() {
-    broker = LocalKafkaBrokerProcess.start(BrokerSettings.defaults());
+    // A paused instance's open transaction is aborted once it times out, at the broker's next scan
+    // for expired transactions (every 10 s by default): until then the new owners' stable offset
+    // fetch waits. Scanning every second keeps the SIGSTOP scenario short.
+    broker = LocalKafkaBrokerProcess.start(BrokerSettings.defaults()
+        .withProperty("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000"));
   }
 
   @AfterAll
@@ -194,7 +201,80 @@ class ScaleOutTest {
     verify("scale 3 → 1 → 3", cycles, started);
   }
 
-  /** Topics and three instances, each holding key groups. */
+  @Test
+  void aPausedInstanceCannotCommitWhenItWakesAndTheOutputAndTheStateStayExact() throws Exception {
+    // Short timeouts: the group drops the paused instance after 3 s, and its open transaction (if
+    // the pause caught one) is aborted after 5 s, so the survivors need not wait longer.
+    session = Duration.ofSeconds(3);
+    transaction = Duration.ofSeconds(5);
+    setUp("so-pause");
+    int cycles = Cycles.random(5);
+    Random rnd = new Random(5);
+    long started = System.nanoTime();
+    for (int c = 0; c < cycles; c++) {
+      int victim = rnd.nextInt(INSTANCES);
+      ChildJvm.Child paused = children[victim];
+      feedUntilItRan(victim, recordBatches(paused) + 1);
+      long resetsBefore = resets(paused);
+      produceChunk(); // its key groups have more to do: the pause may catch a batch in its transaction
+      paused.pause();
+      // Consumed only once the survivors took its key groups over (with their state), after the
+      // session timeout: the paused instance commits nothing.
+      feed();
+      long abortedBefore = aborted(paused);
+      paused.resume();
+      // It wakes up as a member the group no longer knows: whatever it computed before the pause
+      // and after cannot commit (the generation fence, or its aborted transaction's fenced epoch);
+      // it puts its key groups back (resetAll) and joins again.
+      await().atMost(WAIT).until(() -> resets(paused) > resetsBefore);
+      System.out.println("ScaleOutTest, SIGSTOP cycle " + c + ": instance " + victim + " reset "
+          + (resets(paused) - resetsBefore) + " time(s); batches aborted after it woke: "
+          + paused.lines().stream().filter(l -> l.startsWith("ABORTED ")).skip(abortedBefore)
+              .map(l -> l.length() > 240 ? l.substring(0, 240) + "..." : l).toList());
+      feedUntilItRan(victim, recordBatches(paused) + 1); // back with key groups of its own
+    }
+    verify("SIGSTOP past the session timeout, then SIGCONT", cycles, started);
+  }
+
+  @Test
+  void aBrokerRestartDuringARebalanceKeepsTheOutputAndTheStateExact() throws Exception {
+    setUp("so-broker");
+    int cycles = Cycles.random(5);
+    long started = System.nanoTime();
+    for (int c = 0; c < cycles; c++) {
+      boolean crash = c % 2 == 0; // SIGKILL the broker, or stop it cleanly, in turn
+      produceChunk();
+      if (children[INSTANCES] == null) {
+        start(INSTANCES);
+        // The newcomer is in the group: the group rebalances (cooperatively, in two rounds), and
+        // the newcomer restores the key groups it gets.
+        await().atMost(WAIT).until(() -> members() == INSTANCES + 1);
+        restartBroker(crash, "a fourth instance joining");
+        feedUntilItRan(INSTANCES, 1); // it took key groups over, with their state
+      } else {
+        ChildJvm.Child leaving = children[INSTANCES];
+        command(leaving, "stop"); // its last batch, then it leaves: the others take its key groups over
+        restartBroker(crash, "a fourth instance leaving");
+        assertEquals(0, leaving.awaitExit(WAIT), leaving.report());
+        children[INSTANCES] = null;
+      }
+      feed();
+    }
+    verify("broker restarts during rebalances", cycles, started);
+  }
+
+  private void restartBroker(boolean crash, String during) throws Exception {
+    String state = groupState();
+    long t0 = System.nanoTime();
+    if (crash) {
+      broker.kill();
+    }
+    broker.restart();
+    System.out.println("ScaleOutTest: broker " + (crash ? "killed" : "stopped") + " and restarted in "
+        + (System.nanoTime() - t0) / 1_000_000 + " ms during " + during + " (group " + state + ")");
+  }
+
+    /** Topics and three instances, each holding key groups. */
   private void setUp(String name) throws Exception {
     setUpTopics(name);
     for (int i = 0; i < INSTANCES; i++) {
@@ -203,8 +283,8 @@ class ScaleOutTest {
     await().atMost(WAIT).until(() -> membersWithPartitions() == INSTANCES);
   }
 
-  /** Feeds the input until instance {@code i}'s current run has completed {@code n} batches with records. */
-  private void feedUntilItRan(int i, int n) {
+  /** Feeds the input until instance {@code i}'s current run has committed {@code n} batches with records. */
+  private void feedUntilItRan(int i, long n) {
     ChildJvm.Child child = children[i];
     for (int fed = 0; recordBatches(child) < n; fed++) {
       assertTrue(fed < 40, "instance " + i + " got no records in 40 chunks\n" + child.report());
@@ -233,6 +313,16 @@ class ScaleOutTest {
     return child.lines().stream().filter(l -> l.startsWith("BATCH ") && !l.endsWith(" records=0")).count();
   }
 
+  /** @return the batches of {@code child} that did not commit */
+  private static long aborted(ChildJvm.Child child) {
+    return child.lines().stream().filter(l -> l.startsWith("ABORTED ")).count();
+  }
+
+  /** @return how many times {@code child} put its running key groups back (GroupRuntime.resetAll's warning) */
+  private static long resets(ChildJvm.Child child) {
+    return child.stderr().lines().filter(l -> l.contains("put back to what the group committed")).count();
+  }
+
   private void setUpTopics(String name) throws Exception {
     app = name + "-app";
     input = name + "-in";
@@ -256,7 +346,8 @@ class ScaleOutTest {
     }
     ChildJvm.Child c = ChildJvm.of(GroupJobMain.class)
         .args("bootstrap=" + broker.bootstrapServers(), "app=" + app, "input=" + input, "output=" + output,
-            "instance=i" + i, "state=" + tmp.resolve("state-i" + i + (fresh ? "-run" + runs[i] : "")))
+            "instance=i" + i, "state=" + tmp.resolve("state-i" + i + (fresh ? "-run" + runs[i] : "")),
+            "session=" + session.toMillis(), "transaction=" + transaction.toMillis())
         .prop("org.slf4j.simpleLogger.defaultLogLevel", "warn")
         .prop("org.slf4j.simpleLogger.log.io.uji", "info")
         .start(tmp.resolve("logs"), "i" + i + "-run" + runs[i]++);
@@ -300,6 +391,17 @@ class ScaleOutTest {
       }
     });
     return at.equals(ends);
+  }
+
+  /** @return how many members the group has */
+  private long members() throws Exception {
+    return admin.describeConsumerGroups(List.of(app)).all().get(60, TimeUnit.SECONDS).get(app).members().size();
+  }
+
+  /** @return the group's state as the coordinator describes it (Stable, PreparingRebalance, ...) */
+  private String groupState() throws Exception {
+    return String.valueOf(admin.describeConsumerGroups(List.of(app)).all().get(60, TimeUnit.SECONDS).get(app)
+        .groupState());
   }
 
   /** @return how many members of the group hold input partitions */
