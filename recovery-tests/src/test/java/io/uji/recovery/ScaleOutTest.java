@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.uji.checkpoint.CrashPoints;
 import io.uji.kafka.local.BrokerSettings;
 import io.uji.kafka.local.LocalKafkaBrokerProcess;
 import io.uji.kafka.local.SessionEvents;
@@ -73,6 +74,13 @@ class ScaleOutTest {
   private static final int CHUNK = 1_000;
   private static final int INSTANCES = 3;
   private static final Duration WAIT = Duration.ofMinutes(3);
+  /**
+   * Named crash points ({@code -Duji.crash.at}) on a group instance's way, in turn: with the batch's
+   * output in its open transaction, before and after the local state commit; after the transaction
+   * committed, before the batch is recorded as completed; in the middle of a key group's restore.
+   */
+  private static final List<String> GROUP_POINTS = List.of("batch.before-state-commit", "batch.after-state-commit",
+      "batch.after-commit", "group.restore-chunk");
 
   private static LocalKafkaBrokerProcess broker;
 
@@ -263,7 +271,41 @@ class ScaleOutTest {
     verify("broker restarts during rebalances", cycles, started);
   }
 
-  private void restartBroker(boolean crash, String during) throws Exception {
+  @Test
+  void haltsAtNamedPointsOfTheBatchCommitAndTheRestoreKeepTheOutputAndTheStateExact() throws Exception {
+    setUp("so-points");
+    int cycles = Math.max(Cycles.random(5), GROUP_POINTS.size());
+    Random rnd = new Random(7);
+    long started = System.nanoTime();
+    for (int c = 0; c < cycles; c++) {
+      String point = GROUP_POINTS.get(c % GROUP_POINTS.size());
+      int victim = rnd.nextInt(INSTANCES);
+      feedUntilItRan(victim, recordBatches(children[victim]) + 1);
+      produceChunk(); // its key groups have more to do
+      children[victim].kill();
+      // Restarted under the same id, it takes its key groups back and restores them from their
+      // changelogs (every group restores at start): the first or second chunk it applies is in the
+      // middle of a restore. The batch points are armed a few batches in, once its groups run.
+      boolean restore = point.equals("group.restore-chunk");
+      int after = restore ? 1 + rnd.nextInt(2) : 3 + rnd.nextInt(4);
+      ChildJvm.Child armed = launch(victim, false, Map.of("uji.crash.at", point, "uji.crash.after", after));
+      children[victim] = armed;
+      for (int fed = 0; armed.process.isAlive(); fed++) {
+        assertTrue(fed < 40, "instance " + victim + " did not reach " + point + " #" + after + " in 40 chunks\n"
+            + armed.report());
+        produceChunk();
+        await().atMost(WAIT).until(() -> !armed.process.isAlive() || consumedAll());
+      }
+      assertEquals(CrashPoints.EXIT_CODE, armed.awaitExit(WAIT), "halted at " + point + "\n" + armed.report());
+      System.out.println("ScaleOutTest: instance " + victim + " halted at " + point + " #" + after + " after "
+          + recordBatches(armed) + " committed batch(es) with records");
+      start(victim);
+      feed();
+    }
+    verify("halts at " + GROUP_POINTS, cycles, started);
+  }
+
+    private void restartBroker(boolean crash, String during) throws Exception {
     String state = groupState();
     long t0 = System.nanoTime();
     if (crash) {
@@ -344,15 +386,21 @@ class ScaleOutTest {
     if (old != null) {
       old.close();
     }
-    ChildJvm.Child c = ChildJvm.of(GroupJobMain.class)
+    ChildJvm.Child c = launch(i, fresh, Map.of());
+    children[i] = c;
+    c.awaitLine("STARTED"::equals, WAIT);
+  }
+
+  /** Starts the JVM of instance {@code i} with more system properties, and returns at once. */
+  private ChildJvm.Child launch(int i, boolean fresh, Map<String, Object> props) {
+    ChildJvm jvm = ChildJvm.of(GroupJobMain.class)
         .args("bootstrap=" + broker.bootstrapServers(), "app=" + app, "input=" + input, "output=" + output,
             "instance=i" + i, "state=" + tmp.resolve("state-i" + i + (fresh ? "-run" + runs[i] : "")),
             "session=" + session.toMillis(), "transaction=" + transaction.toMillis())
         .prop("org.slf4j.simpleLogger.defaultLogLevel", "warn")
-        .prop("org.slf4j.simpleLogger.log.io.uji", "info")
-        .start(tmp.resolve("logs"), "i" + i + "-run" + runs[i]++);
-    children[i] = c;
-    c.awaitLine("STARTED"::equals, WAIT);
+        .prop("org.slf4j.simpleLogger.log.io.uji", "info");
+    props.forEach(jvm::prop);
+    return jvm.start(tmp.resolve("logs"), "i" + i + "-run" + runs[i]++);
   }
 
   /** Produces the next chunk of events (their indexes follow on) and waits for the group to consume all. */
