@@ -162,6 +162,23 @@ final class ChildJvm {
       signal("CONT");
     }
 
+    /** @return the child's threads ({@code jcmd <pid> Thread.print}), for a failure message */
+    String threadDump() {
+      Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+      try {
+        Process p = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "Thread.print")
+            .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(30, TimeUnit.SECONDS);
+        return "---- threads of " + name + ":\n" + out;
+      } catch (IOException e) {
+        return "<no thread dump of " + name + ": " + e + ">";
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return "<interrupted>";
+      }
+    }
+
     private void signal(String name) {
       try {
         Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();

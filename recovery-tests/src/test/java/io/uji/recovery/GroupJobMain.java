@@ -41,11 +41,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Reads commands on stdin: {@code dump <file>} writes the state of the key groups running here
  * ({@code user=count} lines) at the next batch and prints {@code DUMPED <file>}; {@code stop}
  * stops gracefully (the instance leaves the group), prints {@code STOPPED} and exits 0. Otherwise
- * it runs until killed.
+ * it runs until killed; if its context stops by itself (a failure), it prints {@code TERMINATED}
+ * and exits 2.
  */
 public final class GroupJobMain {
   private final Map<String, String> a;
   private volatile Path dumpTo;
+  private volatile boolean stopping;
 
   private GroupJobMain(Map<String, String> a) {
     this.a = a;
@@ -99,11 +101,31 @@ public final class GroupJobMain {
     ssc.start();
     System.out.println("STARTED");
     System.out.flush();
+    // A context that stops by itself (a batch or the membership failed) would leave this JVM
+    // reading commands and never dumping: exit instead, so that the test fails at once with the output.
+    Thread watch = new Thread(() -> {
+      String why = "";
+      try {
+        ssc.awaitTermination();
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        why = " (" + e + ")";
+      }
+      if (!stopping) {
+        System.out.println("TERMINATED: the context stopped by itself" + why);
+        System.out.flush();
+        System.exit(2);
+      }
+    }, "terminated-watch");
+    watch.setDaemon(true);
+    watch.start();
     try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
       for (String l = in.readLine(); l != null; l = in.readLine()) {
         if (l.startsWith("dump ")) {
           dumpTo = Path.of(l.substring(5).trim());
         } else if (l.equals("stop")) {
+          stopping = true;
           ssc.stop(true); // leaves the group after its last batch: the others need not wait a session timeout
           System.out.println("STOPPED");
           System.out.flush();
