@@ -235,17 +235,20 @@ class ScaleOutTest {
       feedUntilItRan(victim, recordBatches(paused) + 1);
       long resetsBefore = resets(paused);
       produceChunk(); // its key groups have more to do: the pause may catch a batch in its transaction
+      long pausedAt = System.currentTimeMillis();
       paused.pause();
       // Consumed only once the survivors took its key groups over (with their state), after the
       // session timeout: the paused instance commits nothing.
       feed();
       long abortedBefore = aborted(paused);
+      long resumedAt = System.currentTimeMillis();
       paused.resume();
       // It wakes up as a member the group no longer knows: whatever it computed before the pause
       // and after cannot commit (the generation fence, or its aborted transaction's fenced epoch);
       // it puts its key groups back (resetAll) and joins again.
       await().atMost(WAIT).until(() -> resets(paused) > resetsBefore);
-      System.out.println("ScaleOutTest, SIGSTOP cycle " + c + ": instance " + victim + " reset "
+      System.out.println("ScaleOutTest, SIGSTOP cycle " + c + ": instance " + victim + " paused at t=" + pausedAt
+          + ", resumed at t=" + resumedAt + ", reset "
           + (resets(paused) - resetsBefore) + " time(s); batches aborted after it woke: "
           + paused.lines().stream().filter(l -> l.startsWith("ABORTED ")).skip(abortedBefore)
               .map(l -> l.length() > 240 ? l.substring(0, 240) + "..." : l).toList());
