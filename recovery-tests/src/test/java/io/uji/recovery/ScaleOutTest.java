@@ -36,6 +36,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -94,7 +95,8 @@ class ScaleOutTest {
 
   private static LocalKafkaBrokerProcess broker;
 
-  @TempDir Path tmp;
+  // Kept when a test fails: the instances' logs (logs/) are the evidence.
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path tmp;
   /** Three instances and room for a fourth. */
   private final ChildJvm.Child[] children = new ChildJvm.Child[INSTANCES + 1];
   private final int[] runs = new int[INSTANCES + 1];
@@ -331,6 +333,8 @@ class ScaleOutTest {
 
     /** Topics and three instances, each holding key groups. */
   private void setUp(String name) throws Exception {
+    System.out.println("ScaleOutTest " + name + ": the instances' logs in " + tmp.resolve("logs")
+        + " (kept if the test fails)");
     setUpTopics(name);
     for (int i = 0; i < INSTANCES; i++) {
       start(i);
