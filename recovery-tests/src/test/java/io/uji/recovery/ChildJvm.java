@@ -149,6 +149,50 @@ final class ChildJvm {
       return process.exitValue();
     }
 
+    /**
+     * SIGSTOP: the JVM freezes (no thread runs, no heartbeat is sent) as in a long GC pause or a
+     * suspended VM, until {@link #resume()}.
+     */
+    void pause() {
+      signal("STOP");
+    }
+
+    /** SIGCONT: a paused JVM runs on from where it stopped. */
+    void resume() {
+      signal("CONT");
+    }
+
+    /** @return the child's threads ({@code jcmd <pid> Thread.print}), for a failure message */
+    String threadDump() {
+      Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+      try {
+        Process p = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "Thread.print")
+            .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(30, TimeUnit.SECONDS);
+        return "---- threads of " + name + ":\n" + out;
+      } catch (IOException e) {
+        return "<no thread dump of " + name + ": " + e + ">";
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return "<interrupted>";
+      }
+    }
+
+    private void signal(String name) {
+      try {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(30, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+          throw new AssertionError("kill -" + name + " " + process.pid() + " failed\n" + report());
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted", e);
+      }
+    }
+
     /** SIGKILL, then waits until the process is gone. */
     void kill() {
       process.destroyForcibly();

@@ -32,17 +32,22 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * events of topic {@code input} counted per user ({@code keyedStream → mapValues(1) → reduceByKey
  * → mapWithState "counts"}), each batch's new count per updated user written through the group's
  * transactional sink to {@code output} (key user, value count). Arguments {@code key=value}:
- * {@code bootstrap app input output instance state}.
+ * {@code bootstrap app input output instance state}, and optionally {@code session} and {@code
+ * transaction} (the group's session and transaction timeouts in milliseconds, 10 000 by default).
  *
- * <p>Prints {@code STARTED}, then {@code BATCH <time> records=<n>} after every completed batch.
+ * <p>Prints {@code STARTED}, then {@code BATCH <time> records=<n>} after every committed batch and
+ * {@code ABORTED <time> records=<n> <reason>} after every batch that did not commit (fenced, removed
+ * from the group, the broker gone: nothing of it counts).
  * Reads commands on stdin: {@code dump <file>} writes the state of the key groups running here
  * ({@code user=count} lines) at the next batch and prints {@code DUMPED <file>}; {@code stop}
  * stops gracefully (the instance leaves the group), prints {@code STOPPED} and exits 0. Otherwise
- * it runs until killed.
+ * it runs until killed; if its context stops by itself (a failure), it prints {@code TERMINATED}
+ * and exits 2.
  */
 public final class GroupJobMain {
   private final Map<String, String> a;
   private volatile Path dumpTo;
+  private volatile boolean stopping;
 
   private GroupJobMain(Map<String, String> a) {
     this.a = a;
@@ -59,14 +64,21 @@ public final class GroupJobMain {
     ssc.addStreamingListener(new StreamingListener() {
       @Override
       public void onBatchCompleted(BatchInfo b) {
-        System.out.println("BATCH " + b.batchTime().milliseconds() + " records=" + b.numRecords());
+        if (b.failureReason().isPresent()) {
+          System.out.println("ABORTED " + b.batchTime().milliseconds() + " records=" + b.numRecords() + " "
+              + b.failureReason().get().replace('\n', ' '));
+        } else {
+          System.out.println("BATCH " + b.batchTime().milliseconds() + " records=" + b.numRecords());
+        }
       }
     });
     KafkaGroup<String, Long> group = KafkaGroup.<String, Long>builder(Map.of("bootstrap.servers", a.get("bootstrap"),
             "key.deserializer", StringDeserializer.class, "value.deserializer", LongDeserializer.class))
         .applicationId(a.get("app")).topics(a.get("input")).instanceId(a.get("instance"))
-        // The default; said here because the test's cycle without a restart waits it out.
-        .sessionTimeout(Duration.ofSeconds(10))
+        // 10 s by default; said here because the test's cycle without a restart waits it out, and the
+        // SIGSTOP scenario shortens it to wait less for the group to drop the paused instance.
+        .sessionTimeout(Duration.ofMillis(Long.parseLong(a.getOrDefault("session", "10000"))))
+        .transactionTimeout(Duration.ofMillis(Long.parseLong(a.getOrDefault("transaction", "10000"))))
         .build();
     MapWithStateDStream<String, Long, Long, Pair<String, Long>> counts = group.keyedStream(ssc)
         .mapValues(v -> 1L).reduceByKey(Long::sum)
@@ -89,11 +101,31 @@ public final class GroupJobMain {
     ssc.start();
     System.out.println("STARTED");
     System.out.flush();
+    // A context that stops by itself (a batch or the membership failed) would leave this JVM
+    // reading commands and never dumping: exit instead, so that the test fails at once with the output.
+    Thread watch = new Thread(() -> {
+      String why = "";
+      try {
+        ssc.awaitTermination();
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        why = " (" + e + ")";
+      }
+      if (!stopping) {
+        System.out.println("TERMINATED: the context stopped by itself" + why);
+        System.out.flush();
+        System.exit(2);
+      }
+    }, "terminated-watch");
+    watch.setDaemon(true);
+    watch.start();
     try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
       for (String l = in.readLine(); l != null; l = in.readLine()) {
         if (l.startsWith("dump ")) {
           dumpTo = Path.of(l.substring(5).trim());
         } else if (l.equals("stop")) {
+          stopping = true;
           ssc.stop(true); // leaves the group after its last batch: the others need not wait a session timeout
           System.out.println("STOPPED");
           System.out.flush();

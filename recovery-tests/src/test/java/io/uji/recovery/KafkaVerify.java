@@ -2,7 +2,7 @@ package io.uji.recovery;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import io.uji.kafka.local.SessionEvents;
 import java.nio.file.Path;
@@ -43,17 +43,23 @@ final class KafkaVerify {
    * @return the number of updates read
    */
   static int outputTopic(String bootstrap, String topic, Map<String, Long> truth) {
-    Map<String, List<Long>> updates = new TreeMap<>();
+    Map<String, List<ConsumerRecord<String, Long>>> records = new TreeMap<>();
     for (ConsumerRecord<String, Long> r : readCommitted(bootstrap, topic)) {
-      updates.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.value());
+      records.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r);
     }
     int n = 0;
     Map<String, Long> last = new TreeMap<>();
-    for (Map.Entry<String, List<Long>> e : updates.entrySet()) {
-      List<Long> list = e.getValue();
+    for (Map.Entry<String, List<ConsumerRecord<String, Long>>> e : records.entrySet()) {
+      List<Long> list = e.getValue().stream().map(ConsumerRecord::value).toList();
       for (int i = 1; i < list.size(); i++) {
-        assertTrue(list.get(i) > list.get(i - 1), "user " + e.getKey() + ": updates not strictly increasing "
-            + "(a batch written twice?): " + list);
+        if (list.get(i) <= list.get(i - 1)) {
+          // Where and when each update was written, to match against the instances' logs.
+          List<String> where = e.getValue().stream()
+              .map(r -> r.value() + "@" + r.partition() + "/" + r.offset() + " t=" + r.timestamp()).toList();
+          fail("user " + e.getKey() + ": updates not strictly increasing (a batch written twice?): "
+              + list + " (count@partition/offset t=time written: " + where + "; truth "
+              + truth.get(e.getKey()) + ")");
+        }
       }
       last.put(e.getKey(), list.get(list.size() - 1));
       n += list.size();

@@ -205,6 +205,11 @@ public final class BatchScheduler {
         CrashPoints.hit("batch.after-state-commit");
         step[0] = "its commit";
         aborted[0] = journal.commitBatch(b);
+        if (aborted[0] == null) {
+          // Committed (in a group: the batch's Kafka transaction, unless a rebalance deferred it), not
+          // yet recorded as completed.
+          CrashPoints.hit("batch.after-commit");
+        }
         for (InputNode<?, ?, ?> in : graph.inputs()) {
           in.onBatchCompleted(t);
         }

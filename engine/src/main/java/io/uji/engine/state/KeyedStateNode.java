@@ -403,6 +403,9 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
       }
       chunk.add(c.key(), c.value(), c.value() == null ? io.uji.state.RawChunk.NOT_FILED : c.filedAt());
     }
+    // A crash test's halt in the middle of a key group's restore from its changelog (a group's
+    // restore applies chunk after chunk; the N-th chunk is -Duji.crash.after).
+    io.uji.checkpoint.CrashPoints.hit("group.restore-chunk");
     stateLock.writeLock().lock();
     try {
       openTable().applyRaw(group, chunk);
