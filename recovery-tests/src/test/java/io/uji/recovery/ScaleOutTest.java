@@ -57,6 +57,9 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>a rolling restart: each instance in turn stops gracefully and comes back;
  *   <li>scale 3 → 1 → 3: two instances stop gracefully, then come back (with their old state
  *       directories, or with new ones, in turn);
+ *   <li>SIGSTOP one instance (3 s session timeout) right after a chunk for its key groups was
+ *       produced; the survivors must consume the next chunk, its key groups included; SIGCONT: it
+ *       must find itself removed, reset its key groups (nothing it computed commits) and rejoin;
  *   <li>the broker killed or stopped, in turn, and restarted while a fourth instance joins or
  *       leaves (a rebalance in progress);
  *   <li>an instance halted at named crash points of its batch commit and its restore, in turn.
@@ -117,9 +120,9 @@ class ScaleOutTest {
 
   @BeforeAll
   static void startBroker() {
-    // A dead or paused instance's open transaction is aborted once it times out, at the broker's
-    // next scan for expired transactions (every 10 s by default): until then the new owners' stable
-    // offset fetch waits. Scanning every second keeps such takeovers short.
+    // A paused instance's open transaction is aborted once it times out, at the broker's next scan
+    // for expired transactions (every 10 s by default): until then the new owners' stable offset
+    // fetch waits. Scanning every second keeps the SIGSTOP scenario short.
     broker = LocalKafkaBrokerProcess.start(BrokerSettings.defaults()
         .withProperty("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000"));
   }
@@ -223,6 +226,44 @@ class ScaleOutTest {
       }
     }
     verify("scale 3 → 1 → 3", cycles, started);
+  }
+
+  @Test
+  void aPausedInstanceCannotCommitWhenItWakesAndTheOutputAndTheStateStayExact() throws Exception {
+    // Short timeouts: the group drops the paused instance after 3 s, and its open transaction (if
+    // the pause caught one) is aborted after 5 s, so the survivors need not wait longer.
+    session = Duration.ofSeconds(3);
+    transaction = Duration.ofSeconds(5);
+    setUp("so-pause");
+    int cycles = Cycles.random(5);
+    Random rnd = new Random(5);
+    long started = System.nanoTime();
+    for (int c = 0; c < cycles; c++) {
+      int victim = rnd.nextInt(INSTANCES);
+      ChildJvm.Child paused = children[victim];
+      feedUntilItRan(victim, recordBatches(paused) + 1);
+      long resetsBefore = resets(paused);
+      produceChunk(); // its key groups have more to do: the pause may catch a batch in its transaction
+      long pausedAt = System.currentTimeMillis();
+      paused.pause();
+      // Consumed only once the survivors took its key groups over (with their state), after the
+      // session timeout: the paused instance commits nothing.
+      feed();
+      long abortedBefore = aborted(paused);
+      long resumedAt = System.currentTimeMillis();
+      paused.resume();
+      // It wakes up as a member the group no longer knows: whatever it computed before the pause
+      // and after cannot commit (the generation fence, or its aborted transaction's fenced epoch);
+      // it puts its key groups back (resetAll) and joins again.
+      await().atMost(WAIT).until(() -> resets(paused) > resetsBefore);
+      System.out.println("ScaleOutTest, SIGSTOP cycle " + c + ": instance " + victim + " paused at t=" + pausedAt
+          + ", resumed at t=" + resumedAt + ", reset "
+          + (resets(paused) - resetsBefore) + " time(s); batches aborted after it woke: "
+          + paused.lines().stream().filter(l -> l.startsWith("ABORTED ")).skip(abortedBefore)
+              .map(l -> l.length() > 240 ? l.substring(0, 240) + "..." : l).toList());
+      feedUntilItRan(victim, recordBatches(paused) + 1); // back with key groups of its own
+    }
+    verify("SIGSTOP past the session timeout, then SIGCONT", cycles, started);
   }
 
   @Test
@@ -336,6 +377,16 @@ class ScaleOutTest {
 
   private static long recordBatches(ChildJvm.Child child) {
     return child.lines().stream().filter(l -> l.startsWith("BATCH ") && !l.endsWith(" records=0")).count();
+  }
+
+  /** @return the batches of {@code child} that did not commit */
+  private static long aborted(ChildJvm.Child child) {
+    return child.lines().stream().filter(l -> l.startsWith("ABORTED ")).count();
+  }
+
+  /** @return how many times {@code child} put its running key groups back (GroupRuntime.resetAll's warning) */
+  private static long resets(ChildJvm.Child child) {
+    return child.stderr().lines().filter(l -> l.contains("put back to what the group committed")).count();
   }
 
   private void setUpTopics(String name) throws Exception {
