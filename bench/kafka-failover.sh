@@ -52,27 +52,9 @@ case "$SYSTEM" in
   *) echo "--system uji|kstreams" >&2; exit 2 ;;
 esac
 
-TMP=$(mktemp -d -t uji-failover.XXXXXX)
-PIDS=()   # every JVM started here, the broker first
-stop_all() {
-  local p
-  for ((j = ${#PIDS[@]} - 1; j >= 0; j--)); do   # the clients before the broker
-    p=${PIDS[$j]}
-    if kill -0 "$p" 2>/dev/null; then
-      kill "$p" 2>/dev/null || true
-      for _ in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-      kill -9 "$p" 2>/dev/null || true
-      wait "$p" 2>/dev/null || true
-    fi
-  done
-}
-cleanup() {
-  stop_all
-  if [[ "${KEEP_TMP:-0}" == "1" ]]; then echo "INFO kept $TMP" >&2; else rm -rf "$TMP"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+# shellcheck source=bench/lib/child-jvms.sh
+. "$root/bench/lib/child-jvms.sh"
+child_jvms_init uji-failover   # TMP, PIDS (the broker first), stopped on exit
 
 echo "INFO $(date -u +%FT%TZ) start: $(uptime)"
 BROKER_JVM=(-Xmx"${BROKER_XMX:-1g}" -Xms"${BROKER_XMX:-1g}" -XX:+UseG1GC -XX:MaxGCPauseMillis=20

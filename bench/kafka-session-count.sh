@@ -32,27 +32,9 @@ esac
 # shellcheck disable=SC2206
 JVM_FLAGS+=(${EXTRA_JVM_FLAGS:-})
 
-TMP=$(mktemp -d -t uji-kafka-bench.XXXXXX)
-PIDS=()   # every JVM started here, the broker first
-stop_all() {
-  local p
-  for ((j = ${#PIDS[@]} - 1; j >= 0; j--)); do   # the clients before the broker
-    p=${PIDS[$j]}
-    if kill -0 "$p" 2>/dev/null; then
-      kill "$p" 2>/dev/null || true
-      for _ in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-      kill -9 "$p" 2>/dev/null || true
-      wait "$p" 2>/dev/null || true
-    fi
-  done
-}
-cleanup() {
-  stop_all
-  if [[ "${KEEP_TMP:-0}" == "1" ]]; then echo "INFO kept $TMP" >&2; else rm -rf "$TMP"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+# shellcheck source=bench/lib/child-jvms.sh
+. "$root/bench/lib/child-jvms.sh"
+child_jvms_init uji-kafka-bench   # TMP, PIDS (the broker first), stopped on exit
 run_java() {
   java "$@" &
   PIDS+=($!)

@@ -1,0 +1,32 @@
+# Sourced by the benchmark scripts that start a broker and client JVMs: a temporary directory
+# and the JVMs started, stopped in reverse order (the clients before the broker) on any exit.
+#
+# Usage: child_jvms_init <mktemp-prefix>   sets TMP and PIDS; append every JVM's pid to PIDS.
+# KEEP_TMP=1 keeps the temporary directory (and the logs in it).
+
+child_jvms_init() {
+  TMP=$(mktemp -d -t "$1.XXXXXX")
+  PIDS=()
+  trap child_jvms_cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+}
+
+# Stops every JVM started, the last first: SIGTERM, up to 10 s, then SIGKILL.
+stop_all() {
+  local p j
+  for ((j = ${#PIDS[@]} - 1; j >= 0; j--)); do
+    p=${PIDS[$j]}
+    if kill -0 "$p" 2>/dev/null; then
+      kill "$p" 2>/dev/null || true
+      for _ in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+      kill -9 "$p" 2>/dev/null || true
+      wait "$p" 2>/dev/null || true
+    fi
+  done
+}
+
+child_jvms_cleanup() {
+  stop_all
+  if [[ "${KEEP_TMP:-0}" == "1" ]]; then echo "INFO kept $TMP" >&2; else rm -rf "$TMP"; fi
+}
