@@ -75,10 +75,10 @@ import org.junit.jupiter.api.io.TempDir;
  * scenarios fit: 15–35 s a scenario of 5 cycles, about a minute for the broker restarts (5–8 s
  * each) and the crash points, some five minutes for the class on a busy two-core machine. The
  * same test with the issue's 1 M users: {@code -Duji.scaleout.users=1000000
- * -Duji.scaleout.chunk=250000} (tried once on a two-core machine running three other builds: the
- * chunks were not consumed within the 3-minute wait, backpressure having settled at its minimum
- * rate while every batch's transaction took longer than the 500 ms interval; it needs a quieter
- * machine or more cores).
+ * -Duji.scaleout.chunk=200000} (kill -9, 3 cycles: 1.4 M events, exact, 190 s on an otherwise idle
+ * two-core machine; on one running three other builds the chunks were not consumed within the
+ * 3-minute wait, backpressure having settled at its minimum rate while every batch's transaction
+ * took longer than the 500 ms interval).
  *
  * <p>Run it in a reactor build ({@code -pl recovery-tests -am}): the child JVMs load the modules
  * from this JVM's class path, and a jar in the local Maven repository that another build
