@@ -59,6 +59,7 @@ class GroupProducerTest {
     try (Admin admin = kafka.admin()) {
       Map<String, Uuid> ids = new ChangelogTopics(admin, TestKafka.WAIT, (short) -1, Map.of()).ensure(List.of(changelog), 2);
       topicId = ids.get(changelog).toString();
+      TestKafka.awaitLeaders(admin, changelog, 2);
     }
   }
 
@@ -130,9 +131,10 @@ class GroupProducerTest {
       c.assign(tps);
       c.seekToBeginning(tps);
       Map<TopicPartition, Long> end = c.endOffsets(tps, TestKafka.WAIT);
-      org.awaitility.Awaitility.await().atMost(TestKafka.WAIT).until(() -> {
+      // Bounded well below the callers' wait, so that a read stuck on a busy broker is tried again.
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20)).until(() -> {
         c.poll(Duration.ofMillis(100)).forEach(out::add);
-        return tps.stream().allMatch(tp -> c.position(tp) >= end.get(tp));
+        return tps.stream().allMatch(tp -> c.position(tp, Duration.ofSeconds(5)) >= end.get(tp));
       });
     }
     return out;
@@ -144,7 +146,7 @@ class GroupProducerTest {
    */
   private List<ConsumerRecord<byte[], byte[]>> awaitCommitted(int count) {
     List<List<ConsumerRecord<byte[], byte[]>>> last = new ArrayList<>();
-    org.awaitility.Awaitility.await().atMost(TestKafka.WAIT).untilAsserted(() -> {
+    org.awaitility.Awaitility.await().atMost(TestKafka.WAIT.multipliedBy(2)).ignoreExceptions().untilAsserted(() -> {
       last.clear();
       last.add(readCommitted(changelog));
       assertEquals(count, last.get(0).size());
