@@ -43,20 +43,7 @@ run_java() {
   return $rc
 }
 
-# Kafka's own default broker JVM settings (kafka-run-class.sh / kafka-server-start.sh), as the peer's broker.
-BROKER_JVM=(-Xmx"${BROKER_XMX:-1g}" -Xms"${BROKER_XMX:-1g}" -XX:+UseG1GC -XX:MaxGCPauseMillis=20
-  -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true
-  -Djava.io.tmpdir="$TMP")
-java "${BROKER_JVM[@]}" -jar "$JAR" broker --port 0 --dir "$TMP/kafka" --ready-file "$TMP/ready" >"$TMP/broker.log" 2>&1 &
-BROKER_PID=$!
-PIDS+=("$BROKER_PID")
-for _ in $(seq 1 600); do
-  [[ -s "$TMP/ready" ]] && break
-  kill -0 "$BROKER_PID" 2>/dev/null || { cat "$TMP/broker.log" >&2; exit 1; }
-  sleep 0.1
-done
-[[ -s "$TMP/ready" ]] || { echo "the broker did not start within 60 s" >&2; cat "$TMP/broker.log" >&2; exit 1; }
-BOOTSTRAP=$(cat "$TMP/ready")
+start_broker "$JAR"   # BROKER_PID, BOOTSTRAP
 echo "INFO broker pid=$BROKER_PID bootstrap=$BOOTSTRAP"
 
 # ---- load (timed apart, before the measured run); ParallelGC as the peer's loader ----

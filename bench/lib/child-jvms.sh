@@ -30,3 +30,25 @@ child_jvms_cleanup() {
   stop_all
   if [[ "${KEEP_TMP:-0}" == "1" ]]; then echo "INFO kept $TMP" >&2; else rm -rf "$TMP"; fi
 }
+
+# Starts uji-local-kafka.jar's broker ($1: the jar; further arguments go to `broker`) with Kafka's
+# own default broker JVM settings, waits up to 60 s until it is ready, and sets BROKER_PID and
+# BOOTSTRAP. Its log is $TMP/broker.log.
+start_broker() {
+  local jar=$1
+  shift
+  local jvm=(-Xmx"${BROKER_XMX:-1g}" -Xms"${BROKER_XMX:-1g}" -XX:+UseG1GC -XX:MaxGCPauseMillis=20
+    -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true
+    -Djava.io.tmpdir="$TMP")
+  java "${jvm[@]}" -jar "$jar" broker --port 0 --dir "$TMP/kafka" --ready-file "$TMP/ready" "$@" \
+    >"$TMP/broker.log" 2>&1 &
+  BROKER_PID=$!
+  PIDS+=("$BROKER_PID")
+  for _ in $(seq 1 600); do
+    [[ -s "$TMP/ready" ]] && break
+    kill -0 "$BROKER_PID" 2>/dev/null || { cat "$TMP/broker.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  [[ -s "$TMP/ready" ]] || { echo "the broker did not start within 60 s" >&2; cat "$TMP/broker.log" >&2; exit 1; }
+  BOOTSTRAP=$(cat "$TMP/ready")
+}
