@@ -33,12 +33,24 @@ final class GroupMember implements ClusterMember {
    * @param applicationServer where this instance's status page answers, empty if none
    * @param sessionTimeout the membership consumer's session timeout
    * @param transactionTimeout the producer's transaction timeout
+   * @param standbyReplicas the standby copies per key group the group keeps (design 8), as the
+   *     leader plans them
    */
   record Settings(Map<String, Object> clientProperties, String applicationId, String instanceId, List<String> topics,
-      String applicationServer, Duration sessionTimeout, Duration transactionTimeout) {
+      String applicationServer, Duration sessionTimeout, Duration transactionTimeout, int standbyReplicas) {
     Settings {
       clientProperties = Map.copyOf(clientProperties);
       topics = List.copyOf(topics);
+      if (standbyReplicas < 0) {
+        throw new IllegalArgumentException("numStandbyReplicas must be >= 0, got " + standbyReplicas);
+      }
+    }
+
+    /** Settings without standbys. */
+    Settings(Map<String, Object> clientProperties, String applicationId, String instanceId, List<String> topics,
+        String applicationServer, Duration sessionTimeout, Duration transactionTimeout) {
+      this(clientProperties, applicationId, instanceId, topics, applicationServer, sessionTimeout, transactionTimeout,
+          0);
     }
   }
 
@@ -48,6 +60,7 @@ final class GroupMember implements ClusterMember {
   private ChangelogRestorer restorer;
   private MembershipLoop loop;
   private GroupActivation activation;
+  private StandbyTailer standbys;
   private volatile HostDirectory hosts;
   private volatile GroupKeyLocator keys;
 
@@ -89,8 +102,9 @@ final class GroupMember implements ClusterMember {
     consumer.put("session.timeout.ms", (int) settings.sessionTimeout().toMillis());
     consumer.put("heartbeat.interval.ms", 250);
     hosts = new HostDirectory(state.groups(), settings.applicationServer());
+    standbys = new StandbyTailer(settings.clientProperties(), "uji-standby-" + id, state, producer, changelogs);
     loop = new MembershipLoop(consumer, settings.instanceId(), settings.topics(), signature,
-        settings.applicationServer(), control, activation, hosts);
+        settings.applicationServer(), control, activation, hosts, standbys, settings.standbyReplicas());
     loop.start();
   }
 
@@ -152,6 +166,16 @@ final class GroupMember implements ClusterMember {
   @Override
   public java.util.Optional<io.uji.engine.cluster.KeyLocator> keyLocator() {
     return java.util.Optional.ofNullable(keys);
+  }
+
+  /** @return the changelog records applied by restores so far (promotions restore only a standby's tail) */
+  long restoredChanges() {
+    return restorer == null ? 0 : restorer.restoredChanges();
+  }
+
+  /** @return the changelog records applied to standby copies so far */
+  long standbyChanges() {
+    return standbys == null ? 0 : standbys.appliedChanges();
   }
 
   /** @return who runs which key group as of the last assignment, or null if the member is not running */
