@@ -117,6 +117,8 @@ class ScaleOutTest {
   /** The instances' session and transaction timeouts (GroupJobMain's defaults unless a scenario shortens them). */
   private Duration session = Duration.ofSeconds(10);
   private Duration transaction = Duration.ofSeconds(10);
+  /** The instances' numStandbyReplicas (0 unless a scenario sets it). */
+  private int standbys;
 
   @BeforeAll
   static void startBroker() {
@@ -152,6 +154,36 @@ class ScaleOutTest {
   @Test
   void threeInstancesOneKilledInEachCycleTheOutputAndTheStateAreExact() throws Exception {
     setUp("so-kill");
+    killInEachCycle("kill -9");
+  }
+
+  /**
+   * As the kill -9 scenario, each key group with a standby copy on another instance (design 8):
+   * in the last cycle the survivors take the victim's groups over by promoting their copies, which
+   * restore only the tail they had not read.
+   */
+  @Test
+  void withOneStandbyEachOneKilledInEachCycleTheOutputAndTheStateAreExactAndTheSurvivorsPromoteTheirCopies()
+      throws Exception {
+    standbys = 1;
+    setUp("so-kill-sb");
+    Map<Integer, Long> before = killInEachCycle("kill -9, standbys 1");
+    long promoted = 0;
+    long full = 0;
+    for (Map.Entry<Integer, Long> e : before.entrySet()) {
+      List<String> restores = children[e.getKey()].stderr().lines().skip(e.getValue())
+          .filter(l -> l.contains("Restored key group")).toList();
+      promoted += restores.stream().filter(l -> l.contains("(local copy up to")).count();
+      full += restores.stream().filter(l -> l.contains("(full: ")).count();
+    }
+    System.out.println("ScaleOutTest kill -9, standbys 1: after the last kill the survivors restored " + promoted
+        + " changelog partitions from their copies and " + full + " in full");
+    assertTrue(promoted > 0, "the survivors restored the victim's groups from their standby copies");
+  }
+
+  /** @return per instance alive at the end, the lines of its stderr before the last kill */
+  private Map<Integer, Long> killInEachCycle(String what) throws Exception {
+    Map<Integer, Long> before = new java.util.TreeMap<>();
     int cycles = Cycles.random(5);
     Random rnd = new Random(14);
     long started = System.nanoTime();
@@ -160,6 +192,13 @@ class ScaleOutTest {
       boolean restart = c < cycles - 1;
       feedUntilItRan(victim, 2);
       produceChunk(); // its key groups have more to do
+      if (!restart) {
+        for (int i = 0; i < INSTANCES; i++) {
+          if (i != victim) {
+            before.put(i, children[i].stderr().lines().count());
+          }
+        }
+      }
       children[victim].kill();
       if (restart) {
         start(victim);
@@ -168,7 +207,8 @@ class ScaleOutTest {
       }
       feed(); // consumed only once the victim's key groups run again, here or on a survivor
     }
-    verify("kill -9", cycles, started);
+    verify(what, cycles, started);
+    return before;
   }
 
   @Test
@@ -423,7 +463,8 @@ class ScaleOutTest {
     ChildJvm jvm = ChildJvm.of(GroupJobMain.class)
         .args("bootstrap=" + broker.bootstrapServers(), "app=" + app, "input=" + input, "output=" + output,
             "instance=i" + i, "state=" + tmp.resolve("state-i" + i + (fresh ? "-run" + runs[i] : "")),
-            "session=" + session.toMillis(), "transaction=" + transaction.toMillis())
+            "session=" + session.toMillis(), "transaction=" + transaction.toMillis(),
+            "standbys=" + standbys)
         .prop("org.slf4j.simpleLogger.defaultLogLevel", "warn")
         .prop("org.slf4j.simpleLogger.log.io.uji", "info");
     props.forEach(jvm::prop);
