@@ -296,7 +296,7 @@ public final class KafkaGroup<K, V> {
      *     when the group's instance dies or leaves, the group goes to one of them, which restores
      *     only the changes it had not read yet instead of the whole changelog. Fewer when the group
      *     has fewer other instances. Costs each standby the copy's disk and the changelog's reads.
-     *     The group's leader plans with its own setting: give every instance the same
+     *     The group's leader plans with its own setting: give every instance the same one
      * @return this builder
      */
     public Builder<K, V> numStandbyReplicas(int replicas) {
