@@ -51,7 +51,9 @@ import org.junit.jupiter.api.io.TempDir;
  * <ul>
  *   <li>kill -9: one instance picked at random is SIGKILLed right after a chunk for its key groups
  *       was produced, and restarted with the same instance id (in the last cycle it is not, and
- *       the survivors take its key groups over after the session timeout);
+ *       the survivors take its key groups over after the session timeout); and the same with
+ *       {@code numStandbyReplicas(1)}, where the survivors must take the last victim's groups over
+ *       by promoting their standby copies;
  *   <li>a fourth instance joins (and takes key groups over, with their state) and leaves
  *       gracefully, in turn;
  *   <li>a rolling restart: each instance in turn stops gracefully and comes back;
