@@ -101,10 +101,14 @@ final class GroupMember implements ClusterMember {
     consumer.put("client.id", "uji-group-" + id);
     consumer.put("session.timeout.ms", (int) settings.sessionTimeout().toMillis());
     consumer.put("heartbeat.interval.ms", 250);
-    hosts = new HostDirectory(state.groups(), settings.applicationServer());
+    // Without an address of its own the instance publishes its status page's, whose state lookups
+    // redirect to the instance holding a key.
+    String server = settings.applicationServer().isEmpty() ? control.statusAddress().orElse("")
+        : settings.applicationServer();
+    hosts = new HostDirectory(state.groups(), server);
     standbys = new StandbyTailer(settings.clientProperties(), "uji-standby-" + id, state, producer, changelogs);
     loop = new MembershipLoop(consumer, settings.instanceId(), settings.topics(), signature,
-        settings.applicationServer(), control, activation, hosts, standbys, settings.standbyReplicas());
+        server, control, activation, hosts, standbys, settings.standbyReplicas());
     loop.start();
   }
 
