@@ -208,6 +208,15 @@ final class GroupProducer implements AutoCloseable {
       throw new GroupCommitException(GroupCommitException.Kind.FENCED, "The group producer " + transactionalId
           + " was fenced (another instance with the same id, or the group's failure detector): batch "
           + batch.batchTimeMs() + " is not committed", e);
+    } catch (org.apache.kafka.common.errors.InvalidTxnStateException e) {
+      // The coordinator no longer holds this transaction as open (it aborted it on its timeout, or
+      // lost it with a broker restart): it did not commit. As a fence: a new producer (a new epoch
+      // that ends whatever is left of it) and a reset to what the group committed, which is right
+      // whatever the transaction's fate.
+      open = false;
+      throw new GroupCommitException(GroupCommitException.Kind.FENCED, "The transaction of " + transactionalId
+          + " for batch " + batch.batchTimeMs() + " is no longer open on its coordinator (" + e.getMessage()
+          + "): not committed", e);
     } catch (CommitFailedException | FencedInstanceIdException | UnknownMemberIdException
         | IllegalGenerationException e) {
       abortQuietly();
