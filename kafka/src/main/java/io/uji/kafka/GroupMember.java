@@ -33,14 +33,29 @@ final class GroupMember implements ClusterMember {
    * @param applicationServer where this instance's status page answers, empty if none
    * @param sessionTimeout the membership consumer's session timeout
    * @param transactionTimeout the producer's transaction timeout
+   * @param livenessInterval how often this instance's liveness beacon is sent
+   * @param livenessTimeout the silence after which another member is fenced, ZERO for no detector
    */
   record Settings(Map<String, Object> clientProperties, String applicationId, String instanceId, List<String> topics,
-      String applicationServer, Duration sessionTimeout, Duration transactionTimeout) {
+      String applicationServer, Duration sessionTimeout, Duration transactionTimeout, Duration livenessInterval,
+      Duration livenessTimeout) {
     Settings {
       clientProperties = Map.copyOf(clientProperties);
       topics = List.copyOf(topics);
     }
+
+    /** With the default liveness settings (a beacon every 250 ms, fenced after 1.5 s of silence). */
+    Settings(Map<String, Object> clientProperties, String applicationId, String instanceId, List<String> topics,
+        String applicationServer, Duration sessionTimeout, Duration transactionTimeout) {
+      this(clientProperties, applicationId, instanceId, topics, applicationServer, sessionTimeout, transactionTimeout,
+          DEFAULT_LIVENESS_INTERVAL, DEFAULT_LIVENESS_TIMEOUT);
+    }
   }
+
+  static final Duration DEFAULT_LIVENESS_INTERVAL = Duration.ofMillis(250);
+  static final Duration DEFAULT_LIVENESS_TIMEOUT = Duration.ofMillis(1500);
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GroupMember.class);
 
   private final Settings settings;
   private Admin admin;
@@ -48,6 +63,8 @@ final class GroupMember implements ClusterMember {
   private ChangelogRestorer restorer;
   private MembershipLoop loop;
   private GroupActivation activation;
+  private LivenessBeacon beacon;
+  private FailureDetector detector;
   private volatile HostDirectory hosts;
   private volatile GroupKeyLocator keys;
 
@@ -64,7 +81,7 @@ final class GroupMember implements ClusterMember {
       changelogs.put(op.name(), ChangelogTopics.name(settings.applicationId(), op.name()));
       signature = signature * 31 + op.name().hashCode() * 17L + op.kind().hashCode() + op.signature() * 1_000_003L;
     }
-    String id = settings.applicationId() + "-uji-" + settings.instanceId();
+    String id = transactionalId(settings.applicationId(), settings.instanceId());
     admin = Admin.create(ClientConfigs.admin(settings.clientProperties(), "uji-group-admin-" + id));
     Map<String, Uuid> ids = new ChangelogTopics(admin, Duration.ofSeconds(30), (short) -1, Map.of())
         .ensure(new ArrayList<>(changelogs.values()), state.groups());
@@ -91,7 +108,34 @@ final class GroupMember implements ClusterMember {
     hosts = new HostDirectory(state.groups(), settings.applicationServer());
     loop = new MembershipLoop(consumer, settings.instanceId(), settings.topics(), signature,
         settings.applicationServer(), control, activation, hosts);
+    startLiveness();
     loop.start();
+  }
+
+  /**
+   * The beacon always runs (the others' detectors watch this instance whatever its own setting);
+   * the detector only with a timeout (design 10).
+   */
+  private void startLiveness() {
+    String topic = LivenessTopic.ensure(admin, settings.applicationId(), (short) -1, Duration.ofSeconds(30));
+    beacon = new LivenessBeacon(settings.clientProperties(), topic, settings.instanceId(), settings.livenessInterval(),
+        () -> {
+          AssignmentInfo a = loop.lastAssignment();
+          return a == null ? -1 : a.planEpoch();
+        });
+    beacon.start();
+    if (!settings.livenessTimeout().isZero()) {
+      Duration fenceTimeout = Duration.ofSeconds(10);
+      detector = new FailureDetector(settings.clientProperties(), topic, settings.instanceId(),
+          settings.livenessInterval(), settings.livenessTimeout(), new SuspectFence(admin, settings.applicationId(),
+              new TransactionFencer(settings.clientProperties(), fenceTimeout), fenceTimeout));
+      detector.start();
+    }
+  }
+
+  /** @return the transactional id of instance {@code instanceId}'s producer: {@code <applicationId>-uji-<instanceId>} */
+  static String transactionalId(String applicationId, String instanceId) {
+    return applicationId + "-uji-" + instanceId;
   }
 
   @Override
@@ -114,7 +158,12 @@ final class GroupMember implements ClusterMember {
       return CommitOutcome.DEFERRED;
     } catch (GroupCommitException e) {
       if (e.kind() == GroupCommitException.Kind.FENCED) {
-        producer.start(); // a new epoch; the reset below restores what the aborted batches changed
+        try {
+          producer.start(); // a new epoch; the reset below restores what the aborted batches changed
+        } catch (RuntimeException again) {
+          // the next transaction tries again (GroupProducer replaces a fenced producer before it)
+          LOG.warn("The producer of {} was fenced and cannot start again yet: {}", settings.instanceId(), again.toString());
+        }
       }
       loop.requestReset(e.getMessage());
       throw new BatchAbortedException(e.getMessage(), e);
@@ -163,12 +212,21 @@ final class GroupMember implements ClusterMember {
   public void stop(boolean leave) {
     hosts = null;
     try {
+      if (detector != null) {
+        detector.close();
+      }
+      if (beacon != null && leave) {
+        beacon.leave(Duration.ofSeconds(5)); // before the consumer leaves: the others' detectors must not fence it
+      }
       if (loop != null) {
         loop.stop(leave);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      if (beacon != null) {
+        beacon.close();
+      }
       if (producer != null) {
         producer.close();
       }

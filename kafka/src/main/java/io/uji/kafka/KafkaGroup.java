@@ -57,6 +57,8 @@ public final class KafkaGroup<K, V> {
   private final long maxRatePerPartition;
   private final Duration sessionTimeout;
   private final Duration transactionTimeout;
+  private final Duration livenessInterval;
+  private final Duration livenessTimeout;
   private final KeyPartitioner<? super K> keyPartitioner;
   private volatile GroupMember member;
   private volatile GroupKeyLocator locator;
@@ -70,6 +72,8 @@ public final class KafkaGroup<K, V> {
     this.maxRatePerPartition = b.maxRatePerPartition;
     this.sessionTimeout = b.sessionTimeout;
     this.transactionTimeout = b.transactionTimeout;
+    this.livenessInterval = b.livenessInterval;
+    this.livenessTimeout = b.livenessTimeout;
     this.keyPartitioner = b.keyPartitioner != null ? b.keyPartitioner
         : b.keySerializer != null ? KeyPartitioner.murmur2(b.keySerializer, b.topics.get(0)) : null;
   }
@@ -99,7 +103,7 @@ public final class KafkaGroup<K, V> {
         .maxRatePerPartition(maxRatePerPartition).build();
     KeyedGroupSource<K, V> source = new KeyedGroupSource<>(reader, clients, topics, Duration.ofSeconds(10));
     GroupMember m = new GroupMember(new GroupMember.Settings(clients, applicationId, instanceId, topics,
-        applicationServer, sessionTimeout, transactionTimeout));
+        applicationServer, sessionTimeout, transactionTimeout, livenessInterval, livenessTimeout));
     @SuppressWarnings("unchecked") // the context's state queries pass keys of the topics' key type
     KeyPartitioner<Object> keys = (KeyPartitioner<Object>) keyPartitioner;
     GroupKeyLocator l = new GroupKeyLocator(applicationId, instanceId, keys, m::hosts);
@@ -189,6 +193,21 @@ public final class KafkaGroup<K, V> {
     return instanceId;
   }
 
+  private static void checkLiveness(Duration interval, Duration timeout) {
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("livenessInterval must be positive, got " + interval);
+    }
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("livenessTimeout must be positive, or Duration.ZERO for no failure"
+          + " detector, got " + timeout);
+    }
+    if (!timeout.isZero() && timeout.compareTo(interval.multipliedBy(2)) <= 0) {
+      throw new IllegalArgumentException("livenessTimeout (" + timeout.toMillis() + " ms) must be more than twice"
+          + " the livenessInterval (" + interval.toMillis() + " ms): one late beacon would get a live instance"
+          + " fenced. Raise the timeout or lower the interval");
+    }
+  }
+
   /**
    * Builds a {@link KafkaGroup}.
    *
@@ -203,6 +222,8 @@ public final class KafkaGroup<K, V> {
     private String applicationServer = "";
     private Duration sessionTimeout = Duration.ofSeconds(10);
     private Duration transactionTimeout = Duration.ofSeconds(10);
+    private Duration livenessInterval = GroupMember.DEFAULT_LIVENESS_INTERVAL;
+    private Duration livenessTimeout = GroupMember.DEFAULT_LIVENESS_TIMEOUT;
     private long maxRatePerPartition;
     private Serializer<? super K> keySerializer;
     private KeyPartitioner<? super K> keyPartitioner;
@@ -271,6 +292,30 @@ public final class KafkaGroup<K, V> {
     }
 
     /**
+     * @param interval how often this instance sends its liveness beacon to the group's liveness
+     *     topic ({@code <applicationId>-uji-liveness}; default 250 ms)
+     * @return this builder
+     */
+    public Builder<K, V> livenessInterval(Duration interval) {
+      this.livenessInterval = Objects.requireNonNull(interval, "livenessInterval");
+      return this;
+    }
+
+    /**
+     * @param timeout how long another instance may send no liveness beacon before this group
+     *     removes it from the consumer group and fences its transactions, so that its key groups
+     *     move at once rather than after the {@link #sessionTimeout} (default 1.5 s; more than
+     *     twice the {@link #livenessInterval}). A paused instance fenced this way loses its key
+     *     groups and joins again; nothing it computed counts. {@code Duration.ZERO} turns this
+     *     instance's detector off (its beacon still runs)
+     * @return this builder
+     */
+    public Builder<K, V> livenessTimeout(Duration timeout) {
+      this.livenessTimeout = Objects.requireNonNull(timeout, "livenessTimeout");
+      return this;
+    }
+
+    /**
      * @param recordsPerSecond records per input partition per second of batch interval that a batch
      *     takes at most (Spark's {@code spark.streaming.kafka.maxRatePerPartition}); 0, the default,
      *     for no bound other than backpressure, which is always on in a group
@@ -307,8 +352,9 @@ public final class KafkaGroup<K, V> {
 
     /**
      * @return the group
-     * @throws IllegalArgumentException if the application id or the topics are missing, or the
-     *     deserializers or bootstrap servers are not in the properties
+     * @throws IllegalArgumentException if the application id or the topics are missing, the
+     *     deserializers or bootstrap servers are not in the properties, or the liveness timeout is
+     *     not more than twice the interval
      */
     public KafkaGroup<K, V> build() {
       if (applicationId == null || applicationId.isBlank()) {
@@ -323,6 +369,7 @@ public final class KafkaGroup<K, V> {
         }
       }
       ChangelogTopics.name(applicationId, "x"); // the id's characters, checked now
+      checkLiveness(livenessInterval, livenessTimeout);
       return new KafkaGroup<>(this);
     }
   }
