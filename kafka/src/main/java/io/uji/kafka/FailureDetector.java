@@ -36,6 +36,7 @@ final class FailureDetector implements AutoCloseable {
   private final Liveness liveness;
   private final Fence fence;
   private final List<String> fencedSoFar = new CopyOnWriteArrayList<>();
+  private volatile List<String> heard = List.of();
   private final Thread thread;
   private volatile boolean running;
 
@@ -90,6 +91,7 @@ final class FailureDetector implements AutoCloseable {
           liveness.fenced(s.instanceId());
           fencedSoFar.add(s.instanceId());
         }
+        heard = liveness.members();
         lastRound = System.nanoTime(); // the time fencing took is not a pause of this reader
       }
     } catch (WakeupException e) {
@@ -100,6 +102,11 @@ final class FailureDetector implements AutoCloseable {
     } finally {
       consumer.close(Duration.ofSeconds(1));
     }
+  }
+
+  /** @return the instances whose beacons this detector has (not LEAVING, not forgotten; for tests) */
+  List<String> heard() {
+    return heard;
   }
 
   /** @return the instances this detector fenced, in order (for tests) */

@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
  * smallest instance id among those not suspected, fences suspects, each once per silence. Two
  * guards keep a detector that cannot see from blaming the others: it acts only while its own
  * beacons arrive (if they do not, the broker or this machine is the trouble), and a detector that
- * was itself not reading for a while ({@link #resumed}: a pause, a starved thread) starts every
- * member's silence again.
+ * was itself not reading for a while ({@link #resumed}: a pause, a starved thread), or did not
+ * hear itself for longer than the timeout, starts every member's silence again.
  */
 final class Liveness {
   /** A suspect is forgotten after this long (Kafka's session timeout has dropped it by then). */
@@ -46,6 +46,9 @@ final class Liveness {
     if (beacon.state() == Beacon.State.LEAVING) {
       members.remove(instanceId); // it leaves the group itself; a restart beacons again
       return;
+    }
+    if (instanceId.equals(self) && suspected(self, now)) {
+      resumed(now); // this detector could not see (the broker away, this machine starved): nobody's silence counts from before
     }
     Member m = members.computeIfAbsent(instanceId, id -> new Member());
     m.lastNanos = now;

@@ -57,9 +57,11 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>a rolling restart: each instance in turn stops gracefully and comes back;
  *   <li>scale 3 → 1 → 3: two instances stop gracefully, then come back (with their old state
  *       directories, or with new ones, in turn);
- *   <li>SIGSTOP one instance (3 s session timeout) right after a chunk for its key groups was
- *       produced; the survivors must consume the next chunk, its key groups included; SIGCONT: it
- *       must find itself removed, reset its key groups (nothing it computed commits) and rejoin;
+ *   <li>SIGSTOP one instance (30 s session and transaction timeouts) right after a chunk for its
+ *       key groups was produced: a survivor's failure detector must fence it (remove it from the
+ *       group, abort its open transaction) and the survivors must consume the chunk, its key groups
+ *       included; SIGCONT: it must find itself removed, reset its key groups (nothing it computed
+ *       commits) and rejoin;
  *   <li>the broker killed or stopped, in turn, and restarted while a fourth instance joins or
  *       leaves (a rebalance in progress);
  *   <li>an instance halted at named crash points of its batch commit and its restore, in turn.
@@ -229,11 +231,13 @@ class ScaleOutTest {
   }
 
   @Test
-  void aPausedInstanceCannotCommitWhenItWakesAndTheOutputAndTheStateStayExact() throws Exception {
-    // Short timeouts: the group drops the paused instance after 3 s, and its open transaction (if
-    // the pause caught one) is aborted after 5 s, so the survivors need not wait longer.
-    session = Duration.ofSeconds(3);
-    transaction = Duration.ofSeconds(5);
+  void aPausedInstanceIsFencedByTheFailureDetectorAndTheOutputAndTheStateStayExact() throws Exception {
+    // Kafka's timeouts far out of the way: the survivors' failure detector (1.5 s of silence)
+    // removes the paused instance from the group and fences its transactions. Without the fence,
+    // an open transaction of the paused instance would hold the survivors' stable offset fetch
+    // for its 30 s timeout.
+    session = Duration.ofSeconds(30);
+    transaction = Duration.ofSeconds(30);
     setUp("so-pause");
     int cycles = Cycles.random(5);
     Random rnd = new Random(5);
@@ -243,27 +247,50 @@ class ScaleOutTest {
       ChildJvm.Child paused = children[victim];
       feedUntilItRan(victim, recordBatches(paused) + 1);
       long resetsBefore = resets(paused);
+      long fencesBefore = fences(victim);
       produceChunk(); // its key groups have more to do: the pause may catch a batch in its transaction
       long pausedAt = System.currentTimeMillis();
       paused.pause();
-      // Consumed only once the survivors took its key groups over (with their state), after the
-      // session timeout: the paused instance commits nothing.
+      // A survivor's detector fences it; the survivors take its key groups over (with their state)
+      // and consume the chunk; the paused instance commits nothing.
+      await().atMost(WAIT).until(() -> fences(victim) > fencesBefore);
+      long fencedAt = System.currentTimeMillis();
+      await().atMost(WAIT).until(() -> !memberIds().contains("i" + victim));
+      await().atMost(WAIT).until(this::consumedAll);
+      long consumedAt = System.currentTimeMillis();
       feed();
       long abortedBefore = aborted(paused);
-      long resumedAt = System.currentTimeMillis();
       paused.resume();
-      // It wakes up as a member the group no longer knows: whatever it computed before the pause
-      // and after cannot commit (the generation fence, or its aborted transaction's fenced epoch);
+      // It wakes up as a member the group no longer knows, with a fenced producer: whatever it
+      // computed before the pause and after cannot commit (the generation fence, its fenced epoch);
       // it puts its key groups back (resetAll) and joins again.
       await().atMost(WAIT).until(() -> resets(paused) > resetsBefore);
       System.out.println("ScaleOutTest, SIGSTOP cycle " + c + ": instance " + victim + " paused at t=" + pausedAt
-          + ", resumed at t=" + resumedAt + ", reset "
-          + (resets(paused) - resetsBefore) + " time(s); batches aborted after it woke: "
+          + ", fence seen after " + (fencedAt - pausedAt) + " ms, its input consumed by the survivors after "
+          + (consumedAt - pausedAt) + " ms; reset " + (resets(paused) - resetsBefore)
+          + " time(s); batches aborted after it woke: "
           + paused.lines().stream().filter(l -> l.startsWith("ABORTED ")).skip(abortedBefore)
               .map(l -> l.length() > 240 ? l.substring(0, 240) + "..." : l).toList());
       feedUntilItRan(victim, recordBatches(paused) + 1); // back with key groups of its own
     }
-    verify("SIGSTOP past the session timeout, then SIGCONT", cycles, started);
+    verify("SIGSTOP, fenced by the failure detector, then SIGCONT", cycles, started);
+  }
+
+  /** @return how many times the live instances' failure detectors fenced instance {@code i} */
+  private long fences(int i) {
+    long n = 0;
+    for (int j = 0; j < children.length; j++) {
+      if (j != i && children[j] != null) {
+        n += children[j].stderr().lines().filter(l -> l.contains("Instance i" + i + " sent no liveness beacon")).count();
+      }
+    }
+    return n;
+  }
+
+  /** @return the group's members' instance ids */
+  private List<String> memberIds() throws Exception {
+    return admin.describeConsumerGroups(List.of(app)).all().get(60, TimeUnit.SECONDS).get(app).members().stream()
+        .map(m -> m.groupInstanceId().orElse("?")).toList();
   }
 
   @Test
