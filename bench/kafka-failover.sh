@@ -11,6 +11,8 @@
 #   events/s (5 000), --steady-s seconds of live input before the kill (10), --static-membership true|false
 #   (Kafka Streams only, default true; Uji's instances always have static ids), --heartbeat-ms N (Kafka Streams
 #   only: its consumer's heartbeat.interval.ms, 3 s by default; Uji's membership consumer uses 250 ms).
+#   --liveness-timeout-ms N (Uji only: its failure detector's timeout, the builder's 1 500 by default; 0: none,
+#   detection by the session timeout only).
 # Every run: a fresh single-node KRaft broker (kafka-local's, its own JVM, Kafka's default broker JVM settings)
 # with group.min.session.timeout.ms=6000 (Kafka's stock minimum; kafka-local lowers it to 1000 for tests);
 # `input` loaded with N0 events over 6 partitions (kafka-local load, separate JVM), `output` with 6 partitions;
@@ -31,7 +33,7 @@ for d in $(tr ':' '\n' <<<"$UJI_CP" | grep "^$root/"); do
   [[ -d "$d" ]] || { echo "$d is missing: build first (see above)" >&2; exit 2; }
 done
 KS_DIR=benchmarks/peers/kstreams
-SYSTEM="" SESSION="" K=1000000 N0=2000000 RATE=5000 STEADY=10 STATIC=true HEARTBEAT=
+SYSTEM="" SESSION="" K=1000000 N0=2000000 RATE=5000 STEADY=10 STATIC=true HEARTBEAT= LIVENESS=
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --system) SYSTEM=$2 ;;
@@ -42,6 +44,7 @@ while [[ $# -gt 0 ]]; do
     --steady-s) STEADY=$2 ;;
     --static-membership) STATIC=$2 ;;
     --heartbeat-ms) HEARTBEAT=$2 ;;
+    --liveness-timeout-ms) LIVENESS=$2 ;;   # Uji only: its failure detector's timeout (0: none)
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift 2
@@ -73,7 +76,7 @@ start_instance() { # instance id
   if [[ "$SYSTEM" == "uji" ]]; then
     java "${JVM[@]}" -Dorg.slf4j.simpleLogger.log.io.uji.kafka=info -cp "$UJI_CP" io.uji.bench.failover.UjiFailoverInstance \
       bootstrap="$BOOTSTRAP" app="$APP" instance="$id" state="$TMP/state-$id" \
-      ${SESSION:+session-timeout-ms=$SESSION} >"$TMP/$id.log" 2>&1 &
+      ${SESSION:+session-timeout-ms=$SESSION} ${LIVENESS:+liveness-timeout-ms=$LIVENESS} >"$TMP/$id.log" 2>&1 &
   else
     java "${JVM[@]}" -cp "$KS_CP" io.uji.peers.kstreams.StreamsFailoverInstance --bootstrap "$BOOTSTRAP" \
       --app-id "$APP" --instance "$id" --state-dir "$TMP/state-$id" --static-membership "$STATIC" \

@@ -52,6 +52,8 @@ public final class UjiFailoverInstance {
             "key.deserializer", StringDeserializer.class, "value.deserializer", LongDeserializer.class))
         .applicationId(a.get("app")).topics("input").instanceId(a.get("instance"))
         .sessionTimeout(Duration.ofMillis(Long.parseLong(a.getOrDefault("session-timeout-ms", "10000"))))
+        // the failure detector's timeout: the builder's 1.5 s unless given (0: no detector)
+        .livenessTimeout(Duration.ofMillis(Long.parseLong(a.getOrDefault("liveness-timeout-ms", "1500"))))
         .build();
     group.keyedStream(ssc)
         .mapValues(v -> 1L).reduceByKey(Long::sum)
