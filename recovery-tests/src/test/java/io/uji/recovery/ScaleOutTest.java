@@ -51,7 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <ul>
  *   <li>kill -9: one instance picked at random is SIGKILLed right after a chunk for its key groups
  *       was produced, and restarted with the same instance id (in the last cycle it is not, and
- *       the survivors take its key groups over after the session timeout);
+ *       the survivors take its key groups over once their failure detector fenced it);
  *   <li>a fourth instance joins (and takes key groups over, with their state) and leaves
  *       gracefully, in turn;
  *   <li>a rolling restart: each instance in turn stops gracefully and comes back;
@@ -532,7 +532,23 @@ class ScaleOutTest {
         () -> assertEquals(truth, dumpedState(), "per-user counts in the state of the live instances"));
     System.out.println("ScaleOutTest, " + what + ": " + cycles + " cycles in "
         + (System.nanoTime() - startedNanos) / 1_000_000_000 + " s, " + produced + " events over " + USERS
-        + " users, " + updates[0] + " updates in the output topic, exact");
+        + " users, " + updates[0] + " updates in the output topic, exact; instances fenced by a failure"
+        + " detector: " + fencesLogged());
+  }
+
+  /** @return the failure detectors' fences in every instance's log of this test (real failures and false suspicions) */
+  private long fencesLogged() {
+    try (var files = java.nio.file.Files.list(tmp.resolve("logs"))) {
+      return files.mapToLong(f -> {
+        try (var lines = java.nio.file.Files.lines(f)) {
+          return lines.filter(l -> l.contains("sent no liveness beacon")).count();
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+          return 0;
+        }
+      }).sum();
+    } catch (java.io.IOException e) {
+      return -1;
+    }
   }
 
   /** @return the union of the live instances' dumps; fails if a user is in two */
