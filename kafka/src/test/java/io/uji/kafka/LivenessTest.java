@@ -33,6 +33,8 @@ class LivenessTest {
     assertEquals(List.of(), ids(b.toFence(1_001)), "b is not the acting member: a is");
     a.fenced("c");
     assertEquals(List.of(), ids(a.toFence(1_500)), "fenced once per silence");
+    a.heard("a", RUNNING, 1_600);
+    a.heard("b", RUNNING, 1_600);
     a.heard("c", RUNNING, 1_600); // it woke up, or came back
     assertEquals(List.of(), ids(a.toFence(1_700)));
     a.heard("a", RUNNING, 2_500);
