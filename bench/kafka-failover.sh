@@ -24,14 +24,9 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 JAR=kafka-local/target/uji-local-kafka.jar
-# Uji's own modules from this tree's target/classes, not from ~/.m2: the local Maven repository is shared by
-# every checkout on the machine, and a snapshot installed from another branch there (an engine whose SPI
-# differs from this kafka module's) would be what the instances run.
-UJI_CP="$root/benchmarks/target/classes:$(tr ':' '\n' <benchmarks/target/classpath.txt |
-  sed -E "s#^.*/io/uji/uji-([a-z-]+)/[^/]+/uji-[a-z-]+-[^/]+\.jar\$#$root/\1/target/classes#" | paste -sd:)"
-for d in $(tr ':' '\n' <<<"$UJI_CP" | grep "^$root/"); do
-  [[ -d "$d" ]] || { echo "$d is missing: build first (see above)" >&2; exit 2; }
-done
+# shellcheck source=bench/lib/child-jvms.sh
+. "$root/bench/lib/child-jvms.sh"
+uji_classpath "$root"   # UJI_CP
 KS_DIR=benchmarks/peers/kstreams
 SYSTEM="" SESSION="" K=1000000 N0=2000000 RATE=5000 STEADY=10 STATIC=true HEARTBEAT= LIVENESS=
 while [[ $# -gt 0 ]]; do
@@ -55,8 +50,6 @@ case "$SYSTEM" in
   *) echo "--system uji|kstreams" >&2; exit 2 ;;
 esac
 
-# shellcheck source=bench/lib/child-jvms.sh
-. "$root/bench/lib/child-jvms.sh"
 child_jvms_init uji-failover   # TMP, PIDS (the broker first), stopped on exit
 
 echo "INFO $(date -u +%FT%TZ) start: $(uptime)"

@@ -52,3 +52,17 @@ start_broker() {
   [[ -s "$TMP/ready" ]] || { echo "the broker did not start within 60 s" >&2; cat "$TMP/broker.log" >&2; exit 1; }
   BOOTSTRAP=$(cat "$TMP/ready")
 }
+
+# Sets UJI_CP: the benchmarks module's runtime classpath (benchmarks/target/classpath.txt, written by
+# `mvn package -pl benchmarks -am`) with Uji's own modules taken from this tree ($1: its root), not from ~/.m2: the
+# local Maven repository is shared by every checkout on the machine, and a snapshot installed from another branch
+# there (an engine whose SPI differs from this kafka module's) would be what the JVMs run. Exits if a part is missing.
+uji_classpath() {
+  local root=$1 d
+  [[ -s "$root/benchmarks/target/classpath.txt" ]] || { echo "build first: mvn -B -q -o -DskipTests package -pl benchmarks,kafka-local -am" >&2; exit 2; }
+  UJI_CP="$root/benchmarks/target/classes:$(tr ':' '\n' <"$root/benchmarks/target/classpath.txt" |
+    sed -E "s#^.*/io/uji/uji-([a-z-]+)/[^/]+/uji-[a-z-]+-[^/]+\.jar\$#$root/\1/target/classes#" | paste -sd:)"
+  for d in $(tr ':' '\n' <<<"$UJI_CP" | grep "^$root/"); do
+    [[ -e "$d" ]] || { echo "$d is missing: build first (mvn -B -q -o -DskipTests package -pl benchmarks,kafka-local -am)" >&2; exit 2; }
+  done
+}

@@ -34,7 +34,7 @@ final class CpuAccount implements StreamingListener {
   }
 
   private Sample sample() {
-    return new Sample(System.nanoTime(), jvmCpuS(), brokerPid == null ? -1 : pidCpuS(brokerPid), machineBusyS());
+    return new Sample(System.nanoTime(), jvmCpuS(), brokerPid == null ? -1 : ProcCpu.pidCpuS(brokerPid), ProcCpu.machineBusyS());
   }
 
   @Override
@@ -81,7 +81,7 @@ final class CpuAccount implements StreamingListener {
       return tasks.mapToDouble(t -> {
         try {
           String comm = Files.readString(t.resolve("comm")).trim();
-          return comm.startsWith("GC Thread") || comm.startsWith("G1 ") ? pidCpuS("self/task/" + t.getFileName()) : 0;
+          return comm.startsWith("GC Thread") || comm.startsWith("G1 ") ? ProcCpu.pidCpuS("self/task/" + t.getFileName()) : 0;
         } catch (IOException | RuntimeException e) {
           return 0; // the thread ended
         }
@@ -94,35 +94,5 @@ final class CpuAccount implements StreamingListener {
   private static double jvmCpuS() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime() / 1e9;
-  }
-
-  /** @return user+system CPU seconds of a process from /proc/PID/stat (100 ticks a second), -1 when unreadable */
-  static double pidCpuS(String pid) {
-    try {
-      String s = Files.readString(Path.of("/proc", pid, "stat"));
-      String[] f = s.substring(s.lastIndexOf(')') + 2).split(" "); // state(0) ... utime(11) stime(12)
-      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
-    } catch (IOException | RuntimeException e) {
-      return -1;
-    }
-  }
-
-  /** @return busy CPU seconds of the whole machine from /proc/stat, -1 when unreadable */
-  static double machineBusyS() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
-        if (line.startsWith("cpu ")) {
-          String[] f = line.trim().split("\\s+");
-          long busy = 0;
-          for (int i : new int[] {1, 2, 3, 6, 7, 8}) { // user nice system irq softirq steal
-            busy += Long.parseLong(f[i]);
-          }
-          return busy / 100.0;
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      // not Linux
-    }
-    return -1;
   }
 }

@@ -373,7 +373,8 @@ public final class StreamingContext {
       observer = EngineObservers.compose(all);
       runtime = new ContextRuntime(name, config, graph, bus, checkpointDir, checkpointInterval(), this::fail, observer);
       if (member != null) {
-        runtime.joinGroup(member, applicationId);
+        runtime.joinGroup(member, applicationId,
+            statusPage == null ? Optional.empty() : Optional.of(statusPage.hostAndPort()));
       }
       RUNNING.add(this);
       try {

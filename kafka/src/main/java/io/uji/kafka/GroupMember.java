@@ -105,9 +105,13 @@ final class GroupMember implements ClusterMember {
     consumer.put("client.id", "uji-group-" + id);
     consumer.put("session.timeout.ms", (int) settings.sessionTimeout().toMillis());
     consumer.put("heartbeat.interval.ms", 250);
-    hosts = new HostDirectory(state.groups(), settings.applicationServer());
+    // Without an address of its own the instance publishes its status page's, whose state lookups
+    // redirect to the instance holding a key.
+    String server = settings.applicationServer().isEmpty() ? control.statusAddress().orElse("")
+        : settings.applicationServer();
+    hosts = new HostDirectory(state.groups(), server);
     loop = new MembershipLoop(consumer, settings.instanceId(), settings.topics(), signature,
-        settings.applicationServer(), control, activation, hosts);
+        server, control, activation, hosts);
     startLiveness();
     loop.start();
   }

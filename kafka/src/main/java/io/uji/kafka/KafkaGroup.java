@@ -264,7 +264,11 @@ public final class KafkaGroup<K, V> {
     /**
      * @param hostAndPort where this instance answers lookups (its status page), published to the
      *     group: {@link KafkaGroup#locate} and {@link KafkaGroup#hosts} name instances by it.
-     *     Default: none (the instance is not listed and its keys have no known host elsewhere)
+     *     Default: the address of the context's status page ({@code StreamingConfig.statusAddress};
+     *     a page listening on every interface publishes this machine's host name), whose {@code
+     *     /api/state/<operator>?key=} answers for the whole group, redirecting to the instance that
+     *     holds the key; none without a page (the instance is not listed and its keys have no known
+     *     host elsewhere)
      * @return this builder
      */
     public Builder<K, V> applicationServer(String hostAndPort) {

@@ -11,6 +11,7 @@ import io.uji.streaming.StreamingListener;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 
 /**
  * One instance of a group test's program: a context on a manual clock whose batches the test runs
@@ -26,9 +27,14 @@ abstract class SteppedInstance {
   private long last;
 
   SteppedInstance(Path stateDir, long intervalMs) {
+    this(stateDir, intervalMs, UnaryOperator.identity());
+  }
+
+  /** @param config adds to the test's configuration (manual clock, 2 workers, the state dir) */
+  SteppedInstance(Path stateDir, long intervalMs, UnaryOperator<StreamingConfig> config) {
     this.intervalMs = intervalMs;
-    ssc = new StreamingContext(StreamingConfig.defaults().withClock(clock).withWorkerThreads(2)
-        .withStateDir(stateDir), Durations.milliseconds(intervalMs));
+    ssc = new StreamingContext(config.apply(StreamingConfig.defaults().withClock(clock).withWorkerThreads(2)
+        .withStateDir(stateDir)), Durations.milliseconds(intervalMs));
     ssc.addStreamingListener(new StreamingListener() {
       @Override
       public void onBatchCompleted(BatchInfo b) {

@@ -11,10 +11,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +38,7 @@ import org.slf4j.LoggerFactory;
  * GET  /api/status        context, counts          GET /api/batches      every remembered batch
  * GET  /api/inputs        inputs, rates, lag       GET /api/state        stateful operators
  * GET  /api/checkpoints   checkpoints, recovery    GET /api/errors       recent errors
+ * GET  /api/state/OP?key=K one key's state, or 307 to the instance of the group that holds it
  * POST /api/sql           body: one SELECT → {columns, rows, truncated} or {error, reason}
  * GET  /static/...        the page's CSS and script, from the jar
  * </pre>
@@ -48,13 +53,16 @@ final class StatusServer implements StatusPage {
   private final JsonRenderer json;
   private final HttpServer server;
   private final ExecutorService threads;
+  private final StateLookup lookup;
   private final URI uri;
+  private final String hostAndPort;
   private volatile boolean closed;
 
   StatusServer(StreamingContext ssc, ContextView view, InetSocketAddress address) {
     this.ssc = ssc;
     this.pages = new PageRenderer(view, model);
     this.json = new JsonRenderer(view, model);
+    this.lookup = new StateLookup(ssc);
     ssc.addStreamingListener(model);
     try {
       server = HttpServer.create(address, 16);
@@ -77,17 +85,34 @@ final class StatusServer implements StatusPage {
     route("/api/checkpoints", "application/json", json::checkpoints);
     route("/api/errors", "application/json", json::errors);
     server.createContext("/api/sql", this::sql);
+    server.createContext("/api/state/", this::stateLookup);
     server.createContext("/static/", this::asset);
     server.start();
     InetSocketAddress bound = server.getAddress();
     String host = bound.getAddress().isAnyLocalAddress() ? "127.0.0.1" : bound.getAddress().getHostAddress();
     uri = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + bound.getPort() + "/");
+    hostAndPort = (bound.getAddress().isAnyLocalAddress() ? machineName(host) : uri.getHost()) + ":" + bound.getPort();
     LOG.info("Status page of {} at {}", view.name(), uri);
   }
 
   @Override
   public URI uri() {
     return uri;
+  }
+
+  @Override
+  public String hostAndPort() {
+    return hostAndPort;
+  }
+
+  /** This machine's name, which other machines can resolve (unlike the loopback address). */
+  private static String machineName(String fallback) {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      LOG.warn("This machine has no resolvable name; the status page publishes {}", fallback, e);
+      return fallback;
+    }
   }
 
   @Override
@@ -139,6 +164,39 @@ final class StatusServer implements StatusPage {
         send(exchange, 503, "application/json", JsonRenderer.sqlError("UNAVAILABLE", e.getMessage()));
       }
     }
+  }
+
+  private void stateLookup(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      if (!exchange.getRequestMethod().equals("GET")) {
+        send(exchange, 405, "text/plain; charset=utf-8", "GET only");
+        return;
+      }
+      String operator = exchange.getRequestURI().getPath().substring("/api/state/".length());
+      Map<String, String> params = queryParameters(exchange.getRequestURI().getRawQuery());
+      StateLookup.Answer a = lookup.answer(operator, params.get("key"), "true".equals(params.get("standby")));
+      a.location().ifPresent(l -> exchange.getResponseHeaders().set("Location", l));
+      if (a.retryLater()) {
+        exchange.getResponseHeaders().set("Retry-After", "1");
+      }
+      send(exchange, a.status(), "application/json", a.json());
+    } catch (RuntimeException e) {
+      LOG.warn("The status page failed on {}", exchange.getRequestURI(), e);
+    }
+  }
+
+  /** The first value of each parameter of a raw (still encoded) query string. */
+  static Map<String, String> queryParameters(String rawQuery) {
+    Map<String, String> params = new HashMap<>();
+    if (rawQuery != null) {
+      for (String pair : rawQuery.split("&")) {
+        int eq = pair.indexOf('=');
+        String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+        String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+        params.putIfAbsent(name, value);
+      }
+    }
+    return params;
   }
 
   private void asset(HttpExchange exchange) throws IOException {

@@ -1,6 +1,7 @@
 package io.uji.engine.cluster;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -63,6 +64,15 @@ public interface GroupControl {
    * @param reason why, for the log ("fenced", "removed from the group", ...)
    */
   void resetAll(String reason);
+
+  /**
+   * @return where this context's status page answers ({@code host:port}), if it serves one: the
+   *     address a member publishes when its program gave none, so that the page's state lookups
+   *     can be redirected to the instance that holds a key
+   */
+  default Optional<String> statusAddress() {
+    return Optional.empty();
+  }
 
   /** @return raw access to the keyed state, for restoring key groups */
   GroupStateAccess stateAccess();

@@ -74,6 +74,8 @@ public final class ContextRuntime {
   /** The membership this context runs in, or null outside a group (set before start). */
   private io.uji.engine.cluster.ClusterMember member;
   private String applicationId;
+  /** Where the status page answers, published by the member when its program names no address. */
+  private java.util.Optional<String> statusAddress = java.util.Optional.empty();
   /** In a group, which key groups run here (from start). */
   private GroupRuntime group;
 
@@ -117,9 +119,11 @@ public final class ContextRuntime {
    * {@link GroupProgramCheck} at start; batches take input only for the key groups the member
    * activates, and each commits through it.
    */
-  public void joinGroup(io.uji.engine.cluster.ClusterMember member, String applicationId) {
+  public void joinGroup(io.uji.engine.cluster.ClusterMember member, String applicationId,
+      java.util.Optional<String> statusAddress) {
     this.member = java.util.Objects.requireNonNull(member, "member");
     this.applicationId = java.util.Objects.requireNonNull(applicationId, "applicationId");
+    this.statusAddress = java.util.Objects.requireNonNull(statusAddress, "statusAddress");
   }
 
   public void start() {
@@ -136,7 +140,7 @@ public final class ContextRuntime {
     graph.setPool(pool);
     Time first = BatchScheduler.firstBatchTime(config.clock(), graph.batchInterval().milliseconds());
     if (member != null) {
-      group = new GroupRuntime(applicationId, member, graph, onFailure);
+      group = new GroupRuntime(applicationId, member, graph, onFailure, statusAddress);
       journal = new GroupJournal(group, pool, graph.inputs());
     }
     if (checkpointPath == null) {

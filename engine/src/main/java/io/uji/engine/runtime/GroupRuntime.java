@@ -47,10 +47,12 @@ final class GroupRuntime implements GroupControl, GroupStateAccess {
   private boolean stopped;
 
   private final java.util.function.Consumer<Throwable> onFailure;
+  private final java.util.Optional<String> statusAddress;
 
   GroupRuntime(String applicationId, ClusterMember member, StreamGraph graph,
-      java.util.function.Consumer<Throwable> onFailure) {
+      java.util.function.Consumer<Throwable> onFailure, java.util.Optional<String> statusAddress) {
     this.onFailure = onFailure;
+    this.statusAddress = statusAddress;
     this.applicationId = applicationId;
     this.member = member;
     this.graph = graph;
@@ -66,6 +68,11 @@ final class GroupRuntime implements GroupControl, GroupStateAccess {
 
   String applicationId() {
     return applicationId;
+  }
+
+  @Override
+  public java.util.Optional<String> statusAddress() {
+    return statusAddress;
   }
 
   ClusterMember member() {
