@@ -35,6 +35,8 @@ public final class ShuffleNode<K, V, C> extends Node<Pair<K, C>> {
   private final BinaryOperator<C> mergeCombiners;
   private final Partitioner partitioner;
   private final String operator;
+  /** How many keys this node's maps took in the last batch: the next batch's start that large. */
+  private final KeysHint keysHint = new KeysHint();
 
   /** @param operator the operator the user called ("reduceByKey", "countByValue", ...), named in errors */
   public ShuffleNode(Node<Pair<K, V>> parent, Function<? super V, ? extends C> createCombiner,
@@ -66,19 +68,46 @@ public final class ShuffleNode<K, V, C> extends Node<Pair<K, C>> {
       return null;
     }
     if (parent.placement().isByOrigin()) {
-      return combineLocally(in, graph.pool(), createCombiner, mergeValue, operator);
+      return combineLocally(in, graph.pool(), createCombiner, mergeValue, operator, keysHint);
     }
-    return combine(in, graph.pool(), createCombiner, mergeValue, mergeCombiners, partitioner, operator);
+    return combine(in, graph.pool(), createCombiner, mergeValue, mergeCombiners, partitioner, operator, keysHint);
+  }
+
+  /**
+   * The most keys one map of a batch held, kept for the next batch: a map that starts at that
+   * size is not rehashed through a dozen doublings while it fills (a batch of a million records
+   * over a million users grows each map to ~200 k keys). Batches of one stream tend to look
+   * alike; one that has fewer keys leaves part of a table empty, which costs less than the
+   * doublings.
+   */
+  static final class KeysHint {
+    /** Above this a map grows by doubling, as without a hint (a table of 4 M slots is 16–32 MiB). */
+    private static final int MAX_KEYS = 3 << 20;
+
+    private volatile int keys;
+
+    /** @return an empty map sized for as many keys as the last batch's largest */
+    <K, C> Map<K, C> newMap() {
+      int k = keys;
+      return k == 0 ? new HashMap<>() : new HashMap<>(k / 3 * 4 + 4); // k keys below the 0.75 load factor
+    }
+
+    /** Remembers the size of the largest of a batch's maps. */
+    void record(int largest) {
+      keys = Math.min(largest, MAX_KEYS);
+    }
   }
 
   /** combineByKey of each partition on its own: output partition i holds the keys of input partition i. */
   static <K, V, C> Dataset<Pair<K, C>> combineLocally(PartitionSource<Pair<K, V>> in, WorkerPool pool,
-      Function<? super V, ? extends C> createCombiner, BiFunction<C, ? super V, C> mergeValue, String operator) {
+      Function<? super V, ? extends C> createCombiner, BiFunction<C, ? super V, C> mergeValue, String operator,
+      KeysHint hint) {
     int n = in.numPartitions();
     @SuppressWarnings("unchecked")
     List<Pair<K, C>>[] out = new List[n];
+    int[] sizes = new int[n];
     in.runPartitions(pool, i -> {
-      Map<K, Combiner<C>> combined = new HashMap<>();
+      Map<K, Combiner<C>> combined = hint.newMap();
       in.push(i, kv -> {
         K k = Keys.of(kv, operator);
         Combiner<C> c = combined.get(k);
@@ -93,8 +122,18 @@ public final class ShuffleNode<K, V, C> extends Node<Pair<K, C>> {
         list.add(new Pair<>(e.getKey(), e.getValue().value));
       }
       out[i] = list;
+      sizes[i] = combined.size();
     });
+    hint.record(max(sizes));
     return Datasets.of(new ArrayList<>(List.of(out)), pool);
+  }
+
+  private static int max(int[] values) {
+    int m = 0;
+    for (int v : values) {
+      m = Math.max(m, v);
+    }
+    return m;
   }
 
   /**
@@ -107,7 +146,7 @@ public final class ShuffleNode<K, V, C> extends Node<Pair<K, C>> {
       Function<? super V, ? extends C> createCombiner, BiFunction<C, ? super V, C> mergeValue,
       BinaryOperator<C> mergeCombiners, Partitioner partitioner, String operator) {
     return combine(PartitionSource.of(in), Datasets.pool(in), createCombiner, mergeValue, mergeCombiners, partitioner,
-        operator);
+        operator, new KeysHint());
   }
 
   /**
@@ -117,7 +156,7 @@ public final class ShuffleNode<K, V, C> extends Node<Pair<K, C>> {
    */
   static <K, V, C> Dataset<Pair<K, C>> combine(PartitionSource<Pair<K, V>> in, WorkerPool pool,
       Function<? super V, ? extends C> createCombiner, BiFunction<C, ? super V, C> mergeValue,
-      BinaryOperator<C> mergeCombiners, Partitioner partitioner, String operator) {
+      BinaryOperator<C> mergeCombiners, Partitioner partitioner, String operator, KeysHint hint) {
     int m = in.numPartitions();
     int n = partitioner.numPartitions();
     @SuppressWarnings("unchecked")
@@ -129,7 +168,7 @@ public final class ShuffleNode<K, V, C> extends Node<Pair<K, C>> {
         int p = partitioner.getPartition(k);
         Map<K, Combiner<C>> b = mine[p];
         if (b == null) {
-          b = mine[p] = new HashMap<>();
+          b = mine[p] = hint.newMap();
         }
         Combiner<C> c = b.get(k);
         if (c == null) {
@@ -139,6 +178,13 @@ public final class ShuffleNode<K, V, C> extends Node<Pair<K, C>> {
         }
       });
     });
+    int largest = 0;
+    for (Map<K, Combiner<C>>[] fromInput : buckets) {
+      for (Map<K, Combiner<C>> b : fromInput) {
+        largest = Math.max(largest, b == null ? 0 : b.size());
+      }
+    }
+    hint.record(largest);
     return mergeBuckets(pool, buckets, n, mergeCombiners);
   }
 
