@@ -20,8 +20,8 @@ import java.util.function.Function;
 
 /**
  * Spark's combineByKey over one batch: every input partition combines its records per key into
- * one map per output partition (map-side combine, in parallel), then every output partition
- * merges the maps meant for it (in parallel). reduceByKey, groupByKey and countByValue are this
+ * one table per output partition (map-side combine, in parallel; a {@link CombineTable}, no
+ * object per key), then every output partition merges the tables meant for it (in parallel). reduceByKey, groupByKey and countByValue are this
  * node.
  *
  * <p>Over a parent placed by origin ({@link Placement}) every key's records are in one partition
@@ -35,7 +35,7 @@ public final class ShuffleNode<K, V, C> extends Node<Pair<K, C>> {
   private final BinaryOperator<C> mergeCombiners;
   private final Partitioner partitioner;
   private final String operator;
-  /** How many keys this node's maps took in the last batch: the next batch's start that large. */
+  /** How many keys this node's tables took in the last batch: the next batch's start that large. */
   private final KeysHint keysHint = new KeysHint();
 
   /** @param operator the operator the user called ("reduceByKey", "countByValue", ...), named in errors */
@@ -74,22 +74,21 @@ public final class ShuffleNode<K, V, C> extends Node<Pair<K, C>> {
   }
 
   /**
-   * The most keys one map of a batch held, kept for the next batch: a map that starts at that
-   * size is not rehashed through a dozen doublings while it fills (a batch of a million records
+   * The most keys one table of a batch held, kept for the next batch: a table that starts at that
+   * size is not rebuilt through a dozen growths while it fills (a batch of a million records
    * over a million users grows each map to ~200 k keys). Batches of one stream tend to look
    * alike; one that has fewer keys leaves part of a table empty, which costs less than the
    * doublings.
    */
   static final class KeysHint {
-    /** Above this a map grows by doubling, as without a hint (a table of 4 M slots is 16–32 MiB). */
+    /** Above this a table starts no larger and grows as it fills. */
     private static final int MAX_KEYS = 3 << 20;
 
     private volatile int keys;
 
-    /** @return an empty map sized for as many keys as the last batch's largest */
-    <K, C> Map<K, C> newMap() {
-      int k = keys;
-      return k == 0 ? new HashMap<>() : new HashMap<>(k / 3 * 4 + 4); // k keys below the 0.75 load factor
+    /** @return an empty table sized for as many keys as the last batch's largest */
+    <K, C> CombineTable<K, C> newTable() {
+      return new CombineTable<>(keys);
     }
 
     /** Remembers the size of the largest of a batch's maps. */
@@ -107,25 +106,22 @@ public final class ShuffleNode<K, V, C> extends Node<Pair<K, C>> {
     List<Pair<K, C>>[] out = new List[n];
     int[] sizes = new int[n];
     in.runPartitions(pool, i -> {
-      Map<K, Combiner<C>> combined = hint.newMap();
-      in.push(i, kv -> {
-        K k = Keys.of(kv, operator);
-        Combiner<C> c = combined.get(k);
-        if (c == null) {
-          combined.put(k, new Combiner<>(createCombiner.apply(kv.value())));
-        } else {
-          c.value = mergeValue.apply(c.value, kv.value());
-        }
-      });
-      List<Pair<K, C>> list = new ArrayList<>(combined.size());
-      for (Map.Entry<K, Combiner<C>> e : combined.entrySet()) {
-        list.add(new Pair<>(e.getKey(), e.getValue().value));
-      }
-      out[i] = list;
+      CombineTable<K, C> combined = hint.newTable();
+      in.push(i, kv -> combined.combineValue(Keys.of(kv, operator), kv.value(), createCombiner, mergeValue));
+      out[i] = pairs(combined);
       sizes[i] = combined.size();
     });
     hint.record(max(sizes));
     return Datasets.of(new ArrayList<>(List.of(out)), pool);
+  }
+
+  /** @return a table's keys and values as pairs, in the order the keys came */
+  private static <K, C> List<Pair<K, C>> pairs(CombineTable<K, C> t) {
+    List<Pair<K, C>> list = new ArrayList<>(t.size());
+    for (int i = 0, n = t.size(); i < n; i++) {
+      list.add(new Pair<>(t.key(i), t.value(i)));
+    }
+    return list;
   }
 
   private static int max(int[] values) {
@@ -160,27 +156,22 @@ public final class ShuffleNode<K, V, C> extends Node<Pair<K, C>> {
     int m = in.numPartitions();
     int n = partitioner.numPartitions();
     @SuppressWarnings("unchecked")
-    Map<K, Combiner<C>>[][] buckets = new Map[m][n];
+    CombineTable<K, C>[][] buckets = new CombineTable[m][n];
     in.runPartitions(pool, i -> {
-      Map<K, Combiner<C>>[] mine = buckets[i];
+      CombineTable<K, C>[] mine = buckets[i];
       in.push(i, kv -> {
         K k = Keys.of(kv, operator);
         int p = partitioner.getPartition(k);
-        Map<K, Combiner<C>> b = mine[p];
+        CombineTable<K, C> b = mine[p];
         if (b == null) {
-          b = mine[p] = hint.newMap();
+          b = mine[p] = hint.newTable();
         }
-        Combiner<C> c = b.get(k);
-        if (c == null) {
-          b.put(k, new Combiner<>(createCombiner.apply(kv.value())));
-        } else {
-          c.value = mergeValue.apply(c.value, kv.value());
-        }
+        b.combineValue(k, kv.value(), createCombiner, mergeValue);
       });
     });
     int largest = 0;
-    for (Map<K, Combiner<C>>[] fromInput : buckets) {
-      for (Map<K, Combiner<C>> b : fromInput) {
+    for (CombineTable<K, C>[] fromInput : buckets) {
+      for (CombineTable<K, C> b : fromInput) {
         largest = Math.max(largest, b == null ? 0 : b.size());
       }
     }
@@ -188,48 +179,27 @@ public final class ShuffleNode<K, V, C> extends Node<Pair<K, C>> {
     return mergeBuckets(pool, buckets, n, mergeCombiners);
   }
 
-  /** A mutable slot, so that merging a value into a key's combiner needs no second lookup. */
-  static final class Combiner<C> {
-    C value;
-
-    Combiner(C value) {
-      this.value = value;
-    }
-  }
-
-  /** Merges per-input-partition maps into {@code n} output partitions, in parallel. */
-  static <K, C> Dataset<Pair<K, C>> mergeBuckets(WorkerPool pool, Map<K, Combiner<C>>[][] buckets, int n,
+  /** Merges per-input-partition tables into {@code n} output partitions, in parallel. */
+  static <K, C> Dataset<Pair<K, C>> mergeBuckets(WorkerPool pool, CombineTable<K, C>[][] buckets, int n,
       BinaryOperator<C> mergeCombiners) {
     @SuppressWarnings("unchecked")
     List<Pair<K, C>>[] out = new List[n];
     Dataset<Object> outputs = Datasets.empty(n, pool);
     outputs.runPartitions(p -> {
-      Map<K, Combiner<C>> merged = null;
-      for (Map<K, Combiner<C>>[] fromInput : buckets) {
-        Map<K, Combiner<C>> b = fromInput[p];
+      CombineTable<K, C> merged = null;
+      for (CombineTable<K, C>[] fromInput : buckets) {
+        CombineTable<K, C> b = fromInput[p];
         if (b == null) {
           continue;
         }
         if (merged == null) {
           merged = b;
         } else {
-          for (Map.Entry<K, Combiner<C>> e : b.entrySet()) {
-            Combiner<C> c = merged.get(e.getKey());
-            if (c == null) {
-              merged.put(e.getKey(), e.getValue());
-            } else {
-              c.value = mergeCombiners.apply(c.value, e.getValue().value);
-            }
-          }
+          merged.combineAll(b, mergeCombiners);
         }
+        fromInput[p] = null; // merged: let it go before the next is
       }
-      List<Pair<K, C>> list = new ArrayList<>(merged == null ? 0 : merged.size());
-      if (merged != null) {
-        for (Map.Entry<K, Combiner<C>> e : merged.entrySet()) {
-          list.add(new Pair<>(e.getKey(), e.getValue().value));
-        }
-      }
-      out[p] = list;
+      out[p] = merged == null ? new ArrayList<>(0) : pairs(merged);
     });
     List<List<Pair<K, C>>> parts = new ArrayList<>(n);
     for (List<Pair<K, C>> l : out) {
