@@ -74,8 +74,14 @@ final class CombineTable<K, C> {
     }
   }
 
-  /** Merges every key of {@code other} into this one. */
+  /**
+   * Merges every key of {@code other} into this one. Makes room for all of them first (the
+   * tables of one output partition share few keys when keys are many): one growth, not several.
+   */
   void combineAll(CombineTable<K, C> other, BinaryOperator<C> mergeCombiners) {
+    if ((long) size + other.size > keys.length && keys.length < MAX_KEYS) {
+      grow((int) Math.min(MAX_KEYS, (long) size + other.size));
+    }
     for (int i = 0; i < other.size; i++) {
       combineCombiner(other.key(i), other.value(i), mergeCombiners);
     }
@@ -114,7 +120,11 @@ final class CombineTable<K, C> {
       throw new IllegalStateException("A batch's combine has more than " + MAX_KEYS + " keys in one partition; "
           + "use more partitions");
     }
-    int capacity = (int) Math.min(MAX_KEYS, size + (long) Math.max(MIN_KEYS, size >> 1));
+    grow((int) Math.min(MAX_KEYS, size + (long) Math.max(MIN_KEYS, size >> 1)));
+  }
+
+  /** Makes room for {@code capacity} keys (more than it holds) and rebuilds the hash table. */
+  private void grow(int capacity) {
     keys = java.util.Arrays.copyOf(keys, capacity);
     values = java.util.Arrays.copyOf(values, capacity);
     int[] tab = new int[2 * slotsFor(capacity)];
