@@ -141,6 +141,14 @@ final class CombineTable<K, C> {
     table = tab;
   }
 
+  /** Empties it, keeping its arrays (for the next batch). */
+  void clear() {
+    java.util.Arrays.fill(keys, 0, size, null);
+    java.util.Arrays.fill(values, 0, size, null);
+    java.util.Arrays.fill(table, 0);
+    size = 0;
+  }
+
   int size() {
     return size;
   }

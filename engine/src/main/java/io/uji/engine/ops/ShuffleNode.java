@@ -74,24 +74,46 @@ public final class ShuffleNode<K, V, C> extends Node<Pair<K, C>> {
   }
 
   /**
-   * The most keys one table of a batch held, kept for the next batch: a table that starts at that
-   * size is not rebuilt through a dozen growths while it fills (a batch of a million records
-   * over a million users grows each map to ~200 k keys). Batches of one stream tend to look
-   * alike; one that has fewer keys leaves part of a table empty, which costs less than the
-   * doublings.
+   * The tables of a node's combine, kept from batch to batch, and the most keys one of them held:
+   * a new table starts at that size instead of growing through a dozen rebuilds, and a table is
+   * reused once its batch is merged, so that its arrays (megabytes for a batch over a million
+   * users) stay in the old generation instead of being allocated, promoted and collected again
+   * every batch. Batches of one stream tend to look alike; a table of a batch with fewer keys
+   * leaves part of its arrays empty.
    */
   static final class KeysHint {
     /** Above this a table starts no larger and grows as it fills. */
     private static final int MAX_KEYS = 3 << 20;
+    /** The most tables kept for reuse (a batch uses input × output partitions of them). */
+    private static final int MAX_KEPT = 64;
 
     private volatile int keys;
+    private final java.util.concurrent.ConcurrentLinkedQueue<CombineTable<?, ?>> free =
+        new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger kept = new java.util.concurrent.atomic.AtomicInteger();
 
-    /** @return an empty table sized for as many keys as the last batch's largest */
+    /** @return an empty table: a reused one, or a new one sized for as many keys as the last batch's largest */
+    @SuppressWarnings("unchecked")
     <K, C> CombineTable<K, C> newTable() {
+      CombineTable<?, ?> t = free.poll();
+      if (t != null) {
+        kept.decrementAndGet();
+        return (CombineTable<K, C>) t;
+      }
       return new CombineTable<>(keys);
     }
 
-    /** Remembers the size of the largest of a batch's maps. */
+    /** Takes back a table whose keys and values were handed on: emptied, it serves a later batch. */
+    void reuse(CombineTable<?, ?> t) {
+      if (kept.incrementAndGet() > MAX_KEPT) {
+        kept.decrementAndGet();
+        return;
+      }
+      t.clear();
+      free.offer(t);
+    }
+
+    /** Remembers the size of the largest of a batch's tables. */
     void record(int largest) {
       keys = Math.min(largest, MAX_KEYS);
     }
@@ -110,6 +132,7 @@ public final class ShuffleNode<K, V, C> extends Node<Pair<K, C>> {
       in.push(i, kv -> combined.combineValue(Keys.of(kv, operator), kv.value(), createCombiner, mergeValue));
       out[i] = pairs(combined);
       sizes[i] = combined.size();
+      hint.reuse(combined);
     });
     hint.record(max(sizes));
     return Datasets.of(new ArrayList<>(List.of(out)), pool);
@@ -176,12 +199,12 @@ public final class ShuffleNode<K, V, C> extends Node<Pair<K, C>> {
       }
     }
     hint.record(largest);
-    return mergeBuckets(pool, buckets, n, mergeCombiners);
+    return mergeBuckets(pool, buckets, n, mergeCombiners, hint);
   }
 
   /** Merges per-input-partition tables into {@code n} output partitions, in parallel. */
-  static <K, C> Dataset<Pair<K, C>> mergeBuckets(WorkerPool pool, CombineTable<K, C>[][] buckets, int n,
-      BinaryOperator<C> mergeCombiners) {
+  private static <K, C> Dataset<Pair<K, C>> mergeBuckets(WorkerPool pool, CombineTable<K, C>[][] buckets, int n,
+      BinaryOperator<C> mergeCombiners, KeysHint hint) {
     @SuppressWarnings("unchecked")
     List<Pair<K, C>>[] out = new List[n];
     Dataset<Object> outputs = Datasets.empty(n, pool);
@@ -196,10 +219,14 @@ public final class ShuffleNode<K, V, C> extends Node<Pair<K, C>> {
           merged = b;
         } else {
           merged.combineAll(b, mergeCombiners);
+          hint.reuse(b);
         }
-        fromInput[p] = null; // merged: let it go before the next is
+        fromInput[p] = null;
       }
       out[p] = merged == null ? new ArrayList<>(0) : pairs(merged);
+      if (merged != null) {
+        hint.reuse(merged);
+      }
     });
     List<List<Pair<K, C>>> parts = new ArrayList<>(n);
     for (List<Pair<K, C>> l : out) {

@@ -68,6 +68,20 @@ class CombineTableTest {
   }
 
   @Test
+  void aClearedTableHoldsNothingOfItsLastBatchAndTakesNewKeys() {
+    CombineTable<String, Long> t = new CombineTable<>(0);
+    for (int i = 0; i < 1000; i++) {
+      t.combineValue("old" + i, 1L, Function.identity(), Long::sum);
+    }
+    t.clear();
+    assertEquals(0, t.size());
+    t.combineValue("old1", 5L, Function.identity(), Long::sum);
+    t.combineValue("new", 2L, Function.identity(), Long::sum);
+    t.combineValue("old1", 1L, Function.identity(), Long::sum);
+    assertEquals(Map.of("old1", 6L, "new", 2L), asMap(t));
+  }
+
+  @Test
   void mergingTwoTablesCombinesTheKeysTheyShareAndTakesTheRest() {
     CombineTable<String, Long> a = new CombineTable<>(0);
     CombineTable<String, Long> b = new CombineTable<>(0);
