@@ -12,7 +12,8 @@
 #   (Kafka Streams only, default true; Uji's instances always have static ids), --heartbeat-ms N (Kafka Streams
 #   only: its consumer's heartbeat.interval.ms, 3 s by default; Uji's membership consumer uses 250 ms).
 #   --liveness-timeout-ms N (Uji only: its failure detector's timeout, the builder's 1 500 by default; 0: none,
-#   detection by the session timeout only).
+#   detection by the session timeout only), --standbys N (the group's numStandbyReplicas / num.standby.replicas,
+#   default 0; Uji only for now).
 # Every run: a fresh single-node KRaft broker (kafka-local's, its own JVM, Kafka's default broker JVM settings)
 # with group.min.session.timeout.ms=6000 (Kafka's stock minimum; kafka-local lowers it to 1000 for tests);
 # `input` loaded with N0 events over 6 partitions (kafka-local load, separate JVM), `output` with 6 partitions;
@@ -28,7 +29,7 @@ JAR=kafka-local/target/uji-local-kafka.jar
 . "$root/bench/lib/child-jvms.sh"
 uji_classpath "$root"   # UJI_CP
 KS_DIR=benchmarks/peers/kstreams
-SYSTEM="" SESSION="" K=1000000 N0=2000000 RATE=5000 STEADY=10 STATIC=true HEARTBEAT= LIVENESS=
+SYSTEM="" SESSION="" K=1000000 N0=2000000 RATE=5000 STEADY=10 STATIC=true HEARTBEAT= LIVENESS= STANDBYS=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --system) SYSTEM=$2 ;;
@@ -40,13 +41,15 @@ while [[ $# -gt 0 ]]; do
     --static-membership) STATIC=$2 ;;
     --heartbeat-ms) HEARTBEAT=$2 ;;
     --liveness-timeout-ms) LIVENESS=$2 ;;   # Uji only: its failure detector's timeout (0: none)
+    --standbys) STANDBYS=$2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift 2
 done
 case "$SYSTEM" in
   uji) ;;
-  kstreams) KS_CP="$(ls "$KS_DIR"/target/uji-peer-kstreams-*.jar):$(cat "$KS_DIR/target/classpath.txt")" ;;
+  kstreams) [[ "$STANDBYS" == 0 ]] || { echo "--standbys is Uji's only for now" >&2; exit 2; }
+    KS_CP="$(ls "$KS_DIR"/target/uji-peer-kstreams-*.jar):$(cat "$KS_DIR/target/classpath.txt")" ;;
   *) echo "--system uji|kstreams" >&2; exit 2 ;;
 esac
 
@@ -69,7 +72,7 @@ start_instance() { # instance id
   if [[ "$SYSTEM" == "uji" ]]; then
     java "${JVM[@]}" -Dorg.slf4j.simpleLogger.log.io.uji.kafka=info -cp "$UJI_CP" io.uji.bench.failover.UjiFailoverInstance \
       bootstrap="$BOOTSTRAP" app="$APP" instance="$id" state="$TMP/state-$id" \
-      ${SESSION:+session-timeout-ms=$SESSION} ${LIVENESS:+liveness-timeout-ms=$LIVENESS} >"$TMP/$id.log" 2>&1 &
+      ${SESSION:+session-timeout-ms=$SESSION} ${LIVENESS:+liveness-timeout-ms=$LIVENESS} standbys="$STANDBYS" >"$TMP/$id.log" 2>&1 &
   else
     java "${JVM[@]}" -cp "$KS_CP" io.uji.peers.kstreams.StreamsFailoverInstance --bootstrap "$BOOTSTRAP" \
       --app-id "$APP" --instance "$id" --state-dir "$TMP/state-$id" --static-membership "$STATIC" \
@@ -80,7 +83,7 @@ start_instance() { # instance id
 }
 start_instance i0
 start_instance i1
-echo "INFO instances i0 pid=$PID_i0 i1 pid=$PID_i1 (system $SYSTEM, session timeout ${SESSION:-default})"
+echo "INFO instances i0 pid=$PID_i0 i1 pid=$PID_i1 (system $SYSTEM, session timeout ${SESSION:-default}, standbys $STANDBYS)"
 
 rc=0
 java -Xmx256m -cp "$UJI_CP" io.uji.bench.failover.FailoverWatch system="$SYSTEM" bootstrap="$BOOTSTRAP" app="$APP" \

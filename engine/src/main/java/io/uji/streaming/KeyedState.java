@@ -41,8 +41,9 @@ public interface KeyedState<K, S> {
 
   /**
    * As {@link #get(Object)}, and with {@code allowStandby}, answered from a standby copy kept
-   * here (possibly behind the active one by the batches it has not applied yet). Standby copies
-   * are not built yet: today this is {@link #get(Object)}.
+   * here (possibly behind the active one by the batches it has not applied yet). Reading standby
+   * copies is not built yet (they are kept, and promoted, but not queried): today this is {@link
+   * #get(Object)}.
    *
    * @throws StateNotLocalException if the key's group neither runs here nor, when allowed, has
    *     a standby copy here

@@ -38,6 +38,15 @@ import java.util.TreeSet;
  *       compatible or not) and is not its new holder is assigned to nobody this round: the owner
  *       sees it revoked, commits and rejoins, and the next round (where nobody owns it) assigns it.
  *       Kafka's consumer refuses a cooperative assignment that moves a partition directly.
+ *   <li><b>Promotion.</b> In step 4 a group without an owner (its instance left or died) goes
+ *       first to the member below its quota that holds the most caught-up copy of it (a standby,
+ *       design 8: the highest changelog position sum), so that it restores only the tail.
+ *   <li><b>Standbys</b> ({@code standbyReplicas} k, design 8). Each group gets up to k standby
+ *       members, never its active holder (the new holder, or the intended one of a withheld group)
+ *       and never twice the same member. Members holding a copy keep it (the most caught-up first)
+ *       while under their standby quota {@code ceil(P*k/M)}; the rest go to the member with the
+ *       fewest standbys of the same active holder (one failure then spreads its groups over
+ *       several standbys), then the fewest standbys, then the instance id.
  * </ol>
  *
  * <p>The plan depends only on the input's contents, never on the members' order, so every leader
@@ -55,13 +64,21 @@ final class AssignmentPlanner {
    * @param stateSignature hash of the program's stateful operators and P
    * @param owned the groups the member owns now (its owned partitions)
    * @param ownedGeneration the generation in which it got {@code owned}, -1 if unknown
+   * @param copies per group it holds a local copy of (owned, standby or dormant), the sum over
+   *     operators of the copy's changelog position: a higher sum is a more caught-up copy
    */
   record Member(String memberId, String instanceId, long incarnation, long stateSignature, Set<Integer> owned,
-      int ownedGeneration) {
+      int ownedGeneration, Map<Integer, Long> copies) {
     Member {
       Objects.requireNonNull(memberId, "memberId");
       Objects.requireNonNull(instanceId, "instanceId");
       owned = Set.copyOf(owned);
+      copies = Map.copyOf(copies);
+    }
+
+    Member(String memberId, String instanceId, long incarnation, long stateSignature, Set<Integer> owned,
+        int ownedGeneration) {
+      this(memberId, instanceId, incarnation, stateSignature, owned, ownedGeneration, Map.of());
     }
   }
 
@@ -70,14 +87,23 @@ final class AssignmentPlanner {
    * @param members every member of this round, in any order, member ids distinct
    * @param excluded member ids that get nothing whatever their program (their subscription could
    *     not be read); what they own still counts, so it is withheld until they revoke it
+   * @param standbyReplicas k, the standby copies wanted per group (fewer when there are fewer
+   *     other members)
    */
-  record PlanInput(int groups, List<Member> members, Set<String> excluded) {
+  record PlanInput(int groups, List<Member> members, Set<String> excluded, int standbyReplicas) {
     PlanInput {
       if (groups < 1) {
         throw new IllegalArgumentException("a group needs at least one partition: " + groups);
       }
+      if (standbyReplicas < 0) {
+        throw new IllegalArgumentException("standbyReplicas must be >= 0: " + standbyReplicas);
+      }
       members = List.copyOf(members);
       excluded = Set.copyOf(excluded);
+    }
+
+    PlanInput(int groups, List<Member> members, Set<String> excluded) {
+      this(groups, members, excluded, 0);
     }
 
     PlanInput(int groups, List<Member> members) {
@@ -92,9 +118,11 @@ final class AssignmentPlanner {
    *     first; they move to {@code intended} in the next round
    * @param intended per withheld group, the member id meant to get it
    * @param incompatible member ids whose program differs from the group's (they get nothing)
+   * @param standbys per member id, the groups it keeps a standby copy of (every member present,
+   *     maybe empty)
    */
   record Plan(Map<String, SortedSet<Integer>> actives, SortedSet<Integer> withheld, Map<Integer, String> intended,
-      Set<String> incompatible) {}
+      Set<String> incompatible, Map<String, SortedSet<Integer>> standbys) {}
 
   private static final Comparator<Member> BY_INSTANCE =
       Comparator.comparing(Member::instanceId).thenComparing(Member::memberId);
@@ -145,7 +173,8 @@ final class AssignmentPlanner {
     SortedSet<Integer> withheld = new TreeSet<>();
     Map<Integer, String> intended = new TreeMap<>();
     if (eligible.isEmpty()) {
-      return new Plan(unmodifiable(target), Collections.unmodifiableSortedSet(withheld), Map.of(), incompatible);
+      return new Plan(unmodifiable(target), Collections.unmodifiableSortedSet(withheld), Map.of(), incompatible,
+          unmodifiable(emptySets(members)));
     }
     // 3. quotas: the larger ones to the members owning the most.
     Map<String, Integer> quota = quotas(p, eligible, owns);
@@ -159,6 +188,24 @@ final class AssignmentPlanner {
         }
         keep.add(g);
         placed[g] = true;
+      }
+    }
+    // promotion: an orphaned group to the member below its quota with the most caught-up copy
+    for (int g = 0; g < p; g++) {
+      if (!placed[g] && owner[g] == null) {
+        Member best = null;
+        long bestCopy = -1;
+        for (Member m : eligible) {
+          Long copy = m.copies().get(g);
+          if (copy != null && copy > bestCopy && quota.get(m.memberId()) > target.get(m.memberId()).size()) {
+            best = m;
+            bestCopy = copy;
+          }
+        }
+        if (best != null) {
+          target.get(best.memberId()).add(g);
+          placed[g] = true;
+        }
       }
     }
     for (int g = 0; g < p; g++) {
@@ -175,6 +222,8 @@ final class AssignmentPlanner {
         target.get(best.memberId()).add(g); // the quotas sum to P: someone has room
       }
     }
+    String[] holder = new String[p];
+    target.forEach((id, groups) -> groups.forEach(g -> holder[g] = id));
     // 5. withholding: a live owner other than the new holder revokes first.
     for (Map.Entry<String, SortedSet<Integer>> e : target.entrySet()) {
       for (var it = e.getValue().iterator(); it.hasNext(); ) {
@@ -186,8 +235,89 @@ final class AssignmentPlanner {
         }
       }
     }
+    Map<String, SortedSet<Integer>> standbys = standbys(p, input.standbyReplicas(), eligible, members, holder);
     return new Plan(unmodifiable(target), Collections.unmodifiableSortedSet(withheld),
-        Collections.unmodifiableMap(intended), incompatible);
+        Collections.unmodifiableMap(intended), incompatible, unmodifiable(standbys));
+  }
+
+  /** Step 6: up to k standbys per group, never on its holder (the new one, withheld or not). */
+  private static Map<String, SortedSet<Integer>> standbys(int p, int k, List<Member> eligible, List<Member> members,
+      String[] holder) {
+    Map<String, SortedSet<Integer>> out = emptySets(members);
+    int copies = Math.min(k, eligible.size() - 1);
+    if (copies <= 0) {
+      return out;
+    }
+    int quota = (p * copies + eligible.size() - 1) / eligible.size();
+    Map<String, Map<String, Integer>> perActive = new HashMap<>(); // member -> active holder -> standbys
+    for (int g = 0; g < p; g++) {
+      Set<String> chosen = new java.util.HashSet<>();
+      chosen.add(holder[g]);
+      // sticky: the copies already here, the most caught-up first, while under the quota
+      List<Member> holding = new ArrayList<>();
+      for (Member m : eligible) {
+        if (m.copies().containsKey(g) && !chosen.contains(m.memberId())) {
+          holding.add(m);
+        }
+      }
+      final int group = g;
+      holding.sort(Comparator.comparingLong((Member m) -> -m.copies().get(group)).thenComparing(BY_INSTANCE));
+      for (Member m : holding) {
+        if (chosen.size() > copies) {
+          break;
+        }
+        if (out.get(m.memberId()).size() < quota) {
+          chosen.add(m.memberId());
+        }
+      }
+      while (chosen.size() <= copies) {
+        Member best = null;
+        for (Member m : eligible) {
+          if (chosen.contains(m.memberId())) {
+            continue;
+          }
+          if (best == null || betterStandby(m, best, out, perActive, holder[g], quota)) {
+            best = m;
+          }
+        }
+        chosen.add(best.memberId()); // there are more eligible members than copies + 1
+      }
+      chosen.remove(holder[g]);
+      for (String id : chosen) {
+        out.get(id).add(g);
+        perActive.computeIfAbsent(id, x -> new HashMap<>()).merge(holder[g], 1, Integer::sum);
+      }
+    }
+    return out;
+  }
+
+  /** @return whether {@code a} is a better new standby than {@code b} for a group held by {@code active} */
+  private static boolean betterStandby(Member a, Member b, Map<String, SortedSet<Integer>> out,
+      Map<String, Map<String, Integer>> perActive, String active, int quota) {
+    boolean aFull = out.get(a.memberId()).size() >= quota;
+    boolean bFull = out.get(b.memberId()).size() >= quota;
+    if (aFull != bFull) {
+      return bFull;
+    }
+    int aSame = perActive.getOrDefault(a.memberId(), Map.of()).getOrDefault(active, 0);
+    int bSame = perActive.getOrDefault(b.memberId(), Map.of()).getOrDefault(active, 0);
+    if (aSame != bSame) {
+      return aSame < bSame;
+    }
+    int aAll = out.get(a.memberId()).size();
+    int bAll = out.get(b.memberId()).size();
+    if (aAll != bAll) {
+      return aAll < bAll;
+    }
+    return BY_INSTANCE.compare(a, b) < 0;
+  }
+
+  private static Map<String, SortedSet<Integer>> emptySets(List<Member> members) {
+    Map<String, SortedSet<Integer>> out = new LinkedHashMap<>();
+    for (Member m : members) {
+      out.put(m.memberId(), new TreeSet<>());
+    }
+    return out;
   }
 
   /** @return the member ids outside the largest set agreeing on the state signature */

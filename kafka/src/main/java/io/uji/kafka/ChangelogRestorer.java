@@ -42,6 +42,7 @@ final class ChangelogRestorer implements AutoCloseable {
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Admin admin;
   private final Duration timeout;
+  private final java.util.concurrent.atomic.AtomicLong restoredChanges = new java.util.concurrent.atomic.AtomicLong();
 
   /**
    * @param config the consumer properties (bootstrap, security); read_committed and assign mode
@@ -84,6 +85,7 @@ final class ChangelogRestorer implements AutoCloseable {
         start = logStart;
       }
       long applied = read(state, op, tp, start, end);
+      restoredChanges.addAndGet(applied);
       LOG.info("Restored key group {} of '{}' from {} [{}, {}): {} changes{}", group, op, tp, start, end, applied,
           reason == null ? " (local copy up to " + position + ")" : " (full: " + reason + ")");
       out.put(op, end);
@@ -170,9 +172,7 @@ final class ChangelogRestorer implements AutoCloseable {
         if (r.offset() >= end) {
           break;
         }
-        Header t = r.headers().lastHeader(GroupProducer.FILED_AT_HEADER);
-        long filedAt = t == null || t.value().length != 8 ? -1 : ByteBuffer.wrap(t.value()).getLong();
-        chunk.add(new StateChange(op, tp.partition(), r.key(), r.value(), filedAt));
+        chunk.add(change(op, r));
         if (chunk.size() == CHUNK) {
           state.apply(op, tp.partition(), chunk);
           applied += chunk.size();
@@ -186,6 +186,18 @@ final class ChangelogRestorer implements AutoCloseable {
     }
     consumer.assign(List.of());
     return applied;
+  }
+
+  /** @return the change a changelog record of {@code op} holds */
+  static StateChange change(String op, ConsumerRecord<byte[], byte[]> r) {
+    Header t = r.headers().lastHeader(GroupProducer.FILED_AT_HEADER);
+    long filedAt = t == null || t.value().length != 8 ? -1 : ByteBuffer.wrap(t.value()).getLong();
+    return new StateChange(op, r.partition(), r.key(), r.value(), filedAt);
+  }
+
+  /** @return the changelog records applied by restores so far (a promoted standby's tail, or a full restore) */
+  long restoredChanges() {
+    return restoredChanges.get();
   }
 
   @Override

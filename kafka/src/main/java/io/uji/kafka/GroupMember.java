@@ -35,20 +35,31 @@ final class GroupMember implements ClusterMember {
    * @param transactionTimeout the producer's transaction timeout
    * @param livenessInterval how often this instance's liveness beacon is sent
    * @param livenessTimeout the silence after which another member is fenced, ZERO for no detector
+   * @param standbyReplicas the standby copies per key group the group keeps (design 8), as the
+   *     leader plans them
    */
   record Settings(Map<String, Object> clientProperties, String applicationId, String instanceId, List<String> topics,
       String applicationServer, Duration sessionTimeout, Duration transactionTimeout, Duration livenessInterval,
-      Duration livenessTimeout) {
+      Duration livenessTimeout, int standbyReplicas) {
     Settings {
       clientProperties = Map.copyOf(clientProperties);
       topics = List.copyOf(topics);
+      if (standbyReplicas < 0) {
+        throw new IllegalArgumentException("numStandbyReplicas must be >= 0, got " + standbyReplicas);
+      }
     }
 
-    /** With the default liveness settings (a beacon every 250 ms, fenced after 1.5 s of silence). */
+    /** The default liveness settings (a beacon every 250 ms, fenced after 1.5 s of silence), no standbys. */
     Settings(Map<String, Object> clientProperties, String applicationId, String instanceId, List<String> topics,
         String applicationServer, Duration sessionTimeout, Duration transactionTimeout) {
+      this(clientProperties, applicationId, instanceId, topics, applicationServer, sessionTimeout, transactionTimeout, 0);
+    }
+
+    /** The default liveness settings, {@code standbyReplicas} standbys. */
+    Settings(Map<String, Object> clientProperties, String applicationId, String instanceId, List<String> topics,
+        String applicationServer, Duration sessionTimeout, Duration transactionTimeout, int standbyReplicas) {
       this(clientProperties, applicationId, instanceId, topics, applicationServer, sessionTimeout, transactionTimeout,
-          DEFAULT_LIVENESS_INTERVAL, DEFAULT_LIVENESS_TIMEOUT);
+          DEFAULT_LIVENESS_INTERVAL, DEFAULT_LIVENESS_TIMEOUT, standbyReplicas);
     }
   }
 
@@ -65,6 +76,7 @@ final class GroupMember implements ClusterMember {
   private GroupActivation activation;
   private LivenessBeacon beacon;
   private FailureDetector detector;
+  private StandbyTailer standbys;
   private volatile HostDirectory hosts;
   private volatile GroupKeyLocator keys;
 
@@ -110,8 +122,9 @@ final class GroupMember implements ClusterMember {
     String server = settings.applicationServer().isEmpty() ? control.statusAddress().orElse("")
         : settings.applicationServer();
     hosts = new HostDirectory(state.groups(), server);
+    standbys = new StandbyTailer(settings.clientProperties(), "uji-standby-" + id, state, producer, changelogs);
     loop = new MembershipLoop(consumer, settings.instanceId(), settings.topics(), signature,
-        server, control, activation, hosts);
+        server, control, activation, hosts, standbys, settings.standbyReplicas());
     startLiveness();
     loop.start();
   }
@@ -205,6 +218,16 @@ final class GroupMember implements ClusterMember {
   @Override
   public java.util.Optional<io.uji.engine.cluster.KeyLocator> keyLocator() {
     return java.util.Optional.ofNullable(keys);
+  }
+
+  /** @return the changelog records applied by restores so far (promotions restore only a standby's tail) */
+  long restoredChanges() {
+    return restorer == null ? 0 : restorer.restoredChanges();
+  }
+
+  /** @return the changelog records applied to standby copies so far */
+  long standbyChanges() {
+    return standbys == null ? 0 : standbys.appliedChanges();
   }
 
   /** @return who runs which key group as of the last assignment, or null if the member is not running */

@@ -41,7 +41,10 @@ import org.apache.kafka.common.serialization.Serializer;
  * Builder#applicationServer} each instance publishes and the producers' partitioning, {@link
  * Builder#keySerializer}), so that a lookup can be sent there.
  *
- * <p>Not yet: standby replicas, local checkpoints in a group (a group's state is restored from
+ * <p>With {@link Builder#numStandbyReplicas} other instances keep warm copies of each key group,
+ * so that a group whose instance dies or leaves restores only what its standby had not read yet.
+ *
+ * <p>Not yet: local checkpoints in a group (a group's state is restored from
  * its changelogs), timeouts in mapWithState. The program is checked
  * at start: its stateful operators must keep the topics' keys and be named.
  *
@@ -59,6 +62,7 @@ public final class KafkaGroup<K, V> {
   private final Duration transactionTimeout;
   private final Duration livenessInterval;
   private final Duration livenessTimeout;
+  private final int numStandbyReplicas;
   private final KeyPartitioner<? super K> keyPartitioner;
   private volatile GroupMember member;
   private volatile GroupKeyLocator locator;
@@ -74,6 +78,7 @@ public final class KafkaGroup<K, V> {
     this.transactionTimeout = b.transactionTimeout;
     this.livenessInterval = b.livenessInterval;
     this.livenessTimeout = b.livenessTimeout;
+    this.numStandbyReplicas = b.numStandbyReplicas;
     this.keyPartitioner = b.keyPartitioner != null ? b.keyPartitioner
         : b.keySerializer != null ? KeyPartitioner.murmur2(b.keySerializer, b.topics.get(0)) : null;
   }
@@ -103,7 +108,7 @@ public final class KafkaGroup<K, V> {
         .maxRatePerPartition(maxRatePerPartition).build();
     KeyedGroupSource<K, V> source = new KeyedGroupSource<>(reader, clients, topics, Duration.ofSeconds(10));
     GroupMember m = new GroupMember(new GroupMember.Settings(clients, applicationId, instanceId, topics,
-        applicationServer, sessionTimeout, transactionTimeout, livenessInterval, livenessTimeout));
+        applicationServer, sessionTimeout, transactionTimeout, livenessInterval, livenessTimeout, numStandbyReplicas));
     @SuppressWarnings("unchecked") // the context's state queries pass keys of the topics' key type
     KeyPartitioner<Object> keys = (KeyPartitioner<Object>) keyPartitioner;
     GroupKeyLocator l = new GroupKeyLocator(applicationId, instanceId, keys, m::hosts);
@@ -225,6 +230,7 @@ public final class KafkaGroup<K, V> {
     private Duration livenessInterval = GroupMember.DEFAULT_LIVENESS_INTERVAL;
     private Duration livenessTimeout = GroupMember.DEFAULT_LIVENESS_TIMEOUT;
     private long maxRatePerPartition;
+    private int numStandbyReplicas;
     private Serializer<? super K> keySerializer;
     private KeyPartitioner<? super K> keyPartitioner;
 
@@ -330,6 +336,23 @@ public final class KafkaGroup<K, V> {
         throw new IllegalArgumentException("maxRatePerPartition must be >= 0, got " + recordsPerSecond);
       }
       this.maxRatePerPartition = recordsPerSecond;
+      return this;
+    }
+
+    /**
+     * @param replicas how many other instances keep a standby copy of each key group (Kafka Streams'
+     *     {@code num.standby.replicas}; default 0): they read its changelog as it is written, and
+     *     when the group's instance dies or leaves, the group goes to one of them, which restores
+     *     only the changes it had not read yet instead of the whole changelog. Fewer when the group
+     *     has fewer other instances. Costs each standby the copy's disk and the changelog's reads.
+     *     The group's leader plans with its own setting: give every instance the same one
+     * @return this builder
+     */
+    public Builder<K, V> numStandbyReplicas(int replicas) {
+      if (replicas < 0) {
+        throw new IllegalArgumentException("numStandbyReplicas must be >= 0, got " + replicas);
+      }
+      this.numStandbyReplicas = replicas;
       return this;
     }
 

@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -29,6 +28,8 @@ import org.slf4j.LoggerFactory;
  * them at a batch boundary, an assignment prepares each gained group ({@link GroupActivation}:
  * stable offsets, restore) and then activates it. After every poll it publishes the consumer's
  * group metadata, which the producer sends with the offsets (a stale generation is refused).
+ * Between polls it also tails the changelogs of its standby groups ({@link StandbyTailer}), when
+ * no gained group waits to be restored.
  */
 final class MembershipLoop implements UjiAssignor.Member, ConsumerRebalanceListener {
   private static final Logger LOG = LoggerFactory.getLogger(MembershipLoop.class);
@@ -41,6 +42,10 @@ final class MembershipLoop implements UjiAssignor.Member, ConsumerRebalanceListe
   private final GroupControl control;
   private final GroupActivation activation;
   private final HostDirectory hosts;
+  private final StandbyTailer standbys;
+  private final int standbyReplicas;
+  /** The standby groups of the last assignment. Loop thread only. */
+  private Set<Integer> standbyAssigned = Set.of();
   private final long incarnation = ThreadLocalRandom.current().nextLong();
   private final ConcurrentLinkedQueue<String> resets = new ConcurrentLinkedQueue<>();
   /** Groups gained and not activated yet; groups owned. Loop thread only. */
@@ -62,7 +67,8 @@ final class MembershipLoop implements UjiAssignor.Member, ConsumerRebalanceListe
    *     {@code group.instance.id}, timeouts; the protocol, the assignor and this loop are added
    */
   MembershipLoop(Map<String, Object> consumerConfig, String instanceId, List<String> topics, long stateSignature,
-      String applicationServer, GroupControl control, GroupActivation activation, HostDirectory hosts) {
+      String applicationServer, GroupControl control, GroupActivation activation, HostDirectory hosts,
+      StandbyTailer standbys, int standbyReplicas) {
     this.consumerConfig = Map.copyOf(consumerConfig);
     this.instanceId = instanceId;
     this.topics = List.copyOf(topics);
@@ -71,6 +77,8 @@ final class MembershipLoop implements UjiAssignor.Member, ConsumerRebalanceListe
     this.control = control;
     this.activation = activation;
     this.hosts = hosts;
+    this.standbys = standbys;
+    this.standbyReplicas = standbyReplicas;
   }
 
   void start() {
@@ -96,7 +104,7 @@ final class MembershipLoop implements UjiAssignor.Member, ConsumerRebalanceListe
         // Groups waiting to be restored: poll without waiting, and restore one group per poll, so
         // that a rebalance another member starts meanwhile is joined after one group's restore,
         // not after all of them (the others defer their commits until this member has joined).
-        consumer.poll(pending.isEmpty() ? Duration.ofMillis(100) : Duration.ZERO);
+        consumer.poll(pending.isEmpty() && !standbys.active() ? Duration.ofMillis(100) : Duration.ZERO);
         metadata = consumer.groupMetadata();
         consumer.pause(consumer.assignment());
         String reset = resets.poll();
@@ -105,6 +113,13 @@ final class MembershipLoop implements UjiAssignor.Member, ConsumerRebalanceListe
           control.resetAll(reset); // the engine tells the member which groups it emptied (GroupMember.groupsReset)
           pending.addAll(owned); // every owned group is prepared and activated again
         }
+        // A group gained here stops being tailed before its restore continues the copy (promotion).
+        Set<Integer> tail = new TreeSet<>(standbyAssigned);
+        tail.removeAll(owned);
+        tail.removeAll(pending);
+        Set<Integer> here = new TreeSet<>(owned);
+        here.addAll(pending);
+        standbys.tail(tail, here);
         var it = pending.iterator();
         if (it.hasNext() && running) {
           int g = it.next();
@@ -112,6 +127,8 @@ final class MembershipLoop implements UjiAssignor.Member, ConsumerRebalanceListe
           it.remove();
           control.activate(g, start);
           LOG.info("Key group {} runs here (instance {}, start {})", g, instanceId, start);
+        } else if (running) {
+          standbys.step(Duration.ofMillis(100));
         }
       }
     } catch (WakeupException e) {
@@ -120,6 +137,7 @@ final class MembershipLoop implements UjiAssignor.Member, ConsumerRebalanceListe
       LOG.error("The group membership of instance {} failed", instanceId, e);
       fatal = e;
     } finally {
+      standbys.close();
       consumer.close(CloseOptions.groupMembershipOperation(
           leaveOnStop || fatal != null ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP
               : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP));
@@ -138,12 +156,18 @@ final class MembershipLoop implements UjiAssignor.Member, ConsumerRebalanceListe
     }
     control.rebalanceStarted();
     return new SubscriptionInfo(instanceId, incarnation, applicationServer, stateSignature, ownedGeneration,
-        new TreeMap<>());
+        standbys.copies());
+  }
+
+  @Override
+  public int standbyReplicas() {
+    return standbyReplicas;
   }
 
   @Override
   public void assigned(List<TopicPartition> partitions, AssignmentInfo info, int generation) {
     lastAssignment = info;
+    standbyAssigned = Set.copyOf(info.standbys());
     hosts.update(groups(partitions), info);
     if (info.error() != AssignmentInfo.ErrorCode.NONE) {
       fatal = new UjiKafkaException("Instance " + instanceId + " cannot run in its group: " + switch (info.error()) {

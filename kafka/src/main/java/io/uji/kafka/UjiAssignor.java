@@ -46,6 +46,11 @@ public final class UjiAssignor implements ConsumerPartitionAssignor, Configurabl
 
     /** The member's assignment of a completed rebalance, with the leader's user data. */
     void assigned(List<TopicPartition> partitions, AssignmentInfo info, int generation);
+
+    /** @return the standby copies wanted per group when this member leads the group (design 8) */
+    default int standbyReplicas() {
+      return 0;
+    }
   }
 
   private Member member;
@@ -131,13 +136,14 @@ public final class UjiAssignor implements ConsumerPartitionAssignor, Configurabl
             owned, generation));
       } else {
         members.add(new AssignmentPlanner.Member(memberId, info.instanceId(), info.incarnation(),
-            info.stateSignature(), owned, generation));
+            info.stateSignature(), owned, generation, info.positionSums()));
         if (!info.applicationServer().isEmpty()) {
           servers.put(memberId, info.applicationServer());
         }
       }
     }
-    AssignmentPlanner.Plan plan = AssignmentPlanner.plan(new AssignmentPlanner.PlanInput(p, members, excluded));
+    AssignmentPlanner.Plan plan = AssignmentPlanner.plan(new AssignmentPlanner.PlanInput(p, members, excluded,
+        member.standbyReplicas()));
     plan.incompatible().forEach(id -> errors.put(id, AssignmentInfo.ErrorCode.INCOMPATIBLE_PROGRAM));
     if (!plan.withheld().isEmpty()) {
       LOG.info("Uji group plan: groups {} are revoked first and move in the next rebalance to {}",
@@ -145,7 +151,8 @@ public final class UjiAssignor implements ConsumerPartitionAssignor, Configurabl
     }
     List<AssignmentInfo.Host> hosts = new ArrayList<>();
     for (Map.Entry<String, String> e : new java.util.TreeMap<>(servers).entrySet()) {
-      hosts.add(new AssignmentInfo.Host(e.getValue(), new ArrayList<>(plan.actives().get(e.getKey())), List.of()));
+      hosts.add(new AssignmentInfo.Host(e.getValue(), new ArrayList<>(plan.actives().get(e.getKey())),
+          new ArrayList<>(plan.standbys().get(e.getKey()))));
     }
     Map<String, Assignment> out = new HashMap<>();
     for (Map.Entry<String, SortedSet<Integer>> e : plan.actives().entrySet()) {
@@ -156,7 +163,7 @@ public final class UjiAssignor implements ConsumerPartitionAssignor, Configurabl
         }
       }
       AssignmentInfo info = new AssignmentInfo(errors.getOrDefault(e.getKey(), AssignmentInfo.ErrorCode.NONE), epoch,
-          List.of(), List.of(), hosts);
+          new ArrayList<>(plan.standbys().get(e.getKey())), List.of(), hosts);
       out.put(e.getKey(), new Assignment(partitions, info.encode()));
     }
     return new GroupAssignment(out);

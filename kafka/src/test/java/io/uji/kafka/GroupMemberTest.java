@@ -51,7 +51,7 @@ class GroupMemberTest {
   }
 
   /** The engine's side, in memory: running groups, their start offsets, and state per group. */
-  private static final class FakeEngine implements GroupControl, GroupStateAccess {
+  static final class FakeEngine implements GroupControl, GroupStateAccess {
     final Set<Integer> running = ConcurrentHashMap.newKeySet();
     final Map<Integer, Map<String, Long>> starts = new ConcurrentHashMap<>();
     final Map<Integer, Map<String, byte[]>> state = new ConcurrentHashMap<>();
@@ -126,6 +126,9 @@ class GroupMemberTest {
 
     @Override
     public void apply(String operator, int group, List<StateChange> changes) {
+      if (running.contains(group)) {
+        throw new IllegalStateException("key group " + group + " runs here"); // as the engine
+      }
       Map<String, byte[]> m = state.computeIfAbsent(group, g -> new ConcurrentHashMap<>());
       for (StateChange c : changes) {
         String k = new String(c.key(), 2, c.key().length - 2, StandardCharsets.UTF_8);
@@ -146,7 +149,7 @@ class GroupMemberTest {
     return m;
   }
 
-  private static byte[] key(int group, String k) {
+  static byte[] key(int group, String k) {
     byte[] b = k.getBytes(StandardCharsets.UTF_8);
     byte[] out = new byte[b.length + 2];
     out[1] = (byte) group;
@@ -155,7 +158,7 @@ class GroupMemberTest {
   }
 
   /** A batch over every group in {@code groups}: offsets [from, until) and one change per group. */
-  private static BatchCommit batch(String topic, Set<Integer> groups, long from, long until, byte value) {
+  static BatchCommit batch(String topic, Set<Integer> groups, long from, long until, byte value) {
     List<InputRange> ranges = new ArrayList<>();
     List<StateChange> changes = new ArrayList<>();
     for (int g : groups) {
@@ -186,7 +189,7 @@ class GroupMemberTest {
   }
 
   /** Commits until the member's generation is known and the batch is committed (not deferred). */
-  private static void commit(GroupMember m, BatchCommit b) {
+  static void commit(GroupMember m, BatchCommit b) {
     await().atMost(TestKafka.WAIT).until(() -> m.commit(b) == CommitOutcome.COMMITTED);
   }
 

@@ -51,7 +51,9 @@ import org.junit.jupiter.api.io.TempDir;
  * <ul>
  *   <li>kill -9: one instance picked at random is SIGKILLed right after a chunk for its key groups
  *       was produced, and restarted with the same instance id (in the last cycle it is not, and
- *       the survivors take its key groups over once their failure detector fenced it);
+ *       the survivors take its key groups over once their failure detector fenced it); and the same with
+ *       {@code numStandbyReplicas(1)}, where the survivors must take the last victim's groups over
+ *       by promoting their standby copies;
  *   <li>a fourth instance joins (and takes key groups over, with their state) and leaves
  *       gracefully, in turn;
  *   <li>a rolling restart: each instance in turn stops gracefully and comes back;
@@ -119,6 +121,8 @@ class ScaleOutTest {
   /** The instances' session and transaction timeouts (GroupJobMain's defaults unless a scenario shortens them). */
   private Duration session = Duration.ofSeconds(10);
   private Duration transaction = Duration.ofSeconds(10);
+  /** The instances' numStandbyReplicas (0 unless a scenario sets it). */
+  private int standbys;
 
   @BeforeAll
   static void startBroker() {
@@ -154,6 +158,36 @@ class ScaleOutTest {
   @Test
   void threeInstancesOneKilledInEachCycleTheOutputAndTheStateAreExact() throws Exception {
     setUp("so-kill");
+    killInEachCycle("kill -9");
+  }
+
+  /**
+   * As the kill -9 scenario, each key group with a standby copy on another instance (design 8):
+   * in the last cycle the survivors take the victim's groups over by promoting their copies, which
+   * restore only the tail they had not read.
+   */
+  @Test
+  void withOneStandbyEachOneKilledInEachCycleTheOutputAndTheStateAreExactAndTheSurvivorsPromoteTheirCopies()
+      throws Exception {
+    standbys = 1;
+    setUp("so-kill-sb");
+    Map<Integer, Long> before = killInEachCycle("kill -9, standbys 1");
+    long promoted = 0;
+    long full = 0;
+    for (Map.Entry<Integer, Long> e : before.entrySet()) {
+      List<String> restores = children[e.getKey()].stderr().lines().skip(e.getValue())
+          .filter(l -> l.contains("Restored key group")).toList();
+      promoted += restores.stream().filter(l -> l.contains("(local copy up to")).count();
+      full += restores.stream().filter(l -> l.contains("(full: ")).count();
+    }
+    System.out.println("ScaleOutTest kill -9, standbys 1: after the last kill the survivors restored " + promoted
+        + " changelog partitions from their copies and " + full + " in full");
+    assertTrue(promoted > 0, "the survivors restored the victim's groups from their standby copies");
+  }
+
+  /** @return per instance alive at the end, the lines of its stderr before the last kill */
+  private Map<Integer, Long> killInEachCycle(String what) throws Exception {
+    Map<Integer, Long> before = new java.util.TreeMap<>();
     int cycles = Cycles.random(5);
     Random rnd = new Random(14);
     long started = System.nanoTime();
@@ -162,6 +196,13 @@ class ScaleOutTest {
       boolean restart = c < cycles - 1;
       feedUntilItRan(victim, 2);
       produceChunk(); // its key groups have more to do
+      if (!restart) {
+        for (int i = 0; i < INSTANCES; i++) {
+          if (i != victim) {
+            before.put(i, children[i].stderr().lines().count());
+          }
+        }
+      }
       children[victim].kill();
       if (restart) {
         start(victim);
@@ -170,7 +211,8 @@ class ScaleOutTest {
       }
       feed(); // consumed only once the victim's key groups run again, here or on a survivor
     }
-    verify("kill -9", cycles, started);
+    verify(what, cycles, started);
+    return before;
   }
 
   @Test
@@ -450,7 +492,8 @@ class ScaleOutTest {
     ChildJvm jvm = ChildJvm.of(GroupJobMain.class)
         .args("bootstrap=" + broker.bootstrapServers(), "app=" + app, "input=" + input, "output=" + output,
             "instance=i" + i, "state=" + tmp.resolve("state-i" + i + (fresh ? "-run" + runs[i] : "")),
-            "session=" + session.toMillis(), "transaction=" + transaction.toMillis())
+            "session=" + session.toMillis(), "transaction=" + transaction.toMillis(),
+            "standbys=" + standbys)
         .prop("org.slf4j.simpleLogger.defaultLogLevel", "warn")
         .prop("org.slf4j.simpleLogger.log.io.uji", "info");
     props.forEach(jvm::prop);

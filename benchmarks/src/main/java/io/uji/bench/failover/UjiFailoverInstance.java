@@ -24,8 +24,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * mapValues(1) → reduceByKey → mapWithState "counts"}, each batch's new counts written through the
  * group's transactional sink to {@code output}), exactly once. The same program as recovery-tests'
  * {@code GroupJobMain}, with the benchmark's settings. Arguments {@code key=value}: {@code
- * bootstrap app instance state session-timeout-ms interval-ms state-memory-mb max-rate-per-partition} (0: no
- * cap, backpressure alone).
+ * bootstrap app instance state session-timeout-ms interval-ms state-memory-mb max-rate-per-partition
+ * standbys} ({@code max-rate-per-partition} 0: no cap, backpressure alone; {@code standbys}: the
+ * group's numStandbyReplicas, 0 by default).
  *
  * <p>Prints {@code BATCH epoch_ms=<completion> time=<batch time> records=<n>} after every batch.
  * The failover figure itself is measured outside (by {@link FailoverWatch}, from the group's
@@ -56,6 +57,7 @@ public final class UjiFailoverInstance {
         // the failure detector's timeout: the builder's 1.5 s unless given (0: no detector)
         .livenessTimeout(Duration.ofMillis(Long.parseLong(a.getOrDefault("liveness-timeout-ms", "1500"))))
         .maxRatePerPartition(Long.parseLong(a.getOrDefault("max-rate-per-partition", "0")))
+        .numStandbyReplicas(Integer.parseInt(a.getOrDefault("standbys", "0")))
         .build();
     group.keyedStream(ssc)
         .mapValues(v -> 1L).reduceByKey(Long::sum)
