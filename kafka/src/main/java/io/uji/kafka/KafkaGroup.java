@@ -139,7 +139,7 @@ public final class KafkaGroup<K, V> {
     return new GroupSink<>(this::member, topic, key, keySerializer, value, valueSerializer);
   }
 
-  private GroupMember member() {
+  GroupMember member() {
     GroupMember m = member;
     if (m == null) {
       throw new IllegalStateException("KafkaGroup " + applicationId + ": call keyedStream(ssc) before using its sink");

@@ -21,6 +21,14 @@ public interface GroupStateAccess {
    */
   Optional<ChangelogPositions> restoredPositions();
 
+  /**
+   * @return the wall time at which the state of {@link #restoredPositions()} was captured, if any
+   *     (a copy older than the changelog's tombstone retention may have missed a deletion)
+   */
+  default java.util.OptionalLong restoredCaptureTimeMs() {
+    return java.util.OptionalLong.empty();
+  }
+
   /** Removes every entry of {@code operator}'s key group {@code group} (before a full restore). */
   void wipe(String operator, int group);
 
