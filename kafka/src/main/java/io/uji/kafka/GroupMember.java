@@ -86,7 +86,7 @@ final class GroupMember implements ClusterMember {
     ChangelogPositions local = ChangelogPositions.none();
     if (state.restoredPositions().isPresent()) { // a local checkpoint: which of its copies may be continued
       local = LocalCopies.check(admin, Duration.ofSeconds(30), changelogs, topicIds, state.groups(),
-          state.restoredPositions().get(), state.restoredCaptureTimeMs().orElse(-1), System.currentTimeMillis());
+          state.restoredPositions().get(), state::restoredPositionReachedAfterMs, System.currentTimeMillis());
     }
     producer = new GroupProducer(settings.clientProperties(), id, settings.topics(), changelogs, topicIds, state.groups(),
         () -> loop.metadata(), settings.transactionTimeout(), local.positions());

@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Decides at start which copies of a local checkpoint may be continued (docs/design/scale-out.md
  * 7.2): a copy of (operator, group) is kept at its position only if its changelog topic has the
- * id it had at the capture, {@code log start <= position <= end}, and the checkpoint is younger
- * than the topic's {@code delete.retention.ms} minus one hour (compaction keeps a tombstone that
- * long: an older copy could miss a deletion). Every other copy is dropped (position -1): its group
+ * id it had at the capture, {@code log start <= position <= end}, and the copy is younger than the
+ * topic's {@code delete.retention.ms} minus one hour (compaction keeps a tombstone that long: an
+ * older copy could miss a deletion; a copy's age is bounded by the time before which the engine
+ * says its position was not reached, which a dormant copy keeps across checkpoints). Every other copy is dropped (position -1): its group
  * is wiped and read from the log start when it is restored or tailed. A copy wrongly kept would
  * be silent state loss, so anything unknown drops it.
  */
@@ -39,11 +40,12 @@ final class LocalCopies {
    * @param changelogs per operator, its changelog topic
    * @param topicIds per operator, its topic's id now
    * @param restored the checkpoint's positions
-   * @param capturedAtMs the checkpoint's capture wall time
+   * @param reachedAfterMs per operator and group, a wall time before which the copy had not reached its position
    * @return the positions of the copies that may be continued; -1 for the others
    */
   static ChangelogPositions check(Admin admin, Duration timeout, Map<String, String> changelogs,
-      Map<String, String> topicIds, int groups, ChangelogPositions restored, long capturedAtMs, long nowMs) {
+      Map<String, String> topicIds, int groups, ChangelogPositions restored,
+      java.util.function.ToLongBiFunction<String, Integer> reachedAfterMs, long nowMs) {
     Map<String, long[]> kept = new HashMap<>();
     Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
@@ -64,14 +66,8 @@ final class LocalCopies {
       String localId = restored.topicIds().get(op);
       if (localId == null || !localId.equals(topicIds.get(op))) {
         whyAll = "the topic's id " + topicIds.get(op) + " is not the checkpoint's " + localId + " (recreated)";
-      } else {
-        long ageMs = nowMs - capturedAtMs;
-        long trustedForMs = retention.getOrDefault(e.getValue(), -1L) - TOMBSTONE_MARGIN.toMillis();
-        if (ageMs < 0 || ageMs >= trustedForMs) {
-          whyAll = "the checkpoint is " + ageMs + " ms old, not younger than delete.retention.ms "
-              + retention.get(e.getValue()) + " minus " + TOMBSTONE_MARGIN;
-        }
       }
+      long trustedForMs = retention.getOrDefault(e.getValue(), -1L) - TOMBSTONE_MARGIN.toMillis();
       for (int g = 0; g < groups; g++) {
         long position = restored.position(op, g);
         p[g] = -1;
@@ -79,9 +75,14 @@ final class LocalCopies {
           continue;
         }
         TopicPartition tp = new TopicPartition(e.getValue(), g);
+        long since = reachedAfterMs.applyAsLong(op, g);
+        long ageMs = nowMs - since;
         String why = whyAll != null ? whyAll
-            : ChangelogRestorer.trust(position, starts.get(tp).offset(), ends.get(tp).offset(), topicIds.get(op),
-                localId);
+            : since < 0 || ageMs < 0 || ageMs >= trustedForMs
+                ? "the copy may be " + ageMs + " ms old, not younger than delete.retention.ms "
+                    + retention.get(e.getValue()) + " minus " + TOMBSTONE_MARGIN
+                : ChangelogRestorer.trust(position, starts.get(tp).offset(), ends.get(tp).offset(), topicIds.get(op),
+                    localId);
         if (why == null) {
           p[g] = position;
         } else {

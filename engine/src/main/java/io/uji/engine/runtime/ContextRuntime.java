@@ -202,7 +202,7 @@ public final class ContextRuntime {
     openReceivers(index -> BlockStore.none());
     String mismatch = restored == null || restored.positions() == null ? "no checkpoint" : checkpoints.mismatch(restored);
     if (mismatch == null) {
-      group.restoredFrom(restored.positions(), restored.capturedAtMs());
+      group.restoredFrom(restored.positions(), restored.reachedAfterMs());
     } else {
       if (restored != null && restored.positions() != null) {
         LOG.warn("Group {}: the local checkpoint's state is not used ({}); every key group is restored from its"

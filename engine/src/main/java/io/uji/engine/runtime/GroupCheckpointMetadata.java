@@ -11,8 +11,7 @@ import java.util.List;
  * @param formatVersion {@link #FORMAT_VERSION} of the writer
  * @param applicationId the group the context ran in (a checkpoint of another group is not used)
  * @param groups P, the number of key groups
- * @param capturedAtMs the wall time of the capture (a copy older than the changelog's {@code
- *     delete.retention.ms} may have missed a tombstone)
+ * @param capturedAtMs the wall time of the capture
  * @param batchTimeMs the time of the last committed batch the state holds (informational)
  * @param operators the stateful operators and their shapes, as in single-context checkpoints
  * @param positions per operator, its changelog topic id and positions
@@ -43,6 +42,10 @@ record GroupCheckpointMetadata(
   /**
    * One operator's changelog positions: the state of key group g equals the changelog of topic
    * {@code topicId} partition g up to (excluding) {@code positions[g]}; -1 for no copy.
+   * {@code reachedAfterMs[g]} is a wall time before which that position cannot have been reached
+   * (a copy's age is at most now minus it: a copy older than the changelog's {@code
+   * delete.retention.ms} may have missed a tombstone, design 7.2). A dormant copy keeps its old
+   * position, and with it its old time, across checkpoints.
    */
-  record OperatorPositions(String operator, String topicId, long[] positions) {}
+  record OperatorPositions(String operator, String topicId, long[] positions, long[] reachedAfterMs) {}
 }

@@ -43,7 +43,8 @@ final class GroupCheckpoints {
   private static final Logger LOG = LoggerFactory.getLogger(GroupCheckpoints.class);
 
   /** What start restored: the state store and, if a checkpoint was used, its positions. */
-  record Restored(StateStore store, ChangelogPositions positions, long capturedAtMs, List<OperatorInfo> operators) {}
+  record Restored(StateStore store, ChangelogPositions positions, Map<String, long[]> reachedAfterMs,
+      List<OperatorInfo> operators) {}
 
   private final CheckpointDirectory dir;
   private final KryoSerde<GroupCheckpointMetadata> codec;
@@ -52,6 +53,14 @@ final class GroupCheckpoints {
   private final long intervalMs;
   private final int retained;
   private long lastCheckpointMs = Long.MIN_VALUE;
+  /**
+   * The positions last checkpointed (or restored) and, per position, a time before which it was
+   * not reached; a position that differs from them now was reached after {@link #observedAtMs}.
+   */
+  private Map<String, long[]> lastPositions = Map.of();
+  private Map<String, long[]> lastReachedAfter = Map.of();
+  /** When {@link #lastPositions} were read: at a checkpoint's capture, or at start. */
+  private long observedAtMs = System.currentTimeMillis();
 
   GroupCheckpoints(CheckpointDirectory dir, KryoSerde<GroupCheckpointMetadata> codec, StreamGraph graph,
       String applicationId, long intervalMs, int retained) {
@@ -109,16 +118,20 @@ final class GroupCheckpoints {
       }
       Map<String, String> ids = new HashMap<>();
       Map<String, long[]> positions = new HashMap<>();
+      Map<String, long[]> reachedAfter = new HashMap<>();
       for (GroupCheckpointMetadata.OperatorPositions p : meta.positions()) {
         ids.put(p.operator(), p.topicId());
-        positions.put(p.operator(), p.positions());
+        positions.put(p.operator(), p.positions().clone());
+        reachedAfter.put(p.operator(), p.reachedAfterMs().clone());
       }
       ChangelogPositions at = new ChangelogPositions(ids, positions);
+      lastPositions = positions;
+      lastReachedAfter = reachedAfter;
       LOG.info("Group {}: restored local checkpoint {} (batch {}, captured at {}): {}", applicationId, cp.id(),
           meta.batchTimeMs(), meta.capturedAtMs(), at);
-      return new Restored(store, at, meta.capturedAtMs(), meta.operators());
+      return new Restored(store, at, reachedAfter, meta.operators());
     }
-    return new Restored(openEmpty.get(), null, -1, List.of());
+    return new Restored(openEmpty.get(), null, Map.of(), List.of());
   }
 
   /** @return why {@code meta} cannot be this context's state, or null */
@@ -193,14 +206,28 @@ final class GroupCheckpoints {
       });
       long sequence = snapshot.writeTo(pending.stateDir());
       List<GroupCheckpointMetadata.OperatorPositions> ops = new ArrayList<>();
+      Map<String, long[]> nowPositions = new HashMap<>();
+      Map<String, long[]> nowReachedAfter = new HashMap<>();
       for (StatefulNode s : graph.statefulNodes()) {
         long[] p = new long[groups];
+        long[] after = new long[groups];
+        long[] before = lastPositions.get(s.stateId());
+        long[] beforeAfter = lastReachedAfter.get(s.stateId());
         for (int g = 0; g < groups; g++) {
           p[g] = at[0].position(s.stateId(), g);
+          boolean unchanged = before != null && g < before.length && before[g] == p[g] && p[g] >= 0;
+          // A position seen before keeps its time; a new one was reached after the last observation.
+          after[g] = unchanged ? beforeAfter[g] : observedAtMs;
         }
         String topicId = at[0].topicIds().get(s.stateId());
-        ops.add(new GroupCheckpointMetadata.OperatorPositions(s.stateId(), topicId == null ? "" : topicId, p));
+        ops.add(new GroupCheckpointMetadata.OperatorPositions(s.stateId(), topicId == null ? "" : topicId, p,
+            after));
+        nowPositions.put(s.stateId(), p);
+        nowReachedAfter.put(s.stateId(), after);
       }
+      lastPositions = nowPositions;
+      lastReachedAfter = nowReachedAfter;
+      observedAtMs = capturedAt[0];
       GroupCheckpointMetadata meta = new GroupCheckpointMetadata(GroupCheckpointMetadata.FORMAT_VERSION,
           applicationId, groups, capturedAt[0], batchTimeMs, operators(), ops, sequence);
       pending.complete(codec.toBytes(meta));

@@ -47,7 +47,7 @@ final class GroupRuntime implements GroupControl, GroupStateAccess {
   private boolean stopped;
   /** The positions of the local checkpoint the state was restored from, or null (set before the member starts). */
   private volatile ChangelogPositions restored;
-  private volatile long restoredAtMs = -1;
+  private volatile Map<String, long[]> restoredReachedAfter = Map.of();
 
   private final java.util.function.Consumer<Throwable> onFailure;
 
@@ -106,7 +106,7 @@ final class GroupRuntime implements GroupControl, GroupStateAccess {
    * it, design 7.2, and continues or wipes it); every other one is emptied, before the member
    * starts.
    */
-  void restoredFrom(ChangelogPositions positions, long capturedAtMs) {
+  void restoredFrom(ChangelogPositions positions, Map<String, long[]> reachedAfterMs) {
     for (KeyedStateNode<?, ?, ?, ?, ?> n : operators.values()) {
       for (int g = 0; g < input.partitions(); g++) {
         if (positions.position(n.stateId(), g) < 0) {
@@ -114,8 +114,8 @@ final class GroupRuntime implements GroupControl, GroupStateAccess {
         }
       }
     }
+    this.restoredReachedAfter = Map.copyOf(reachedAfterMs);
     this.restored = positions;
-    this.restoredAtMs = capturedAtMs;
   }
 
   /** @return a copy of the running groups (for a batch's computation, under the batch lock) */
@@ -273,8 +273,9 @@ final class GroupRuntime implements GroupControl, GroupStateAccess {
   }
 
   @Override
-  public java.util.OptionalLong restoredCaptureTimeMs() {
-    return restored == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(restoredAtMs);
+  public long restoredPositionReachedAfterMs(String operator, int group) {
+    long[] t = restoredReachedAfter.get(operator);
+    return t == null || group >= t.length ? -1 : t[group];
   }
 
   @Override
