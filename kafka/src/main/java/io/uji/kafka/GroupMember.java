@@ -99,7 +99,11 @@ final class GroupMember implements ClusterMember {
         .ensure(new ArrayList<>(changelogs.values()), state.groups());
     Map<String, String> topicIds = new HashMap<>();
     changelogs.forEach((op, topic) -> topicIds.put(op, ids.get(topic).toString()));
-    ChangelogPositions local = state.restoredPositions().orElse(ChangelogPositions.none());
+    ChangelogPositions local = ChangelogPositions.none();
+    if (state.restoredPositions().isPresent()) { // a local checkpoint: which of its copies may be continued
+      local = LocalCopies.check(admin, Duration.ofSeconds(30), changelogs, topicIds, state.groups(),
+          state.restoredPositions().get(), state::restoredPositionReachedAfterMs, System.currentTimeMillis());
+    }
     producer = new GroupProducer(settings.clientProperties(), id, settings.topics(), changelogs, topicIds, state.groups(),
         () -> loop.metadata(), settings.transactionTimeout(), local.positions());
     producer.start();

@@ -44,8 +44,9 @@ import org.apache.kafka.common.serialization.Serializer;
  * <p>With {@link Builder#numStandbyReplicas} other instances keep warm copies of each key group,
  * so that a group whose instance dies or leaves restores only what its standby had not read yet.
  *
- * <p>Not yet: local checkpoints in a group (a group's state is restored from
- * its changelogs), timeouts in mapWithState. The program is checked
+ * <p>With a checkpoint directory ({@code ssc.checkpoint(dir)}) the instance keeps local checkpoints:
+ * restarted in place, it restores the newest and reads only the changelogs' tail after it.
+ * Not yet: timeouts in mapWithState. The program is checked
  * at start: its stateful operators must keep the topics' keys and be named.
  *
  * @param <K> the topics' key type
@@ -143,7 +144,7 @@ public final class KafkaGroup<K, V> {
     return new GroupSink<>(this::member, topic, key, keySerializer, value, valueSerializer);
   }
 
-  private GroupMember member() {
+  GroupMember member() {
     GroupMember m = member;
     if (m == null) {
       throw new IllegalStateException("KafkaGroup " + applicationId + ": call keyedStream(ssc) before using its sink");

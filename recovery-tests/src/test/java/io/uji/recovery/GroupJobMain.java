@@ -34,8 +34,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * transactional sink to {@code output} (key user, value count). Arguments {@code key=value}:
  * {@code bootstrap app input output instance state}, and optionally {@code session} and {@code
  * transaction} (the group's session and transaction timeouts in milliseconds, 10 000 by default),
- * {@code liveness} (the failure detector's timeout in milliseconds, the builder's 1 500 by default)
- * and {@code standbys} (the group's numStandbyReplicas, 0 by default).
+ * {@code liveness} (the failure detector's timeout in milliseconds, the builder's 1 500 by default),
+ * {@code standbys} (the group's numStandbyReplicas, 0 by default) and {@code checkpoint} (a local
+ * checkpoint directory, checkpointed every second; none by default).
  *
  * <p>Prints {@code STARTED}, then {@code BATCH <time> records=<n>} after every committed batch and
  * {@code ABORTED <time> records=<n> <reason>} after every batch that did not commit (fenced, removed
@@ -90,6 +91,10 @@ public final class GroupJobMain {
           s.update(s.getOption().orElse(0L) + n.orElse(0L));
           return Pair.of(user, s.get());
         }).types(String.class, Long.class)).name("counts");
+    if (a.containsKey("checkpoint")) {
+      ssc.checkpoint(a.get("checkpoint"));
+      counts.checkpoint(Durations.seconds(1));
+    }
     counts.foreachBatch(group.sink(a.get("output"), Pair::key, new StringSerializer(), Pair::value,
         new LongSerializer()));
     counts.stateSnapshots().foreachBatch((d, t) -> {

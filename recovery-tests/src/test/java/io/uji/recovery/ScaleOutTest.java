@@ -123,6 +123,8 @@ class ScaleOutTest {
   private Duration transaction = Duration.ofSeconds(10);
   /** The instances' numStandbyReplicas (0 unless a scenario sets it). */
   private int standbys;
+  /** Whether each instance keeps a local checkpoint directory (stable across its restarts: restart in place). */
+  private boolean checkpoints;
 
   @BeforeAll
   static void startBroker() {
@@ -183,6 +185,36 @@ class ScaleOutTest {
     System.out.println("ScaleOutTest kill -9, standbys 1: after the last kill the survivors restored " + promoted
         + " changelog partitions from their copies and " + full + " in full");
     assertTrue(promoted > 0, "the survivors restored the victim's groups from their standby copies");
+  }
+
+  /**
+   * As the kill -9 scenario, each instance with a local checkpoint directory it keeps across its
+   * restarts (restart in place, design 7.1): a restarted instance restores its newest checkpoint
+   * and reads from the changelogs only what was committed after it; the output and the state stay
+   * exact (a copy continued wrongly would show as a wrong count).
+   */
+  @Test
+  void withLocalCheckpointsEachKilledAndRestartedInPlaceTheOutputAndTheStateAreExactAndRestoresContinueTheCopies()
+      throws Exception {
+    checkpoints = true;
+    setUp("so-kill-ckpt");
+    killInEachCycle("kill -9, local checkpoints");
+    long continued = 0;
+    long full = 0;
+    for (Path log : listLogs()) {
+      List<String> restores = Files.readAllLines(log).stream().filter(l -> l.contains("Restored key group")).toList();
+      continued += restores.stream().filter(l -> l.contains("(local copy up to")).count();
+      full += restores.stream().filter(l -> l.contains("(full: ")).count();
+    }
+    System.out.println("ScaleOutTest kill -9, local checkpoints: " + continued + " changelog partitions restored"
+        + " from a local copy, " + full + " in full");
+    assertTrue(continued > 0, "restarted instances continued their checkpoints' copies");
+  }
+
+  private List<Path> listLogs() throws IOException {
+    try (var files = Files.list(tmp.resolve("logs"))) {
+      return files.filter(f -> f.getFileName().toString().endsWith(".err")).toList();
+    }
   }
 
   /** @return per instance alive at the end, the lines of its stderr before the last kill */
@@ -494,6 +526,7 @@ class ScaleOutTest {
             "instance=i" + i, "state=" + tmp.resolve("state-i" + i + (fresh ? "-run" + runs[i] : "")),
             "session=" + session.toMillis(), "transaction=" + transaction.toMillis(),
             "standbys=" + standbys)
+        .args(checkpoints ? new String[] {"checkpoint=" + tmp.resolve("checkpoint-i" + i)} : new String[0])
         .prop("org.slf4j.simpleLogger.defaultLogLevel", "warn")
         .prop("org.slf4j.simpleLogger.log.io.uji", "info");
     props.forEach(jvm::prop);
