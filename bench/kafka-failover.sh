@@ -13,7 +13,7 @@
 #   only: its consumer's heartbeat.interval.ms, 3 s by default; Uji's membership consumer uses 250 ms).
 #   --liveness-timeout-ms N (Uji only: its failure detector's timeout, the builder's 1 500 by default; 0: none,
 #   detection by the session timeout only), --standbys N (the group's numStandbyReplicas / num.standby.replicas,
-#   default 0; Uji only for now).
+#   default 0).
 # Every run: a fresh single-node KRaft broker (kafka-local's, its own JVM, Kafka's default broker JVM settings)
 # with group.min.session.timeout.ms=6000 (Kafka's stock minimum; kafka-local lowers it to 1000 for tests);
 # `input` loaded with N0 events over 6 partitions (kafka-local load, separate JVM), `output` with 6 partitions;
@@ -48,8 +48,7 @@ while [[ $# -gt 0 ]]; do
 done
 case "$SYSTEM" in
   uji) ;;
-  kstreams) [[ "$STANDBYS" == 0 ]] || { echo "--standbys is Uji's only for now" >&2; exit 2; }
-    KS_CP="$(ls "$KS_DIR"/target/uji-peer-kstreams-*.jar):$(cat "$KS_DIR/target/classpath.txt")" ;;
+  kstreams) KS_CP="$(ls "$KS_DIR"/target/uji-peer-kstreams-*.jar):$(cat "$KS_DIR/target/classpath.txt")" ;;
   *) echo "--system uji|kstreams" >&2; exit 2 ;;
 esac
 
@@ -76,7 +75,8 @@ start_instance() { # instance id
   else
     java "${JVM[@]}" -cp "$KS_CP" io.uji.peers.kstreams.StreamsFailoverInstance --bootstrap "$BOOTSTRAP" \
       --app-id "$APP" --instance "$id" --state-dir "$TMP/state-$id" --static-membership "$STATIC" \
-      ${SESSION:+--session-timeout-ms $SESSION} ${HEARTBEAT:+--heartbeat-ms $HEARTBEAT} >"$TMP/$id.log" 2>&1 &
+      ${SESSION:+--session-timeout-ms $SESSION} ${HEARTBEAT:+--heartbeat-ms $HEARTBEAT} --standbys "$STANDBYS" \
+      >"$TMP/$id.log" 2>&1 &
   fi
   PIDS+=($!)
   eval "PID_$id=$!"
