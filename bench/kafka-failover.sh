@@ -10,8 +10,10 @@
 #   Kafka Streams 45 s), --k users (1 000 000), --n0 preloaded events (2 000 000: every user twice), --rate live
 #   events/s (5 000), --steady-s seconds of live input before the kill (10), --static-membership true|false
 #   (Kafka Streams only, default true; Uji's instances always have static ids), --heartbeat-ms N (Kafka Streams
-#   only: its consumer's heartbeat.interval.ms, 3 s by default; Uji's membership consumer uses 250 ms),
-#   --standbys N (the group's numStandbyReplicas / num.standby.replicas, default 0; Uji only for now).
+#   only: its consumer's heartbeat.interval.ms, 3 s by default; Uji's membership consumer uses 250 ms).
+#   --liveness-timeout-ms N (Uji only: its failure detector's timeout, the builder's 1 500 by default; 0: none,
+#   detection by the session timeout only), --standbys N (the group's numStandbyReplicas / num.standby.replicas,
+#   default 0).
 # Every run: a fresh single-node KRaft broker (kafka-local's, its own JVM, Kafka's default broker JVM settings)
 # with group.min.session.timeout.ms=6000 (Kafka's stock minimum; kafka-local lowers it to 1000 for tests);
 # `input` loaded with N0 events over 6 partitions (kafka-local load, separate JVM), `output` with 6 partitions;
@@ -27,7 +29,7 @@ JAR=kafka-local/target/uji-local-kafka.jar
 . "$root/bench/lib/child-jvms.sh"
 uji_classpath "$root"   # UJI_CP
 KS_DIR=benchmarks/peers/kstreams
-SYSTEM="" SESSION="" K=1000000 N0=2000000 RATE=5000 STEADY=10 STATIC=true HEARTBEAT= STANDBYS=0
+SYSTEM="" SESSION="" K=1000000 N0=2000000 RATE=5000 STEADY=10 STATIC=true HEARTBEAT= LIVENESS= STANDBYS=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --system) SYSTEM=$2 ;;
@@ -38,6 +40,7 @@ while [[ $# -gt 0 ]]; do
     --steady-s) STEADY=$2 ;;
     --static-membership) STATIC=$2 ;;
     --heartbeat-ms) HEARTBEAT=$2 ;;
+    --liveness-timeout-ms) LIVENESS=$2 ;;   # Uji only: its failure detector's timeout (0: none)
     --standbys) STANDBYS=$2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -45,8 +48,7 @@ while [[ $# -gt 0 ]]; do
 done
 case "$SYSTEM" in
   uji) ;;
-  kstreams) [[ "$STANDBYS" == 0 ]] || { echo "--standbys is Uji's only for now" >&2; exit 2; }
-    KS_CP="$(ls "$KS_DIR"/target/uji-peer-kstreams-*.jar):$(cat "$KS_DIR/target/classpath.txt")" ;;
+  kstreams) KS_CP="$(ls "$KS_DIR"/target/uji-peer-kstreams-*.jar):$(cat "$KS_DIR/target/classpath.txt")" ;;
   *) echo "--system uji|kstreams" >&2; exit 2 ;;
 esac
 
@@ -69,11 +71,12 @@ start_instance() { # instance id
   if [[ "$SYSTEM" == "uji" ]]; then
     java "${JVM[@]}" -Dorg.slf4j.simpleLogger.log.io.uji.kafka=info -cp "$UJI_CP" io.uji.bench.failover.UjiFailoverInstance \
       bootstrap="$BOOTSTRAP" app="$APP" instance="$id" state="$TMP/state-$id" \
-      ${SESSION:+session-timeout-ms=$SESSION} standbys="$STANDBYS" >"$TMP/$id.log" 2>&1 &
+      ${SESSION:+session-timeout-ms=$SESSION} ${LIVENESS:+liveness-timeout-ms=$LIVENESS} standbys="$STANDBYS" >"$TMP/$id.log" 2>&1 &
   else
     java "${JVM[@]}" -cp "$KS_CP" io.uji.peers.kstreams.StreamsFailoverInstance --bootstrap "$BOOTSTRAP" \
       --app-id "$APP" --instance "$id" --state-dir "$TMP/state-$id" --static-membership "$STATIC" \
-      ${SESSION:+--session-timeout-ms $SESSION} ${HEARTBEAT:+--heartbeat-ms $HEARTBEAT} >"$TMP/$id.log" 2>&1 &
+      ${SESSION:+--session-timeout-ms $SESSION} ${HEARTBEAT:+--heartbeat-ms $HEARTBEAT} --standbys "$STANDBYS" \
+      >"$TMP/$id.log" 2>&1 &
   fi
   PIDS+=($!)
   eval "PID_$id=$!"

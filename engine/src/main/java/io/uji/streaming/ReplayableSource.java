@@ -2,6 +2,7 @@ package io.uji.streaming;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * A source that can read its data again by position: Kafka, Pulsar, Kinesis, a table's change
@@ -93,6 +94,29 @@ public interface ReplayableSource<T> {
    *     retention, say): the batch fails rather than silently skipping them
    */
   List<T> read(String partition, long from, long until);
+
+  /**
+   * Reads the records at positions {@code [from, until)} of a partition, in position order, and
+   * hands each to {@code sink} as it is read, holding none of them: the same records as
+   * {@link #read(String, long, long)}, one by one. Uji uses this form when nothing but one
+   * consumer reads the batch's records (a {@code mapToPair → reduceByKey}, say): the records then
+   * die as soon as the consumer has taken them instead of living through the batch. A source
+   * that reads in chunks (Kafka's polls) should override it; the default reads the range as a
+   * list and hands it out.
+   *
+   * <p>If it throws, the records handed out so far are dropped by Uji (the batch fails, or the
+   * whole range is read again): a source need not remember what it handed out.
+   *
+   * @return how many records it handed to {@code sink}
+   * @throws SourceDataLostException as {@link #read(String, long, long)}
+   */
+  default long read(String partition, long from, long until, Consumer<? super T> sink) {
+    List<T> records = read(partition, from, until);
+    for (int i = 0, n = records.size(); i < n; i++) {
+      sink.accept(records.get(i));
+    }
+    return records.size();
+  }
 
   /**
    * Every record before these positions was processed by a completed batch. Uji's truth is its

@@ -65,6 +65,8 @@ final class FakeGroup {
     volatile GroupControl control;
     final AtomicBoolean abortNext = new AtomicBoolean();
     final AtomicBoolean deferNext = new AtomicBoolean();
+    /** Defers every commit while set (a rebalance that does not end). */
+    final AtomicBoolean deferAll = new AtomicBoolean();
     /** Aborts the next commit without calling resetAll: the engine must reset on its own. */
     final AtomicBoolean abortNextSilently = new AtomicBoolean();
     private final List<InputRange> deferredRanges = new ArrayList<>();
@@ -77,6 +79,8 @@ final class FakeGroup {
     final Set<Integer> emptied = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** How the member locates keys, or null (then the engine looks in every running group). */
     volatile io.uji.engine.cluster.KeyLocator locator;
+    /** What {@link #positions()} answers (a local checkpoint records it). */
+    volatile ChangelogPositions positions = ChangelogPositions.none();
 
     Member(String... topics) {
       this.topics = List.of(topics);
@@ -108,7 +112,7 @@ final class FakeGroup {
       }
       deferredRanges.addAll(batch.ranges());
       deferredChanges.addAll(changes);
-      if (deferNext.getAndSet(false)) {
+      if (deferNext.getAndSet(false) || deferAll.get()) {
         return CommitOutcome.DEFERRED;
       }
       FakeGroup.this.commit(deferredRanges, deferredChanges);
@@ -137,7 +141,7 @@ final class FakeGroup {
 
     @Override
     public ChangelogPositions positions() {
-      return ChangelogPositions.none();
+      return positions;
     }
 
     @Override

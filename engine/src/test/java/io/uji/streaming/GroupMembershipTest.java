@@ -471,14 +471,46 @@ class GroupMembershipTest {
     assertTrue(e.getMessage().contains("keyed differently"), e.getMessage());
   }
 
+  /**
+   * Local checkpoints in a group (design 7.1): taken only after a batch whose commit left nothing
+   * deferred (a deferred batch's changes may never commit: a checkpoint holding them would be a
+   * copy ahead of its changelog), with the member's positions; the next start hands them back.
+   */
   @Test
-  void aCheckpointDirectoryIsRefusedInAGroupForNow() {
-    StreamingContext ssc = new StreamingContext(StreamingConfig.defaults(), Durations.milliseconds(INTERVAL));
-    ssc.checkpoint(tmp.resolve("cp").toString());
-    count(ClusterAccess.keyedStream(ssc, source));
-    ClusterAccess.joinGroup(ssc, kafka.new Member("events"), APP);
-    StreamingException e = assertThrows(StreamingException.class, ssc::start);
-    assertTrue(e.getMessage().contains("restored from the changelog"), e.getMessage());
+  void aGroupCheckpointIsTakenOnlyAfterACommittedBatchAndItsPositionsAreHandedBackAtStart() throws Exception {
+    Path cp = tmp.resolve("cp");
+    Instance a = new Instance();
+    a.ssc.checkpoint(cp.toString());
+    a.start(0, 1, 2, 3);
+    produce(2);
+    a.batch();
+    a.member.deferAll.set(true);
+    produce(1);
+    a.batch();
+    a.ssc.stop(true); // its last batches are deferred: no checkpoint
+    assertEquals(List.of(), checkpoints(cp));
+
+    Instance b = new Instance();
+    b.ssc.checkpoint(cp.toString());
+    b.start(0, 1, 2, 3);
+    assertEquals(Optional.empty(), b.member.control.stateAccess().restoredPositions());
+    long[] at = {3, 1, -1, 4};
+    b.member.positions = new io.uji.engine.cluster.ChangelogPositions(Map.of("counts", "topic-id"),
+        Map.of("counts", at));
+    b.batch();
+    b.ssc.stop(true); // its last batch committed: a checkpoint of it
+    assertEquals(1, checkpoints(cp).size());
+
+    Instance c = new Instance();
+    c.ssc.checkpoint(cp.toString());
+    c.start();
+    assertEquals(Optional.of(b.member.positions), c.member.control.stateAccess().restoredPositions());
+  }
+
+  private static List<Path> checkpoints(Path cp) throws java.io.IOException {
+    try (var files = java.nio.file.Files.list(cp.resolve("checkpoints"))) {
+      return files.filter(f -> f.getFileName().toString().matches("checkpoint-\\d+")).toList();
+    }
   }
 
   @Test

@@ -34,7 +34,7 @@ class ReplayableStreamTest {
   private final List<Long> recordsPerBatch = new CopyOnWriteArrayList<>();
 
   /** An in-memory log of string records per partition; positions are list indexes. */
-  static final class MemorySource implements ReplayableSource<String> {
+  static class MemorySource implements ReplayableSource<String> {
     final Map<String, List<String>> log = new ConcurrentHashMap<>();
     final AtomicBoolean unavailable = new AtomicBoolean();
     final List<Map<String, Long>> committed = new CopyOnWriteArrayList<>();

@@ -70,6 +70,17 @@ final class ChangelogRestorer implements AutoCloseable {
    */
   Map<String, Long> restore(GroupStateAccess state, int group, Map<String, String> changelogs,
       Map<String, String> topicIds, ChangelogPositions local) {
+    return restore(state, group, changelogs, topicIds, local, op -> { });
+  }
+
+  /**
+   * As {@link #restore(GroupStateAccess, int, Map, Map, ChangelogPositions)}, telling {@code
+   * wiping} before an operator's group is wiped (for the caller to forget the copy's position
+   * first: a local checkpoint taken in the middle of the restore must not record the old position
+   * with a partly restored state).
+   */
+  Map<String, Long> restore(GroupStateAccess state, int group, Map<String, String> changelogs,
+      Map<String, String> topicIds, ChangelogPositions local, java.util.function.Consumer<String> wiping) {
     Map<String, Long> out = new HashMap<>();
     for (Map.Entry<String, String> e : changelogs.entrySet()) {
       String op = e.getKey();
@@ -81,6 +92,7 @@ final class ChangelogRestorer implements AutoCloseable {
       String reason = trust(position, logStart, end, topicIds.get(op), local.topicIds().get(op));
       long start = position;
       if (reason != null) {
+        wiping.accept(op);
         state.wipe(op, group);
         start = logStart;
       }

@@ -35,7 +35,8 @@ final class GroupActivation {
   Map<String, Long> prepare(int group, GroupStateAccess state) {
     Map<String, Long> start = offsets.of(group);
     ChangelogPositions local = producer.positions();
-    Map<String, Long> positions = restorer.restore(state, group, changelogs, topicIds, local);
+    Map<String, Long> positions = restorer.restore(state, group, changelogs, topicIds, local,
+        op -> producer.restored(op, group, -1));
     positions.forEach((op, p) -> producer.restored(op, group, p));
     producer.inputStarted(start);
     return start;

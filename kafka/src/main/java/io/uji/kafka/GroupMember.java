@@ -33,11 +33,14 @@ final class GroupMember implements ClusterMember {
    * @param applicationServer where this instance's status page answers, empty if none
    * @param sessionTimeout the membership consumer's session timeout
    * @param transactionTimeout the producer's transaction timeout
+   * @param livenessInterval how often this instance's liveness beacon is sent
+   * @param livenessTimeout the silence after which another member is fenced, ZERO for no detector
    * @param standbyReplicas the standby copies per key group the group keeps (design 8), as the
    *     leader plans them
    */
   record Settings(Map<String, Object> clientProperties, String applicationId, String instanceId, List<String> topics,
-      String applicationServer, Duration sessionTimeout, Duration transactionTimeout, int standbyReplicas) {
+      String applicationServer, Duration sessionTimeout, Duration transactionTimeout, Duration livenessInterval,
+      Duration livenessTimeout, int standbyReplicas) {
     Settings {
       clientProperties = Map.copyOf(clientProperties);
       topics = List.copyOf(topics);
@@ -46,13 +49,24 @@ final class GroupMember implements ClusterMember {
       }
     }
 
-    /** Settings without standbys. */
+    /** The default liveness settings (a beacon every 250 ms, fenced after 1.5 s of silence), no standbys. */
     Settings(Map<String, Object> clientProperties, String applicationId, String instanceId, List<String> topics,
         String applicationServer, Duration sessionTimeout, Duration transactionTimeout) {
+      this(clientProperties, applicationId, instanceId, topics, applicationServer, sessionTimeout, transactionTimeout, 0);
+    }
+
+    /** The default liveness settings, {@code standbyReplicas} standbys. */
+    Settings(Map<String, Object> clientProperties, String applicationId, String instanceId, List<String> topics,
+        String applicationServer, Duration sessionTimeout, Duration transactionTimeout, int standbyReplicas) {
       this(clientProperties, applicationId, instanceId, topics, applicationServer, sessionTimeout, transactionTimeout,
-          0);
+          DEFAULT_LIVENESS_INTERVAL, DEFAULT_LIVENESS_TIMEOUT, standbyReplicas);
     }
   }
+
+  static final Duration DEFAULT_LIVENESS_INTERVAL = Duration.ofMillis(250);
+  static final Duration DEFAULT_LIVENESS_TIMEOUT = Duration.ofMillis(1500);
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GroupMember.class);
 
   private final Settings settings;
   private Admin admin;
@@ -60,6 +74,8 @@ final class GroupMember implements ClusterMember {
   private ChangelogRestorer restorer;
   private MembershipLoop loop;
   private GroupActivation activation;
+  private LivenessBeacon beacon;
+  private FailureDetector detector;
   private StandbyTailer standbys;
   private volatile HostDirectory hosts;
   private volatile GroupKeyLocator keys;
@@ -77,13 +93,17 @@ final class GroupMember implements ClusterMember {
       changelogs.put(op.name(), ChangelogTopics.name(settings.applicationId(), op.name()));
       signature = signature * 31 + op.name().hashCode() * 17L + op.kind().hashCode() + op.signature() * 1_000_003L;
     }
-    String id = settings.applicationId() + "-uji-" + settings.instanceId();
+    String id = transactionalId(settings.applicationId(), settings.instanceId());
     admin = Admin.create(ClientConfigs.admin(settings.clientProperties(), "uji-group-admin-" + id));
     Map<String, Uuid> ids = new ChangelogTopics(admin, Duration.ofSeconds(30), (short) -1, Map.of())
         .ensure(new ArrayList<>(changelogs.values()), state.groups());
     Map<String, String> topicIds = new HashMap<>();
     changelogs.forEach((op, topic) -> topicIds.put(op, ids.get(topic).toString()));
-    ChangelogPositions local = state.restoredPositions().orElse(ChangelogPositions.none());
+    ChangelogPositions local = ChangelogPositions.none();
+    if (state.restoredPositions().isPresent()) { // a local checkpoint: which of its copies may be continued
+      local = LocalCopies.check(admin, Duration.ofSeconds(30), changelogs, topicIds, state.groups(),
+          state.restoredPositions().get(), state::restoredPositionReachedAfterMs, System.currentTimeMillis());
+    }
     producer = new GroupProducer(settings.clientProperties(), id, settings.topics(), changelogs, topicIds, state.groups(),
         () -> loop.metadata(), settings.transactionTimeout(), local.positions());
     producer.start();
@@ -109,7 +129,34 @@ final class GroupMember implements ClusterMember {
     standbys = new StandbyTailer(settings.clientProperties(), "uji-standby-" + id, state, producer, changelogs);
     loop = new MembershipLoop(consumer, settings.instanceId(), settings.topics(), signature,
         server, control, activation, hosts, standbys, settings.standbyReplicas());
+    startLiveness();
     loop.start();
+  }
+
+  /**
+   * The beacon always runs (the others' detectors watch this instance whatever its own setting);
+   * the detector only with a timeout (design 10).
+   */
+  private void startLiveness() {
+    String topic = LivenessTopic.ensure(admin, settings.applicationId(), (short) -1, Duration.ofSeconds(30));
+    beacon = new LivenessBeacon(settings.clientProperties(), topic, settings.instanceId(), settings.livenessInterval(),
+        () -> {
+          AssignmentInfo a = loop.lastAssignment();
+          return a == null ? -1 : a.planEpoch();
+        });
+    beacon.start();
+    if (!settings.livenessTimeout().isZero()) {
+      Duration fenceTimeout = Duration.ofSeconds(10);
+      detector = new FailureDetector(settings.clientProperties(), topic, settings.instanceId(),
+          settings.livenessInterval(), settings.livenessTimeout(), new SuspectFence(admin, settings.applicationId(),
+              new TransactionFencer(settings.clientProperties(), fenceTimeout), fenceTimeout));
+      detector.start();
+    }
+  }
+
+  /** @return the transactional id of instance {@code instanceId}'s producer: {@code <applicationId>-uji-<instanceId>} */
+  static String transactionalId(String applicationId, String instanceId) {
+    return applicationId + "-uji-" + instanceId;
   }
 
   @Override
@@ -132,7 +179,12 @@ final class GroupMember implements ClusterMember {
       return CommitOutcome.DEFERRED;
     } catch (GroupCommitException e) {
       if (e.kind() == GroupCommitException.Kind.FENCED) {
-        producer.start(); // a new epoch; the reset below restores what the aborted batches changed
+        try {
+          producer.start(); // a new epoch; the reset below restores what the aborted batches changed
+        } catch (RuntimeException again) {
+          // the next transaction tries again (GroupProducer replaces a fenced producer before it)
+          LOG.warn("The producer of {} was fenced and cannot start again yet: {}", settings.instanceId(), again.toString());
+        }
       }
       loop.requestReset(e.getMessage());
       throw new BatchAbortedException(e.getMessage(), e);
@@ -191,12 +243,21 @@ final class GroupMember implements ClusterMember {
   public void stop(boolean leave) {
     hosts = null;
     try {
+      if (detector != null) {
+        detector.close();
+      }
+      if (beacon != null && leave) {
+        beacon.leave(Duration.ofSeconds(5)); // before the consumer leaves: the others' detectors must not fence it
+      }
       if (loop != null) {
         loop.stop(leave);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      if (beacon != null) {
+        beacon.close();
+      }
       if (producer != null) {
         producer.close();
       }

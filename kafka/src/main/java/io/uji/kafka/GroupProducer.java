@@ -142,11 +142,11 @@ final class GroupProducer implements AutoCloseable {
   }
 
   private void beginIfNeeded() {
-    if (producer == null) {
-      throw new IllegalStateException("the group producer of " + transactionalId + " is not started");
-    }
     if (replaceBeforeNextTransaction) {
       start(); // clears the flag; its initTransactions fences the transaction whose abort failed
+    }
+    if (producer == null) {
+      throw new IllegalStateException("the group producer of " + transactionalId + " is not started");
     }
     if (!open) {
       producer.beginTransaction();
@@ -205,6 +205,8 @@ final class GroupProducer implements AutoCloseable {
       }
     } catch (ProducerFencedException | InvalidProducerEpochException e) {
       open = false;
+      pendingOffsets.clear();
+      replaceBeforeNextTransaction = true; // a fenced producer can do nothing more: a new one, a new epoch
       throw new GroupCommitException(GroupCommitException.Kind.FENCED, "The group producer " + transactionalId
           + " was fenced (another instance with the same id, or the group's failure detector): batch "
           + batch.batchTimeMs() + " is not committed", e);

@@ -44,8 +44,9 @@ import org.apache.kafka.common.serialization.Serializer;
  * <p>With {@link Builder#numStandbyReplicas} other instances keep warm copies of each key group,
  * so that a group whose instance dies or leaves restores only what its standby had not read yet.
  *
- * <p>Not yet: local checkpoints in a group (a group's state is restored from
- * its changelogs), timeouts in mapWithState. The program is checked
+ * <p>With a checkpoint directory ({@code ssc.checkpoint(dir)}) the instance keeps local checkpoints:
+ * restarted in place, it restores the newest and reads only the changelogs' tail after it.
+ * Not yet: timeouts in mapWithState. The program is checked
  * at start: its stateful operators must keep the topics' keys and be named.
  *
  * @param <K> the topics' key type
@@ -60,6 +61,8 @@ public final class KafkaGroup<K, V> {
   private final long maxRatePerPartition;
   private final Duration sessionTimeout;
   private final Duration transactionTimeout;
+  private final Duration livenessInterval;
+  private final Duration livenessTimeout;
   private final int numStandbyReplicas;
   private final KeyPartitioner<? super K> keyPartitioner;
   private volatile GroupMember member;
@@ -74,6 +77,8 @@ public final class KafkaGroup<K, V> {
     this.maxRatePerPartition = b.maxRatePerPartition;
     this.sessionTimeout = b.sessionTimeout;
     this.transactionTimeout = b.transactionTimeout;
+    this.livenessInterval = b.livenessInterval;
+    this.livenessTimeout = b.livenessTimeout;
     this.numStandbyReplicas = b.numStandbyReplicas;
     this.keyPartitioner = b.keyPartitioner != null ? b.keyPartitioner
         : b.keySerializer != null ? KeyPartitioner.murmur2(b.keySerializer, b.topics.get(0)) : null;
@@ -104,7 +109,7 @@ public final class KafkaGroup<K, V> {
         .maxRatePerPartition(maxRatePerPartition).build();
     KeyedGroupSource<K, V> source = new KeyedGroupSource<>(reader, clients, topics, Duration.ofSeconds(10));
     GroupMember m = new GroupMember(new GroupMember.Settings(clients, applicationId, instanceId, topics,
-        applicationServer, sessionTimeout, transactionTimeout, numStandbyReplicas));
+        applicationServer, sessionTimeout, transactionTimeout, livenessInterval, livenessTimeout, numStandbyReplicas));
     @SuppressWarnings("unchecked") // the context's state queries pass keys of the topics' key type
     KeyPartitioner<Object> keys = (KeyPartitioner<Object>) keyPartitioner;
     GroupKeyLocator l = new GroupKeyLocator(applicationId, instanceId, keys, m::hosts);
@@ -139,7 +144,7 @@ public final class KafkaGroup<K, V> {
     return new GroupSink<>(this::member, topic, key, keySerializer, value, valueSerializer);
   }
 
-  private GroupMember member() {
+  GroupMember member() {
     GroupMember m = member;
     if (m == null) {
       throw new IllegalStateException("KafkaGroup " + applicationId + ": call keyedStream(ssc) before using its sink");
@@ -194,6 +199,21 @@ public final class KafkaGroup<K, V> {
     return instanceId;
   }
 
+  private static void checkLiveness(Duration interval, Duration timeout) {
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("livenessInterval must be positive, got " + interval);
+    }
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("livenessTimeout must be positive, or Duration.ZERO for no failure"
+          + " detector, got " + timeout);
+    }
+    if (!timeout.isZero() && timeout.compareTo(interval.multipliedBy(2)) <= 0) {
+      throw new IllegalArgumentException("livenessTimeout (" + timeout.toMillis() + " ms) must be more than twice"
+          + " the livenessInterval (" + interval.toMillis() + " ms): one late beacon would get a live instance"
+          + " fenced. Raise the timeout or lower the interval");
+    }
+  }
+
   /**
    * Builds a {@link KafkaGroup}.
    *
@@ -208,6 +228,8 @@ public final class KafkaGroup<K, V> {
     private String applicationServer = "";
     private Duration sessionTimeout = Duration.ofSeconds(10);
     private Duration transactionTimeout = Duration.ofSeconds(10);
+    private Duration livenessInterval = GroupMember.DEFAULT_LIVENESS_INTERVAL;
+    private Duration livenessTimeout = GroupMember.DEFAULT_LIVENESS_TIMEOUT;
     private long maxRatePerPartition;
     private int numStandbyReplicas;
     private Serializer<? super K> keySerializer;
@@ -281,6 +303,30 @@ public final class KafkaGroup<K, V> {
     }
 
     /**
+     * @param interval how often this instance sends its liveness beacon to the group's liveness
+     *     topic ({@code <applicationId>-uji-liveness}; default 250 ms)
+     * @return this builder
+     */
+    public Builder<K, V> livenessInterval(Duration interval) {
+      this.livenessInterval = Objects.requireNonNull(interval, "livenessInterval");
+      return this;
+    }
+
+    /**
+     * @param timeout how long another instance may send no liveness beacon before this group
+     *     removes it from the consumer group and fences its transactions, so that its key groups
+     *     move at once rather than after the {@link #sessionTimeout} (default 1.5 s; more than
+     *     twice the {@link #livenessInterval}). A paused instance fenced this way loses its key
+     *     groups and joins again; nothing it computed counts. {@code Duration.ZERO} turns this
+     *     instance's detector off (its beacon still runs)
+     * @return this builder
+     */
+    public Builder<K, V> livenessTimeout(Duration timeout) {
+      this.livenessTimeout = Objects.requireNonNull(timeout, "livenessTimeout");
+      return this;
+    }
+
+    /**
      * @param recordsPerSecond records per input partition per second of batch interval that a batch
      *     takes at most (Spark's {@code spark.streaming.kafka.maxRatePerPartition}); 0, the default,
      *     for no bound other than backpressure, which is always on in a group
@@ -334,8 +380,9 @@ public final class KafkaGroup<K, V> {
 
     /**
      * @return the group
-     * @throws IllegalArgumentException if the application id or the topics are missing, or the
-     *     deserializers or bootstrap servers are not in the properties
+     * @throws IllegalArgumentException if the application id or the topics are missing, the
+     *     deserializers or bootstrap servers are not in the properties, or the liveness timeout is
+     *     not more than twice the interval
      */
     public KafkaGroup<K, V> build() {
       if (applicationId == null || applicationId.isBlank()) {
@@ -350,6 +397,7 @@ public final class KafkaGroup<K, V> {
         }
       }
       ChangelogTopics.name(applicationId, "x"); // the id's characters, checked now
+      checkLiveness(livenessInterval, livenessTimeout);
       return new KafkaGroup<>(this);
     }
   }

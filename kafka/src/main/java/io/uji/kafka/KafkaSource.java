@@ -143,12 +143,34 @@ public final class KafkaSource<K, V> implements ReplayableSource<KafkaRecord<K, 
    */
   @Override
   public List<KafkaRecord<K, V>> read(String partition, long from, long until) {
+    return withConsumer(partition, from, (c, consumer, tp) -> c.reader.read(consumer, tp, from, until));
+  }
+
+  /**
+   * Hands the records at offsets {@code [from, until)} of a partition to {@code sink} as each
+   * poll brings them, keeping none (the same records as {@link #read(String, long, long)}).
+   *
+   * @throws io.uji.streaming.SourceDataLostException as {@link #read(String, long, long)}
+   * @throws UjiKafkaException as {@link #read(String, long, long)}
+   */
+  @Override
+  public long read(String partition, long from, long until, java.util.function.Consumer<? super KafkaRecord<K, V>> sink) {
+    return withConsumer(partition, from, (c, consumer, tp) -> c.reader.read(consumer, tp, from, until, sink));
+  }
+
+  /** One read of a range with a consumer of the pool. */
+  private interface Read<K, V, R> {
+    R run(SourceConnections<K, V> c, ReaderConsumer<K, V> consumer, TopicPartition tp);
+  }
+
+  /** Runs {@code read} with a consumer of the pool, positioned for {@code from} if one is; a consumer whose read failed is closed. */
+  private <R> R withConsumer(String partition, long from, Read<K, V, R> read) {
     SourceConnections<K, V> c = running();
     TopicPartition tp = PartitionIds.parse(partition);
     ReaderConsumer<K, V> consumer = c.pool.borrow(tp, from);
-    List<KafkaRecord<K, V>> records;
+    R result;
     try {
-      records = c.reader.read(consumer, tp, from, until);
+      result = read.run(c, consumer, tp);
     } catch (RuntimeException | Error e) {
       // An interrupted thread cannot close a consumer cleanly (Kafka logs an error): close it
       // with the flag cleared, then set the flag again for the caller.
@@ -163,7 +185,7 @@ public final class KafkaSource<K, V> implements ReplayableSource<KafkaRecord<K, 
       throw e;
     }
     c.pool.release(consumer);
-    return records;
+    return result;
   }
 
   /** Commits {@code next} as the group's offsets (asynchronously), if the source has a group. */

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
@@ -67,9 +68,30 @@ final class RangeReader<K, V> {
     if (from >= until) {
       return List.of();
     }
-    c.seek(tp, from);
     ArrayList<KafkaRecord<K, V>> out = new ArrayList<>((int) Math.min(until - from, MAX_PREALLOCATED));
-    long position = c.takeCarried(until, out);
+    read(c, tp, from, until, out::add);
+    return out;
+  }
+
+  /**
+   * Hands the records at offsets {@code [from, until)} of {@code tp} to {@code sink}, in offset
+   * order, as each poll brings them (none is kept here: a record the sink does not keep dies
+   * young). A retried poll goes on from the position after the records already handed out, so
+   * none is handed out twice.
+   *
+   * @return how many records it handed out
+   * @throws SourceDataLostException as {@link #read(ReaderConsumer, TopicPartition, long, long)}
+   * @throws UjiKafkaException as {@link #read(ReaderConsumer, TopicPartition, long, long)}
+   * @throws InterruptException if the thread was interrupted
+   */
+  long read(ReaderConsumer<K, V> c, TopicPartition tp, long from, long until, Consumer<? super KafkaRecord<K, V>> sink) {
+    if (from >= until) {
+      return 0;
+    }
+    c.seek(tp, from);
+    Counting<K, V> carriedOut = new Counting<>(sink);
+    long position = c.takeCarried(until, carriedOut);
+    long count = carriedOut.count;
     long progressNanos = System.nanoTime();
     Backoff backoff = new Backoff(MAX_BACKOFF);
     List<ConsumerRecord<K, V>> beyond = null; // what the last poll returned past the range, once polled
@@ -80,7 +102,7 @@ final class RangeReader<K, V> {
       } catch (OffsetOutOfRangeException e) {
         position = afterDataLoss(c, tp, position, until);
         if (position >= until) {
-          return out; // the rest of the range was lost (and skipped); the consumer seeks next time
+          return count; // the rest of the range was lost (and skipped); the consumer seeks next time
         }
         continue;
       } catch (RecordDeserializationException e) {
@@ -103,7 +125,8 @@ final class RangeReader<K, V> {
           beyond = ReaderConsumer.tail(records, i); // the next batch's first records: kept, not fetched again
           break;
         }
-        out.add(KafkaRecord.of(r));
+        sink.accept(KafkaRecord.of(r));
+        count++;
       }
       if (beyond == null) {
         beyond = List.of();
@@ -122,7 +145,23 @@ final class RangeReader<K, V> {
     } else {
       c.endedAt(until, beyond);
     }
-    return out;
+    return count;
+  }
+
+  /** Hands records on and counts them. */
+  private static final class Counting<K, V> implements Consumer<KafkaRecord<K, V>> {
+    private final Consumer<? super KafkaRecord<K, V>> sink;
+    long count;
+
+    Counting(Consumer<? super KafkaRecord<K, V>> sink) {
+      this.sink = sink;
+    }
+
+    @Override
+    public void accept(KafkaRecord<K, V> r) {
+      sink.accept(r);
+      count++;
+    }
   }
 
   /** A poll brought nothing: the broker may be away. Warn now and then; give up if the context stops. */

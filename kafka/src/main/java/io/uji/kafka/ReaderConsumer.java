@@ -54,18 +54,18 @@ final class ReaderConsumer<K, V> implements AutoCloseable {
   }
 
   /**
-   * Adds the carried records before {@code until} to {@code out}.
+   * Hands the carried records before {@code until} to {@code out}.
    *
    * @return where reading goes on: {@code until} if the carried records reach it, else the
    *     consumer's position
    */
-  long takeCarried(long until, List<KafkaRecord<K, V>> out) {
+  long takeCarried(long until, java.util.function.Consumer<? super KafkaRecord<K, V>> out) {
     while (carriedIndex < carried.size()) {
       ConsumerRecord<K, V> r = carried.get(carriedIndex);
       if (r.offset() >= until) {
         return until;
       }
-      out.add(KafkaRecord.of(r));
+      out.accept(KafkaRecord.of(r));
       carriedIndex++;
     }
     dropCarried();

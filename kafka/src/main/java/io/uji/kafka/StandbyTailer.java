@@ -153,6 +153,8 @@ final class StandbyTailer implements AutoCloseable {
 
   /** Wipes {@code op}'s copy of the partition's group and reads it again from the log start. */
   private void fromLogStart(String op, TopicPartition tp) {
+    // The position goes before the state: a local checkpoint never records a position with less state than it says
+    positions.restored(op, tp.partition(), -1);
     state.wipe(op, tp.partition());
     long start = consumer.beginningOffsets(List.of(tp)).get(tp);
     positions.restored(op, tp.partition(), start);
@@ -161,8 +163,8 @@ final class StandbyTailer implements AutoCloseable {
 
   private void wipe(int group) {
     for (String op : changelogs.keySet()) {
+      positions.restored(op, group, -1); // before the state, as in fromLogStart
       state.wipe(op, group);
-      positions.restored(op, group, -1);
     }
   }
 

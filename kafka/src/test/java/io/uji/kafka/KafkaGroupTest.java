@@ -12,6 +12,7 @@ import io.uji.streaming.Pair;
 import io.uji.streaming.State;
 import io.uji.streaming.StateSpec;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -182,5 +183,20 @@ class KafkaGroupTest {
         () -> KafkaGroup.<String, String>builder(kafka.consumerProperties(null)).applicationId("a").build());
     assertThrows(IllegalArgumentException.class,
         () -> KafkaGroup.<String, String>builder(kafka.consumerProperties(null)).applicationId("a b").topics("t").build());
+  }
+
+  @Test
+  void aLivenessTimeoutMustBeMoreThanTwiceTheIntervalOrZero() {
+    java.util.function.BiFunction<Duration, Duration, KafkaGroup<String, String>> build = (interval, timeout) ->
+        KafkaGroup.<String, String>builder(kafka.consumerProperties(null)).applicationId("a").topics("t")
+            .livenessInterval(interval).livenessTimeout(timeout).build();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> build.apply(Duration.ofMillis(500), Duration.ofSeconds(1)));
+    assertTrue(e.getMessage().contains("livenessTimeout (1000 ms) must be more than twice the livenessInterval (500 ms)"),
+        e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> build.apply(Duration.ZERO, Duration.ofSeconds(1)));
+    assertThrows(IllegalArgumentException.class, () -> build.apply(Duration.ofMillis(100), Duration.ofMillis(-1)));
+    build.apply(Duration.ofMillis(500), Duration.ZERO); // no detector
+    build.apply(Duration.ofMillis(200), Duration.ofSeconds(1));
   }
 }

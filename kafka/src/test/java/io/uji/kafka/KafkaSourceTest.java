@@ -72,11 +72,24 @@ class KafkaSourceTest {
     return KafkaSource.<String, String>builder(kafka.consumerProperties(group)).topics(topic);
   }
 
-  /** Counts records per key in updateStateByKey (named "counts"), checkpointed every 2 batches. */
+  /**
+   * Counts records per key in updateStateByKey (named "counts"), checkpointed every 2 batches;
+   * also counts each batch's records (so the batch is read into a dataset that both use).
+   */
   private StreamingContext countingProgram(KafkaSource<String, String> source) {
+    return countingProgram(source, true);
+  }
+
+  /**
+   * @param countBatches whether a second output counts each batch's records; without it the
+   *     counting is the batch's only reader, and the records are pushed from the source into it
+   */
+  private StreamingContext countingProgram(KafkaSource<String, String> source, boolean countBatches) {
     StreamingContext ssc = batches.watch(new StreamingContext(batches.config(), Durations.milliseconds(BatchClock.INTERVAL)));
     DStream<KafkaRecord<String, String>> in = ssc.replayableStream(source);
-    in.foreachBatch((d, t) -> recordsPerBatch.add(d.count()));
+    if (countBatches) {
+      in.foreachBatch((d, t) -> recordsPerBatch.add(d.count()));
+    }
     in.mapToPair(r -> Pair.of(r.key(), 1L))
         .updateStateByKey((List<Long> ones, Optional<Long> s) -> Optional.of(s.orElse(0L) + ones.size()))
         .name("counts")
@@ -188,6 +201,29 @@ class KafkaSourceTest {
     Map<String, Long> expected = plus(onceEach("a", 0, 300), onceEach("b", 0, 150));
     batches.runUntil(() -> state.equals(expected), 20);
     assertEquals(List.of(50L + 50, 100L, 100L), recordsPerBatch.subList(0, 3), "50 per partition and second");
+  }
+
+  @Test
+  void recordsPushedIntoTheirOnlyReaderAreCountedExactlyOnceAcrossARestart() {
+    String topic = kafka.createTopic("pushed", 2);
+    kafka.produce(topic, 0, "a", 0, 250);
+    kafka.produce(topic, 1, "b", 0, 150);
+    Map<String, Object> props = kafka.consumerProperties(null);
+    props.put("max.poll.records", 7); // polls end inside ranges: the next read starts with carried records
+    String dir = tmp.resolve("ckpt").toString();
+    StreamingContext first = StreamingContext.getOrCreate(dir, () -> countingProgram(
+        KafkaSource.<String, String>builder(props).topics(topic).maxRatePerPartition(50).build(), false));
+    first.start();
+    batches.runBatches(3); // a checkpoint after batch 2; batch 3 is replayed
+    first.stop(false);
+    kafka.produce(topic, 0, "a", 250, 300);
+
+    StreamingContext second = StreamingContext.getOrCreate(dir, () -> countingProgram(
+        KafkaSource.<String, String>builder(props).topics(topic).maxRatePerPartition(50).build(), false));
+    second.start();
+    Map<String, Long> expected = plus(onceEach("a", 0, 300), onceEach("b", 0, 150));
+    batches.runUntil(() -> state.equals(expected), 20);
+    assertEquals(expected, state);
   }
 
   @Test

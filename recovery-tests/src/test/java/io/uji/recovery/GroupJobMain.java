@@ -33,8 +33,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * → mapWithState "counts"}), each batch's new count per updated user written through the group's
  * transactional sink to {@code output} (key user, value count). Arguments {@code key=value}:
  * {@code bootstrap app input output instance state}, and optionally {@code session} and {@code
- * transaction} (the group's session and transaction timeouts in milliseconds, 10 000 by default)
- * and {@code standbys} (the group's numStandbyReplicas, 0 by default).
+ * transaction} (the group's session and transaction timeouts in milliseconds, 10 000 by default),
+ * {@code liveness} (the failure detector's timeout in milliseconds, the builder's 1 500 by default),
+ * {@code standbys} (the group's numStandbyReplicas, 0 by default) and {@code checkpoint} (a local
+ * checkpoint directory, checkpointed every second; none by default).
  *
  * <p>Prints {@code STARTED}, then {@code BATCH <time> records=<n>} after every committed batch and
  * {@code ABORTED <time> records=<n> <reason>} after every batch that did not commit (fenced, removed
@@ -80,6 +82,7 @@ public final class GroupJobMain {
         // SIGSTOP scenario shortens it to wait less for the group to drop the paused instance.
         .sessionTimeout(Duration.ofMillis(Long.parseLong(a.getOrDefault("session", "10000"))))
         .transactionTimeout(Duration.ofMillis(Long.parseLong(a.getOrDefault("transaction", "10000"))))
+        .livenessTimeout(Duration.ofMillis(Long.parseLong(a.getOrDefault("liveness", "1500"))))
         .numStandbyReplicas(Integer.parseInt(a.getOrDefault("standbys", "0")))
         .build();
     MapWithStateDStream<String, Long, Long, Pair<String, Long>> counts = group.keyedStream(ssc)
@@ -88,6 +91,10 @@ public final class GroupJobMain {
           s.update(s.getOption().orElse(0L) + n.orElse(0L));
           return Pair.of(user, s.get());
         }).types(String.class, Long.class)).name("counts");
+    if (a.containsKey("checkpoint")) {
+      ssc.checkpoint(a.get("checkpoint"));
+      counts.checkpoint(Durations.seconds(1));
+    }
     counts.foreachBatch(group.sink(a.get("output"), Pair::key, new StringSerializer(), Pair::value,
         new LongSerializer()));
     counts.stateSnapshots().foreachBatch((d, t) -> {

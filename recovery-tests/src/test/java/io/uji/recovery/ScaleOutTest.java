@@ -51,7 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <ul>
  *   <li>kill -9: one instance picked at random is SIGKILLed right after a chunk for its key groups
  *       was produced, and restarted with the same instance id (in the last cycle it is not, and
- *       the survivors take its key groups over after the session timeout); and the same with
+ *       the survivors take its key groups over once their failure detector fenced it); and the same with
  *       {@code numStandbyReplicas(1)}, where the survivors must take the last victim's groups over
  *       by promoting their standby copies;
  *   <li>a fourth instance joins (and takes key groups over, with their state) and leaves
@@ -59,9 +59,11 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>a rolling restart: each instance in turn stops gracefully and comes back;
  *   <li>scale 3 → 1 → 3: two instances stop gracefully, then come back (with their old state
  *       directories, or with new ones, in turn);
- *   <li>SIGSTOP one instance (3 s session timeout) right after a chunk for its key groups was
- *       produced; the survivors must consume the next chunk, its key groups included; SIGCONT: it
- *       must find itself removed, reset its key groups (nothing it computed commits) and rejoin;
+ *   <li>SIGSTOP one instance (30 s session and transaction timeouts) right after a chunk for its
+ *       key groups was produced: a survivor's failure detector must fence it (remove it from the
+ *       group, abort its open transaction) and the survivors must consume the chunk, its key groups
+ *       included; SIGCONT: it must find itself removed, reset its key groups (nothing it computed
+ *       commits) and rejoin;
  *   <li>the broker killed or stopped, in turn, and restarted while a fourth instance joins or
  *       leaves (a rebalance in progress);
  *   <li>an instance halted at named crash points of its batch commit and its restore, in turn.
@@ -121,6 +123,8 @@ class ScaleOutTest {
   private Duration transaction = Duration.ofSeconds(10);
   /** The instances' numStandbyReplicas (0 unless a scenario sets it). */
   private int standbys;
+  /** Whether each instance keeps a local checkpoint directory (stable across its restarts: restart in place). */
+  private boolean checkpoints;
 
   @BeforeAll
   static void startBroker() {
@@ -181,6 +185,36 @@ class ScaleOutTest {
     System.out.println("ScaleOutTest kill -9, standbys 1: after the last kill the survivors restored " + promoted
         + " changelog partitions from their copies and " + full + " in full");
     assertTrue(promoted > 0, "the survivors restored the victim's groups from their standby copies");
+  }
+
+  /**
+   * As the kill -9 scenario, each instance with a local checkpoint directory it keeps across its
+   * restarts (restart in place, design 7.1): a restarted instance restores its newest checkpoint
+   * and reads from the changelogs only what was committed after it; the output and the state stay
+   * exact (a copy continued wrongly would show as a wrong count).
+   */
+  @Test
+  void withLocalCheckpointsEachKilledAndRestartedInPlaceTheOutputAndTheStateAreExactAndRestoresContinueTheCopies()
+      throws Exception {
+    checkpoints = true;
+    setUp("so-kill-ckpt");
+    killInEachCycle("kill -9, local checkpoints");
+    long continued = 0;
+    long full = 0;
+    for (Path log : listLogs()) {
+      List<String> restores = Files.readAllLines(log).stream().filter(l -> l.contains("Restored key group")).toList();
+      continued += restores.stream().filter(l -> l.contains("(local copy up to")).count();
+      full += restores.stream().filter(l -> l.contains("(full: ")).count();
+    }
+    System.out.println("ScaleOutTest kill -9, local checkpoints: " + continued + " changelog partitions restored"
+        + " from a local copy, " + full + " in full");
+    assertTrue(continued > 0, "restarted instances continued their checkpoints' copies");
+  }
+
+  private List<Path> listLogs() throws IOException {
+    try (var files = Files.list(tmp.resolve("logs"))) {
+      return files.filter(f -> f.getFileName().toString().endsWith(".err")).toList();
+    }
   }
 
   /** @return per instance alive at the end, the lines of its stderr before the last kill */
@@ -271,11 +305,13 @@ class ScaleOutTest {
   }
 
   @Test
-  void aPausedInstanceCannotCommitWhenItWakesAndTheOutputAndTheStateStayExact() throws Exception {
-    // Short timeouts: the group drops the paused instance after 3 s, and its open transaction (if
-    // the pause caught one) is aborted after 5 s, so the survivors need not wait longer.
-    session = Duration.ofSeconds(3);
-    transaction = Duration.ofSeconds(5);
+  void aPausedInstanceIsFencedByTheFailureDetectorAndTheOutputAndTheStateStayExact() throws Exception {
+    // Kafka's timeouts far out of the way: the survivors' failure detector (1.5 s of silence)
+    // removes the paused instance from the group and fences its transactions. Without the fence,
+    // an open transaction of the paused instance would hold the survivors' stable offset fetch
+    // for its 30 s timeout.
+    session = Duration.ofSeconds(30);
+    transaction = Duration.ofSeconds(30);
     setUp("so-pause");
     int cycles = Cycles.random(5);
     Random rnd = new Random(5);
@@ -285,27 +321,50 @@ class ScaleOutTest {
       ChildJvm.Child paused = children[victim];
       feedUntilItRan(victim, recordBatches(paused) + 1);
       long resetsBefore = resets(paused);
+      long fencesBefore = fences(victim);
       produceChunk(); // its key groups have more to do: the pause may catch a batch in its transaction
       long pausedAt = System.currentTimeMillis();
       paused.pause();
-      // Consumed only once the survivors took its key groups over (with their state), after the
-      // session timeout: the paused instance commits nothing.
+      // A survivor's detector fences it; the survivors take its key groups over (with their state)
+      // and consume the chunk; the paused instance commits nothing.
+      await().atMost(WAIT).until(() -> fences(victim) > fencesBefore);
+      long fencedAt = System.currentTimeMillis();
+      await().atMost(WAIT).until(() -> !memberIds().contains("i" + victim));
+      await().atMost(WAIT).until(this::consumedAll);
+      long consumedAt = System.currentTimeMillis();
       feed();
       long abortedBefore = aborted(paused);
-      long resumedAt = System.currentTimeMillis();
       paused.resume();
-      // It wakes up as a member the group no longer knows: whatever it computed before the pause
-      // and after cannot commit (the generation fence, or its aborted transaction's fenced epoch);
+      // It wakes up as a member the group no longer knows, with a fenced producer: whatever it
+      // computed before the pause and after cannot commit (the generation fence, its fenced epoch);
       // it puts its key groups back (resetAll) and joins again.
       await().atMost(WAIT).until(() -> resets(paused) > resetsBefore);
       System.out.println("ScaleOutTest, SIGSTOP cycle " + c + ": instance " + victim + " paused at t=" + pausedAt
-          + ", resumed at t=" + resumedAt + ", reset "
-          + (resets(paused) - resetsBefore) + " time(s); batches aborted after it woke: "
+          + ", fence seen after " + (fencedAt - pausedAt) + " ms, its input consumed by the survivors after "
+          + (consumedAt - pausedAt) + " ms; reset " + (resets(paused) - resetsBefore)
+          + " time(s); batches aborted after it woke: "
           + paused.lines().stream().filter(l -> l.startsWith("ABORTED ")).skip(abortedBefore)
               .map(l -> l.length() > 240 ? l.substring(0, 240) + "..." : l).toList());
       feedUntilItRan(victim, recordBatches(paused) + 1); // back with key groups of its own
     }
-    verify("SIGSTOP past the session timeout, then SIGCONT", cycles, started);
+    verify("SIGSTOP, fenced by the failure detector, then SIGCONT", cycles, started);
+  }
+
+  /** @return how many times the live instances' failure detectors fenced instance {@code i} */
+  private long fences(int i) {
+    long n = 0;
+    for (int j = 0; j < children.length; j++) {
+      if (j != i && children[j] != null) {
+        n += children[j].stderr().lines().filter(l -> l.contains("Instance i" + i + " sent no liveness beacon")).count();
+      }
+    }
+    return n;
+  }
+
+  /** @return the group's members' instance ids */
+  private List<String> memberIds() throws Exception {
+    return admin.describeConsumerGroups(List.of(app)).all().get(60, TimeUnit.SECONDS).get(app).members().stream()
+        .map(m -> m.groupInstanceId().orElse("?")).toList();
   }
 
   @Test
@@ -467,6 +526,7 @@ class ScaleOutTest {
             "instance=i" + i, "state=" + tmp.resolve("state-i" + i + (fresh ? "-run" + runs[i] : "")),
             "session=" + session.toMillis(), "transaction=" + transaction.toMillis(),
             "standbys=" + standbys)
+        .args(checkpoints ? new String[] {"checkpoint=" + tmp.resolve("checkpoint-i" + i)} : new String[0])
         .prop("org.slf4j.simpleLogger.defaultLogLevel", "warn")
         .prop("org.slf4j.simpleLogger.log.io.uji", "info");
     props.forEach(jvm::prop);
@@ -548,7 +608,23 @@ class ScaleOutTest {
         () -> assertEquals(truth, dumpedState(), "per-user counts in the state of the live instances"));
     System.out.println("ScaleOutTest, " + what + ": " + cycles + " cycles in "
         + (System.nanoTime() - startedNanos) / 1_000_000_000 + " s, " + produced + " events over " + USERS
-        + " users, " + updates[0] + " updates in the output topic, exact");
+        + " users, " + updates[0] + " updates in the output topic, exact; instances fenced by a failure"
+        + " detector: " + fencesLogged());
+  }
+
+  /** @return the failure detectors' fences in every instance's log of this test (real failures and false suspicions) */
+  private long fencesLogged() {
+    try (var files = java.nio.file.Files.list(tmp.resolve("logs"))) {
+      return files.mapToLong(f -> {
+        try (var lines = java.nio.file.Files.lines(f)) {
+          return lines.filter(l -> l.contains("sent no liveness beacon")).count();
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+          return 0;
+        }
+      }).sum();
+    } catch (java.io.IOException e) {
+      return -1;
+    }
   }
 
   /** @return the union of the live instances' dumps; fails if a user is in two */

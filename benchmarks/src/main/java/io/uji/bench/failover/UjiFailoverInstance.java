@@ -54,6 +54,8 @@ public final class UjiFailoverInstance {
             "key.deserializer", StringDeserializer.class, "value.deserializer", LongDeserializer.class))
         .applicationId(a.get("app")).topics("input").instanceId(a.get("instance"))
         .sessionTimeout(Duration.ofMillis(Long.parseLong(a.getOrDefault("session-timeout-ms", "10000"))))
+        // the failure detector's timeout: the builder's 1.5 s unless given (0: no detector)
+        .livenessTimeout(Duration.ofMillis(Long.parseLong(a.getOrDefault("liveness-timeout-ms", "1500"))))
         .maxRatePerPartition(Long.parseLong(a.getOrDefault("max-rate-per-partition", "0")))
         .numStandbyReplicas(Integer.parseInt(a.getOrDefault("standbys", "0")))
         .build();

@@ -57,8 +57,8 @@ public interface GroupControl {
   /**
    * Puts every running group back to its last committed state: stops taking input, waits for the
    * running batch, discards queued batches and what the member holds uncommitted ({@link
-   * ClusterMember#groupsReset}), empties each running group's state (no local
-   * checkpoints in a group yet), and marks them not running; dormant copies are kept. The member then rejoins and
+   * ClusterMember#groupsReset}), empties each running group's state (its
+   * restore reads its changelogs from the log start), and marks them not running; dormant copies are kept. The member then rejoins and
    * activates again whatever it is assigned.
    *
    * @param reason why, for the log ("fenced", "removed from the group", ...)

@@ -21,6 +21,16 @@ public interface GroupStateAccess {
    */
   Optional<ChangelogPositions> restoredPositions();
 
+  /**
+   * @return a wall time before which the restored copy of {@code operator}'s {@code group} had not
+   *     reached its position of {@link #restoredPositions()} (its age is at most now minus this: a
+   *     copy older than the changelog's tombstone retention may have missed a deletion); -1 when
+   *     unknown
+   */
+  default long restoredPositionReachedAfterMs(String operator, int group) {
+    return -1;
+  }
+
   /** Removes every entry of {@code operator}'s key group {@code group} (before a full restore). */
   void wipe(String operator, int group);
 

@@ -229,6 +229,11 @@ public abstract class InputNode<T, L extends InputLineage, P extends InputPositi
     }
   }
 
+  /** @return the input of batch {@code t}, or null if none was taken or it was released */
+  protected final Allocation<T> allocation(Time t) {
+    return allocations.get(t.milliseconds());
+  }
+
   @Override
   protected final Dataset<T> compute(Time t) {
     Allocation<T> a = allocations.get(t.milliseconds());

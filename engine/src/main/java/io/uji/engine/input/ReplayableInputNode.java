@@ -3,6 +3,7 @@ package io.uji.engine.input;
 import io.uji.engine.exec.Datasets;
 import io.uji.engine.exec.WorkerPool;
 import io.uji.engine.graph.InputNode;
+import io.uji.engine.graph.PartitionSource;
 import io.uji.engine.graph.StreamGraph;
 import io.uji.engine.lineage.PartitionOffsets;
 import io.uji.engine.lineage.PartitionRanges;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +30,12 @@ import org.slf4j.LoggerFactory;
  * batch interval, shared among the partitions by their backlog). The lineage is the ranges; the
  * records are read when the batch runs, one dataset partition per source partition, in
  * parallel; a replayed batch reads the same ranges again.
+ *
+ * <p>When one consumer alone reads the batch (a {@code mapToPair → reduceByKey}, say) and no
+ * window remembers it, the records are not collected: each partition's range is read straight
+ * into the consumer ({@link #sourceAt}), so that a record dies as soon as the consumer took it
+ * instead of living through the batch (a batch of a million records otherwise keeps them all
+ * on the heap, and every young collection of the batch copies them).
  */
 public final class ReplayableInputNode<T> extends InputNode<T, PartitionRanges, PartitionOffsets> {
   private static final Logger LOG = LoggerFactory.getLogger(ReplayableInputNode.class);
@@ -93,6 +101,23 @@ public final class ReplayableInputNode<T> extends InputNode<T, PartitionRanges, 
       unavailableBatches = 0;
     }
     return new RangesAllocation<>(this, t, new PartitionRanges(ranges(partitions)));
+  }
+
+  /**
+   * The batch's records pushed straight from the source into the one consumer, when nothing else
+   * reads them (same rule as a fused {@code MapPartitionsNode}); otherwise the materialized
+   * dataset.
+   */
+  @Override
+  public PartitionSource<T> sourceAt(Time t) {
+    if (consumers() == 1 && slideDuration().equals(rememberDuration()) && cached(t) == null
+        && allocation(t) instanceof RangesAllocation<T> a) {
+      PartitionSource<T> streamed = a.streamed();
+      if (streamed != null) {
+        return streamed;
+      }
+    }
+    return super.sourceAt(t);
   }
 
   /** Decides each partition's range for the next batch and moves past it. */
@@ -185,13 +210,21 @@ public final class ReplayableInputNode<T> extends InputNode<T, PartitionRanges, 
     }
   }
 
-  /** One batch's ranges; the records are read once, when the batch first needs them. */
+  /**
+   * One batch's ranges; the records are read when the batch first needs them: collected into a
+   * dataset once, or pushed into a consumer ({@link #streamed}).
+   */
   private static final class RangesAllocation<T> implements Allocation<T> {
+    /** The most records a consumer is told to expect from one range (for presizing; 4 MiB of references). */
+    private static final int MAX_SIZE_HINT = 1 << 20;
+
     private final ReplayableInputNode<T> node;
     private final Time time;
     private final PartitionRanges ranges;
     private Dataset<T> data;
     private long read = -1;
+    /** Per range, how many records its last push handed out (-1: not pushed yet). */
+    private long[] pushed;
 
     RangesAllocation(ReplayableInputNode<T> node, Time time, PartitionRanges ranges) {
       this.node = node;
@@ -221,6 +254,52 @@ public final class ReplayableInputNode<T> extends InputNode<T, PartitionRanges, 
         data = Datasets.of(new ArrayList<>(List.of(parts)), pool);
       }
       return data;
+    }
+
+    /**
+     * @return the ranges as a source that reads each straight into its consumer, or null if the
+     *     records were collected already or there is nothing to read (then the dataset serves)
+     */
+    synchronized PartitionSource<T> streamed() {
+      List<PartitionRanges.Range> rs = ranges.ranges();
+      if (data != null || rs.isEmpty()) {
+        return null;
+      }
+      if (pushed == null) {
+        pushed = new long[rs.size()];
+        java.util.Arrays.fill(pushed, -1);
+      }
+      return new PartitionSource<>() {
+        @Override
+        public int numPartitions() {
+          return rs.size();
+        }
+
+        @Override
+        public int sizeHint(int p) {
+          return (int) Math.min(rs.get(p).size(), MAX_SIZE_HINT);
+        }
+
+        @Override
+        public void push(int p, Consumer<? super T> sink) {
+          PartitionRanges.Range r = rs.get(p);
+          pushedRange(p, node.source.read(r.partition(), r.from(), r.until(), sink));
+        }
+      };
+    }
+
+    /** Range {@code i} was pushed whole; once every range was, the batch's count is known. */
+    private synchronized void pushedRange(int i, long records) {
+      pushed[i] = records;
+      long n = 0;
+      for (long c : pushed) {
+        if (c < 0) {
+          return;
+        }
+        n += c;
+      }
+      read = n;
+      node.budget.read(time.milliseconds(), n); // for backpressure, once the batch completes
     }
 
     @Override

@@ -20,8 +20,8 @@ import java.util.function.Function;
 
 /**
  * Spark's combineByKey over one batch: every input partition combines its records per key into
- * one map per output partition (map-side combine, in parallel), then every output partition
- * merges the maps meant for it (in parallel). reduceByKey, groupByKey and countByValue are this
+ * one table per output partition (map-side combine, in parallel; a {@link CombineTable}, no
+ * object per key), then every output partition merges the tables meant for it (in parallel). reduceByKey, groupByKey and countByValue are this
  * node.
  *
  * <p>Over a parent placed by origin ({@link Placement}) every key's records are in one partition
@@ -35,6 +35,8 @@ public final class ShuffleNode<K, V, C> extends Node<Pair<K, C>> {
   private final BinaryOperator<C> mergeCombiners;
   private final Partitioner partitioner;
   private final String operator;
+  /** How many keys this node's tables took in the last batch: the next batch's start that large. */
+  private final KeysHint keysHint = new KeysHint();
 
   /** @param operator the operator the user called ("reduceByKey", "countByValue", ...), named in errors */
   public ShuffleNode(Node<Pair<K, V>> parent, Function<? super V, ? extends C> createCombiner,
@@ -66,35 +68,91 @@ public final class ShuffleNode<K, V, C> extends Node<Pair<K, C>> {
       return null;
     }
     if (parent.placement().isByOrigin()) {
-      return combineLocally(in, graph.pool(), createCombiner, mergeValue, operator);
+      return combineLocally(in, graph.pool(), createCombiner, mergeValue, operator, keysHint);
     }
-    return combine(in, graph.pool(), createCombiner, mergeValue, mergeCombiners, partitioner, operator);
+    return combine(in, graph.pool(), createCombiner, mergeValue, mergeCombiners, partitioner, operator, keysHint);
+  }
+
+  /**
+   * The tables of a node's combine, kept from batch to batch, and the most keys one of them held:
+   * a new table starts at that size instead of growing through a dozen rebuilds, and a table is
+   * reused once its batch is merged, so that its arrays (megabytes for a batch over a million
+   * users) stay in the old generation instead of being allocated, promoted and collected again
+   * every batch. Batches of one stream tend to look alike; a table of a batch with fewer keys
+   * leaves part of its arrays empty.
+   */
+  static final class KeysHint {
+    /** Above this a table starts no larger and grows as it fills. */
+    private static final int MAX_KEYS = 3 << 20;
+    /** The most tables kept for reuse (a batch uses input × output partitions of them). */
+    private static final int MAX_KEPT = 64;
+
+    private volatile int keys;
+    private final java.util.concurrent.ConcurrentLinkedQueue<CombineTable<?, ?>> free =
+        new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger kept = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** @return an empty table: a reused one, or a new one sized for as many keys as the last batch's largest */
+    @SuppressWarnings("unchecked")
+    <K, C> CombineTable<K, C> newTable() {
+      CombineTable<?, ?> t = free.poll();
+      if (t != null) {
+        kept.decrementAndGet();
+        return (CombineTable<K, C>) t;
+      }
+      return new CombineTable<>(keys);
+    }
+
+    /** Takes back a table whose keys and values were handed on: emptied, it serves a later batch. */
+    void reuse(CombineTable<?, ?> t) {
+      if (kept.incrementAndGet() > MAX_KEPT) {
+        kept.decrementAndGet();
+        return;
+      }
+      t.clear();
+      free.offer(t);
+    }
+
+    /** Remembers the size of the largest of a batch's tables. */
+    void record(int largest) {
+      keys = Math.min(largest, MAX_KEYS);
+    }
   }
 
   /** combineByKey of each partition on its own: output partition i holds the keys of input partition i. */
   static <K, V, C> Dataset<Pair<K, C>> combineLocally(PartitionSource<Pair<K, V>> in, WorkerPool pool,
-      Function<? super V, ? extends C> createCombiner, BiFunction<C, ? super V, C> mergeValue, String operator) {
+      Function<? super V, ? extends C> createCombiner, BiFunction<C, ? super V, C> mergeValue, String operator,
+      KeysHint hint) {
     int n = in.numPartitions();
     @SuppressWarnings("unchecked")
     List<Pair<K, C>>[] out = new List[n];
+    int[] sizes = new int[n];
     in.runPartitions(pool, i -> {
-      Map<K, Combiner<C>> combined = new HashMap<>();
-      in.push(i, kv -> {
-        K k = Keys.of(kv, operator);
-        Combiner<C> c = combined.get(k);
-        if (c == null) {
-          combined.put(k, new Combiner<>(createCombiner.apply(kv.value())));
-        } else {
-          c.value = mergeValue.apply(c.value, kv.value());
-        }
-      });
-      List<Pair<K, C>> list = new ArrayList<>(combined.size());
-      for (Map.Entry<K, Combiner<C>> e : combined.entrySet()) {
-        list.add(new Pair<>(e.getKey(), e.getValue().value));
-      }
-      out[i] = list;
+      CombineTable<K, C> combined = hint.newTable();
+      in.push(i, kv -> combined.combineValue(Keys.of(kv, operator), kv.value(), createCombiner, mergeValue));
+      out[i] = pairs(combined);
+      sizes[i] = combined.size();
+      hint.reuse(combined);
     });
+    hint.record(max(sizes));
     return Datasets.of(new ArrayList<>(List.of(out)), pool);
+  }
+
+  /** @return a table's keys and values as pairs, in the order the keys came */
+  private static <K, C> List<Pair<K, C>> pairs(CombineTable<K, C> t) {
+    List<Pair<K, C>> list = new ArrayList<>(t.size());
+    for (int i = 0, n = t.size(); i < n; i++) {
+      list.add(new Pair<>(t.key(i), t.value(i)));
+    }
+    return list;
+  }
+
+  private static int max(int[] values) {
+    int m = 0;
+    for (int v : values) {
+      m = Math.max(m, v);
+    }
+    return m;
   }
 
   /**
@@ -107,7 +165,7 @@ public final class ShuffleNode<K, V, C> extends Node<Pair<K, C>> {
       Function<? super V, ? extends C> createCombiner, BiFunction<C, ? super V, C> mergeValue,
       BinaryOperator<C> mergeCombiners, Partitioner partitioner, String operator) {
     return combine(PartitionSource.of(in), Datasets.pool(in), createCombiner, mergeValue, mergeCombiners, partitioner,
-        operator);
+        operator, new KeysHint());
   }
 
   /**
@@ -117,73 +175,58 @@ public final class ShuffleNode<K, V, C> extends Node<Pair<K, C>> {
    */
   static <K, V, C> Dataset<Pair<K, C>> combine(PartitionSource<Pair<K, V>> in, WorkerPool pool,
       Function<? super V, ? extends C> createCombiner, BiFunction<C, ? super V, C> mergeValue,
-      BinaryOperator<C> mergeCombiners, Partitioner partitioner, String operator) {
+      BinaryOperator<C> mergeCombiners, Partitioner partitioner, String operator, KeysHint hint) {
     int m = in.numPartitions();
     int n = partitioner.numPartitions();
     @SuppressWarnings("unchecked")
-    Map<K, Combiner<C>>[][] buckets = new Map[m][n];
+    CombineTable<K, C>[][] buckets = new CombineTable[m][n];
     in.runPartitions(pool, i -> {
-      Map<K, Combiner<C>>[] mine = buckets[i];
+      CombineTable<K, C>[] mine = buckets[i];
       in.push(i, kv -> {
         K k = Keys.of(kv, operator);
         int p = partitioner.getPartition(k);
-        Map<K, Combiner<C>> b = mine[p];
+        CombineTable<K, C> b = mine[p];
         if (b == null) {
-          b = mine[p] = new HashMap<>();
+          b = mine[p] = hint.newTable();
         }
-        Combiner<C> c = b.get(k);
-        if (c == null) {
-          b.put(k, new Combiner<>(createCombiner.apply(kv.value())));
-        } else {
-          c.value = mergeValue.apply(c.value, kv.value());
-        }
+        b.combineValue(k, kv.value(), createCombiner, mergeValue);
       });
     });
-    return mergeBuckets(pool, buckets, n, mergeCombiners);
-  }
-
-  /** A mutable slot, so that merging a value into a key's combiner needs no second lookup. */
-  static final class Combiner<C> {
-    C value;
-
-    Combiner(C value) {
-      this.value = value;
+    int largest = 0;
+    for (CombineTable<K, C>[] fromInput : buckets) {
+      for (CombineTable<K, C> b : fromInput) {
+        largest = Math.max(largest, b == null ? 0 : b.size());
+      }
     }
+    hint.record(largest);
+    return mergeBuckets(pool, buckets, n, mergeCombiners, hint);
   }
 
-  /** Merges per-input-partition maps into {@code n} output partitions, in parallel. */
-  static <K, C> Dataset<Pair<K, C>> mergeBuckets(WorkerPool pool, Map<K, Combiner<C>>[][] buckets, int n,
-      BinaryOperator<C> mergeCombiners) {
+  /** Merges per-input-partition tables into {@code n} output partitions, in parallel. */
+  private static <K, C> Dataset<Pair<K, C>> mergeBuckets(WorkerPool pool, CombineTable<K, C>[][] buckets, int n,
+      BinaryOperator<C> mergeCombiners, KeysHint hint) {
     @SuppressWarnings("unchecked")
     List<Pair<K, C>>[] out = new List[n];
     Dataset<Object> outputs = Datasets.empty(n, pool);
     outputs.runPartitions(p -> {
-      Map<K, Combiner<C>> merged = null;
-      for (Map<K, Combiner<C>>[] fromInput : buckets) {
-        Map<K, Combiner<C>> b = fromInput[p];
+      CombineTable<K, C> merged = null;
+      for (CombineTable<K, C>[] fromInput : buckets) {
+        CombineTable<K, C> b = fromInput[p];
         if (b == null) {
           continue;
         }
         if (merged == null) {
           merged = b;
         } else {
-          for (Map.Entry<K, Combiner<C>> e : b.entrySet()) {
-            Combiner<C> c = merged.get(e.getKey());
-            if (c == null) {
-              merged.put(e.getKey(), e.getValue());
-            } else {
-              c.value = mergeCombiners.apply(c.value, e.getValue().value);
-            }
-          }
+          merged.combineAll(b, mergeCombiners);
+          hint.reuse(b);
         }
+        fromInput[p] = null;
       }
-      List<Pair<K, C>> list = new ArrayList<>(merged == null ? 0 : merged.size());
+      out[p] = merged == null ? new ArrayList<>(0) : pairs(merged);
       if (merged != null) {
-        for (Map.Entry<K, Combiner<C>> e : merged.entrySet()) {
-          list.add(new Pair<>(e.getKey(), e.getValue().value));
-        }
+        hint.reuse(merged);
       }
-      out[p] = list;
     });
     List<List<Pair<K, C>>> parts = new ArrayList<>(n);
     for (List<Pair<K, C>> l : out) {

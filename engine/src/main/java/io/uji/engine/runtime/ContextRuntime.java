@@ -67,6 +67,8 @@ public final class ContextRuntime {
   private BatchScheduler scheduler;
   /** How the restored checkpoint's state maps onto the program's operators (none on a fresh start). */
   private StateMigration restoredState = StateMigration.none();
+  /** In a group, the type signatures of the operators of the local checkpoint restored, by operator. */
+  private final java.util.Map<String, String> groupRestoredSignatures = new java.util.HashMap<>();
   /** True when the state was restored from a checkpoint: tables are preloaded as they open. */
   private boolean preloadState;
   /** The lineage log while recovery reads it, before the journal takes it over (closed by close()). */
@@ -130,11 +132,6 @@ public final class ContextRuntime {
     if (member != null) {
       GroupProgramCheck.check(graph, applicationId);
       graph.runInGroup(applicationId);
-      if (checkpointPath != null) {
-        throw new io.uji.streaming.StreamingException("A context in a group keeps no checkpoint directory yet (local"
-            + " checkpoints in a group are not built): its state is restored from the changelog; leave out"
-            + " checkpoint(dir)");
-      }
     }
     pool = new WorkerPool(name, config.workerThreads());
     graph.setPool(pool);
@@ -145,6 +142,8 @@ public final class ContextRuntime {
     }
     if (checkpointPath == null) {
       startWithoutCheckpoints(first);
+    } else if (group != null) {
+      startInGroupWithCheckpoints(first);
     } else {
       startWithCheckpoints(first);
     }
@@ -171,6 +170,51 @@ public final class ContextRuntime {
       group.wipeAll();
       member.start(group); // batches take input once it activates key groups
     }
+    startInputsAndScheduler(first);
+  }
+
+  /**
+   * In a group (docs/design/scale-out.md 7.1): restores the newest usable local checkpoint and
+   * hands its copies, at their changelog positions, to the member, which continues each from its
+   * position when it can trust it (design 7.2); no lineage, no replay (what happened after the
+   * checkpoint is in the changelogs and the committed input offsets).
+   */
+  private void startInGroupWithCheckpoints(Time first) {
+    checkpointDir = CheckpointDirectory.open(checkpointPath);
+    Recovery.checkProgram(checkpointDir, new KryoSerde<>(kryo, ProgramInfo.class), graph);
+    GroupCheckpoints checkpoints = new GroupCheckpoints(checkpointDir,
+        new KryoSerde<>(kryo, GroupCheckpointMetadata.class), graph, applicationId,
+        checkpointInterval.milliseconds(), config.checkpointsRetained());
+    GroupCheckpoints.Restored restored = null;
+    if (!graph.statefulNodes().isEmpty()) {
+      Path live = checkpointDir.liveStateDir();
+      restored = checkpoints.restore(group.groups(), cp -> StateStore.restore(cp, stateConfig(live)), () -> {
+        GroupCheckpoints.deleteLive(live); // a crashed run's live state holds what no checkpoint vouches for
+        return StateStore.open(stateConfig(live));
+      });
+      store = restored.store();
+      preloadState = restored.positions() != null;
+      // The checkpoint's types, checked against the program's as a single context's restored state is
+      for (OperatorInfo o : restored.operators()) {
+        groupRestoredSignatures.put(o.id(), o.typeSignature());
+      }
+    }
+    journal = new GroupJournal(group, pool, graph.inputs(), checkpoints, store);
+    scheduler = new BatchScheduler(name, graph, config.clock(), bus, journal, onFailure, observer);
+    graph.start(first.minus(graph.batchInterval()));
+    openStatefulNodes();
+    openReceivers(index -> BlockStore.none());
+    String mismatch = restored == null || restored.positions() == null ? "no checkpoint" : checkpoints.mismatch(restored);
+    if (mismatch == null) {
+      group.restoredFrom(restored.positions(), restored.reachedAfterMs());
+    } else {
+      if (restored != null && restored.positions() != null) {
+        LOG.warn("Group {}: the local checkpoint's state is not used ({}); every key group is restored from its"
+            + " changelog", applicationId, mismatch);
+      }
+      group.wipeAll();
+    }
+    member.start(group);
     startInputsAndScheduler(first);
   }
 
@@ -328,7 +372,8 @@ public final class ContextRuntime {
 
     @Override
     public String restoredTypeSignature(String id) {
-      return restoredState.typeSignature(id);
+      String restoredInGroup = groupRestoredSignatures.get(id);
+      return restoredInGroup != null ? restoredInGroup : restoredState.typeSignature(id);
     }
   }
 

@@ -47,6 +47,8 @@ public final class EngineSerialization {
     b.registerInternal(PartitionRanges.Range.class, 64);
     b.registerInternal(PartitionOffsets.class, 65);
     b.registerInternal(WalLineage.class, 66);
+    b.registerInternal(GroupCheckpointMetadata.class, 67);
+    b.registerInternal(GroupCheckpointMetadata.OperatorPositions.class, 68);
     registerStateTypes(b);
     for (Map.Entry<Class<?>, Integer> e : config.kryoRegistrations().entrySet()) {
       b.register(e.getKey(), e.getValue());

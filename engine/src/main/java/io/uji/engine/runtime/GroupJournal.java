@@ -23,11 +23,27 @@ final class GroupJournal implements BatchJournal {
   private final GroupRuntime group;
   private final WorkerPool pool;
   private final int inputIndex;
+  /** The local checkpoints, or null without a checkpoint directory. */
+  private final GroupCheckpoints checkpoints;
+  private final io.uji.state.StateStore store;
+  /**
+   * The time of the last batch whose commit left nothing uncommitted (its state is exactly the
+   * committed changelogs), or Long.MIN_VALUE when the last one did not (deferred, aborted).
+   * Batch runner only.
+   */
+  private long committedThroughMs = Long.MIN_VALUE;
 
   GroupJournal(GroupRuntime group, WorkerPool pool, List<InputNode<?, ?, ?>> inputs) {
+    this(group, pool, inputs, null, null);
+  }
+
+  GroupJournal(GroupRuntime group, WorkerPool pool, List<InputNode<?, ?, ?>> inputs, GroupCheckpoints checkpoints,
+      io.uji.state.StateStore store) {
     this.group = group;
     this.pool = pool;
     this.inputIndex = inputs.indexOf(group.input());
+    this.checkpoints = store == null ? null : checkpoints;
+    this.store = store;
   }
 
   @Override
@@ -42,14 +58,40 @@ final class GroupJournal implements BatchJournal {
       ClusterMember.CommitOutcome outcome = group.member().commit(commit);
       if (outcome == ClusterMember.CommitOutcome.COMMITTED) {
         group.settled(number);
+        committedThroughMs = batch.time().milliseconds();
+        if (checkpoints != null && checkpoints.due(committedThroughMs, group.graph().zeroTime().milliseconds())) {
+          checkpoint(); // under the batch lock (commitBatch's contract)
+        }
+      } else {
+        committedThroughMs = Long.MIN_VALUE; // the state holds a deferred batch: no checkpoint until one commits
       }
       return null;
     } catch (BatchAbortedException e) {
+      committedThroughMs = Long.MIN_VALUE;
       // The running groups' state holds the batch, which will never count: put it back.
       group.resetAll("batch " + batch.time() + " aborted: " + e.getMessage());
       group.settled(number);
       return "aborted: " + e.getMessage();
     }
+  }
+
+  /**
+   * A graceful stop checkpoints the last batch if it committed (a restart in place then reads
+   * only what others wrote since); after a deferred or aborted one it keeps the last checkpoint.
+   */
+  @Override
+  public void finalCheckpoint() {
+    if (checkpoints == null || committedThroughMs == Long.MIN_VALUE || checkpoints.checkpointed(committedThroughMs)) {
+      return;
+    }
+    group.graph().underBatchLock(() -> {
+      checkpoint();
+      return null;
+    });
+  }
+
+  private void checkpoint() {
+    checkpoints.checkpoint(committedThroughMs, store, group.groups(), () -> group.member().positions());
   }
 
   @Override

@@ -45,6 +45,9 @@ final class GroupRuntime implements GroupControl, GroupStateAccess {
   /** The number of the last batch whose input is committed or void (guarded by this). */
   private long settledThrough;
   private boolean stopped;
+  /** The positions of the local checkpoint the state was restored from, or null (set before the member starts). */
+  private volatile ChangelogPositions restored;
+  private volatile Map<String, long[]> restoredReachedAfter = Map.of();
 
   private final java.util.function.Consumer<Throwable> onFailure;
   private final java.util.Optional<String> statusAddress;
@@ -64,6 +67,10 @@ final class GroupRuntime implements GroupControl, GroupStateAccess {
     for (StatefulNode s : graph.statefulNodes()) {
       operators.put(s.stateId(), (KeyedStateNode<?, ?, ?, ?, ?>) s.node());
     }
+  }
+
+  StreamGraph graph() {
+    return graph;
   }
 
   String applicationId() {
@@ -88,9 +95,9 @@ final class GroupRuntime implements GroupControl, GroupStateAccess {
   }
 
   /**
-   * Empties every key group before the member starts: nothing local is trusted in a group without
-   * local checkpoints (a previous run's state in the directory may be behind or ahead of what the
-   * group committed); each group the member activates is restored from its changelog.
+   * Empties every key group before the member starts: nothing local is trusted without a local
+   * checkpoint (a previous run's state in the directory may be behind or ahead of what the group
+   * committed); each group the member activates is restored from its changelog.
    */
   void wipeAll() {
     for (KeyedStateNode<?, ?, ?, ?, ?> n : operators.values()) {
@@ -98,6 +105,24 @@ final class GroupRuntime implements GroupControl, GroupStateAccess {
         n.wipeGroup(g);
       }
     }
+  }
+
+  /**
+   * The state was restored from a local checkpoint (docs/design/scale-out.md 7.1): each (operator,
+   * group) with a position there is handed to the member as a copy at that position (it checks
+   * it, design 7.2, and continues or wipes it); every other one is emptied, before the member
+   * starts.
+   */
+  void restoredFrom(ChangelogPositions positions, Map<String, long[]> reachedAfterMs) {
+    for (KeyedStateNode<?, ?, ?, ?, ?> n : operators.values()) {
+      for (int g = 0; g < input.partitions(); g++) {
+        if (positions.position(n.stateId(), g) < 0) {
+          n.wipeGroup(g);
+        }
+      }
+    }
+    this.restoredReachedAfter = Map.copyOf(reachedAfterMs);
+    this.restored = positions;
   }
 
   /** @return a copy of the running groups (for a batch's computation, under the batch lock) */
@@ -251,7 +276,13 @@ final class GroupRuntime implements GroupControl, GroupStateAccess {
 
   @Override
   public Optional<ChangelogPositions> restoredPositions() {
-    return Optional.empty(); // no local checkpoints in a group yet: every group restores from its changelog
+    return Optional.ofNullable(restored);
+  }
+
+  @Override
+  public long restoredPositionReachedAfterMs(String operator, int group) {
+    long[] t = restoredReachedAfter.get(operator);
+    return t == null || group >= t.length ? -1 : t[group];
   }
 
   @Override

@@ -315,7 +315,7 @@ final class Recovery {
    * Checks the program against the directory's PROGRAM file (what the program that wrote it
    * from its first start on read), then records the program there.
    */
-  private static void checkProgram(CheckpointDirectory dir, KryoSerde<ProgramInfo> serde, StreamGraph graph) {
+  static void checkProgram(CheckpointDirectory dir, KryoSerde<ProgramInfo> serde, StreamGraph graph) {
     ProgramInfo mine = ProgramCheck.describe(graph);
     java.util.Optional<byte[]> recorded = dir.readProgram();
     if (recorded.isPresent()) {

@@ -21,7 +21,8 @@ import org.apache.kafka.streams.processor.StateRestoreListener;
  * partition= records= epoch_ms=} (restore listener) and {@code STATE from= to= epoch_ms=}.
  *
  * <p>Options: {@code --bootstrap --app-id --instance --state-dir [--session-timeout-ms N]
- * [--static-membership true|false] [--cache-bytes N] [--heartbeat-ms N]}.
+ * [--static-membership true|false] [--cache-bytes N] [--heartbeat-ms N] [--standbys N]} ({@code --standbys}: num.standby.replicas, 0 by
+ * default).
  */
 public final class StreamsFailoverInstance {
   private StreamsFailoverInstance() {}
@@ -31,6 +32,7 @@ public final class StreamsFailoverInstance {
     String instance = o.stringOpt("instance", null);
     long sessionMs = o.longOpt("session-timeout-ms", -1);
     long heartbeatMs = o.longOpt("heartbeat-ms", -1);
+    long standbys = o.longOpt("standbys", 0);
     boolean staticMembership = o.boolOpt("static-membership", true);
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, o.stringOpt("app-id", null));
@@ -40,6 +42,7 @@ public final class StreamsFailoverInstance {
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, o.longOpt("cache-bytes", 0));
+    p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, (int) standbys);
     if (staticMembership) {
       p.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instance);
     }
