@@ -1,6 +1,7 @@
 package io.uji.kafka.local;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,12 +13,14 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.LongSerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -56,6 +59,7 @@ public final class EventLoader {
       try {
         admin.createTopics(List.of(new NewTopic(spec.topic(), Optional.of(spec.partitions()), Optional.empty())))
             .all().get(ADMIN_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        awaitLeaders(admin, spec);
       } catch (ExecutionException e) {
         if (!(e.getCause() instanceof TopicExistsException)) {
           throw e;
@@ -74,6 +78,32 @@ public final class EventLoader {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new LocalKafkaException("Interrupted while creating topic " + spec.topic() + " at " + bootstrapServers, e);
+    }
+  }
+
+  /**
+   * Returns once every partition of the topic just created answers on its leader: an idempotent
+   * producer that sends to a partition whose leader is not ready yet may get NOT_LEADER for one
+   * batch after the next was stored, and then retries out of order until its delivery timeout
+   * (seen on busy machines: one partition's 14 538 events expired after 120 s).
+   */
+  private static void awaitLeaders(Admin admin, LoadSpec spec) throws InterruptedException, TimeoutException {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (int p = 0; p < spec.partitions(); p++) {
+      latest.put(new TopicPartition(spec.topic(), p), OffsetSpec.latest());
+    }
+    long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
+    while (true) {
+      try {
+        admin.listOffsets(latest).all().get(ADMIN_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        return;
+      } catch (ExecutionException e) { // NOT_LEADER / LEADER_NOT_AVAILABLE while the leaders are elected
+        if (System.nanoTime() > deadline) {
+          throw new TimeoutException("the partitions of " + spec.topic() + " have no leader after " + ADMIN_TIMEOUT
+              + ": " + e.getCause());
+        }
+        TimeUnit.MILLISECONDS.sleep(100);
+      }
     }
   }
 
