@@ -20,7 +20,15 @@ public final class MapWithStateDStream<K, V, S, M> extends DStream<M> {
     this.stateNode = node;
   }
 
-  /** @return a stream of every (key, state) after each batch */
+  /**
+   * Every (key, state) after each batch, as Spark's {@code stateSnapshots()}. It reads the whole
+   * state at every batch, whether an output uses the snapshot or not: with a state that lives
+   * mostly in RocksDB that read can take as long as a batch interval, and backpressure then keeps
+   * the batches at their minimum size. To look at the state now and then, read it when needed
+   * with {@link StreamingContext#keyedState(String, Class, Class)} ({@code get} or {@code scan}).
+   *
+   * @return a stream of every (key, state) after each batch
+   */
   public PairDStream<K, S> stateSnapshots() {
     return new PairDStream<>(new DStream<>(ssc, new StateSnapshotNode<>(stateNode)));
   }
