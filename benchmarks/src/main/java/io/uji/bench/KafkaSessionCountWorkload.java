@@ -4,7 +4,6 @@ import io.uji.kafka.KafkaRecord;
 import io.uji.kafka.KafkaSink;
 import io.uji.kafka.KafkaSource;
 import io.uji.streaming.DStream;
-import io.uji.streaming.Dataset;
 import io.uji.streaming.Duration;
 import io.uji.streaming.Durations;
 import io.uji.streaming.MapWithStateDStream;
@@ -20,7 +19,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.LongDeserializer;
 import org.apache.kafka.common.serialization.LongSerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -38,16 +39,16 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * written once per user per batch and one update per user leaves the batch, as Kafka Streams'
  * record cache merges a key's updates between commits.
  *
- * <p>Check: the last count emitted for every user equals the generator's count for that user
- * (so the counts add up to N and no update was lost or doubled).
+ * <p>Check, after the run (outside the measured span, as Kafka Streams' harness checks its store
+ * after its run): the output topic read with read_committed, and the last count it holds for every
+ * user equals the generator's count for that user (so the counts add up to N, no update was lost
+ * or doubled, and what a downstream consumer sees is right).
  */
 final class KafkaSessionCountWorkload implements Workload {
   private final KafkaSettings kafka;
   private final long n;
   private final long k;
   private final long b;
-  /** The last count emitted per user id: written by the check's output operation, read after the run. */
-  private final AtomicIntegerArray lastCount;
   private final CpuAccount cpu;
 
   /**
@@ -78,7 +79,6 @@ final class KafkaSessionCountWorkload implements Workload {
     this.n = n;
     this.k = k;
     this.b = b;
-    this.lastCount = new AtomicIntegerArray(Math.toIntExact(k));
     this.cpu = new CpuAccount(kafka.brokerPid(), n);
   }
 
@@ -151,7 +151,6 @@ final class KafkaSessionCountWorkload implements Workload {
     counts.foreachBatch(kafka.guarantee().equals("eos")
         ? sink.transactionalId("uji-bench-session-count").build()
         : sink.atLeastOnce().build());
-    counts.foreachBatch(this::remember);
   }
 
   /** Creates the output topic with 2 partitions, as Kafka Streams' harness does (Uji's sink does not create topics). */
@@ -171,15 +170,6 @@ final class KafkaSessionCountWorkload implements Workload {
   private long ratePerPartition(StreamingContext ssc) {
     double intervalSeconds = ssc.batchInterval().milliseconds() / 1000.0;
     return Math.max(1, (long) (b / 2 / intervalSeconds));
-  }
-
-  private void remember(Dataset<Pair<String, Long>> batch) {
-    batch.runPartitions(p -> {
-      for (Pair<String, Long> kv : batch.partition(p)) {
-        String key = kv.key();
-        lastCount.set(Integer.parseInt(key, 5, key.length(), 10), Math.toIntExact(kv.value()));
-      }
-    });
   }
 
   private Map<String, Object> consumerProperties() {
@@ -207,11 +197,12 @@ final class KafkaSessionCountWorkload implements Workload {
     for (long i = 0; i < n; i++) {
       expected[(int) Gen.user(i, k)]++;
     }
+    int[] lastCount = lastCountsInOutputTopic();
     long sum = 0;
     int wrong = 0;
     int firstWrong = -1;
     for (int u = 0; u < expected.length; u++) {
-      int got = lastCount.get(u);
+      int got = lastCount[u];
       sum += got;
       if (got != expected[u]) {
         wrong++;
@@ -222,6 +213,37 @@ final class KafkaSessionCountWorkload implements Workload {
       return "FAILED:sum=" + sum + ",users_wrong=" + wrong + ",first=user-" + firstWrong;
     }
     return "ok";
+  }
+
+  /** @return per user id, the last count the output topic holds for it (read_committed), 0 for none */
+  private int[] lastCountsInOutputTopic() {
+    int[] last = new int[Math.toIntExact(k)];
+    Map<String, Object> p = new HashMap<>();
+    p.put("bootstrap.servers", kafka.bootstrap());
+    p.put("key.deserializer", StringDeserializer.class);
+    p.put("value.deserializer", LongDeserializer.class);
+    p.put("isolation.level", "read_committed");
+    p.put("enable.auto.commit", false);
+    p.put("max.poll.records", 10_000);
+    try (KafkaConsumer<String, Long> consumer = new KafkaConsumer<>(p)) {
+      List<TopicPartition> parts = consumer.partitionsFor(kafka.outputTopic(), java.time.Duration.ofSeconds(30))
+          .stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+      // read_committed: the end offsets are the last stable offsets, reached once everything committed is read.
+      Map<TopicPartition, Long> ends = consumer.endOffsets(parts, java.time.Duration.ofSeconds(30));
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+      while (parts.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("the output topic was not read to its end " + ends + " in 5 minutes");
+        }
+        for (ConsumerRecord<String, Long> r : consumer.poll(java.time.Duration.ofMillis(500))) {
+          String key = r.key();
+          last[Integer.parseInt(key, 5, key.length(), 10)] = Math.toIntExact(r.value());
+        }
+      }
+    }
+    return last;
   }
 
   @Override
