@@ -40,13 +40,14 @@ public interface KeyedState<K, S> {
   Optional<S> get(K key);
 
   /**
-   * As {@link #get(Object)}, and with {@code allowStandby}, answered from a standby copy kept
-   * here (possibly behind the active one by the batches it has not applied yet). Reading standby
-   * copies is not built yet (they are kept, and promoted, but not queried): today this is {@link
-   * #get(Object)}.
+   * As {@link #get(Object)}, and with {@code allowStandby}, answered also from a standby copy kept
+   * here ({@code KafkaGroup.Builder.numStandbyReplicas}), as Kafka Streams' queries with stale
+   * stores enabled: the copy is behind the active one by the changes it has not read yet from the
+   * changelog (those of the batches committed since its last read, and all of them while it is
+   * first being filled). Outside a group, or without a standby copy here, it is {@link #get(Object)}.
    *
    * @throws StateNotLocalException if the key's group neither runs here nor, when allowed, has
-   *     a standby copy here
+   *     a standby copy here (it carries where it runs)
    */
   default Optional<S> get(K key, boolean allowStandby) {
     return get(key);

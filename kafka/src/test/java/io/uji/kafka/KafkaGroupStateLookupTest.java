@@ -2,6 +2,7 @@ package io.uji.kafka;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.uji.kafka.local.LocalKafkaBroker;
@@ -67,9 +68,14 @@ class KafkaGroupStateLookupTest {
     final KafkaGroup<String, String> group;
 
     Instance(String id) {
+      this(id, 0);
+    }
+
+    Instance(String id, int standbys) {
       super(tmp.resolve("state-" + id), INTERVAL, c -> c.withStatusPort(0));
       group = KafkaGroup.<String, String>builder(kafka.consumerProperties(null))
-          .applicationId(app).topics(topic).instanceId(id).keySerializer(new StringSerializer()).build();
+          .applicationId(app).topics(topic).instanceId(id).keySerializer(new StringSerializer())
+          .numStandbyReplicas(standbys).build();
       group.keyedStream(ssc).mapValues(v -> 1L).reduceByKey(Long::sum)
           .mapWithState(StateSpec.function((String user, Optional<Long> n, State<Long> s) -> {
             s.update(s.getOption().orElse(0L) + n.orElse(0L));
@@ -115,8 +121,12 @@ class KafkaGroupStateLookupTest {
   }
 
   private HttpResponse<String> lookup(URI page, String key) throws Exception {
-    return http.send(HttpRequest.newBuilder(page.resolve("/api/state/counts?key=" + key)).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    return lookup(page, key, false);
+  }
+
+  private HttpResponse<String> lookup(URI page, String key, boolean standby) throws Exception {
+    return http.send(HttpRequest.newBuilder(page.resolve("/api/state/counts?key=" + key
+            + (standby ? "&standby=true" : ""))).GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static String found(String key, long count) {
@@ -192,5 +202,48 @@ class KafkaGroupStateLookupTest {
     }
     assertEquals("{\"operator\":\"counts\",\"key\":\"nobody\",\"found\":false,\"state\":null}", unknown.body(),
         "a key without state is answered, by its holder, as not found");
+  }
+
+  /**
+   * With one standby replica each instance keeps a copy of the other's key groups: asked with
+   * {@code standby=true}, each page answers every key of the group itself, the keys it does not run
+   * from its copies, once they caught up with the changelog; without it, a key held elsewhere is
+   * still redirected to its holder.
+   */
+  @Test
+  void withStandbysEachInstanceAnswersEveryKeyFromItsCopiesWhenAllowedAndRedirectsOtherwise() throws Exception {
+    app = TestKafka.unique("lookup-sb");
+    topic = kafka.createTopic("lookup-sb-in", PARTITIONS);
+    Instance a = new Instance("a", 1);
+    Instance b = new Instance("b", 1);
+    produce(400, 40);
+    runUntil(() -> consumedAll() && b.group.hosts().size() == 2
+        && b.group.hosts().stream().allMatch(h -> h.activeGroups().size() == 2) && everyKeyIsAnsweredThroughAnyPage()
+        && everyKeyIsAnsweredFromTheCopiesOf(a) && everyKeyIsAnsweredFromTheCopiesOf(b));
+    for (Instance asked : List.of(a, b)) {
+      var counts = asked.ssc.keyedState("counts", String.class, Long.class);
+      long fromCopies = truth.keySet().stream().filter(k -> counts.locate(k).localStandby()).count();
+      assertTrue(fromCopies > 0 && fromCopies < truth.size(),
+          "instance keeps copies of some keys' groups, not of its own: " + fromCopies);
+      for (Map.Entry<String, Long> e : truth.entrySet()) {
+        if (counts.locate(e.getKey()).localStandby()) {
+          assertEquals(Optional.of(e.getValue()), counts.get(e.getKey(), true), "copy of " + e.getKey());
+          assertThrows(io.uji.streaming.StateNotLocalException.class, () -> counts.get(e.getKey()),
+              "without allowStandby a key of a group that runs elsewhere is not answered here");
+          assertEquals(307, lookup(asked.page(), e.getKey()).statusCode());
+        }
+      }
+    }
+  }
+
+  /** @return whether every key asked of {@code asked}'s page with standby=true is answered there, exactly */
+  private boolean everyKeyIsAnsweredFromTheCopiesOf(Instance asked) throws Exception {
+    for (Map.Entry<String, Long> e : truth.entrySet()) {
+      HttpResponse<String> r = lookup(asked.page(), e.getKey(), true);
+      if (r.statusCode() != 200 || !r.body().equals(found(e.getKey(), e.getValue()))) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -456,6 +456,17 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
 
   /** @return a copy of {@code key}'s state as of the last completed batch, or null if absent */
   S readState(K key) {
+    return readState(key, false);
+  }
+
+  /**
+   * @param allowStandby whether a standby copy of the key's group kept here may answer (in a group
+   *     whose member locates keys; where keys cannot be located only running groups answer, since a
+   *     dormant copy could hold an older state of a key that now lives elsewhere)
+   * @return a copy of {@code key}'s state as of the last completed batch (from a standby copy: as
+   *     of the last change applied to it), or null if absent
+   */
+  S readState(K key, boolean allowStandby) {
     stateLock.readLock().lock();
     try {
       StateTable<K, R> t = openTable(); // first: its volatile read publishes the split set before it
@@ -465,7 +476,10 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
         // send it to. Only a running group answers; for any other, say where the key lives.
         io.uji.streaming.KeyLocation at = keys.locate(key);
         int g = at.keyGroup();
-        if (g >= groups.length || !runningGroups.get().get(g)) {
+        // A standby copy is written only by the changelog tailer, under the write lock: a read
+        // sees it between two applied chunks, possibly behind the active copy.
+        boolean here = g < groups.length && (runningGroups.get().get(g) || allowStandby && at.localStandby());
+        if (!here) {
           throw new io.uji.streaming.StateNotLocalException(stateId, key, at);
         }
         R r = t.partition(g).readCopy(key);

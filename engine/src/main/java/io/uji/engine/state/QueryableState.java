@@ -47,10 +47,15 @@ final class QueryableState<K, S> implements KeyedState<K, S> {
 
   @Override
   public Optional<S> get(K key) {
+    return get(key, false);
+  }
+
+  @Override
+  public Optional<S> get(K key, boolean allowStandby) {
     Objects.requireNonNull(key, "key");
     checkKeyType(key);
     try {
-      return Optional.ofNullable(asState(node.readState(key)));
+      return Optional.ofNullable(asState(node.readState(key, allowStandby)));
     } catch (StateStoreClosedException e) {
       throw stopped(e);
     } catch (StateStoreException e) {
