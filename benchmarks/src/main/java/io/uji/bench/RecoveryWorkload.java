@@ -165,23 +165,33 @@ final class RecoveryWorkload {
    * @param result set to {sum of the counts, keys, users whose count is off or missing}
    */
   private static void compare(java.util.stream.Stream<Pair<String, Long>> state, long n, long k, AtomicLong[] result) {
-    int[] expected = new int[Math.toIntExact(k)];
+    // Pages of 2^20 users, not one int[k]: with 20 M users one array is an 80 MB object that a
+    // 1 GB heap holding the state's cache could not place (OutOfMemoryError at the check).
+    int users = Math.toIntExact(k);
+    int[][] expected = new int[(users >>> 20) + 1][];
+    for (int p = 0; p < expected.length; p++) {
+      expected[p] = new int[Math.min(1 << 20, users - (p << 20))];
+    }
+    final int low = (1 << 20) - 1;
     for (long i = 0; i < n; i++) {
-      expected[(int) Gen.user(i, k)]++;
+      int u = (int) Gen.user(i, k);
+      expected[u >>> 20][u & low]++;
     }
     long[] sumKeysWrong = new long[3];
     state.forEachOrdered(kv -> {
       int u = Integer.parseInt(kv.key().substring("user-".length()));
       sumKeysWrong[0] += kv.value();
       sumKeysWrong[1]++;
-      if (expected[u] != kv.value()) {
+      if (expected[u >>> 20][u & low] != kv.value()) {
         sumKeysWrong[2]++;
       }
-      expected[u] = -1; // seen
+      expected[u >>> 20][u & low] = -1; // seen
     });
-    for (int c : expected) {
-      if (c > 0) {
-        sumKeysWrong[2]++; // a user with events but no state
+    for (int[] page : expected) {
+      for (int c : page) {
+        if (c > 0) {
+          sumKeysWrong[2]++; // a user with events but no state
+        }
       }
     }
     for (int i = 0; i < 3; i++) {

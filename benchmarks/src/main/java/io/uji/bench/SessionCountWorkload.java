@@ -158,13 +158,23 @@ final class SessionCountWorkload implements Workload {
 
     @Override
     public long[] sumAndKeys() {
-      int[] perUser = new int[Math.toIntExact(k)];
+      // Counts in pages of 2^20 users, not one int[k]: with 20 M users one array would be an
+      // 80 MB humongous object that G1 could not place in a 1 GB heap still holding the state's
+      // cache (a session-count-large run failed its check with OutOfMemoryError that way).
+      int users = Math.toIntExact(k);
+      int[][] perUser = new int[(users >>> 20) + 1][];
+      for (int p = 0; p < perUser.length; p++) {
+        perUser[p] = new int[Math.min(1 << 20, users - (p << 20))];
+      }
       for (long i = 0; i < n; i++) {
-        perUser[(int) Gen.user(i, k)]++;
+        int u = (int) Gen.user(i, k);
+        perUser[u >>> 20][u & ((1 << 20) - 1)]++;
       }
       long expected = 0;
-      for (int c : perUser) {
-        expected += (long) c * (c + 1) / 2;
+      for (int[] page : perUser) {
+        for (int c : page) {
+          expected += (long) c * (c + 1) / 2;
+        }
       }
       boolean consistent = countSum.sum() == expected && emitted.sum() == n;
       return new long[] {consistent ? emitted.sum() : -countSum.sum(), firsts.sum()};

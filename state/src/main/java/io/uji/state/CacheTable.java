@@ -16,7 +16,8 @@ import java.util.Arrays;
  *       length + 1 : varint (0 = absent) | key | value |}. The key is the RocksDB key, partition
  *       prefix included ({@link KeyLayout}), and the value the serialized state: an eviction, a
  *       flush or a checkpoint copies these bytes as they are, nothing is serialized again. A new
- *       page is a quarter of the slab so far (at least 4 KiB, at most 1 MiB): an almost empty
+ *       page is a quarter of the slab so far (at least 4 KiB, at most 256 KiB, under G1's
+ *       humongous size; see {@link #SMALL_PAGE}): an almost empty
  *       partition costs a few KiB, and the unused end of the last page stays under a fifth of the
  *       slab (pages that doubled left up to half of it unused, heap that a partition of a large
  *       state holds for nothing).
@@ -24,7 +25,7 @@ import java.util.Arrays;
  *
  * <p>A value of the same length is overwritten in place; another length appends a new copy of
  * the entry and leaves the old bytes dead. Once the dead bytes outweigh the live ones (and 64 KiB)
- * the live entries are copied to one page sized for them (or 1 MiB pages and a last one sized for
+ * the live entries are copied to pages sized for them (256 KiB pages and a last one sized for
  * the rest), which changes references but no slot.
  *
  * <p>Each entry has a value, or is absent ({@link #ABSENT}: a removal when dirty, a known
@@ -45,6 +46,14 @@ final class CacheTable {
   private static final byte CHANGED = 4;
   private static final int PAGE_BITS = 20;
   private static final int MAX_PAGE = 1 << PAGE_BITS;
+  /**
+   * The largest page while the slab has fewer than {@code MAX_PAGES / 2} pages: under half of
+   * G1's smallest region (1 MiB, the region size of heaps up to 2 GiB). An array of half a region
+   * or more is humongous: it gets whole regions of its own, and a 1 MiB page (plus its header)
+   * took two, half of them unused, in a heap that a large state fills. Past half the page budget
+   * pages grow to {@link #MAX_PAGE}, so that the bound of a partition's slab stays what it was.
+   */
+  private static final int SMALL_PAGE = 256 << 10;
   private static final int FIRST_PAGE = 4096;
   /** References are {@code page << PAGE_BITS | offset} in a non-negative int. */
   private static final int MAX_PAGES = 1 << (31 - PAGE_BITS);
@@ -394,8 +403,8 @@ final class CacheTable {
 
   /**
    * Starts a page that holds at least {@code entry} bytes: a quarter of the slab so far (within
-   * [4 KiB, 1 MiB]), or while compacting what is left to copy (at most 1 MiB); or one of its own
-   * for a larger entry.
+   * [4 KiB, 256 KiB], 1 MiB past half the page budget), or while compacting what is left to copy
+   * (within the same bound); or one of its own for a larger entry.
    */
   private byte[] newPage(int entry) {
     if (pageCount == MAX_PAGES) {
@@ -418,10 +427,11 @@ final class CacheTable {
 
   /** @return the size of the next page, before the entry that needs it is considered */
   private int nextPageSize() {
+    int limit = pageCount < MAX_PAGES / 2 ? SMALL_PAGE : MAX_PAGE;
     if (toCopy > 0) {
-      return (int) Math.min(MAX_PAGE, toCopy);
+      return (int) Math.min(limit, toCopy);
     }
-    return (int) Math.min(MAX_PAGE, Math.max(FIRST_PAGE, slabBytes >>> 2));
+    return (int) Math.min(limit, Math.max(FIRST_PAGE, slabBytes >>> 2));
   }
 
   private void release(int entryBytes) {

@@ -113,6 +113,49 @@ public final class TimeIndex<K> {
     }
   }
 
+  /**
+   * Files RocksDB keys ({@code | partition : u16 | serialized key |}) held in one buffer under
+   * {@code time}, as {@link #add} does with the same keys: key {@code positions[k]} is {@code
+   * buf[starts[p], + lengths[p])}, for k in [0, n). The partition prefix is dropped.
+   *
+   * @throws StateStoreException if writing fails
+   * @throws StateStoreClosedException if the store is closed
+   */
+  void addSerialized(long time, byte[] buf, int[] starts, int[] lengths, int[] positions, int n) {
+    if (n == 0) {
+      store.checkOpen(table);
+      return;
+    }
+    store.enterToWrite(table);
+    try (WriteBatch wb = new WriteBatch()) {
+      int seq = nextSeq(time);
+      byte[] out = new byte[Math.min(MAX_CHUNK_BYTES, 4096)];
+      int len = 0;
+      for (int k = 0; k < n; k++) {
+        int p = positions[k];
+        int keyStart = starts[p] + KeyLayout.PARTITION_BYTES;
+        int keyLength = lengths[p] - KeyLayout.PARTITION_BYTES;
+        int need = 5 + keyLength;
+        if (len > 0 && len + need > MAX_CHUNK_BYTES) {
+          wb.put(cf, KeyLayout.timeKey(partition, time, seq++), Arrays.copyOf(out, len));
+          len = 0;
+        }
+        if (len + need > out.length) {
+          out = Arrays.copyOf(out, Math.max(out.length * 2, len + need));
+        }
+        len = putVarint(out, len, keyLength);
+        System.arraycopy(buf, keyStart, out, len, keyLength);
+        len += keyLength;
+      }
+      wb.put(cf, KeyLayout.timeKey(partition, time, seq), Arrays.copyOf(out, len));
+      store.db().write(store.writeOptions(), wb);
+    } catch (RocksDBException e) {
+      throw store.error("time index add", table, e);
+    } finally {
+      store.exit();
+    }
+  }
+
   /** As {@link #addRaw}; the caller holds {@code enter}. */
   void addRawLocked(long time, List<byte[]> stateKeys) {
     try (WriteBatch wb = new WriteBatch()) {

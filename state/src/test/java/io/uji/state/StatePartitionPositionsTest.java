@@ -70,6 +70,43 @@ class StatePartitionPositionsTest {
   }
 
   @Test
+  void fileAtFilesTheKeysOfTheLastGetAllAsTimeIndexAddWould() {
+    try (StateStore store = StateStore.open(config())) {
+      StatePartition<String, Long> p = store.table("t", STRING, LONG, 2).partition(1);
+      List<String> keys = new ArrayList<>();
+      for (int i = 0; i < 20_000; i++) {
+        keys.add("key-" + i); // several 64 KiB chunks of the index
+      }
+      p.getAll(keys, new ArrayList<>());
+      p.timeIndex().add(10, List.of("before"));
+      int[] every3rd = new int[keys.size()];
+      List<String> filed = new ArrayList<>(List.of("before"));
+      int n = 0;
+      for (int i = 0; i < keys.size(); i += 3) {
+        every3rd[n++] = i;
+        filed.add(keys.get(i));
+      }
+      p.fileAt(10, every3rd, n);
+      p.fileAt(10, new int[] {1}, 1);
+      filed.add(keys.get(1));
+      p.fileAt(11, new int[0], 0);
+      assertEquals(List.of(new TimeIndex.Bucket<>(10, filed)), p.timeIndex().pollUpTo(Long.MAX_VALUE));
+    }
+  }
+
+  @Test
+  void fileAtRefusesAPositionThatIsNotOneOfTheLastGetAll() {
+    try (StateStore store = StateStore.open(config())) {
+      StatePartition<String, Long> p = store.table("t", STRING, LONG, 1).partition(0);
+      p.getAll(List.of("a", "b"), new ArrayList<>());
+      assertThrows(IllegalStateException.class, () -> p.fileAt(1, new int[] {2}, 1));
+      p.endBatch();
+      assertThrows(IllegalStateException.class, () -> p.fileAt(1, new int[] {0}, 1));
+      assertEquals(List.of(), p.timeIndex().pollUpTo(Long.MAX_VALUE));
+    }
+  }
+
+  @Test
   void putAtAndRemoveAtWriteTheirKeysWhenNothingMoved() {
     try (StateStore store = StateStore.open(config())) {
       StatePartition<String, Long> p = store.table("t", STRING, LONG, 1).partition(0);

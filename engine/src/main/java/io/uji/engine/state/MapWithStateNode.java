@@ -132,8 +132,10 @@ public final class MapWithStateNode<K, V, S, M> extends KeyedStateNode<K, V, S, 
     final long now = t.milliseconds();
     final boolean timed = timeoutMs >= 0;
     List<M> out = new ArrayList<>(batch.records() + 16);
-    // At most one new key per key of the batch: sized once, not grown (a batch of new users is most keys).
-    List<K> fresh = timed ? new ArrayList<>(batch.size()) : null;
+    // The chunk's new keys, by position in its getAll: filed in the time index from the bytes
+    // getAll serialized, before the chunk's positions expire.
+    int[] fresh = timed ? new int[Math.min(batch.size(), CHUNK)] : null;
+    int freshCount = 0;
     // Records often share one value instance (a constant 1L, say): reuse its Optional.
     Object lastValue = null;
     Optional<V> lastOptional = Optional.empty();
@@ -188,11 +190,15 @@ public final class MapWithStateNode<K, V, S, M> extends KeyedStateNode<K, V, S, 
           observe(p, key, cur);
           partition.putAt(at, new TimedState<>(cur, now, now));
           if (timed) {
-            fresh.add(key);
+            fresh[freshCount++] = at;
           }
         }
       }
       found.clear();
+      if (freshCount > 0) {
+        partition.fileAt(now, fresh, freshCount);
+        freshCount = 0;
+      }
       if (to < groups) {
         // Lets the cache evict between chunks: a batch touching more keys than the cache holds
         // (state bigger than the heap) then adds at most a chunk on top of the bound.
@@ -200,7 +206,6 @@ public final class MapWithStateNode<K, V, S, M> extends KeyedStateNode<K, V, S, 
       }
     }
     if (timed) {
-      partition.timeIndex().add(now, fresh);
       fireTimeouts(partition, st, t, out);
     }
     partition.endBatch();
