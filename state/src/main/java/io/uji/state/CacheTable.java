@@ -43,6 +43,11 @@ final class CacheTable {
   private static final byte DIRTY = 2;
   /** Changed since the last drain of the batch's changes (only while {@link #trackChanges}). */
   private static final byte CHANGED = 4;
+  /**
+   * Written since the last checkpoint capture ({@link #clearAllFresh}); only a dirty entry is.
+   * Decides how a checkpoint takes a partition ({@link StatePartition#keepsDirtyAtCheckpoint}).
+   */
+  private static final byte FRESH = 8;
   private static final int PAGE_BITS = 20;
   private static final int MAX_PAGE = 1 << PAGE_BITS;
   private static final int FIRST_PAGE = 4096;
@@ -58,6 +63,7 @@ final class CacheTable {
   private int mask;
   private int size;
   private int dirtyCount;
+  private int freshCount;
   private int changedCount;
   /** Whether writes mark entries {@link #CHANGED} (change capture for a changelog, off by default). */
   private boolean trackChanges;
@@ -235,6 +241,10 @@ final class CacheTable {
       flags[slot] |= DIRTY;
       dirtyCount++;
     }
+    if ((flags[slot] & FRESH) == 0) {
+      flags[slot] |= FRESH;
+      freshCount++;
+    }
     markChanged(slot);
   }
 
@@ -255,6 +265,10 @@ final class CacheTable {
       flags[slot] |= DIRTY;
       dirtyCount++;
     }
+    if ((flags[slot] & FRESH) == 0) {
+      flags[slot] |= FRESH;
+      freshCount++;
+    }
     markChanged(slot);
   }
 
@@ -269,6 +283,21 @@ final class CacheTable {
       flags[slot] &= ~DIRTY;
       dirtyCount--;
     }
+    if ((flags[slot] & FRESH) != 0) {
+      flags[slot] &= ~FRESH;
+      freshCount--;
+    }
+  }
+
+  /** Marks no entry {@link #FRESH} any more: a checkpoint took them. */
+  void clearAllFresh() {
+    if (freshCount == 0) {
+      return;
+    }
+    for (int i = 0; i < flags.length; i++) {
+      flags[i] &= ~FRESH;
+    }
+    freshCount = 0;
   }
 
   /**
@@ -283,11 +312,12 @@ final class CacheTable {
     boolean removals = false;
     for (int i = 0; i < flags.length; i++) {
       if ((flags[i] & DIRTY) != 0) {
-        flags[i] &= ~DIRTY;
+        flags[i] &= ~(DIRTY | FRESH);
         removals |= valueLength(i) == ABSENT;
       }
     }
     dirtyCount = 0;
+    freshCount = 0;
     return removals;
   }
 
@@ -328,6 +358,9 @@ final class CacheTable {
     release(entrySize(i));
     if ((flags[i] & CHANGED) != 0) {
       changedCount--; // the caller took its change first (StatePartition spills it)
+    }
+    if ((flags[i] & FRESH) != 0) {
+      freshCount--; // not reached: a fresh entry is dirty
     }
     flags[i] = 0;
     size--;
@@ -586,6 +619,7 @@ final class CacheTable {
     allocateIndex(INITIAL_CLEAR_CAPACITY);
     size = 0;
     dirtyCount = 0;
+    freshCount = 0;
     changedCount = 0;
     pages = new byte[4][];
     pageCount = 0;
@@ -609,6 +643,11 @@ final class CacheTable {
   /** @return the number of dirty entries */
   int dirtyCount() {
     return dirtyCount;
+  }
+
+  /** @return the number of entries written since the last checkpoint capture ({@link #clearAllFresh}) */
+  int freshCount() {
+    return freshCount;
   }
 
   /** @return a number that changes whenever entries move to other slots */
