@@ -51,6 +51,8 @@ import org.rocksdb.Slice;
 public final class StatePartition<K, S> {
   /** See {@link #keepsDirtyAtCheckpoint}. */
   static final int DIRTY_PER_FRESH_ENTRY = 4;
+  /** See {@link #keepsDirtyAtCheckpoint}. */
+  static final int MIN_DIRTY_TO_KEEP = 1024;
 
   private static final int MULTI_GET_CHUNK = 8192;
   private static final int INITIAL_CAPACITY = 16;
@@ -682,10 +684,13 @@ public final class StatePartition<K, S> {
    * later checkpoint until they are written, so the copy is chosen only while most dirty entries
    * were written since the last checkpoint anyway: a checkpoint then copies at most {@value
    * #DIRTY_PER_FRESH_ENTRY} times what changed, and when older dirty entries pile up (a small set
-   * of hot keys among many cached ones) one checkpoint writes them all into RocksDB.
+   * of hot keys among many cached ones) one checkpoint writes them all into RocksDB. Fewer than
+   * {@value #MIN_DIRTY_TO_KEEP} dirty entries are always written into RocksDB: cheap either way,
+   * and the checkpoint of a small state stays RocksDB's alone.
    */
   boolean keepsDirtyAtCheckpoint() {
-    return (long) cache.dirtyCount() <= DIRTY_PER_FRESH_ENTRY * cache.freshCount();
+    int dirty = cache.dirtyCount();
+    return dirty >= MIN_DIRTY_TO_KEEP && (long) dirty <= DIRTY_PER_FRESH_ENTRY * cache.freshCount();
   }
 
   /**

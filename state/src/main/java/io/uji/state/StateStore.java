@@ -450,8 +450,9 @@ public final class StateStore implements AutoCloseable {
 
   /**
    * Writes a consistent copy of the whole store to {@code target}: flushes every partition's
-   * dirty cache entries, flushes the memtables (needed since there is no WAL), then creates a
-   * RocksDB checkpoint (hard links to the SST files). Must not run while a partition is in use.
+   * dirty cache entries (or copies them into the checkpoint's {@link DirtyEntriesFile}, see
+   * {@link #beginCheckpoint}), flushes the memtables (needed since there is no WAL), then creates
+   * a RocksDB checkpoint (hard links to the SST files). Must not run while a partition is in use.
    *
    * @param target a directory that must not exist; its parent is created if missing
    * @throws StateStoreException if {@code target} exists or writing fails
@@ -481,9 +482,11 @@ public final class StateStore implements AutoCloseable {
   }
 
   /**
-   * The synchronous half of a checkpoint, at a batch boundary: takes every partition's dirty
-   * cache entries (their values serialized, in parallel on {@code captureExecutor}) and marks
-   * them clean. The returned snapshot writes them and the RocksDB checkpoint later, on any
+   * The synchronous half of a checkpoint, at a batch boundary: takes a copy of every partition's
+   * dirty cache entries (in parallel on {@code captureExecutor}) and marks them clean, except in
+   * the partitions whose dirty entries were mostly written since the last checkpoint ({@link
+   * StatePartition#keepsDirtyAtCheckpoint}): those stay dirty, and their copy goes to the
+   * checkpoint's {@link DirtyEntriesFile} instead of into RocksDB. The returned snapshot writes them and the RocksDB checkpoint later, on any
    * thread, while the partitions are used again (Flink's two-phase snapshot: a short synchronous
    * part, the I/O asynchronous). Until {@link StateSnapshot#writeTo} has linked the checkpoint,
    * every partition operation that writes RocksDB (the time index included) or drops cache

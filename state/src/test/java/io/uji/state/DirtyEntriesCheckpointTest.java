@@ -38,11 +38,11 @@ class DirtyEntriesCheckpointTest {
     Random random = new Random(17);
     Map<String, Long> model = new HashMap<>();
     try (StateStore store = StateStore.open(config("live"))) {
-      StateTable<String, Long> t = store.table("counts", STRING, LONG, 4);
+      StateTable<String, Long> t = store.table("counts", STRING, LONG, 2);
       for (int round = 0; round < 6; round++) {
-        for (int i = 0; i < 3000; i++) {
-          String k = "k" + random.nextInt(2000);
-          StatePartition<String, Long> p = t.partition(Math.floorMod(k.hashCode(), 4));
+        for (int i = 0; i < 12000; i++) {
+          String k = "k" + random.nextInt(5000);
+          StatePartition<String, Long> p = t.partition(Math.floorMod(k.hashCode(), 2));
           if (random.nextInt(10) == 0) {
             p.remove(k);
             model.remove(k);
@@ -62,7 +62,7 @@ class DirtyEntriesCheckpointTest {
         }
         try (StateStore restored = StateStore.restore(cp, config("restored" + round))) {
           assertEquals(sequence, restored.restoredSequenceNumber());
-          assertEquals(model, StateStoreTest.contents(restored.table("counts", STRING, LONG, 4)), "round " + round);
+          assertEquals(model, StateStoreTest.contents(restored.table("counts", STRING, LONG, 2)), "round " + round);
           assertFalse(Files.exists(tmp.resolve("restored" + round).resolve(DirtyEntriesFile.NAME)),
               "the file is applied, then deleted from the live directory");
         }
@@ -76,21 +76,21 @@ class DirtyEntriesCheckpointTest {
   void oldDirtyEntriesPilingUpAreWrittenIntoRocksDbByTheNextCheckpoint() {
     try (StateStore store = StateStore.open(config("live"))) {
       StateTable<String, Long> t = store.table("counts", STRING, LONG, 1);
-      for (int i = 0; i < 1000; i++) {
+      for (int i = 0; i < 5000; i++) {
         t.partition(0).put("k" + i, (long) i);
       }
       store.checkpoint(tmp.resolve("cp1"));
       assertTrue(hasDirtyEntriesFile(tmp.resolve("cp1")));
-      for (int i = 0; i < 10; i++) {
+      for (int i = 0; i < 50; i++) {
         t.partition(0).put("k" + i, -1L);
       }
-      // 1000 dirty entries, 10 written since the last checkpoint: copying them all again would
+      // 5000 dirty entries, 50 written since the last checkpoint: copying them all again would
       // cost 100 times what changed, so this checkpoint writes them into RocksDB.
       store.checkpoint(tmp.resolve("cp2"));
       assertFalse(hasDirtyEntriesFile(tmp.resolve("cp2")));
       try (StateStore restored = StateStore.restore(tmp.resolve("cp2"), config("restored"))) {
         Map<String, Long> got = StateStoreTest.contents(restored.table("counts", STRING, LONG, 1));
-        assertEquals(1000, got.size());
+        assertEquals(5000, got.size());
         assertEquals(-1L, got.get("k3"));
         assertEquals(500L, got.get("k500"));
       }
@@ -100,7 +100,7 @@ class DirtyEntriesCheckpointTest {
   private Path checkpointWithDirtyEntries() {
     try (StateStore store = StateStore.open(config("live"))) {
       StateTable<String, Long> t = store.table("counts", STRING, LONG, 1);
-      for (int i = 0; i < 100; i++) {
+      for (int i = 0; i < 2000; i++) {
         t.partition(0).put("k" + i, (long) i);
       }
       store.checkpoint(tmp.resolve("cp"));
@@ -132,24 +132,49 @@ class DirtyEntriesCheckpointTest {
   }
 
   @Test
+  void aSmallDirtySetIsWrittenIntoRocksDb() {
+    try (StateStore store = StateStore.open(config("live"))) {
+      StateTable<String, Long> t = store.table("counts", STRING, LONG, 1);
+      for (int i = 0; i < StatePartition.MIN_DIRTY_TO_KEEP - 1; i++) {
+        t.partition(0).put("k" + i, (long) i);
+      }
+      store.checkpoint(tmp.resolve("cp"));
+      assertFalse(hasDirtyEntriesFile(tmp.resolve("cp")));
+    }
+  }
+
+  @Test
   void copyGroupFromACheckpointAppliesItsDirtyEntriesOfThatGroupOnly() {
+    int n = 2000;
     try (StateStore store = StateStore.open(config("live"))) {
       StateTable<String, Long> t = store.table("counts", STRING, LONG, 2);
-      t.partition(0).put("a", 1L);
-      t.partition(1).put("b", 2L);
+      for (int i = 0; i < n; i++) {
+        t.partition(0).put("a" + i, 1L);
+        t.partition(1).put("b" + i, 2L);
+      }
       t.flush();
-      t.partition(0).put("a", 10L); // in the file only
+      Map<String, Long> expected = new HashMap<>();
+      for (int i = 0; i < n; i++) {
+        t.partition(0).put("a" + i, 10L); // in the file only
+        expected.put("a" + i, 10L);
+        t.partition(1).put("b" + i, 20L);
+      }
       t.partition(0).put("c", 30L);
-      t.partition(1).put("b", 20L);
+      expected.put("c", 30L);
+      t.partition(0).remove("a0"); // a removal of a key RocksDB's copy has
+      expected.remove("a0");
       store.checkpoint(tmp.resolve("cp"));
       assertTrue(hasDirtyEntriesFile(tmp.resolve("cp")));
-      t.partition(0).put("a", 100L);
+      for (int i = 0; i < n; i++) {
+        t.partition(0).put("a" + i, 100L);
+        t.partition(1).put("b" + i, 200L);
+        expected.put("b" + i, 200L);
+      }
       t.partition(0).remove("c");
-      t.partition(1).put("b", 200L);
       try (ReadOnlyStateStore source = StateStore.openReadOnly(tmp.resolve("cp"))) {
         t.copyGroupFrom(source, 0);
       }
-      assertEquals(Map.of("a", 10L, "c", 30L, "b", 200L), StateStoreTest.contents(t));
+      assertEquals(expected, StateStoreTest.contents(t));
     }
   }
 }
