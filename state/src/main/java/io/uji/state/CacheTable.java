@@ -44,6 +44,11 @@ final class CacheTable {
   private static final byte DIRTY = 2;
   /** Changed since the last drain of the batch's changes (only while {@link #trackChanges}). */
   private static final byte CHANGED = 4;
+  /**
+   * Written since the last checkpoint capture ({@link #clearAllFresh}); only a dirty entry is.
+   * Decides how a checkpoint takes a partition ({@link StatePartition#keepsDirtyAtCheckpoint}).
+   */
+  private static final byte FRESH = 8;
   private static final int PAGE_BITS = 20;
   private static final int MAX_PAGE = 1 << PAGE_BITS;
   /**
@@ -67,6 +72,7 @@ final class CacheTable {
   private int mask;
   private int size;
   private int dirtyCount;
+  private int freshCount;
   private int changedCount;
   /** Whether writes mark entries {@link #CHANGED} (change capture for a changelog, off by default). */
   private boolean trackChanges;
@@ -244,6 +250,10 @@ final class CacheTable {
       flags[slot] |= DIRTY;
       dirtyCount++;
     }
+    if ((flags[slot] & FRESH) == 0) {
+      flags[slot] |= FRESH;
+      freshCount++;
+    }
     markChanged(slot);
   }
 
@@ -264,6 +274,10 @@ final class CacheTable {
       flags[slot] |= DIRTY;
       dirtyCount++;
     }
+    if ((flags[slot] & FRESH) == 0) {
+      flags[slot] |= FRESH;
+      freshCount++;
+    }
     markChanged(slot);
   }
 
@@ -278,6 +292,21 @@ final class CacheTable {
       flags[slot] &= ~DIRTY;
       dirtyCount--;
     }
+    if ((flags[slot] & FRESH) != 0) {
+      flags[slot] &= ~FRESH;
+      freshCount--;
+    }
+  }
+
+  /** Marks no entry {@link #FRESH} any more: a checkpoint took them. */
+  void clearAllFresh() {
+    if (freshCount == 0) {
+      return;
+    }
+    for (int i = 0; i < flags.length; i++) {
+      flags[i] &= ~FRESH;
+    }
+    freshCount = 0;
   }
 
   /**
@@ -292,11 +321,12 @@ final class CacheTable {
     boolean removals = false;
     for (int i = 0; i < flags.length; i++) {
       if ((flags[i] & DIRTY) != 0) {
-        flags[i] &= ~DIRTY;
+        flags[i] &= ~(DIRTY | FRESH);
         removals |= valueLength(i) == ABSENT;
       }
     }
     dirtyCount = 0;
+    freshCount = 0;
     return removals;
   }
 
@@ -337,6 +367,9 @@ final class CacheTable {
     release(entrySize(i));
     if ((flags[i] & CHANGED) != 0) {
       changedCount--; // the caller took its change first (StatePartition spills it)
+    }
+    if ((flags[i] & FRESH) != 0) {
+      freshCount--; // not reached: a fresh entry is dirty
     }
     flags[i] = 0;
     size--;
@@ -596,6 +629,7 @@ final class CacheTable {
     allocateIndex(INITIAL_CLEAR_CAPACITY);
     size = 0;
     dirtyCount = 0;
+    freshCount = 0;
     changedCount = 0;
     pages = new byte[4][];
     pageCount = 0;
@@ -619,6 +653,11 @@ final class CacheTable {
   /** @return the number of dirty entries */
   int dirtyCount() {
     return dirtyCount;
+  }
+
+  /** @return the number of entries written since the last checkpoint capture ({@link #clearAllFresh}) */
+  int freshCount() {
+    return freshCount;
   }
 
   /** @return a number that changes whenever entries move to other slots */

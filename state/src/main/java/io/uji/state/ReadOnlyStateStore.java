@@ -39,6 +39,8 @@ public final class ReadOnlyStateStore implements AutoCloseable {
   private final RocksDB db;
   private final Map<String, ColumnFamilyHandle> handles;
   private final Map<String, Integer> recordedTables;
+  /** The checkpoint's {@link DirtyEntriesFile} by column family name, read when first needed. */
+  private Map<String, SerializedEntries> dirtyEntries;
   private boolean closed;
 
   private ReadOnlyStateStore(Path dir, DBOptions dbOptions, ColumnFamilyOptions cfOptions, Logger logger, RocksDB db,
@@ -122,6 +124,19 @@ public final class ReadOnlyStateStore implements AutoCloseable {
   ColumnFamilyHandle columnFamily(String name) {
     checkOpen();
     return handles.get(name);
+  }
+
+  /**
+   * @return the entries of column family {@code name} that the checkpoint holds beside RocksDB's
+   *     copy ({@link DirtyEntriesFile}), applied over it; null if none
+   * @throws StateStoreException if that file is damaged or of another version
+   */
+  synchronized SerializedEntries dirtyEntries(String name) {
+    checkOpen();
+    if (dirtyEntries == null) {
+      dirtyEntries = DirtyEntriesFile.read(dir);
+    }
+    return dirtyEntries.get(name);
   }
 
   private void checkOpen() {

@@ -17,7 +17,7 @@ final class SerializedEntries {
   /** Entries per write batch: large enough to amortize the JNI call, small enough to stream. */
   static final int WRITE_CHUNK = 32768;
 
-  private final int cfId;
+  private int cfId;
   private final ByteSink bytes;
   /** Entry i: key bytes[keyStarts[i], + keyLengths[i]), then its value's valueLengths[i] bytes; -1 = removal. */
   private int[] keyStarts;
@@ -58,6 +58,35 @@ final class SerializedEntries {
 
   int size() {
     return size;
+  }
+
+  /** @return these entries, of the column family {@code id} (read from a file, they had none) */
+  SerializedEntries withColumnFamily(int id) {
+    this.cfId = id;
+    return this;
+  }
+
+  /** @return the RocksDB id of the column family the entries belong to */
+  int cfId() {
+    return cfId;
+  }
+
+  /** @return the buffer that holds entry i's key at {@link #keyStart}, its value right after */
+  byte[] buffer() {
+    return bytes.buffer();
+  }
+
+  int keyStart(int i) {
+    return keyStarts[i];
+  }
+
+  int keyLength(int i) {
+    return keyLengths[i];
+  }
+
+  /** @return entry i's value length, or {@link CacheTable#ABSENT} for a removal */
+  int valueLength(int i) {
+    return valueLengths[i];
   }
 
   /**

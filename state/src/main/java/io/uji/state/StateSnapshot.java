@@ -3,6 +3,7 @@ package io.uji.state;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.rocksdb.ColumnFamilyHandle;
@@ -16,6 +17,11 @@ import org.slf4j.LoggerFactory;
  * values serialized (a later batch may change a state object in place), their keys by reference
  * (keys never change) until they are written. {@link #writeTo} writes them into the live database and makes the RocksDB
  * checkpoint (sorting and encoding them first), on whatever thread the owner chooses, while the partitions serve later batches.
+ * The partitions whose dirty entries were mostly written since the last checkpoint ({@link
+ * StatePartition#keepsDirtyAtCheckpoint}) are not written into RocksDB: a copy of their dirty
+ * entries goes to the checkpoint's {@link DirtyEntriesFile} beside RocksDB's files, and they
+ * stay dirty in the cache (a memory copy and a sequential write instead of memtable inserts, a
+ * flush and compactions).
  *
  * <p>Why this is consistent although later batches keep running: until the captured entries
  * and the checkpoint's hard links are done, every partition write (eviction, flush, time index)
@@ -29,15 +35,21 @@ public final class StateSnapshot {
 
   private final StateStore store;
   private final List<SerializedEntries> captured;
+  /** Entries that stay dirty in the cache, written to the checkpoint's {@link DirtyEntriesFile}. */
+  private final List<SerializedEntries> copied;
+  private final Map<Integer, String> cfNames;
   private final List<ColumnFamilyHandle> columnFamilies;
   private final CompletableFuture<Void> writes;
   private final long captureNanos;
   private final AtomicBoolean written = new AtomicBoolean();
 
-  StateSnapshot(StateStore store, List<SerializedEntries> captured, List<ColumnFamilyHandle> columnFamilies,
-      CompletableFuture<Void> writes, long captureNanos) {
+  StateSnapshot(StateStore store, List<SerializedEntries> captured, List<SerializedEntries> copied,
+      Map<Integer, String> cfNames, List<ColumnFamilyHandle> columnFamilies, CompletableFuture<Void> writes,
+      long captureNanos) {
     this.store = store;
     this.captured = captured;
+    this.copied = copied;
+    this.cfNames = cfNames;
     this.columnFamilies = columnFamilies;
     this.writes = writes;
     this.captureNanos = captureNanos;
@@ -100,9 +112,29 @@ public final class StateSnapshot {
       writes.complete(null); // no effect if it failed above
       store.exit();
     }
+    long linked = System.nanoTime();
+    // The copied entries are the cache's, which later batches do not change in these buffers:
+    // written after the partitions' writes were let go again.
+    int copiedEntries = 0;
+    long fileBytes = 0;
+    if (!copied.isEmpty()) {
+      for (SerializedEntries e : copied) {
+        copiedEntries += e.size();
+      }
+      try {
+        fileBytes = DirtyEntriesFile.write(target, copied, cfNames);
+      } catch (IOException | RuntimeException e) {
+        throw new StateStoreException("Error creating checkpoint of state store " + store.name() + " in " + target
+            + ": cannot write " + DirtyEntriesFile.NAME, e);
+      } finally {
+        copied.clear();
+      }
+    }
     long end = System.nanoTime();
-    LOG.info("Checkpoint of state store {} in {}: capture {} ms on the batch thread; then {} entries {} ms, memtables and links {} ms",
-        store.name(), target, captureMillis(), entries, (entriesWritten - start) / 1_000_000, (end - entriesWritten) / 1_000_000);
+    LOG.info("Checkpoint of state store {} in {}: capture {} ms on the batch thread; then {} entries into RocksDB {} ms,"
+        + " memtables and links {} ms, {} entries kept dirty to {} ({} bytes) {} ms",
+        store.name(), target, captureMillis(), entries, (entriesWritten - start) / 1_000_000,
+        (linked - entriesWritten) / 1_000_000, copiedEntries, DirtyEntriesFile.NAME, fileBytes, (end - linked) / 1_000_000);
     return sequence;
   }
 }

@@ -93,6 +93,8 @@ public final class StateStore implements AutoCloseable {
    * exceptionally if writing them failed. See {@link #awaitCheckpointWrites}.
    */
   private volatile CompletableFuture<Void> pendingCheckpointWrites = CompletableFuture.completedFuture(null);
+  /** {@link #restoredSequenceNumber()}. */
+  private final long sequenceAtOpen;
 
   private StateStore(StateStoreConfig config, NativeOptions options, RocksDB db,
       Map<String, ColumnFamilyHandle> handles, Map<String, Integer> recordedTables) {
@@ -102,6 +104,7 @@ public final class StateStore implements AutoCloseable {
     this.db = db;
     this.handles = handles;
     this.recordedTables = recordedTables;
+    this.sequenceAtOpen = db.getLatestSequenceNumber();
   }
 
   /**
@@ -164,7 +167,47 @@ public final class StateStore implements AutoCloseable {
    */
   public static StateStore restore(Path checkpointDir, StateStoreConfig config) {
     StateRestore.replaceLive(checkpointDir, config.dir());
-    return open(config);
+    StateStore store = open(config);
+    try {
+      store.applyDirtyEntries();
+    } catch (RuntimeException | Error e) {
+      store.close();
+      throw e;
+    }
+    return store;
+  }
+
+  /**
+   * Writes the entries of the checkpoint's {@link DirtyEntriesFile} (copied into the live
+   * directory with the rest) into RocksDB, in key order, then deletes the file: the live
+   * database then holds the checkpoint's state. {@link #restoredSequenceNumber()} is the
+   * sequence number before.
+   */
+  private void applyDirtyEntries() {
+    Path file = config.dir().resolve(DirtyEntriesFile.NAME);
+    Map<String, SerializedEntries> blocks = DirtyEntriesFile.read(config.dir());
+    long entries = 0;
+    enter(null);
+    try {
+      for (Map.Entry<String, SerializedEntries> b : blocks.entrySet()) {
+        ColumnFamilyHandle cf = handles.get(b.getKey());
+        if (cf == null) {
+          throw new StateStoreException("Error restoring state store " + name + ": its checkpoint's "
+              + DirtyEntriesFile.NAME + " has entries of column family " + b.getKey() + ", which RocksDB's copy lacks");
+        }
+        SerializedEntries e = b.getValue().withColumnFamily(cf.getID());
+        entries += e.size();
+        e.encode(batch -> writeEncoded(batch, "restore", b.getKey()));
+      }
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      throw new StateStoreException("Error restoring state store " + name + ": cannot delete " + file, e);
+    } finally {
+      exit();
+    }
+    if (entries > 0) {
+      LOG.info("State store {}: {} entries of the checkpoint's {} applied", name, entries, DirtyEntriesFile.NAME);
+    }
   }
 
   /**
@@ -407,8 +450,9 @@ public final class StateStore implements AutoCloseable {
 
   /**
    * Writes a consistent copy of the whole store to {@code target}: flushes every partition's
-   * dirty cache entries, flushes the memtables (needed since there is no WAL), then creates a
-   * RocksDB checkpoint (hard links to the SST files). Must not run while a partition is in use.
+   * dirty cache entries (or copies them into the checkpoint's {@link DirtyEntriesFile}, see
+   * {@link #beginCheckpoint}), flushes the memtables (needed since there is no WAL), then creates
+   * a RocksDB checkpoint (hard links to the SST files). Must not run while a partition is in use.
    *
    * @param target a directory that must not exist; its parent is created if missing
    * @throws StateStoreException if {@code target} exists or writing fails
@@ -438,9 +482,11 @@ public final class StateStore implements AutoCloseable {
   }
 
   /**
-   * The synchronous half of a checkpoint, at a batch boundary: takes every partition's dirty
-   * cache entries (their values serialized, in parallel on {@code captureExecutor}) and marks
-   * them clean. The returned snapshot writes them and the RocksDB checkpoint later, on any
+   * The synchronous half of a checkpoint, at a batch boundary: takes a copy of every partition's
+   * dirty cache entries (in parallel on {@code captureExecutor}) and marks them clean, except in
+   * the partitions whose dirty entries were mostly written since the last checkpoint ({@link
+   * StatePartition#keepsDirtyAtCheckpoint}): those stay dirty, and their copy goes to the
+   * checkpoint's {@link DirtyEntriesFile} instead of into RocksDB. The returned snapshot writes them and the RocksDB checkpoint later, on any
    * thread, while the partitions are used again (Flink's two-phase snapshot: a short synchronous
    * part, the I/O asynchronous). Until {@link StateSnapshot#writeTo} has linked the checkpoint,
    * every partition operation that writes RocksDB (the time index included) or drops cache
@@ -460,19 +506,25 @@ public final class StateStore implements AutoCloseable {
     enter(null);
     try {
       List<CompletableFuture<SerializedEntries>> captures = new ArrayList<>();
+      List<Boolean> copies = new ArrayList<>();
       for (StateTable<?, ?> t : openTables.values()) {
         for (int p = 0; p < t.numPartitions(); p++) {
           StatePartition<?, ?> part = t.partitionUnchecked(p);
-          captures.add(CompletableFuture.supplyAsync(part::captureDirtyLocked, captureExecutor));
+          boolean copy = part.keepsDirtyAtCheckpoint();
+          copies.add(copy);
+          captures.add(CompletableFuture.supplyAsync(copy ? part::copyDirtyLocked : part::captureDirtyLocked,
+              captureExecutor));
         }
       }
       List<SerializedEntries> captured = new ArrayList<>();
+      List<SerializedEntries> copied = new ArrayList<>();
       RuntimeException failure = null;
-      for (CompletableFuture<SerializedEntries> c : captures) {
+      for (int i = 0; i < captures.size(); i++) {
+        CompletableFuture<SerializedEntries> c = captures.get(i);
         try {
           SerializedEntries entries = c.join();
           if (entries != null) { // null: the partition had nothing dirty
-            captured.add(entries);
+            (copies.get(i) ? copied : captured).add(entries);
           }
         } catch (CompletionException e) {
           RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : e;
@@ -497,7 +549,10 @@ public final class StateStore implements AutoCloseable {
       }
       CompletableFuture<Void> writes = new CompletableFuture<>();
       pendingCheckpointWrites = writes;
-      return new StateSnapshot(this, captured, new ArrayList<>(handles.values()), writes, System.nanoTime() - start);
+      Map<Integer, String> cfNames = new java.util.HashMap<>();
+      handles.forEach((n, h) -> cfNames.put(h.getID(), n));
+      return new StateSnapshot(this, captured, copied, cfNames, new ArrayList<>(handles.values()), writes,
+          System.nanoTime() - start);
     } finally {
       exit();
     }
@@ -558,10 +613,22 @@ public final class StateStore implements AutoCloseable {
   }
 
   /**
-   * @return the sequence number of the newest write the database holds. For a store just
-   *     restored from a checkpoint it is the number {@link StateSnapshot#writeTo} returned when
-   *     the checkpoint was made, unless the checkpoint's files were damaged (a truncated
-   *     MANIFEST, say, makes RocksDB open an older version of the state without complaint)
+   * @return the sequence number of the newest write the database held when it was opened,
+   *     before anything was written. For a store just restored from a checkpoint it is the number
+   *     {@link StateSnapshot#writeTo} returned when the checkpoint was made, unless the
+   *     checkpoint's files were damaged (a truncated MANIFEST, say, makes RocksDB open an older
+   *     version of the state without complaint)
+   * @throws StateStoreClosedException if the store is closed
+   */
+  public long restoredSequenceNumber() {
+    checkOpen(null);
+    return sequenceAtOpen;
+  }
+
+  /**
+   * @return the sequence number of the newest write the database holds. Since a checkpoint may
+   *     hold entries beside RocksDB's copy (applied by {@link #restore}), compare {@link
+   *     #restoredSequenceNumber()}, not this, with what {@link StateSnapshot#writeTo} returned
    * @throws StateStoreClosedException if the store is closed
    */
   public long latestSequenceNumber() {

@@ -2,6 +2,7 @@ package io.uji.state;
 
 import io.uji.serde.Serde;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -331,10 +332,45 @@ public final class StateTable<K, S> {
       if (rest > 0) {
         store.writeEncoded(new EncodedBatch(enc.finish(), rest), "copy partition", id);
       }
-      return copied;
+      return copied + copyDirtyEntries(source, cfName, target, group);
     } catch (RocksDBException e) {
       throw store.error("copy partition " + group + " from " + source.dir(), id, e);
     }
+  }
+
+  /** Applies the group's entries of the checkpoint's {@link DirtyEntriesFile} over those just copied. */
+  private long copyDirtyEntries(ReadOnlyStateStore source, String cfName, ColumnFamilyHandle target, int group) {
+    SerializedEntries dirty = source.dirtyEntries(cfName);
+    if (dirty == null) {
+      return 0;
+    }
+    byte[] lower = KeyLayout.partitionStart(group);
+    byte[] upper = KeyLayout.partitionEnd(group);
+    byte[] b = dirty.buffer();
+    WriteBatchEncoder enc = new WriteBatchEncoder(target.getID());
+    long copied = 0;
+    for (int i = 0; i < dirty.size(); i++) {
+      int at = dirty.keyStart(i);
+      int end = at + dirty.keyLength(i);
+      if (Arrays.compareUnsigned(b, at, end, lower, 0, lower.length) < 0
+          || Arrays.compareUnsigned(b, at, end, upper, 0, upper.length) >= 0) {
+        continue;
+      }
+      if (dirty.valueLength(i) < 0) {
+        enc.delete(b, at, dirty.keyLength(i));
+      } else {
+        enc.put(b, at, dirty.keyLength(i), b, end, dirty.valueLength(i));
+      }
+      copied++;
+      if (enc.count() == SerializedEntries.WRITE_CHUNK) {
+        store.writeEncoded(new EncodedBatch(enc.finish(), SerializedEntries.WRITE_CHUNK), "copy partition", id);
+      }
+    }
+    int rest = enc.count();
+    if (rest > 0) {
+      store.writeEncoded(new EncodedBatch(enc.finish(), rest), "copy partition", id);
+    }
+    return copied;
   }
 
   StatePartition<K, S> partitionUnchecked(int p) {

@@ -26,7 +26,11 @@ class CheckpointSequenceTest {
     return StateStoreConfig.of(tmp.resolve(name)).withMemoryBudgetBytes(32L << 20);
   }
 
-  /** Two checkpoints of a growing state, the second written after more puts. */
+  /**
+   * Two checkpoints of a growing state, the second written after more puts. The entries are
+   * flushed into RocksDB first (a checkpoint would keep them dirty beside RocksDB's copy, in its
+   * {@link DirtyEntriesFile}): the sequence number identifies RocksDB's copy.
+   */
   private long[] writeTwoCheckpoints() {
     long[] sequences = new long[2];
     try (StateStore store = StateStore.open(config("live"))) {
@@ -34,10 +38,12 @@ class CheckpointSequenceTest {
       for (int i = 0; i < 1000; i++) {
         t.partition(0).put("k" + i, (long) i);
       }
+      t.partition(0).flush();
       sequences[0] = store.checkpoint(tmp.resolve("cp1"));
       for (int i = 1000; i < 2000; i++) {
         t.partition(0).put("k" + i, (long) i);
       }
+      t.partition(0).flush();
       sequences[1] = store.checkpoint(tmp.resolve("cp2"));
     }
     return sequences;
@@ -48,7 +54,7 @@ class CheckpointSequenceTest {
     long[] sequences = writeTwoCheckpoints();
     assertNotEquals(sequences[0], sequences[1]);
     try (StateStore store = StateStore.restore(tmp.resolve("cp2"), config("restored"))) {
-      assertEquals(sequences[1], store.latestSequenceNumber());
+      assertEquals(sequences[1], store.restoredSequenceNumber());
       assertEquals(2000, StateStoreTest.contents(store.table("counts", STRING, LONG, 1)).size());
     }
   }
@@ -69,7 +75,7 @@ class CheckpointSequenceTest {
       ch.truncate(ch.size() - 62);
     }
     try (StateStore store = StateStore.restore(cp, config("restored"))) {
-      assertNotEquals(sequences[1], store.latestSequenceNumber(), "RocksDB opened the damaged checkpoint as intact");
+      assertNotEquals(sequences[1], store.restoredSequenceNumber(), "RocksDB opened the damaged checkpoint as intact");
     }
   }
 }

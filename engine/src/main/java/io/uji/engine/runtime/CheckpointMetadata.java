@@ -37,8 +37,13 @@ public record CheckpointMetadata(
     List<InputPosition> inputPositions,
     long stateSequence) {
 
-  /** The format this version writes. Format 1 ({@link CheckpointMetadataV1}) is still read. */
-  public static final int FORMAT_VERSION = 2;
+  /**
+   * The format this version writes. Format 1 ({@link CheckpointMetadataV1}) and 2 are still read.
+   * Format 3 has the same fields as 2; its state directory may hold the state store's file of
+   * entries kept beside RocksDB's copy (io.uji.state's {@code DirtyEntriesFile}), which a reader
+   * of format 2 would ignore and so restore an older state: such a reader refuses format 3.
+   */
+  public static final int FORMAT_VERSION = 3;
   /** {@link #stateSequence} when there is none to check. */
   public static final long UNKNOWN_SEQUENCE = -1;
 

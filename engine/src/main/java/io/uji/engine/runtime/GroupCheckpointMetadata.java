@@ -27,7 +27,14 @@ record GroupCheckpointMetadata(
     List<OperatorPositions> positions,
     long stateSequence) {
 
-  static final int FORMAT_VERSION = 3;
+  /**
+   * The format this version writes; 3, with the same fields, is still read. 4's state directory
+   * may hold entries beside RocksDB's copy ({@link CheckpointMetadata#FORMAT_VERSION}), which
+   * a reader of 3 would ignore: it does not use a checkpoint of format 4.
+   */
+  static final int FORMAT_VERSION = 4;
+  /** The oldest format this version reads. */
+  static final int OLDEST_READ_VERSION = 3;
 
   GroupCheckpointMetadata {
     operators = List.copyOf(operators);

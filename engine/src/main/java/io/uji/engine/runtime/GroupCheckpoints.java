@@ -110,9 +110,9 @@ final class GroupCheckpoints {
         LOG.warn("Checkpoint {} cannot be restored ({}); not used", cp.dir(), e.getMessage());
         continue;
       }
-      if (store.latestSequenceNumber() != meta.stateSequence()) {
+      if (store.restoredSequenceNumber() != meta.stateSequence()) {
         LOG.warn("Checkpoint {} restored at sequence {}, not the {} recorded; not used", cp.dir(),
-            store.latestSequenceNumber(), meta.stateSequence());
+            store.restoredSequenceNumber(), meta.stateSequence());
         store.close();
         continue;
       }
@@ -136,8 +136,10 @@ final class GroupCheckpoints {
 
   /** @return why {@code meta} cannot be this context's state, or null */
   private String unusable(GroupCheckpointMetadata meta, int groups) {
-    if (meta.formatVersion() != GroupCheckpointMetadata.FORMAT_VERSION) {
-      return "format " + meta.formatVersion() + ", this version reads " + GroupCheckpointMetadata.FORMAT_VERSION;
+    if (meta.formatVersion() < GroupCheckpointMetadata.OLDEST_READ_VERSION
+        || meta.formatVersion() > GroupCheckpointMetadata.FORMAT_VERSION) {
+      return "format " + meta.formatVersion() + ", this version reads " + GroupCheckpointMetadata.OLDEST_READ_VERSION
+          + " to " + GroupCheckpointMetadata.FORMAT_VERSION;
     }
     if (!applicationId.equals(meta.applicationId())) {
       return "it belongs to group " + meta.applicationId() + ", not " + applicationId;

@@ -227,8 +227,8 @@ final class Recovery {
           + " (its files are intact, so this is not damage to the checkpoint): " + e.getMessage(), e);
     }
     if (store != null && meta.stateSequence() != CheckpointMetadata.UNKNOWN_SEQUENCE
-        && store.latestSequenceNumber() != meta.stateSequence()) {
-      long found = store.latestSequenceNumber();
+        && store.restoredSequenceNumber() != meta.stateSequence()) {
+      long found = store.restoredSequenceNumber();
       closeQuietly(store, null);
       throw new CheckpointCorruptedException(cp.stateDir(), "the state restored from it is at sequence number "
           + found + " but the checkpoint recorded " + meta.stateSequence()
