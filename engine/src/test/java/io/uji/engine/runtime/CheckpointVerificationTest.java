@@ -1,34 +1,22 @@
 package io.uji.engine.runtime;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.uji.streaming.BatchInfo;
-import io.uji.streaming.Durations;
-import io.uji.streaming.GeneratorSpec;
 import io.uji.streaming.ManualClock;
-import io.uji.streaming.Pair;
-import io.uji.streaming.StreamingConfig;
 import io.uji.streaming.StreamingContext;
-import io.uji.streaming.StreamingListener;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.apache.commons.io.file.PathUtils;
 import org.junit.jupiter.api.Test;
@@ -50,53 +38,13 @@ class CheckpointVerificationTest {
 
   @TempDir Path tmp;
 
-  /** Batch time to the complete state after that batch (updateStateByKey emits every key). */
-  private final Map<Long, Map<Integer, Long>> stateAfter = new ConcurrentHashMap<>();
-  private final Set<Long> completed = ConcurrentHashMap.newKeySet();
-  private ManualClock clock = new ManualClock(0);
-
-  private StreamingContext create() {
-    StreamingConfig cfg = StreamingConfig.defaults().withClock(clock).withWorkerThreads(2).withCheckpointsRetained(3);
-    StreamingContext ssc = new StreamingContext(cfg, Durations.milliseconds(INTERVAL));
-    ssc.generatorStream(new GeneratorSpec<Long>(i -> i, 0, PER_BATCH, EVENTS))
-        .mapToPair(i -> Pair.of((int) (i % KEYS), 1L))
-        .updateStateByKey((List<Long> news, Optional<Long> old) -> Optional.of(old.orElse(0L) + news.size()))
-        .name("counts")
-        .checkpoint(Durations.milliseconds(2 * INTERVAL))
-        .foreachBatch((d, t) -> {
-          Map<Integer, Long> all = new HashMap<>();
-          for (Pair<Integer, Long> p : d.collect()) {
-            all.put(p.key(), p.value());
-          }
-          stateAfter.put(t.milliseconds(), all);
-        });
-    ssc.addStreamingListener(new StreamingListener() {
-      @Override
-      public void onBatchCompleted(BatchInfo b) {
-        completed.add(b.batchTime().milliseconds());
-      }
-    });
-    return ssc;
-  }
-
-  private StreamingContext start(Path dir) {
-    StreamingContext ssc = StreamingContext.getOrCreate(dir.toString(), this::create);
-    ssc.start();
-    return ssc;
-  }
-
-  private void runUntil(long time) {
-    while (clock.getTimeMillis() < time) {
-      clock.advance(INTERVAL);
-    }
-    await().atMost(Duration.ofSeconds(30)).until(() -> completed.contains(time));
-  }
+  private final CheckpointedCountJob job = new CheckpointedCountJob(INTERVAL, KEYS, PER_BATCH, EVENTS, c -> c);
 
   /** Seven batches, checkpoints after 2, 4 and 6; then a crash-like stop. */
   private Path firstRun() {
     Path dir = tmp.resolve("ckpt");
-    StreamingContext ssc = start(dir);
-    runUntil(7 * INTERVAL);
+    StreamingContext ssc = job.start(dir);
+    job.runUntil(7 * INTERVAL);
     ssc.stop(false);
     assertEquals(List.of(6000L, 4000L, 2000L), checkpointIds(dir));
     return dir;
@@ -104,19 +52,15 @@ class CheckpointVerificationTest {
 
   /** Resumes and runs until every event is counted; @return the final state. */
   private Map<Integer, Long> resumeToTheEnd(Path dir) {
-    completed.clear();
-    StreamingContext ssc = start(dir);
-    runUntil(clock.getTimeMillis() + (EVENTS / PER_BATCH) * INTERVAL);
+    job.completed.clear();
+    StreamingContext ssc = job.start(dir);
+    job.runUntil(job.clock.getTimeMillis() + (EVENTS / PER_BATCH) * INTERVAL);
     ssc.stop(false);
-    return stateAfter.get(clock.getTimeMillis());
+    return job.stateAfter.get(job.clock.getTimeMillis());
   }
 
-  private static Map<Integer, Long> expectedCounts() {
-    Map<Integer, Long> m = new HashMap<>();
-    for (long i = 0; i < EVENTS; i++) {
-      m.merge((int) (i % KEYS), 1L, Long::sum);
-    }
-    return m;
+  private Map<Integer, Long> expectedCounts() {
+    return job.expectedFinalState();
   }
 
   private static List<Long> checkpointIds(Path dir) {
@@ -275,18 +219,18 @@ class CheckpointVerificationTest {
   void aCheckpointCopiedFromAnotherDirectoryIsRefused() throws IOException {
     Path dir = firstRun();
     Path other = tmp.resolve("other");
-    ManualClock ours = clock;
-    clock = new ManualClock(0);
-    completed.clear();
-    StreamingContext ssc = start(other);
-    runUntil(2 * INTERVAL);
+    ManualClock ours = job.clock;
+    job.clock = new ManualClock(0);
+    job.completed.clear();
+    StreamingContext ssc = job.start(other);
+    job.runUntil(2 * INTERVAL);
     ssc.stop(false);
-    clock = ours;
+    job.clock = ours;
     Path copied = other.resolve("checkpoints").resolve(String.format("checkpoint-%020d", 2000));
     Path target = dir.resolve("checkpoints").resolve(String.format("checkpoint-%020d", 8000));
     PathUtils.copyDirectory(copied, target);
 
-    StreamingContext resumed = StreamingContext.getOrCreate(dir.toString(), this::create);
+    StreamingContext resumed = StreamingContext.getOrCreate(dir.toString(), job::create);
     RuntimeException e = assertThrows(RuntimeException.class, resumed::start);
     assertTrue(e.getMessage().contains("another checkpoint directory") && e.getMessage().contains(target.toString()),
         e.getMessage());
