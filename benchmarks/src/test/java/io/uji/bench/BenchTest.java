@@ -1,6 +1,7 @@
 package io.uji.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -12,6 +13,24 @@ class BenchTest {
     assertEquals("user-0", Gen.record(0, 1_000_000));
     assertEquals(Long.remainderUnsigned(0x9E3779B97F4A7C15L, 1_000_000), Gen.user(1, 1_000_000));
     assertEquals(7, Gen.distinctUsers(1_000, 7));
+  }
+
+  @Test
+  void shouldCountEachUsersEventsAsTheGeneratorEmitsThem() {
+    int[] direct = new int[2_000_003];
+    for (long i = 0; i < 5_000_000; i++) {
+      direct[(int) Gen.user(i, direct.length)]++; // more users than a page of 2^20
+    }
+    ExpectedCounts counts = ExpectedCounts.of(5_000_000, direct.length);
+    for (int u = 0; u < direct.length; u++) {
+      assertEquals(direct[u], counts.count(u), "user " + u);
+    }
+    assertEquals(Gen.distinctUsers(5_000_000, direct.length), counts.users());
+  }
+
+  @Test
+  void shouldRefuseACountAByteCannotHold() {
+    assertThrows(IllegalArgumentException.class, () -> ExpectedCounts.of(128 * 3 + 1, 3));
   }
 
   @Test
