@@ -156,16 +156,14 @@ public final class StatePartition<K, S> {
     lookedUp = 0;
     serializeProbes(keys, n);
     final CacheTable c = cache;
-    // Room for every key to enter (a miss read, or a put of a new key): slots do not move.
-    c.reserve(n);
     if (looked.length < n) {
       looked = new int[Math.max(n, looked.length + (looked.length >> 1))];
     }
-    lookedGeneration = c.generation();
     final int[] found = looked;
     final byte[] kb = probe.buffer();
     int[] missIndex = null;
     int misses = 0;
+    int notFound = 0;
     for (int i = 0; i < n; i++) {
       int slot = c.find(kb, probeStarts[i], probeLengths[i], probeHashes[i]);
       if (slot >= 0) {
@@ -174,6 +172,7 @@ public final class StatePartition<K, S> {
         out.add(read(slot));
       } else {
         found[i] = -1;
+        notFound++;
         out.add(null);
         if (!known) {
           if (missIndex == null) {
@@ -185,6 +184,20 @@ public final class StatePartition<K, S> {
         }
       }
     }
+    // Room for every key not found to enter (a miss read, or a put of a new key): from here on
+    // slots do not move. Only those: room for all n (the keys found too) doubled the index of a
+    // full cache (20 M users: 128 indexes of 2^17 slots for 35 k entries each, ~110 MB of live
+    // heap more than 2^16 slots, and more full collections; docs/PERFORMANCE.md).
+    int generation = c.generation();
+    c.reserve(notFound);
+    if (c.generation() != generation) {
+      for (int i = 0; i < n; i++) {
+        if (found[i] >= 0) {
+          found[i] = c.find(kb, probeStarts[i], probeLengths[i], probeHashes[i]); // the index grew: moved
+        }
+      }
+    }
+    lookedGeneration = c.generation();
     lookedUp = n;
     // Once per call, not per key; volatile so that the metrics thread reads whole values.
     this.lookups = this.lookups + n;
@@ -990,6 +1003,11 @@ public final class StatePartition<K, S> {
       }
     }
     return live;
+  }
+
+  /** @return the slots of the cache's index (a power of two; it grows, never shrinks) */
+  int cacheIndexSlots() {
+    return cache.capacity();
   }
 
   /** @return keys looked up by {@link #getAll} since open */
