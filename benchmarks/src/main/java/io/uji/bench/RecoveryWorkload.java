@@ -35,6 +35,9 @@ import java.util.stream.IntStream;
  * {@code --kill-after}-th batch completes, then the same command started again on the same
  * checkpoint directory ({@code getActiveOrCreate}).
  *
+ * <p>The idle timeout is session-count's: 1 h above 10 M users (with 60 s the states of 20 M
+ * users expired between their visits and the job failed: its function updates a timing-out state).
+ *
  * <p>The child prints a {@code BATCH} line per completed batch (the parent watches for them),
  * {@code CONTEXT_READY} when getActiveOrCreate returned, {@code STARTED} when {@code start()}
  * (which restores the state) returned, and at the end a {@code CHECK} line. Figures of the
@@ -89,7 +92,7 @@ final class RecoveryWorkload {
             state.update(cnt);
             return Pair.of(user, cnt);
           });
-      spec.timeout(Durations.seconds(60)).types(String.class, Long.class).name("session-count");
+      spec.timeout(Durations.seconds(SessionCountWorkload.idleTimeoutS(k))).types(String.class, Long.class).name("session-count");
       MapWithStateDStream<String, Long, Long, Pair<String, Long>> mapped = c
           .generatorStream(new GeneratorSpec<>(i -> Gen.record(i, k), 0, b, n))
           .mapToPair(u -> Pair.of(u, 1L))

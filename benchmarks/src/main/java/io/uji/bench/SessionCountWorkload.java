@@ -108,6 +108,14 @@ final class SessionCountWorkload implements Workload {
   }
 
   /**
+   * The idle timeout of session-count's state: 60 s, and 1 h above 10 M users (session-count-large,
+   * docs/WORKLOADS.md), where a user recurs only every ~K events, longer than 60 s of batches.
+   */
+  static long idleTimeoutS(long k) {
+    return k > 10_000_000 ? 3600 : 60;
+  }
+
+  /**
    * {@code mapWithState}: a Long count per user with an idle timeout (60 s; 1 h for more than
    * 10 M users, as session-count-large says), emitting (user, newCount) per record. The state
    * is checked through the emitted counts: with exact state, user u emits 1..n_u, so the
@@ -137,7 +145,7 @@ final class SessionCountWorkload implements Workload {
             state.update(c);
             return Pair.of(user, c);
           });
-      spec.timeout(io.uji.streaming.Durations.seconds(k > 10_000_000 ? 3600 : 60))
+      spec.timeout(io.uji.streaming.Durations.seconds(idleTimeoutS(k)))
           .types(String.class, Long.class).name("session-count");
       if (statePartitions != null) {
         spec.numPartitions(statePartitions);
