@@ -110,31 +110,42 @@ class StatePartitionTest {
     }
   }
 
+  /** Puts k0..k2499 into {@code p}'s cache and ends the batch; @return those keys */
+  private static List<String> cache2500(StatePartition<String, Long> p) {
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; i < 2_500; i++) {
+      keys.add("k" + i);
+      p.put("k" + i, (long) i);
+    }
+    p.endBatch();
+    return keys;
+  }
+
+  /** getAll of {@code keys} (2,500 cached, then new ones), putAt each, and every value read back. */
+  private static void getAllThenPutAtEach(StatePartition<String, Long> p, List<String> keys, Runnable afterGetAll) {
+    List<Long> out = new ArrayList<>();
+    p.getAll(keys, out);
+    afterGetAll.run();
+    for (int i = 0; i < keys.size(); i++) {
+      p.putAt(i, i < 2_500 ? out.get(i) + 1 : -i);
+    }
+    for (int i = 0; i < keys.size(); i++) {
+      assertEquals(i < 2_500 ? i + 1L : -i, p.get(keys.get(i)));
+    }
+  }
+
   @Test
   void getAllOfMostlyCachedKeysMakesRoomOnlyForTheOnesItDoesNotFind() {
     try (StateStore store = StateStore.open(config())) {
       StatePartition<String, Long> p = store.table("t", STRING, LONG, 1).partition(0);
-      List<String> keys = new ArrayList<>();
-      for (int i = 0; i < 2_500; i++) {
-        keys.add("k" + i);
-        p.put("k" + i, (long) i);
-      }
-      p.endBatch();
+      List<String> keys = cache2500(p);
       int slots = p.cacheIndexSlots(); // 4096: at most 3/4 full
       for (int i = 0; i < 100; i++) {
         keys.add("new" + i);
       }
-      List<Long> out = new ArrayList<>();
-      p.getAll(keys, out);
       // 2,600 entries fit the same index; room for all 2,600 keys on top of the 2,500 cached
       // would have doubled it
-      assertEquals(slots, p.cacheIndexSlots());
-      for (int i = 0; i < keys.size(); i++) {
-        p.putAt(i, i < 2_500 ? out.get(i) + 1 : -i);
-      }
-      for (int i = 0; i < keys.size(); i++) {
-        assertEquals(i < 2_500 ? i + 1L : -i, p.get(keys.get(i)));
-      }
+      getAllThenPutAtEach(p, keys, () -> assertEquals(slots, p.cacheIndexSlots()));
     }
   }
 
@@ -142,25 +153,12 @@ class StatePartitionTest {
   void positionsOfGetAllStayValidWhenTheKeysItDoesNotFindGrowTheIndex() {
     try (StateStore store = StateStore.open(config())) {
       StatePartition<String, Long> p = store.table("t", STRING, LONG, 1).partition(0);
-      List<String> keys = new ArrayList<>();
-      for (int i = 0; i < 2_500; i++) {
-        keys.add("k" + i);
-        p.put("k" + i, (long) i);
-      }
-      p.endBatch();
+      List<String> keys = cache2500(p);
       int slots = p.cacheIndexSlots();
       for (int i = 0; i < 3_000; i++) {
         keys.add("new" + i);
       }
-      List<Long> out = new ArrayList<>();
-      p.getAll(keys, out);
-      assertTrue(p.cacheIndexSlots() > slots, "the index grew for the new keys");
-      for (int i = 0; i < keys.size(); i++) {
-        p.putAt(i, i < 2_500 ? out.get(i) + 1 : -i);
-      }
-      for (int i = 0; i < keys.size(); i++) {
-        assertEquals(i < 2_500 ? i + 1L : -i, p.get(keys.get(i)));
-      }
+      getAllThenPutAtEach(p, keys, () -> assertTrue(p.cacheIndexSlots() > slots, "the index grew for the new keys"));
     }
   }
 
