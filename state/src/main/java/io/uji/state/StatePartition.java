@@ -185,9 +185,9 @@ public final class StatePartition<K, S> {
       }
     }
     // Room for every key not found to enter (a miss read, or a put of a new key): from here on
-    // slots do not move. Only those: room for all n (the keys found too) doubled the index of a
-    // full cache (20 M users: 128 indexes of 2^17 slots for 35 k entries each, ~110 MB of live
-    // heap more than 2^16 slots, and more full collections; docs/PERFORMANCE.md).
+    // slots do not move. Only those: room for all n (the keys found too) doubles the index of a
+    // full cache as soon as bound + n passes 3/4 of its slots, though the entries would fit
+    // (the index never shrinks: 13 B a slot for the rest of the run).
     int generation = c.generation();
     c.reserve(notFound);
     if (c.generation() != generation) {
