@@ -1,7 +1,6 @@
 package io.uji.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -29,8 +28,16 @@ class BenchTest {
   }
 
   @Test
-  void shouldRefuseACountAByteCannotHold() {
-    assertThrows(IllegalArgumentException.class, () -> ExpectedCounts.of(128 * 3 + 1, 3));
+  void shouldCountUsersWithMoreEventsThanAByteHolds() {
+    ExpectedCounts counts = ExpectedCounts.of(1_000, 3);
+    int[] direct = new int[3];
+    for (long i = 0; i < 1_000; i++) {
+      direct[(int) Gen.user(i, 3)]++;
+    }
+    for (int u = 0; u < 3; u++) {
+      assertEquals(direct[u], counts.count(u), "user " + u);
+    }
+    assertEquals(3, counts.users());
   }
 
   @Test
