@@ -61,6 +61,12 @@ public final class ShuffleNode<K, V, C> extends Node<Pair<K, C>> {
     return parent.placement();
   }
 
+  /** One pair per key: a key's records meet in one output partition (by the partitioner, or by origin). */
+  @Override
+  public boolean keysDistinct() {
+    return true;
+  }
+
   @Override
   protected Dataset<Pair<K, C>> compute(Time t) {
     PartitionSource<Pair<K, V>> in = parent.sourceAt(t);

@@ -101,6 +101,28 @@ class MapWithStateModelTest {
   @ParameterizedTest
   @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})
   void shouldMatchTheModelOnRandomBatches(int seed) {
+    matchTheModel(seed, false);
+  }
+
+  /** Over reduceByKey's output each key comes once per batch, and mapWithState skips grouping the batch again. */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})
+  void shouldMatchTheModelOnRandomBatchesReducedByKeyFirst(int seed) {
+    matchTheModel(seed, true);
+  }
+
+  /** A batch summed per key, keys in order of first arrival (as reduceByKey's combine). */
+  private static List<Pair<String, Integer>> sumByKey(List<Pair<String, Integer>> batch) {
+    Map<String, Integer> sums = new LinkedHashMap<>();
+    for (Pair<String, Integer> r : batch) {
+      sums.merge(r.key(), r.value(), Integer::sum);
+    }
+    List<Pair<String, Integer>> out = new ArrayList<>();
+    sums.forEach((k, v) -> out.add(Pair.of(k, v)));
+    return out;
+  }
+
+  private void matchTheModel(int seed, boolean reduceFirst) {
     Random rnd = new Random(seed);
     int partitions = 1 + seed % 3;
     boolean timed = seed % 4 != 0;
@@ -126,8 +148,9 @@ class MapWithStateModelTest {
           model.states.put(kv.key(), new long[] {kv.value(), StateHarness.BATCH});
         }
       }
+      var pairs = h.input.mapToPair(p -> p);
       MapWithStateDStream<String, Integer, Long, String> mapped =
-          h.input.mapToPair(p -> p).mapWithState(spec).name("model-" + seed);
+          (reduceFirst ? pairs.reduceByKey(Integer::sum) : pairs).mapWithState(spec).name("model-" + seed);
       StateHarness.Collector<String> out = StateHarness.Collector.on(mapped);
       StateHarness.Collector<Pair<String, Long>> snaps = StateHarness.Collector.on(mapped.stateSnapshots());
       h.start();
@@ -140,7 +163,7 @@ class MapWithStateModelTest {
           batch.add(Pair.of("k" + rnd.nextInt(b > 6 ? hot : keys), 1 + rnd.nextInt(30)));
         }
         long t = h.run(batch);
-        List<String> expected = model.batch(t, batch);
+        List<String> expected = model.batch(t, reduceFirst ? sumByKey(batch) : batch);
         timeouts += (int) expected.stream().filter(o -> o.contains("|timeout|")).count();
         assertEquals(byKey(expected), byKey(out.at(t)), "outputs of batch " + t + " (seed " + seed + ")");
         Map<String, Long> snap = new TreeMap<>();
