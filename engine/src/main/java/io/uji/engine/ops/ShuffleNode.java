@@ -7,6 +7,7 @@ import io.uji.engine.graph.Node;
 import io.uji.engine.graph.PartitionSource;
 import io.uji.engine.graph.Placement;
 import io.uji.streaming.Dataset;
+import io.uji.streaming.HashPartitioner;
 import io.uji.streaming.Pair;
 import io.uji.streaming.Partitioner;
 import io.uji.streaming.Time;
@@ -64,7 +65,7 @@ public final class ShuffleNode<K, V, C> extends Node<Pair<K, C>> {
   /** One pair per key: a key's records meet in one output partition (by the partitioner, or by origin). */
   @Override
   public boolean keysDistinct() {
-    return true;
+    return parent.placement().isByOrigin() || partitioner instanceof HashPartitioner;
   }
 
   @Override

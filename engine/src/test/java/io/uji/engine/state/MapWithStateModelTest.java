@@ -175,4 +175,44 @@ class MapWithStateModelTest {
       assertTrue(!timed || timeouts > 0, "the random batches should have made some keys time out");
     }
   }
+
+  /**
+   * A user's partitioner that sends one key to two partitions makes reduceByKey emit that key
+   * twice in a batch: mapWithState must still apply both (it groups such a batch by key; only
+   * Uji's own partitioners are trusted to give distinct keys).
+   */
+  @org.junit.jupiter.api.Test
+  void aKeySplitByAUsersPartitionerIsStillAppliedOncePerRecord() {
+    io.uji.streaming.Partitioner alternating = new io.uji.streaming.Partitioner() {
+      private final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+
+      @Override
+      public int numPartitions() {
+        return 2;
+      }
+
+      @Override
+      public int getPartition(Object key) {
+        return calls.getAndIncrement() % 2;
+      }
+    };
+    try (StateHarness<Pair<String, Integer>> h = new StateHarness<>(StateHarness.config(2, 2))) {
+      StateSpec<String, Integer, Long, String> spec = StateSpec.<String, Integer, Long, String>function((k, v, st) -> {
+        long c = (st.exists() ? st.get() : 0L) + v.orElse(0);
+        st.update(c);
+        return k + "=" + c;
+      }).types(String.class, Long.class);
+      MapWithStateDStream<String, Integer, Long, String> mapped =
+          h.input.mapToPair(p -> p).reduceByKey(Integer::sum, alternating).mapWithState(spec);
+      StateHarness.Collector<Pair<String, Long>> snaps = StateHarness.Collector.on(mapped.stateSnapshots());
+      h.start();
+      // One input partition per record is not guaranteed, so send enough records that "a" lands in both partitions.
+      List<Pair<String, Integer>> batch = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        batch.add(Pair.of("a", 1));
+      }
+      long t = h.run(batch);
+      assertEquals(List.of(Pair.of("a", 10L)), snaps.at(t));
+    }
+  }
 }
