@@ -62,7 +62,11 @@ public final class ShuffleNode<K, V, C> extends Node<Pair<K, C>> {
     return parent.placement();
   }
 
-  /** One pair per key: a key's records meet in one output partition (by the partitioner, or by origin). */
+  /**
+   * One pair per key when a key's records surely meet in one output partition: by origin, or by
+   * Uji's hash partitioner. A user's partitioner that sent equal keys to two partitions would
+   * make two pairs of one key, which a consumer must then still group.
+   */
   @Override
   public boolean keysDistinct() {
     return parent.placement().isByOrigin() || partitioner instanceof HashPartitioner;
