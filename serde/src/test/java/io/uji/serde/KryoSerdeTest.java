@@ -229,4 +229,31 @@ class KryoSerdeTest {
       pool.shutdownNow();
     }
   }
+
+  @Test
+  void stringKeysAreTheBytesOfKryosOwnStringSerializerBothWays() {
+    KryoSerde<String> strings = new KryoSerde<>(POOL, String.class);
+    com.esotericsoftware.kryo.Kryo kryo = POOL.registry().newKryo();
+    String longAscii = "user-".repeat(100);
+    for (String s : List.of("", "a", "user-123456", "é-ü-日本", "\u0000x", longAscii, longAscii + "é")) {
+      Output expected = new Output(64, -1);
+      kryo.writeObject(expected, s);
+      byte[] bytes = strings.toBytes(s);
+      assertArrayEquals(expected.toBytes(), bytes, s);
+      assertEquals(s, strings.fromBytes(bytes));
+      assertEquals(s, kryo.readObject(new Input(bytes), String.class));
+    }
+  }
+
+  @Test
+  void stringSerdeStillRefusesNullAndOtherTypesAndTrailingBytes() {
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    KryoSerde<Object> raw = (KryoSerde) new KryoSerde<>(POOL, String.class);
+    assertThrows(SerdeException.class, () -> raw.toBytes(null));
+    assertThrows(SerdeException.class, () -> raw.toBytes(42L));
+    byte[] bytes = raw.toBytes("abc");
+    byte[] longer = Arrays.copyOf(bytes, bytes.length + 1);
+    assertThrows(SerdeException.class, () -> raw.fromBytes(longer));
+    assertThrows(SerdeException.class, () -> raw.fromBytes(bytes, 0, bytes.length - 1));
+  }
 }

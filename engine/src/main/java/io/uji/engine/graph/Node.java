@@ -55,6 +55,15 @@ public abstract class Node<T> {
     return Placement.NONE;
   }
 
+  /**
+   * @return whether each key appears at most once in every dataset of this node (a node of pairs
+   *     whose records were combined by key, as reduceByKey's): a stateful consumer then has each
+   *     record as its own group and need not group the batch by key again
+   */
+  public boolean keysDistinct() {
+    return false;
+  }
+
   /** @return the interval between two datasets of this node (default: its first parent's) */
   public Duration slideDuration() {
     return dependencies().get(0).slideDuration();

@@ -7,6 +7,7 @@ import io.uji.engine.graph.Node;
 import io.uji.engine.graph.PartitionSource;
 import io.uji.engine.graph.Placement;
 import io.uji.streaming.Dataset;
+import io.uji.streaming.HashPartitioner;
 import io.uji.streaming.Pair;
 import io.uji.streaming.Partitioner;
 import io.uji.streaming.Time;
@@ -59,6 +60,16 @@ public final class ShuffleNode<K, V, C> extends Node<Pair<K, C>> {
   @Override
   public Placement placement() {
     return parent.placement();
+  }
+
+  /**
+   * One pair per key when a key's records surely meet in one output partition: by origin, or by
+   * Uji's hash partitioner. A user's partitioner that sent equal keys to two partitions would
+   * make two pairs of one key, which a consumer must then still group.
+   */
+  @Override
+  public boolean keysDistinct() {
+    return parent.placement().isByOrigin() || partitioner instanceof HashPartitioner;
   }
 
   @Override

@@ -33,6 +33,8 @@ final class KeyGroups<K, V> {
   private Object[] values = new Object[MIN_CAPACITY];
   private int[] next = new int[MIN_CAPACITY];
   private int records;
+  /** Whether the hash table holds the groups ({@link #fill}) or was skipped ({@link #fillDistinct}). */
+  private boolean indexed;
   private final KeyList keyList = new KeyList();
 
   /** Fills this with partition {@code p}'s records of {@code split}, in batch order. */
@@ -43,6 +45,29 @@ final class KeyGroups<K, V> {
         add(split.key(i, p, j), split.value(i, p, j));
       }
     }
+  }
+
+  /**
+   * Fills this with partition {@code p}'s records of {@code split}, whose keys the caller knows to
+   * be distinct (a combine's output): each record is a group of its own, in batch order, and no
+   * hash table is built, so {@link #find} cannot be used. Grouping a million distinct keys again
+   * was ~6% of a kafka-session-count profile (a cache miss per key in the table).
+   */
+  void fillDistinct(BatchSplit<K, V> split, int p) {
+    reserve(split.recordsFor(p));
+    indexed = false;
+    for (int i = 0, m = split.inputPartitions(); i < m; i++) {
+      for (int j = 0, n = split.size(i, p); j < n; j++) {
+        int r = records++;
+        values[r] = split.value(i, p, j);
+        next[r] = -1;
+        keys[r] = split.key(i, p, j);
+        head[r] = r;
+        tail[r] = r;
+        counts[r] = 1;
+      }
+    }
+    groups = records;
   }
 
   /**
@@ -58,13 +83,19 @@ final class KeyGroups<K, V> {
 
   /** Empties this for up to {@code maxRecords} records, dropping references to the last batch. */
   void reset(int maxRecords) {
-    release();
+    reserve(maxRecords);
+    indexed = true;
     int slots = Math.max(MIN_CAPACITY * 2, Integer.highestOneBit(Math.max(1, maxRecords) * 2 - 1) << 1);
     if (table.length < slots * 2 || table.length > slots * 8) {
       table = new int[slots * 2];
     } else {
       Arrays.fill(table, 0);
     }
+  }
+
+  /** Empties this for up to {@code maxRecords} records, without preparing the hash table. */
+  private void reserve(int maxRecords) {
+    release();
     if (keys.length < maxRecords) {
       int cap = Math.max(maxRecords, keys.length + (keys.length >> 1));
       keys = new Object[cap];
@@ -111,6 +142,9 @@ final class KeyGroups<K, V> {
 
   /** @return the group of {@code key}, or -1 if the batch has no record of it */
   int find(Object key) {
+    if (!indexed) {
+      throw new IllegalStateException("find needs the groups indexed: filled by fillDistinct");
+    }
     int h = hash(key);
     int[] tab = table;
     int mask = (tab.length >> 1) - 1;

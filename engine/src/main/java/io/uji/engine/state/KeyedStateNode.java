@@ -660,11 +660,21 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     }
   }
 
+  /**
+   * @return whether {@link #computePartition} looks groups up by key ({@link KeyGroups#find}, as
+   *     updateStateByKey's pass over every key does): then the batch is grouped through a hash
+   *     table even when the parent's keys are distinct
+   */
+  protected boolean findsGroupsByKey() {
+    return true;
+  }
+
   private Dataset<T> computeLocked(Time t) {
     int keyGroups = groups.length;
     // Workers take contiguous ranges of key groups: the state does not depend on the parallelism.
     // By origin, one task per group: output partition g is key group g, so the output keeps the placement.
     int tasks = byOrigin ? keyGroups : Math.min(partitioner.numPartitions(), keyGroups);
+    boolean distinctKeys = parent.keysDistinct() && !findsGroupsByKey();
     @SuppressWarnings("unchecked")
     List<T>[] out = new List[tasks];
     try {
@@ -685,7 +695,11 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
             continue;
           }
           KeyGroups<K, V> batch = groups[g];
-          batch.fill(split, g);
+          if (distinctKeys) {
+            batch.fillDistinct(split, g);
+          } else {
+            batch.fill(split, g);
+          }
           split.release(g);
           try {
             byGroup[g - first] = computePartition(table.partition(g), batch, t);

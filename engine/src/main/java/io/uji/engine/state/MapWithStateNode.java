@@ -124,6 +124,12 @@ public final class MapWithStateNode<K, V, S, M> extends KeyedStateNode<K, V, S, 
     return out;
   }
 
+  /** Walks the batch's groups in order: a parent with distinct keys needs no grouping. */
+  @Override
+  protected boolean findsGroupsByKey() {
+    return false;
+  }
+
   @Override
   protected List<M> computePartition(StatePartition<K, TimedState<S>> partition, KeyGroups<K, V> batch, Time t) {
     int p = partition.id();

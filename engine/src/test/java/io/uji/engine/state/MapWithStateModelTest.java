@@ -101,6 +101,28 @@ class MapWithStateModelTest {
   @ParameterizedTest
   @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})
   void shouldMatchTheModelOnRandomBatches(int seed) {
+    matchTheModel(seed, false);
+  }
+
+  /** Over reduceByKey's output each key comes once per batch, and mapWithState skips grouping the batch again. */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})
+  void shouldMatchTheModelOnRandomBatchesReducedByKeyFirst(int seed) {
+    matchTheModel(seed, true);
+  }
+
+  /** A batch summed per key, keys in order of first arrival (as reduceByKey's combine). */
+  private static List<Pair<String, Integer>> sumByKey(List<Pair<String, Integer>> batch) {
+    Map<String, Integer> sums = new LinkedHashMap<>();
+    for (Pair<String, Integer> r : batch) {
+      sums.merge(r.key(), r.value(), Integer::sum);
+    }
+    List<Pair<String, Integer>> out = new ArrayList<>();
+    sums.forEach((k, v) -> out.add(Pair.of(k, v)));
+    return out;
+  }
+
+  private void matchTheModel(int seed, boolean reduceFirst) {
     Random rnd = new Random(seed);
     int partitions = 1 + seed % 3;
     boolean timed = seed % 4 != 0;
@@ -126,8 +148,9 @@ class MapWithStateModelTest {
           model.states.put(kv.key(), new long[] {kv.value(), StateHarness.BATCH});
         }
       }
+      var pairs = h.input.mapToPair(p -> p);
       MapWithStateDStream<String, Integer, Long, String> mapped =
-          h.input.mapToPair(p -> p).mapWithState(spec).name("model-" + seed);
+          (reduceFirst ? pairs.reduceByKey(Integer::sum) : pairs).mapWithState(spec).name("model-" + seed);
       StateHarness.Collector<String> out = StateHarness.Collector.on(mapped);
       StateHarness.Collector<Pair<String, Long>> snaps = StateHarness.Collector.on(mapped.stateSnapshots());
       h.start();
@@ -140,7 +163,7 @@ class MapWithStateModelTest {
           batch.add(Pair.of("k" + rnd.nextInt(b > 6 ? hot : keys), 1 + rnd.nextInt(30)));
         }
         long t = h.run(batch);
-        List<String> expected = model.batch(t, batch);
+        List<String> expected = model.batch(t, reduceFirst ? sumByKey(batch) : batch);
         timeouts += (int) expected.stream().filter(o -> o.contains("|timeout|")).count();
         assertEquals(byKey(expected), byKey(out.at(t)), "outputs of batch " + t + " (seed " + seed + ")");
         Map<String, Long> snap = new TreeMap<>();
@@ -150,6 +173,46 @@ class MapWithStateModelTest {
         assertEquals(model.snapshot(), snap, "state after batch " + t + " (seed " + seed + ")");
       }
       assertTrue(!timed || timeouts > 0, "the random batches should have made some keys time out");
+    }
+  }
+
+  /**
+   * A user's partitioner that sends one key to two partitions makes reduceByKey emit that key
+   * twice in a batch: mapWithState must still apply both (it groups such a batch by key; only
+   * Uji's own partitioners are trusted to give distinct keys).
+   */
+  @org.junit.jupiter.api.Test
+  void aKeySplitByAUsersPartitionerIsStillAppliedOncePerRecord() {
+    io.uji.streaming.Partitioner alternating = new io.uji.streaming.Partitioner() {
+      private final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+
+      @Override
+      public int numPartitions() {
+        return 2;
+      }
+
+      @Override
+      public int getPartition(Object key) {
+        return calls.getAndIncrement() % 2;
+      }
+    };
+    try (StateHarness<Pair<String, Integer>> h = new StateHarness<>(StateHarness.config(2, 2))) {
+      StateSpec<String, Integer, Long, String> spec = StateSpec.<String, Integer, Long, String>function((k, v, st) -> {
+        long c = (st.exists() ? st.get() : 0L) + v.orElse(0);
+        st.update(c);
+        return k + "=" + c;
+      }).types(String.class, Long.class);
+      MapWithStateDStream<String, Integer, Long, String> mapped =
+          h.input.mapToPair(p -> p).reduceByKey(Integer::sum, alternating).mapWithState(spec);
+      StateHarness.Collector<Pair<String, Long>> snaps = StateHarness.Collector.on(mapped.stateSnapshots());
+      h.start();
+      // One input partition per record is not guaranteed, so send enough records that "a" lands in both partitions.
+      List<Pair<String, Integer>> batch = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        batch.add(Pair.of("a", 1));
+      }
+      long t = h.run(batch);
+      assertEquals(List.of(Pair.of("a", 10L)), snaps.at(t));
     }
   }
 }
