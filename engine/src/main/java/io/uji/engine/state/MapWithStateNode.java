@@ -25,11 +25,12 @@ import java.util.TreeMap;
  * Spark's rule: a key times out in the first batch {@code t} with {@code lastSeen < t - timeout};
  * a record of the key refreshes {@code lastSeen} even when the function leaves the state alone.
  * The partition's {@link TimeIndex} files each key once, under its last-seen time when filed
- * ({@link TimedState#filedAt}), or a little before it ({@link TimeoutFiling}: keys seen together
- * then come due over several batches, not in one). At {@code t} the buckets of times {@code < t - timeout} are taken
+ * ({@link TimedState#filedAt}); a new key a little before its first batch ({@link TimeoutFiling}:
+ * keys created together then come due over several batches, not in one). At {@code t} the buckets of times {@code < t - timeout} are taken
  * out; for each key still filed there, either it is due (one call with {@code isTimingOut()},
- * then removed) or it was seen since and is filed again under (about) its last-seen time. So a key with
- * steady traffic costs one index write per ~3/4 of a timeout period, not one per batch.
+ * then removed) or it was seen since and is filed again under its last-seen time. So a key with
+ * steady traffic costs one index write per timeout period, not one per batch, and an entry is
+ * re-examined at most once per period (a new key once more, up to half a period early).
  *
  * @param <K> key type
  * @param <V> value type
@@ -194,7 +195,7 @@ public final class MapWithStateNode<K, V, S, M> extends KeyedStateNode<K, V, S, 
         } else {
           observe(p, key, cur);
           if (timed) {
-            int slot = filing.slot(now, now, key.hashCode());
+            int slot = filing.slot(now, key.hashCode());
             partition.putAt(at, new TimedState<>(cur, now, filing.time(now, slot)));
             freshSlots[freshCount] = slot;
             fresh[freshCount++] = at;
@@ -292,9 +293,9 @@ public final class MapWithStateNode<K, V, S, M> extends KeyedStateNode<K, V, S, 
         call(t, key, none, st, out);
         partition.removeAt(i);
       } else {
-        rec.filedAt = filing.time(rec.lastSeen, t.milliseconds(), key.hashCode());
+        rec.filedAt = rec.lastSeen;
         partition.putAt(i, rec);
-        refile.computeIfAbsent(rec.filedAt, x -> new ArrayList<>()).add(key);
+        refile.computeIfAbsent(rec.lastSeen, x -> new ArrayList<>()).add(key);
       }
     }
     TimeIndex<K> index = partition.timeIndex();
