@@ -25,10 +25,11 @@ import java.util.TreeMap;
  * Spark's rule: a key times out in the first batch {@code t} with {@code lastSeen < t - timeout};
  * a record of the key refreshes {@code lastSeen} even when the function leaves the state alone.
  * The partition's {@link TimeIndex} files each key once, under its last-seen time when filed
- * ({@link TimedState#filedAt}); a new key a little before its first batch ({@link TimeoutFiling}:
- * keys created together then come due over several batches, not in one). At {@code t} the buckets of times {@code < t - timeout} are taken
- * out; for each key still filed there, either it is due (one call with {@code isTimingOut()},
- * then removed) or it was seen since and is filed again under its last-seen time. So a key with
+ * ({@link TimedState#filedAt}); a new key a little before its first batch ({@link
+ * TimeoutFiling}: keys created together then come due over several batches, not in one). At
+ * {@code t} the buckets of times {@code < t - timeout} are taken out; for each key still filed
+ * there, either it is due (one call with {@code isTimingOut()}, then removed) or it was seen
+ * since and is filed again under its last-seen time. So a key with
  * steady traffic costs one index write per timeout period, not one per batch, and an entry is
  * re-examined at most once per period (a new key once more, up to half a period early).
  *
