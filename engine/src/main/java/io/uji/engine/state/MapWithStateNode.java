@@ -11,6 +11,7 @@ import io.uji.streaming.Pair;
 import io.uji.streaming.State;
 import io.uji.streaming.Time;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -24,11 +25,13 @@ import java.util.TreeMap;
  * Spark's rule: a key times out in the first batch {@code t} with {@code lastSeen < t - timeout};
  * a record of the key refreshes {@code lastSeen} even when the function leaves the state alone.
  * The partition's {@link TimeIndex} files each key once, under its last-seen time when filed
- * ({@link TimedState#filedAt}). At {@code t} the buckets of times {@code < t - timeout} are taken
- * out; for each key still filed there, either it is due (one call with {@code isTimingOut()},
- * then removed) or it was seen since and is filed again under its last-seen time. So a key with
+ * ({@link TimedState#filedAt}); a new key a little before its first batch ({@link
+ * TimeoutFiling}: keys created together then come due over several batches, not in one). At
+ * {@code t} the buckets of times {@code < t - timeout} are taken out; for each key still filed
+ * there, either it is due (one call with {@code isTimingOut()}, then removed) or it was seen
+ * since and is filed again under its last-seen time. So a key with
  * steady traffic costs one index write per timeout period, not one per batch, and an entry is
- * re-examined at most once per period.
+ * re-examined at most once per period (a new key once more, up to half a period early).
  *
  * @param <K> key type
  * @param <V> value type
@@ -43,6 +46,8 @@ public final class MapWithStateNode<K, V, S, M> extends KeyedStateNode<K, V, S, 
   private final Function4<Time, K, Optional<V>, State<S>, Optional<M>> timedFunction;
   /** Idle timeout in ms, or -1 without one. */
   private final long timeoutMs;
+  /** Where keys are filed in the time index (null without a timeout). */
+  private final TimeoutFiling filing;
   private StateImpl<S>[] states;
   private ArrayList<TimedState<S>>[] lookups;
 
@@ -54,6 +59,7 @@ public final class MapWithStateNode<K, V, S, M> extends KeyedStateNode<K, V, S, 
     this.timedFunction = spec.timedFunction();
     Duration timeout = spec.timeout();
     this.timeoutMs = timeout == null ? -1 : timeout.milliseconds();
+    this.filing = timeout == null ? null : new TimeoutFiling(timeoutMs);
     if (spec.name() != null) {
       rename(spec.name());
     }
@@ -138,9 +144,10 @@ public final class MapWithStateNode<K, V, S, M> extends KeyedStateNode<K, V, S, 
     final long now = t.milliseconds();
     final boolean timed = timeoutMs >= 0;
     List<M> out = new ArrayList<>(batch.records() + 16);
-    // The chunk's new keys, by position in its getAll: filed in the time index from the bytes
-    // getAll serialized, before the chunk's positions expire.
+    // The chunk's new keys, by position in its getAll, and the slot each is filed in: filed in
+    // the time index from the bytes getAll serialized, before the chunk's positions expire.
     int[] fresh = timed ? new int[Math.min(batch.size(), CHUNK)] : null;
+    int[] freshSlots = timed ? new int[fresh.length] : null;
     int freshCount = 0;
     // Records often share one value instance (a constant 1L, say): reuse its Optional.
     Object lastValue = null;
@@ -194,15 +201,19 @@ public final class MapWithStateNode<K, V, S, M> extends KeyedStateNode<K, V, S, 
           }
         } else {
           observe(p, key, cur);
-          partition.putAt(at, new TimedState<>(cur, now, now));
           if (timed) {
+            int slot = filing.slot(now, key.hashCode());
+            partition.putAt(at, new TimedState<>(cur, now, filing.time(now, slot)));
+            freshSlots[freshCount] = slot;
             fresh[freshCount++] = at;
+          } else {
+            partition.putAt(at, new TimedState<>(cur, now, now));
           }
         }
       }
       found.clear();
       if (freshCount > 0) {
-        partition.fileAt(now, fresh, freshCount);
+        fileFresh(partition, now, fresh, freshSlots, freshCount);
         freshCount = 0;
       }
       if (to < groups) {
@@ -216,6 +227,28 @@ public final class MapWithStateNode<K, V, S, M> extends KeyedStateNode<K, V, S, 
     }
     partition.endBatch();
     return out;
+  }
+
+  /** Files the new keys at getAll positions {@code fresh[0, n)}, each under its slot's time. */
+  private void fileFresh(StatePartition<K, TimedState<S>> partition, long now, int[] fresh, int[] slots, int n) {
+    int[] starts = new int[TimeoutFiling.SLOTS + 1];
+    for (int k = 0; k < n; k++) {
+      starts[slots[k] + 1]++;
+    }
+    for (int s = 0; s < TimeoutFiling.SLOTS; s++) {
+      starts[s + 1] += starts[s];
+    }
+    int[] bySlot = new int[n];
+    int[] next = Arrays.copyOf(starts, TimeoutFiling.SLOTS);
+    for (int k = 0; k < n; k++) {
+      bySlot[next[slots[k]]++] = fresh[k];
+    }
+    for (int s = 0; s < TimeoutFiling.SLOTS; s++) {
+      if (starts[s + 1] > starts[s]) {
+        partition.fileAt(filing.time(now, s), Arrays.copyOfRange(bySlot, starts[s], starts[s + 1]),
+            starts[s + 1] - starts[s]);
+      }
+    }
   }
 
   private void call(Time t, K key, Optional<V> value, StateImpl<S> st, List<M> out) {
