@@ -143,7 +143,7 @@ final class KeyGroups<K, V> {
   /** @return the group of {@code key}, or -1 if the batch has no record of it */
   int find(Object key) {
     if (!indexed) {
-      throw new IllegalStateException("find needs the groups indexed: filled by fillDistinct");
+      throw new IllegalStateException("find needs the batch grouped by fill, not fillDistinct (no hash table)");
     }
     int h = hash(key);
     int[] tab = table;
