@@ -23,7 +23,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * A real job on a checkpoint directory, run in a child JVM: {@code key=value} arguments
- * {@code workload checkpoint out events users perBatch batchMs checkpointBatches}.
+ * {@code workload checkpoint out events users perBatch batchMs checkpointBatches}, and optionally
+ * {@code keyGroups} (the state's key groups; fewer make more dirty entries a group).
  *
  * <p>Event {@code i} of a deterministic generator belongs to user {@link Events#user}. Every
  * output writes {@code <out>/<stream>/<batchTime>.txt} idempotently (see {@link Outputs}). When
@@ -85,6 +86,9 @@ public final class JobMain {
     int ckptBatches = Integer.parseInt(a.getOrDefault("checkpointBatches", "3"));
     StreamingConfig config = StreamingConfig.defaults().withWorkerThreads(2).withDefaultParallelism(2)
         .withCheckpointsRetained(2).withStateMemoryBytes(16L << 20);
+    if (a.containsKey("keyGroups")) {
+      config = config.withStateKeyGroups(Integer.parseInt(a.get("keyGroups")));
+    }
     StreamingContext ssc = new StreamingContext(config, Durations.milliseconds(batchMs));
     int u = users;
     DStream<Long> in = ssc.generatorStream(new GeneratorSpec<>(i -> i, 0, perBatch, events));

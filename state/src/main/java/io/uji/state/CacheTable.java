@@ -281,6 +281,18 @@ final class CacheTable {
     markChanged(slot);
   }
 
+  /**
+   * Marks the entry in {@code slot} dirty, but neither fresh nor changed: an entry of a restored
+   * checkpoint's dirty entries. RocksDB lacks it (so it is dirty), but the checkpoint holds it and
+   * no batch wrote it since, as right after that checkpoint copied it ({@link #clearAllFresh}).
+   */
+  void markRestored(int slot) {
+    if ((flags[slot] & DIRTY) == 0) {
+      flags[slot] |= DIRTY;
+      dirtyCount++;
+    }
+  }
+
   /** Records that batch {@code used} used the entry in {@code slot}. */
   void touch(int slot, int used) {
     lastUsed[slot] = used;

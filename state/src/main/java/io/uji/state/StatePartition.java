@@ -554,9 +554,13 @@ public final class StatePartition<K, S> {
   }
 
   /**
-   * Scans the partition's key range in RocksDB after flushing the dirty entries, caching what
-   * fits (as the bytes read: a preload deserializes nothing); calls {@code action} (if not null)
-   * with each entry, the cached state where present.
+   * Scans the partition's key range in RocksDB, caching what fits (as the bytes read: a preload
+   * deserializes nothing); calls {@code action} (if not null) with each entry, the cached state
+   * where present. With an action the dirty entries are flushed first, so that keys only the
+   * cache has are visited too. A preload (no action) needs no flush: a key found cached is
+   * skipped, so a dirty entry wins over RocksDB's older copy, and the cache ends up holding every
+   * key either way. Not flushing keeps the entries a restore put in the cache ({@link
+   * #loadRestored}) out of RocksDB until a checkpoint or an eviction writes them.
    */
   private void scan(BiConsumer<? super K, ? super S> action, boolean stopWhenFull) {
     store.enterToWrite(table);
@@ -567,7 +571,9 @@ public final class StatePartition<K, S> {
             .setIterateUpperBound(upper)
             .setFillCache(false)
             .setReadaheadSize(2L << 20)) {
-      flushLocked();
+      if (action != null) {
+        flushLocked();
+      }
       boolean cachedAll = true;
       int scanned = batch - 1; // scanned entries count as not used by this batch
       try (RocksIterator it = store.db().newIterator(cf, ro)) {
@@ -615,6 +621,53 @@ public final class StatePartition<K, S> {
       }
     } catch (RocksDBException e) {
       throw store.error("iterate", table, e);
+    } finally {
+      store.exit();
+    }
+  }
+
+  /**
+   * Puts the entries {@code indexes} of {@code entries} (this partition's share of a restored
+   * checkpoint's {@link DirtyEntriesFile}) into the cache, dirty but not fresh ({@link
+   * CacheTable#markRestored}), up to the cache's bound; the rest are written into RocksDB. So the
+   * cache holds them as it did when the checkpoint copied them: the next checkpoint takes them
+   * (into its own file or into RocksDB, {@link #keepsDirtyAtCheckpoint}) and an eviction writes
+   * them, while a crash before that restores the same checkpoint again (it is never modified).
+   * They count as not used by the coming batch, as preloaded entries do. Called once, when the
+   * table opens, before any other use.
+   *
+   * @return the number of entries cached
+   * @throws StateStoreException if writing the entries that do not fit fails
+   */
+  int loadRestored(SerializedEntries entries, int[] indexes) {
+    store.enterToWrite(table);
+    try {
+      final byte[] b = entries.buffer();
+      final int cached = Math.min(indexes.length, Math.max(0, maxEntries - cache.size()));
+      cache.reserve(cached);
+      for (int k = 0; k < cached; k++) {
+        int i = indexes[k];
+        int at = entries.keyStart(i);
+        int length = entries.keyLength(i);
+        int h = CacheTable.hash(b, at, length);
+        int slot = cache.find(b, at, length, h);
+        if (slot >= 0) {
+          throw new IllegalStateException("Table '" + table + "' partition " + partition
+              + ": a restored dirty entry's key is cached already");
+        }
+        slot = cache.insert(b, at, length, h, b, at + length, entries.valueLength(i), batch - 1);
+        cache.markRestored(slot);
+      }
+      if (cached < indexes.length) {
+        int rest = indexes.length - cached;
+        SerializedEntries overflow = new SerializedEntries(cf.getID(), rest, 32L * rest + 64);
+        for (int k = cached; k < indexes.length; k++) {
+          int i = indexes[k];
+          overflow.add(b, entries.keyStart(i), entries.keyLength(i), entries.valueLength(i));
+        }
+        overflow.encode(e -> store.writeEncoded(e, "restore", table));
+      }
+      return cached;
     } finally {
       store.exit();
     }

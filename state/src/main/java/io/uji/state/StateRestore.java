@@ -40,7 +40,7 @@ final class StateRestore {
 
   /**
    * Replaces {@code live} by a copy of {@code checkpointDir}, creating {@code live}'s parent if
-   * missing. Only the checkpoint's regular files are copied.
+   * missing. Only the checkpoint's regular files are copied, except its {@link DirtyEntriesFile}.
    *
    * @return how many files were linked and copied
    * @throws StateStoreException if {@code checkpointDir} holds no {@code CURRENT} file (not a
@@ -95,8 +95,8 @@ final class StateRestore {
     int copied = 0;
     try (Stream<Path> files = Files.list(checkpointDir)) {
       for (Path f : (Iterable<Path>) files::iterator) {
-        if (!Files.isRegularFile(f)) {
-          continue;
+        if (!Files.isRegularFile(f) || f.getFileName().toString().equals(DirtyEntriesFile.NAME)) {
+          continue; // not RocksDB's: StateStore#restore reads it from the checkpoint
         }
         Path target = staging.resolve(f.getFileName());
         String n = f.getFileName().toString();

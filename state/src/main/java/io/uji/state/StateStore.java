@@ -95,6 +95,30 @@ public final class StateStore implements AutoCloseable {
   private volatile CompletableFuture<Void> pendingCheckpointWrites = CompletableFuture.completedFuture(null);
   /** {@link #restoredSequenceNumber()}. */
   private final long sequenceAtOpen;
+  /**
+   * A restored checkpoint's dirty entries ({@link DirtyEntriesFile}) of tables not opened yet, by
+   * table id, which RocksDB lacks ({@link RestoredEntries#INTO_CACHE}): each table's go into its
+   * cache as it opens ({@link #table}); a checkpoint taken before writes those left into RocksDB.
+   */
+  private final Map<String, SerializedEntries> unopenedDirtyEntries = new LinkedHashMap<>();
+
+  /** Where {@link #restore(Path, StateStoreConfig, RestoredEntries)} puts a checkpoint's dirty entries. */
+  public enum RestoredEntries {
+    /**
+     * Written into RocksDB at the restore: the live database alone then holds the checkpoint's
+     * state. For key groups written raw after the restore ({@link StateTable#applyRaw} drops the
+     * cache, and refuses a partition with dirty entries).
+     */
+    INTO_ROCKSDB,
+    /**
+     * Kept, and put into each table's cache as the table opens, still dirty (its partitions' share
+     * beyond the cache's bound into RocksDB then): the restore writes nothing and the cache starts
+     * with the entries the checkpoint's batches wrote last, rather than arbitrary ones. The next
+     * checkpoint or an eviction writes them; until then the live database lacks them, as it
+     * lacks every dirty entry, and a crash restores the checkpoint again.
+     */
+    INTO_CACHE
+  }
 
   private StateStore(StateStoreConfig config, NativeOptions options, RocksDB db,
       Map<String, ColumnFamilyHandle> handles, Map<String, Integer> recordedTables) {
@@ -166,10 +190,22 @@ public final class StateStore implements AutoCloseable {
    *     then), or if copying or opening fails
    */
   public static StateStore restore(Path checkpointDir, StateStoreConfig config) {
+    return restore(checkpointDir, config, RestoredEntries.INTO_ROCKSDB);
+  }
+
+  /**
+   * As {@link #restore(Path, StateStoreConfig)}, with the checkpoint's dirty entries put where
+   * {@code entries} says. The live directory never gets a copy of their file: it is read from
+   * the checkpoint.
+   *
+   * @throws StateStoreException as {@link #restore(Path, StateStoreConfig)}, and if the
+   *     checkpoint's {@link DirtyEntriesFile} is damaged or of another version
+   */
+  public static StateStore restore(Path checkpointDir, StateStoreConfig config, RestoredEntries entries) {
     StateRestore.replaceLive(checkpointDir, config.dir());
     StateStore store = open(config);
     try {
-      store.applyDirtyEntries();
+      store.takeDirtyEntries(DirtyEntriesFile.read(checkpointDir), entries);
     } catch (RuntimeException | Error e) {
       store.close();
       throw e;
@@ -178,15 +214,13 @@ public final class StateStore implements AutoCloseable {
   }
 
   /**
-   * Writes the entries of the checkpoint's {@link DirtyEntriesFile} (copied into the live
-   * directory with the rest) into RocksDB, in key order, then deletes the file: the live
-   * database then holds the checkpoint's state. {@link #restoredSequenceNumber()} is the
-   * sequence number before.
+   * Takes a restored checkpoint's dirty entries: a table's are kept for its cache if {@code
+   * where} says so, everything else is written into RocksDB in key order.
+   * {@link #restoredSequenceNumber()} is the sequence number before.
    */
-  private void applyDirtyEntries() {
-    Path file = config.dir().resolve(DirtyEntriesFile.NAME);
-    Map<String, SerializedEntries> blocks = DirtyEntriesFile.read(config.dir());
-    long entries = 0;
+  private void takeDirtyEntries(Map<String, SerializedEntries> blocks, RestoredEntries where) {
+    long written = 0;
+    long kept = 0;
     enter(null);
     try {
       for (Map.Entry<String, SerializedEntries> b : blocks.entrySet()) {
@@ -196,18 +230,26 @@ public final class StateStore implements AutoCloseable {
               + DirtyEntriesFile.NAME + " has entries of column family " + b.getKey() + ", which RocksDB's copy lacks");
         }
         SerializedEntries e = b.getValue().withColumnFamily(cf.getID());
-        entries += e.size();
-        e.encode(batch -> writeEncoded(batch, "restore", b.getKey()));
+        if (where == RestoredEntries.INTO_CACHE && recordedTables.containsKey(b.getKey())) {
+          unopenedDirtyEntries.put(b.getKey(), e);
+          kept += e.size();
+        } else {
+          written += e.size();
+          writeAll(e, "restore");
+        }
       }
-      Files.deleteIfExists(file);
-    } catch (IOException e) {
-      throw new StateStoreException("Error restoring state store " + name + ": cannot delete " + file, e);
     } finally {
       exit();
     }
-    if (entries > 0) {
-      LOG.info("State store {}: {} entries of the checkpoint's {} applied", name, entries, DirtyEntriesFile.NAME);
+    if (written + kept > 0) {
+      LOG.info("State store {}: of the checkpoint's {}, {} entries written into RocksDB, {} kept for the caches",
+          name, DirtyEntriesFile.NAME, written, kept);
     }
+  }
+
+  /** Writes {@code entries} in key order. The caller holds {@link #enter}. */
+  private void writeAll(SerializedEntries entries, String operation) {
+    entries.encode(batch -> writeEncoded(batch, operation, null));
   }
 
   /**
@@ -282,6 +324,7 @@ public final class StateStore implements AutoCloseable {
           + recorded + " partitions, but is opened with " + numPartitions
           + "; the number of partitions of a stateful operator cannot change across restarts");
     }
+    StateTable<K, S> table;
     lifecycle.readLock().lock();
     try {
       checkOpen(id);
@@ -292,15 +335,22 @@ public final class StateStore implements AutoCloseable {
         recordTable(id, numPartitions);
       }
       long perPartition = Math.max(1, config.cacheEntriesPerTable() / numPartitions);
-      StateTable<K, S> table = new StateTable<>(this, id, keySerde, stateSerde, numPartitions,
+      table = new StateTable<>(this, id, keySerde, stateSerde, numPartitions,
           stateCf, timeoutsCf, (int) Math.min(Integer.MAX_VALUE - 8, perPartition), fresh);
       openTables.put(id, table);
-      return table;
     } catch (RocksDBException e) {
       throw error("create", id, e);
     } finally {
       lifecycle.readLock().unlock();
     }
+    SerializedEntries restored = unopenedDirtyEntries.remove(id);
+    if (restored != null) {
+      long start = System.nanoTime();
+      long cached = table.loadRestored(restored);
+      LOG.info("State store {}: table '{}' took {} restored dirty entries into its cache, wrote {} into RocksDB, in {} ms",
+          name, id, cached, restored.size() - cached, (System.nanoTime() - start) / 1_000_000);
+    }
+    return table;
   }
 
   private ColumnFamilyHandle columnFamily(String cf) throws RocksDBException {
@@ -344,6 +394,11 @@ public final class StateStore implements AutoCloseable {
       long copied = copyColumnFamily(from, to) + copyColumnFamily(from + TIMEOUTS_SUFFIX, to + TIMEOUTS_SUFFIX);
       recordTable(to, partitions);
       dropColumnFamilies(from);
+      SerializedEntries restored = unopenedDirtyEntries.remove(from);
+      if (restored != null) {
+        // Keys are copied byte for byte: the entries are the new table's as they are.
+        unopenedDirtyEntries.put(to, restored.withColumnFamily(handles.get(to).getID()));
+      }
       LOG.info("State store {}: table '{}' renamed to '{}' ({} entries copied)", name, from, to, copied);
     } catch (RocksDBException e) {
       throw error("rename to '" + to + "'", from, e);
@@ -370,6 +425,7 @@ public final class StateStore implements AutoCloseable {
     try {
       checkOpen(id);
       dropColumnFamilies(id);
+      unopenedDirtyEntries.remove(id);
       LOG.info("State store {}: table '{}' dropped", name, id);
     } catch (RocksDBException e) {
       throw error("drop", id, e);
@@ -505,6 +561,11 @@ public final class StateStore implements AutoCloseable {
     long start = System.nanoTime();
     enter(null);
     try {
+      // A table not opened since the restore still needs its restored entries in this checkpoint.
+      for (SerializedEntries restored : unopenedDirtyEntries.values()) {
+        writeAll(restored, "checkpoint");
+      }
+      unopenedDirtyEntries.clear();
       List<CompletableFuture<SerializedEntries>> captures = new ArrayList<>();
       List<Boolean> copies = new ArrayList<>();
       for (StateTable<?, ?> t : openTables.values()) {

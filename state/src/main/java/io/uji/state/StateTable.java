@@ -109,6 +109,45 @@ public final class StateTable<K, S> {
     return total;
   }
 
+  /**
+   * Hands a restored checkpoint's dirty entries of this table to its partitions ({@link
+   * StatePartition#loadRestored}), each its own by the partition its key begins with. Called by
+   * {@link StateStore#table} as the table opens.
+   *
+   * @return the number of entries cached (the others were written into RocksDB)
+   * @throws StateStoreException if an entry's key names no partition of this table, or writing fails
+   */
+  long loadRestored(SerializedEntries entries) {
+    int[] counts = new int[partitions.length];
+    int[] of = new int[entries.size()];
+    byte[] b = entries.buffer();
+    for (int i = 0; i < of.length; i++) {
+      int at = entries.keyStart(i);
+      int p = entries.keyLength(i) < KeyLayout.PARTITION_BYTES ? -1 : ((b[at] & 0xFF) << 8) | (b[at + 1] & 0xFF);
+      if (p < 0 || p >= partitions.length) {
+        throw new StateStoreException("Error restoring table '" + id + "': an entry of the checkpoint's "
+            + DirtyEntriesFile.NAME + " belongs to no partition of its " + partitions.length);
+      }
+      of[i] = p;
+      counts[p]++;
+    }
+    int[][] indexes = new int[partitions.length][];
+    for (int p = 0; p < partitions.length; p++) {
+      indexes[p] = new int[counts[p]];
+      counts[p] = 0;
+    }
+    for (int i = 0; i < of.length; i++) {
+      indexes[of[i]][counts[of[i]]++] = i;
+    }
+    long cached = 0;
+    for (int p = 0; p < partitions.length; p++) {
+      if (indexes[p].length > 0) {
+        cached += partitions[p].loadRestored(entries, indexes[p]);
+      }
+    }
+    return cached;
+  }
+
   // ------------------------------------------------------------------ read-only access
   // The caller guarantees that no thread uses a partition meanwhile (the engine's per-operator
   // lock); several threads may read at once.

@@ -292,7 +292,11 @@ public final class ContextRuntime {
     @Override
     public StateStore restore(Path checkpointStateDir) {
       return graph.statefulNodes().isEmpty() ? null
-          : StateStore.restore(checkpointStateDir, stateConfig(checkpointDir.liveStateDir()));
+          // The checkpoint's dirty entries go to the caches as they were, not through RocksDB and
+          // out again: the restore writes nothing and the first batches find the keys the last
+          // ones wrote (in a group, key groups are written raw after the restore: not there).
+          : StateStore.restore(checkpointStateDir, stateConfig(checkpointDir.liveStateDir()),
+              StateStore.RestoredEntries.INTO_CACHE);
     }
 
     @Override

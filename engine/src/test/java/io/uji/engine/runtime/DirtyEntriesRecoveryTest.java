@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.uji.streaming.StreamingContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +42,31 @@ class DirtyEntriesRecoveryTest {
     job.runUntil(end);
     second.stop(false);
 
+    assertEquals(job.expectedFinalState(), job.stateAfter.get(end));
+  }
+
+  @Test
+  void aCrashAfterTheRestoreAndBeforeTheNextCheckpointRestoresTheSameCheckpointAgainExactly() {
+    Path dir = tmp.resolve("ckpt");
+    StreamingContext first = job.start(dir);
+    job.runUntil(7 * INTERVAL);
+    Map<Integer, Long> afterBatch7 = Map.copyOf(job.stateAfter.get(7 * INTERVAL));
+    first.stop(false);
+
+    // The restore puts checkpoint 6000's dirty entries into the caches, not into RocksDB; the
+    // replayed batch 7 changes them further; then a crash before the checkpoint of batch 8.
+    job.completed.clear();
+    StreamingContext second = job.start(dir);
+    job.runUntil(7 * INTERVAL);
+    second.stop(false);
+    assertEquals(afterBatch7, job.stateAfter.get(7 * INTERVAL));
+
+    job.completed.clear();
+    StreamingContext third = job.start(dir);
+    long end = (EVENTS / PER_BATCH) * INTERVAL;
+    job.runUntil(end);
+    third.stop(false);
+    assertEquals(afterBatch7, job.stateAfter.get(7 * INTERVAL));
     assertEquals(job.expectedFinalState(), job.stateAfter.get(end));
   }
 }
