@@ -63,15 +63,14 @@ public final class TimeIndex<K> {
       return;
     }
     store.enterToWrite(table);
-    try (WriteBatch wb = new WriteBatch()) {
-      TimeChunkWriter chunks = new TimeChunkWriter(wb, cf, partition);
+    try (TimeChunkWriter chunks = new TimeChunkWriter(store, cf, partition)) {
       chunks.start(time, nextSeq(time));
       for (K k : keys) {
         byte[] kb = keySerde.toBytes(k);
         chunks.add(kb, 0, kb.length);
       }
       chunks.end();
-      store.db().write(store.writeOptions(), wb);
+      chunks.write();
     } catch (RocksDBException e) {
       throw store.error("time index add", table, e);
     } finally {
@@ -119,11 +118,10 @@ public final class TimeIndex<K> {
       return;
     }
     store.enterToWrite(table);
-    try (WriteBatch wb = new WriteBatch()) {
-      // One iterator and one write for all the times (mapWithState files a chunk of new keys
-      // under up to 16), not one of each per time.
+    try (TimeChunkWriter chunks = new TimeChunkWriter(store, cf, partition)) {
+      // One iterator for all the times (mapWithState files a chunk of new keys under up to 16),
+      // and their small chunks in one write (TimeChunkWriter), not an iterator and a write each.
       int[] nextSeqs = nextSeqs(times);
-      TimeChunkWriter chunks = new TimeChunkWriter(wb, cf, partition);
       for (int b = 0; b < times.length; b++) {
         if (bounds[b + 1] == bounds[b]) {
           continue;
@@ -136,11 +134,11 @@ public final class TimeIndex<K> {
         int next = chunks.end();
         for (int later = b + 1; later < times.length; later++) {
           if (times[later] == times[b]) {
-            nextSeqs[later] = next; // not yet in the db: the batch is written once, at the end
+            nextSeqs[later] = next; // its chunks may not be written yet: nextSeqs would not see them
           }
         }
       }
-      store.db().write(store.writeOptions(), wb);
+      chunks.write();
     } catch (RocksDBException e) {
       throw store.error("time index add", table, e);
     } finally {
@@ -150,14 +148,13 @@ public final class TimeIndex<K> {
 
   /** As {@link #addRaw}; the caller holds {@code enter}. */
   void addRawLocked(long time, List<byte[]> stateKeys) {
-    try (WriteBatch wb = new WriteBatch()) {
-      TimeChunkWriter chunks = new TimeChunkWriter(wb, cf, partition);
+    try (TimeChunkWriter chunks = new TimeChunkWriter(store, cf, partition)) {
       chunks.start(time, nextSeq(time));
       for (byte[] sk : stateKeys) {
         chunks.add(sk, KeyLayout.PARTITION_BYTES, sk.length - KeyLayout.PARTITION_BYTES);
       }
       chunks.end();
-      store.db().write(store.writeOptions(), wb);
+      chunks.write();
     } catch (RocksDBException e) {
       throw store.error("time index add", table, e);
     }
