@@ -14,9 +14,10 @@ import org.rocksdb.WriteBatch;
  * <p>Small chunks of several times go to RocksDB in one write (mapWithState files a getAll
  * chunk's new keys under up to 16 times; one write each was a native batch and a write per
  * time). The batch is written as soon as it holds {@value TimeIndex#MAX_CHUNK_BYTES} bytes, not
- * at the end: a build-up batch files ~800 KB of new keys per getAll chunk, and one batch that
- * size (glibc serves it with mmap, then raises its mmap threshold and keeps such blocks in its
- * arenas) raised session-count's peak RSS by ~50 MB.
+ * at the end: a build-up batch files ~800 KB of new keys per getAll chunk, and with one native
+ * batch that size session-count's peak RSS was ~50 MB higher in three alternated runs out of
+ * three (glibc serves such a block with mmap, then raises its mmap threshold and keeps blocks
+ * that size in its arenas; docs/PERFORMANCE.md, "a chunk's new keys filed in one write").
  */
 final class TimeChunkWriter implements AutoCloseable {
   private final StateStore store;
