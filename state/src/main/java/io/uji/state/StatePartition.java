@@ -422,7 +422,8 @@ public final class StatePartition<K, S> {
   }
 
   /**
-   * As {@link #fileAt(long, int[], int)} once per time, in order, in one write: the keys at
+   * As {@link #fileAt(long, int[], int)} once per time, in order, in one call (one iterator, the
+   * small chunks of all times in one write): the keys at
    * positions {@code positions[bounds[b], bounds[b + 1])} of the last {@link #getAll} under
    * {@code times[b]}, for b in [0, times.length).
    *

@@ -103,7 +103,8 @@ public final class TimeIndex<K> {
 
   /**
    * Files RocksDB keys ({@code | partition : u16 | serialized key |}) held in one buffer under
-   * several times, in one write, as one {@link #add} per time in order would with the same keys:
+   * several times, as one {@link #add} per time in order would with the same keys, but with one
+   * iterator and their small chunks in one write ({@link TimeChunkWriter}):
    * key {@code positions[k]} is {@code buf[starts[p], + lengths[p])}, and the keys at {@code
    * positions[bounds[b], bounds[b + 1])} go under {@code times[b]}, for b in [0, times.length).
    * The partition prefix is dropped. A time may appear twice (its later keys go after its

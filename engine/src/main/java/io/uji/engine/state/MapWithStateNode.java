@@ -229,7 +229,7 @@ public final class MapWithStateNode<K, V, S, M> extends KeyedStateNode<K, V, S, 
     return out;
   }
 
-  /** Files the new keys at getAll positions {@code fresh[0, n)}, each under its slot's time, in one write. */
+  /** Files the new keys at getAll positions {@code fresh[0, n)}, each under its slot's time, in one call. */
   private void fileFresh(StatePartition<K, TimedState<S>> partition, long now, int[] fresh, int[] slots, int n) {
     int[] starts = new int[TimeoutFiling.SLOTS + 1];
     for (int k = 0; k < n; k++) {
