@@ -418,13 +418,28 @@ public final class StatePartition<K, S> {
    * @throws StateStoreClosedException if the store is closed
    */
   public void fileAt(long time, int[] positions, int n) {
-    for (int k = 0; k < n; k++) {
+    fileAt(new long[] {time}, positions, new int[] {0, n});
+  }
+
+  /**
+   * As {@link #fileAt(long, int[], int)} once per time, in order, in one call (one iterator, the
+   * small chunks of all times in one write): the keys at
+   * positions {@code positions[bounds[b], bounds[b + 1])} of the last {@link #getAll} under
+   * {@code times[b]}, for b in [0, times.length).
+   *
+   * @param bounds {@code times.length + 1} ascending indexes into {@code positions}
+   * @throws IllegalStateException if a position is not valid
+   * @throws StateStoreException if writing fails
+   * @throws StateStoreClosedException if the store is closed
+   */
+  public void fileAt(long[] times, int[] positions, int[] bounds) {
+    for (int k = bounds[0]; k < bounds[times.length]; k++) {
       if (positions[k] < 0 || positions[k] >= lookedUp) {
         throw new IllegalStateException("Position " + positions[k] + " is not one of the last getAll on table '"
             + table + "' partition " + partition + " (" + lookedUp + " valid positions)");
       }
     }
-    timeIndex.addSerialized(time, probe.buffer(), probeStarts, probeLengths, positions, n);
+    timeIndex.addSerialized(times, bounds, probe.buffer(), probeStarts, probeLengths, positions);
   }
 
   private void writeAt(int i, S state) {

@@ -63,26 +63,14 @@ public final class TimeIndex<K> {
       return;
     }
     store.enterToWrite(table);
-    try (WriteBatch wb = new WriteBatch()) {
-      int seq = nextSeq(time);
-      byte[] buf = new byte[Math.min(MAX_CHUNK_BYTES, 4096)];
-      int len = 0;
+    try (TimeChunkWriter chunks = new TimeChunkWriter(store, cf, partition)) {
+      chunks.start(time, nextSeq(time));
       for (K k : keys) {
         byte[] kb = keySerde.toBytes(k);
-        int need = 5 + kb.length;
-        if (len > 0 && len + need > MAX_CHUNK_BYTES) {
-          wb.put(cf, KeyLayout.timeKey(partition, time, seq++), Arrays.copyOf(buf, len));
-          len = 0;
-        }
-        if (len + need > buf.length) {
-          buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + need));
-        }
-        len = putVarint(buf, len, kb.length);
-        System.arraycopy(kb, 0, buf, len, kb.length);
-        len += kb.length;
+        chunks.add(kb, 0, kb.length);
       }
-      wb.put(cf, KeyLayout.timeKey(partition, time, seq), Arrays.copyOf(buf, len));
-      store.db().write(store.writeOptions(), wb);
+      chunks.end();
+      chunks.write();
     } catch (RocksDBException e) {
       throw store.error("time index add", table, e);
     } finally {
@@ -115,40 +103,43 @@ public final class TimeIndex<K> {
 
   /**
    * Files RocksDB keys ({@code | partition : u16 | serialized key |}) held in one buffer under
-   * {@code time}, as {@link #add} does with the same keys: key {@code positions[k]} is {@code
-   * buf[starts[p], + lengths[p])}, for k in [0, n). The partition prefix is dropped.
+   * several times, as one {@link #add} per time in order would with the same keys, but with one
+   * iterator and their small chunks in one write ({@link TimeChunkWriter}):
+   * key {@code positions[k]} is {@code buf[starts[p], + lengths[p])}, and the keys at {@code
+   * positions[bounds[b], bounds[b + 1])} go under {@code times[b]}, for b in [0, times.length).
+   * The partition prefix is dropped. A time may appear twice (its later keys go after its
+   * earlier ones) and a range may be empty.
    *
    * @throws StateStoreException if writing fails
    * @throws StateStoreClosedException if the store is closed
    */
-  void addSerialized(long time, byte[] buf, int[] starts, int[] lengths, int[] positions, int n) {
-    if (n == 0) {
+  void addSerialized(long[] times, int[] bounds, byte[] buf, int[] starts, int[] lengths, int[] positions) {
+    if (bounds[times.length] == bounds[0]) {
       store.checkOpen(table);
       return;
     }
     store.enterToWrite(table);
-    try (WriteBatch wb = new WriteBatch()) {
-      int seq = nextSeq(time);
-      byte[] out = new byte[Math.min(MAX_CHUNK_BYTES, 4096)];
-      int len = 0;
-      for (int k = 0; k < n; k++) {
-        int p = positions[k];
-        int keyStart = starts[p] + KeyLayout.PARTITION_BYTES;
-        int keyLength = lengths[p] - KeyLayout.PARTITION_BYTES;
-        int need = 5 + keyLength;
-        if (len > 0 && len + need > MAX_CHUNK_BYTES) {
-          wb.put(cf, KeyLayout.timeKey(partition, time, seq++), Arrays.copyOf(out, len));
-          len = 0;
+    try (TimeChunkWriter chunks = new TimeChunkWriter(store, cf, partition)) {
+      // One iterator for all the times (mapWithState files a chunk of new keys under up to 16),
+      // and their small chunks in one write (TimeChunkWriter), not an iterator and a write each.
+      int[] nextSeqs = nextSeqs(times);
+      for (int b = 0; b < times.length; b++) {
+        if (bounds[b + 1] == bounds[b]) {
+          continue;
         }
-        if (len + need > out.length) {
-          out = Arrays.copyOf(out, Math.max(out.length * 2, len + need));
+        chunks.start(times[b], nextSeqs[b]);
+        for (int k = bounds[b]; k < bounds[b + 1]; k++) {
+          int p = positions[k];
+          chunks.add(buf, starts[p] + KeyLayout.PARTITION_BYTES, lengths[p] - KeyLayout.PARTITION_BYTES);
         }
-        len = putVarint(out, len, keyLength);
-        System.arraycopy(buf, keyStart, out, len, keyLength);
-        len += keyLength;
+        int next = chunks.end();
+        for (int later = b + 1; later < times.length; later++) {
+          if (times[later] == times[b]) {
+            nextSeqs[later] = next; // its chunks may not be written yet: nextSeqs would not see them
+          }
+        }
       }
-      wb.put(cf, KeyLayout.timeKey(partition, time, seq), Arrays.copyOf(out, len));
-      store.db().write(store.writeOptions(), wb);
+      chunks.write();
     } catch (RocksDBException e) {
       throw store.error("time index add", table, e);
     } finally {
@@ -158,43 +149,45 @@ public final class TimeIndex<K> {
 
   /** As {@link #addRaw}; the caller holds {@code enter}. */
   void addRawLocked(long time, List<byte[]> stateKeys) {
-    try (WriteBatch wb = new WriteBatch()) {
-      int seq = nextSeq(time);
-      byte[] buf = new byte[Math.min(MAX_CHUNK_BYTES, 4096)];
-      int len = 0;
+    try (TimeChunkWriter chunks = new TimeChunkWriter(store, cf, partition)) {
+      chunks.start(time, nextSeq(time));
       for (byte[] sk : stateKeys) {
-        int keyLength = sk.length - KeyLayout.PARTITION_BYTES;
-        int need = 5 + keyLength;
-        if (len > 0 && len + need > MAX_CHUNK_BYTES) {
-          wb.put(cf, KeyLayout.timeKey(partition, time, seq++), Arrays.copyOf(buf, len));
-          len = 0;
-        }
-        if (len + need > buf.length) {
-          buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + need));
-        }
-        len = putVarint(buf, len, keyLength);
-        System.arraycopy(sk, KeyLayout.PARTITION_BYTES, buf, len, keyLength);
-        len += keyLength;
+        chunks.add(sk, KeyLayout.PARTITION_BYTES, sk.length - KeyLayout.PARTITION_BYTES);
       }
-      wb.put(cf, KeyLayout.timeKey(partition, time, seq), Arrays.copyOf(buf, len));
-      store.db().write(store.writeOptions(), wb);
+      chunks.end();
+      chunks.write();
     } catch (RocksDBException e) {
       throw store.error("time index add", table, e);
     }
   }
 
-  /** @return one more than the highest chunk sequence under {@code time}, or 0 */
   private int nextSeq(long time) throws RocksDBException {
-    try (Slice lower = new Slice(KeyLayout.timeKey(partition, time, 0));
+    return nextSeqs(new long[] {time})[0];
+  }
+
+  /** @return for each of {@code times}, one more than its highest chunk sequence, or 0 */
+  private int[] nextSeqs(long[] times) throws RocksDBException {
+    int[] next = new int[times.length];
+    long earliest = Long.MAX_VALUE;
+    for (long t : times) {
+      earliest = Math.min(earliest, t);
+    }
+    // Bounded below by the earliest time: a seek for a time with no chunk then stops there, not
+    // after stepping back over the deletions of every bucket polled before.
+    try (Slice lower = new Slice(KeyLayout.timeKey(partition, earliest, 0));
         ReadOptions ro = new ReadOptions().setIterateLowerBound(lower);
         RocksIterator it = store.db().newIterator(cf, ro)) {
-      it.seekForPrev(KeyLayout.timeKey(partition, time, -1));
-      if (it.isValid()) {
-        return KeyLayout.seqOf(it.key()) + 1;
+      for (int b = 0; b < times.length; b++) {
+        it.seekForPrev(KeyLayout.timeKey(partition, times[b], -1));
+        if (it.isValid()) {
+          byte[] key = it.key();
+          next[b] = KeyLayout.timeOf(key) == times[b] ? KeyLayout.seqOf(key) + 1 : 0; // else an earlier time's
+        } else {
+          it.status();
+        }
       }
-      it.status();
-      return 0;
     }
+    return next;
   }
 
   /**
@@ -252,14 +245,5 @@ public final class TimeIndex<K> {
       out.add(keySerde.fromBytes(Arrays.copyOfRange(blob, pos, pos + len)));
       pos += len;
     }
-  }
-
-  private static int putVarint(byte[] buf, int pos, int v) {
-    while ((v & ~0x7F) != 0) {
-      buf[pos++] = (byte) ((v & 0x7F) | 0x80);
-      v >>>= 7;
-    }
-    buf[pos++] = (byte) v;
-    return pos;
   }
 }

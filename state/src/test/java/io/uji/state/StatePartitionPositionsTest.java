@@ -95,6 +95,41 @@ class StatePartitionPositionsTest {
   }
 
   @Test
+  void fileAtSeveralTimesFilesAsOneFileAtPerTimeInOrderWould() {
+    try (StateStore store = StateStore.open(config())) {
+      StatePartition<String, Long> p = store.table("t", STRING, LONG, 2).partition(1);
+      List<String> keys = new ArrayList<>();
+      for (int i = 0; i < 20_000; i++) {
+        keys.add("key-" + i);
+      }
+      p.getAll(keys, new ArrayList<>());
+      p.timeIndex().add(10, List.of("before-10"));
+      p.timeIndex().add(12, List.of("before-12"));
+      // Time 10 twice (its first range several 64 KiB chunks), 11 with no chunk yet but one
+      // under an earlier time, 13 empty: mapWithState's slots all share one time when the
+      // timeout is too short to spread them.
+      long[] times = {12, 10, 11, 10, 13};
+      int[] bounds = {0, 3, 15_003, 15_010, 20_000, 20_000};
+      int[] positions = new int[keys.size()];
+      for (int k = 0; k < positions.length; k++) {
+        positions[k] = (k * 7919) % keys.size(); // a permutation, so chunks hold keys out of order
+      }
+      p.fileAt(times, positions, bounds);
+      Map<Long, List<String>> expected = new java.util.TreeMap<>();
+      expected.put(10L, new ArrayList<>(List.of("before-10")));
+      expected.put(12L, new ArrayList<>(List.of("before-12")));
+      for (int b = 0; b < times.length; b++) {
+        for (int k = bounds[b]; k < bounds[b + 1]; k++) {
+          expected.computeIfAbsent(times[b], t -> new ArrayList<>()).add(keys.get(positions[k]));
+        }
+      }
+      List<TimeIndex.Bucket<String>> buckets = new ArrayList<>();
+      expected.forEach((time, filed) -> buckets.add(new TimeIndex.Bucket<>(time, filed)));
+      assertEquals(buckets, p.timeIndex().pollUpTo(Long.MAX_VALUE));
+    }
+  }
+
+  @Test
   void fileAtRefusesAPositionThatIsNotOneOfTheLastGetAll() {
     try (StateStore store = StateStore.open(config())) {
       StatePartition<String, Long> p = store.table("t", STRING, LONG, 1).partition(0);

@@ -229,7 +229,7 @@ public final class MapWithStateNode<K, V, S, M> extends KeyedStateNode<K, V, S, 
     return out;
   }
 
-  /** Files the new keys at getAll positions {@code fresh[0, n)}, each under its slot's time. */
+  /** Files the new keys at getAll positions {@code fresh[0, n)}, each under its slot's time, in one call. */
   private void fileFresh(StatePartition<K, TimedState<S>> partition, long now, int[] fresh, int[] slots, int n) {
     int[] starts = new int[TimeoutFiling.SLOTS + 1];
     for (int k = 0; k < n; k++) {
@@ -243,12 +243,11 @@ public final class MapWithStateNode<K, V, S, M> extends KeyedStateNode<K, V, S, 
     for (int k = 0; k < n; k++) {
       bySlot[next[slots[k]]++] = fresh[k];
     }
+    long[] times = new long[TimeoutFiling.SLOTS];
     for (int s = 0; s < TimeoutFiling.SLOTS; s++) {
-      if (starts[s + 1] > starts[s]) {
-        partition.fileAt(filing.time(now, s), Arrays.copyOfRange(bySlot, starts[s], starts[s + 1]),
-            starts[s + 1] - starts[s]);
-      }
+      times[s] = filing.time(now, s);
     }
+    partition.fileAt(times, bySlot, starts);
   }
 
   private void call(Time t, K key, Optional<V> value, StateImpl<S> st, List<M> out) {
