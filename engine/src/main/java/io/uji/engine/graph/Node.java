@@ -64,6 +64,16 @@ public abstract class Node<T> {
     return false;
   }
 
+  /**
+   * @return the per-key combine this node stands for, when its one consumer may run it itself while
+   *     grouping the batch by key ({@link FusibleCombine}); null (the default) when the node must
+   *     compute its datasets, because it is no such combine or because another node, an output or
+   *     a window reads them
+   */
+  public FusibleCombine<?, ?, ?> fusibleCombine() {
+    return null;
+  }
+
   /** @return the interval between two datasets of this node (default: its first parent's) */
   public Duration slideDuration() {
     return dependencies().get(0).slideDuration();

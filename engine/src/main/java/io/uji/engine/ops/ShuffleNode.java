@@ -2,6 +2,7 @@ package io.uji.engine.ops;
 
 import io.uji.engine.exec.Datasets;
 import io.uji.engine.exec.WorkerPool;
+import io.uji.engine.graph.FusibleCombine;
 import io.uji.engine.graph.Keys;
 import io.uji.engine.graph.Node;
 import io.uji.engine.graph.PartitionSource;
@@ -70,6 +71,13 @@ public final class ShuffleNode<K, V, C> extends Node<Pair<K, C>> {
   @Override
   public boolean keysDistinct() {
     return parent.placement().isByOrigin() || partitioner instanceof HashPartitioner;
+  }
+
+  /** Offered to a sole stateful consumer when nothing else reads this node's datasets and none is kept for a window. */
+  @Override
+  public FusibleCombine<K, V, C> fusibleCombine() {
+    boolean keptForOneBatch = rememberDuration() != null && rememberDuration().equals(slideDuration());
+    return consumers() == 1 && keptForOneBatch ? new FusibleCombine<>(parent, createCombiner, mergeValue, operator) : null;
   }
 
   @Override

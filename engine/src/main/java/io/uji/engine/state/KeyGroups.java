@@ -6,14 +6,17 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.RandomAccess;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * One state partition's share of a batch grouped by key: the distinct keys in order of first
  * arrival, and each key's values chained in arrival order. An open-addressing hash table over
- * primitive arrays, reused batch after batch by one partition task, so grouping allocates
+ * primitive arrays, reused partition after partition and batch after batch, so grouping allocates
  * nothing per record (Java's HashMap would allocate a node per key and a list per group).
  *
- * <p>Not thread-safe: one instance per state partition.
+ * <p>Not thread-safe: used by one task at a time, which fills it with one state partition after
+ * another ({@link #release} in between).
  */
 final class KeyGroups<K, V> {
   private static final int MIN_CAPACITY = 16;
@@ -68,6 +71,28 @@ final class KeyGroups<K, V> {
       }
     }
     groups = records;
+  }
+
+  /**
+   * Folds each group's values into one, in arrival order ({@code createCombiner} on the first,
+   * then {@code mergeValue} with each next one): a combine by key run as part of this grouping
+   * ({@link io.uji.engine.graph.FusibleCombine}). Each group is then one record, its first,
+   * holding the combined value.
+   */
+  @SuppressWarnings("unchecked")
+  <W, C> void combineGroups(Function<? super W, ? extends C> createCombiner, BiFunction<C, ? super W, C> mergeValue) {
+    for (int g = 0; g < groups; g++) {
+      int r = head[g];
+      C c = createCombiner.apply((W) values[r]);
+      for (int q = next[r]; q >= 0; q = next[q]) {
+        c = mergeValue.apply(c, (W) values[q]);
+        values[q] = null;
+      }
+      values[r] = c;
+      next[r] = -1;
+      tail[g] = r;
+      counts[g] = 1;
+    }
   }
 
   /**

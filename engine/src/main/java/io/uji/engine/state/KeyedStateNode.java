@@ -3,7 +3,9 @@ package io.uji.engine.state;
 import io.uji.engine.exec.Datasets;
 import io.uji.engine.exec.SerializationCheck;
 import io.uji.engine.exec.WorkerPool;
+import io.uji.engine.graph.FusibleCombine;
 import io.uji.engine.graph.Node;
+import io.uji.engine.graph.PartitionSource;
 import io.uji.engine.graph.Placement;
 import io.uji.engine.graph.StateBinding;
 import io.uji.engine.graph.StatefulNode;
@@ -62,7 +64,15 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
   private Class<S> stateType;
   private final Dataset<Pair<K, S>> initialState;
   /** Per key group, its share of a batch grouped by key (created at open, once the count is known). */
-  private KeyGroups<K, V>[] groups;
+  /** The number of key groups; 0 until opened. */
+  private int keyGroupCount;
+  /**
+   * Grouping scratch space, one per task running at a time rather than one per key group: each
+   * holds arrays sized for a key group's share of a batch, which 128 groups would keep in the old
+   * generation for nothing between their turns.
+   */
+  private final java.util.concurrent.ConcurrentLinkedQueue<KeyGroups<K, V>> spareGroups =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
   /** Splits a batch by key group. */
   private BatchSplit<K, V> split;
   /**
@@ -232,10 +242,10 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
    */
   @Override
   public int numPartitions() {
-    if (groups == null) {
+    if (keyGroupCount == 0) {
       throw new IllegalStateException("The key groups of " + describe() + " are known once it is opened");
     }
-    return groups.length;
+    return keyGroupCount;
   }
 
   /**
@@ -266,11 +276,7 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     Placement placement = parent.placement();
     byOrigin = placement.isByOrigin();
     int keyGroups = byOrigin ? originKeyGroups(binding, placement) : binding.keyGroups(stateId);
-    KeyGroups<K, V>[] perGroup = new KeyGroups[keyGroups];
-    for (int g = 0; g < keyGroups; g++) {
-      perGroup[g] = new KeyGroups<>();
-    }
-    groups = perGroup;
+    keyGroupCount = keyGroups;
     // A key's group is its hash modulo the count, as Spark's HashPartitioner places keys: state
     // written when the partitions were the groups reads back unchanged.
     split = byOrigin ? BatchSplit.byOrigin(keyGroups) : new BatchSplit<>(new HashPartitioner(keyGroups));
@@ -478,7 +484,7 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
         int g = at.keyGroup();
         // A standby copy is written only by the changelog tailer, under the write lock: a read
         // sees it between two applied chunks, possibly behind the active copy.
-        boolean here = g < groups.length && (runningGroups.get().get(g) || allowStandby && at.localStandby());
+        boolean here = g < keyGroupCount && (runningGroups.get().get(g) || allowStandby && at.localStandby());
         if (!here) {
           throw new io.uji.streaming.StateNotLocalException(stateId, key, at);
         }
@@ -489,7 +495,7 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
         // A key's group is the input partition it came from, which the key does not tell. In a
         // group only the running groups answer (others are copies being restored or kept).
         java.util.BitSet running = runningGroups == null ? null : runningGroups.get();
-        for (int g = 0; g < groups.length; g++) {
+        for (int g = 0; g < keyGroupCount; g++) {
           if (running != null && !running.get(g)) {
             continue;
           }
@@ -623,7 +629,7 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
     } catch (StateStoreClosedException e) {
       // stopped: the counters and the last key count stand; RocksDB's figures are gone
     }
-    return new StateView(stateId, kind, groups.length, key, state, keys, lookups - misses, misses, sst, memory);
+    return new StateView(stateId, kind, keyGroupCount, key, state, keys, lookups - misses, misses, sst, memory);
   }
 
   @Override
@@ -670,15 +676,23 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
   }
 
   private Dataset<T> computeLocked(Time t) {
-    int keyGroups = groups.length;
+    int keyGroups = keyGroupCount;
     // Workers take contiguous ranges of key groups: the state does not depend on the parallelism.
     // By origin, one task per group: output partition g is key group g, so the output keeps the placement.
     int tasks = byOrigin ? keyGroups : Math.min(partitioner.numPartitions(), keyGroups);
-    boolean distinctKeys = parent.keysDistinct() && !findsGroupsByKey();
+    FusibleCombine<K, Object, V> combine = fusedCombine(t);
+    boolean distinctKeys = combine == null && parent.keysDistinct() && !findsGroupsByKey();
     @SuppressWarnings("unchecked")
     List<T>[] out = new List[tasks];
     try {
-      split.load(parent.sourceAt(t), pool, describe());
+      if (combine == null) {
+        split.load(parent.sourceAt(t), pool, describe());
+      } else {
+        // Until combineGroups folds them, the split holds the combine's input values, not V's.
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        PartitionSource<Pair<K, V>> input = (PartitionSource) combine.input().sourceAt(t);
+        split.load(input, pool, combine.operator());
+      }
       java.util.BitSet running = runningGroups == null ? null : runningGroups.get();
       pool.run(tasks, task -> {
         int first = firstGroup(task, tasks, keyGroups);
@@ -688,17 +702,21 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
         @SuppressWarnings("unchecked")
         List<T>[] byGroup = new List[end - first];
         int total = 0;
+        KeyGroups<K, V> spare = spareGroups.poll();
+        KeyGroups<K, V> batch = spare != null ? spare : new KeyGroups<>();
         for (int g = first; g < end; g++) {
           if (running != null && !running.get(g)) {
             split.release(g); // a group not running here has no input; its state is not touched
             byGroup[g - first] = List.of();
             continue;
           }
-          KeyGroups<K, V> batch = groups[g];
           if (distinctKeys) {
             batch.fillDistinct(split, g);
           } else {
             batch.fill(split, g);
+          }
+          if (combine != null) {
+            batch.combineGroups(combine.createCombiner(), combine.mergeValue());
           }
           split.release(g);
           try {
@@ -708,6 +726,7 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
           }
           total += byGroup[g - first].size();
         }
+        spareGroups.offer(batch);
         if (byGroup.length == 1) {
           out[task] = byGroup[0];
           return;
@@ -729,6 +748,19 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
       parts.add(o);
     }
     return Datasets.of(parts, pool);
+  }
+
+  /**
+   * @return the parent's combine by key, when this operator runs it as it groups batch {@code t}
+   *     (the parent offers it and has not computed its dataset at {@code t} already); null otherwise
+   */
+  @SuppressWarnings("unchecked")
+  private FusibleCombine<K, Object, V> fusedCombine(Time t) {
+    if (parent.remembered(t) != null) {
+      return null;
+    }
+    // The parent is a Node<Pair<K, V>>: a combine it stands for yields V from its input's values.
+    return (FusibleCombine<K, Object, V>) parent.fusibleCombine();
   }
 
   /** @return the key group {@code key} belongs to (after open) */
@@ -805,7 +837,7 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
 
   private boolean isEmpty() {
     boolean[] any = new boolean[1];
-    for (int p = 0; p < groups.length && !any[0]; p++) {
+    for (int p = 0; p < keyGroupCount && !any[0]; p++) {
       table.partition(p).forEach((k, v) -> any[0] = true);
     }
     return !any[0];
@@ -814,7 +846,7 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
   /** Puts the initial state, keys counted as seen at the first batch time. */
   private void loadInitialState() {
     long first = zeroTime().plus(slideDuration()).milliseconds();
-    int n = groups.length;
+    int n = keyGroupCount;
     List<List<Pair<K, S>>> byPartition = new ArrayList<>(n);
     for (int p = 0; p < n; p++) {
       byPartition.add(new ArrayList<>());

@@ -94,4 +94,15 @@ class KeyGroupsTest {
     g.fillDistinct(split(List.of(List.of(Pair.of("z", 9)))), 0);
     assertEquals(List.of("z=9,"), groups(g));
   }
+
+  @Test
+  void combinedGroupsHoldOneValueFoldedInArrivalOrder() {
+    KeyGroups<String, Integer> g = new KeyGroups<>();
+    g.fill(split(List.of(List.of(Pair.of("a", 1), Pair.of("b", 2), Pair.of("a", 3)), List.of(Pair.of("a", 4)))), 0);
+    // A fold that shows its order (not commutative): "1" then "3" then "4", not a sum.
+    g.combineGroups((Integer v) -> String.valueOf(v), (String c, Integer v) -> c + "+" + v);
+    assertEquals(List.of("a=1+3+4,", "b=2,"), groups(g));
+    assertEquals(0, g.find("a"));
+    assertEquals(1, g.find("b"));
+  }
 }
