@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -63,7 +64,6 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
   private Class<K> keyType;
   private Class<S> stateType;
   private final Dataset<Pair<K, S>> initialState;
-  /** Per key group, its share of a batch grouped by key (created at open, once the count is known). */
   /** The number of key groups; 0 until opened. */
   private int keyGroupCount;
   /**
@@ -71,8 +71,7 @@ public abstract class KeyedStateNode<K, V, S, R, T> extends Node<T> implements S
    * holds arrays sized for a key group's share of a batch, which 128 groups would keep in the old
    * generation for nothing between their turns.
    */
-  private final java.util.concurrent.ConcurrentLinkedQueue<KeyGroups<K, V>> spareGroups =
-      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<KeyGroups<K, V>> spareGroups = new ConcurrentLinkedQueue<>();
   /** Splits a batch by key group. */
   private BatchSplit<K, V> split;
   /**
