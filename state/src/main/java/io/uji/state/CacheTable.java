@@ -147,8 +147,8 @@ final class CacheTable {
     int p = ref & (MAX_PAGE - 1);
     int keyLength = page[p];
     if (keyLength < 0) {
-      keyLength = readVarint(page, p);
-      p += varintSize(keyLength);
+      keyLength = Varints.read(page, p);
+      p += Varints.size(keyLength);
     } else {
       p++;
     }
@@ -230,10 +230,10 @@ final class CacheTable {
     int ref = refs[slot];
     byte[] page = pages[ref >>> PAGE_BITS];
     int start = ref & (MAX_PAGE - 1);
-    int keyLength = readVarint(page, start);
-    int lengthAt = start + varintSize(keyLength);
-    int oldLength = readVarint(page, lengthAt) - 1;
-    int keyAt = lengthAt + varintSize(oldLength + 1);
+    int keyLength = Varints.read(page, start);
+    int lengthAt = start + Varints.size(keyLength);
+    int oldLength = Varints.read(page, lengthAt) - 1;
+    int keyAt = lengthAt + Varints.size(oldLength + 1);
     int valueAt = keyAt + keyLength;
     if (oldLength == valueLength) {
       if (valueLength == ABSENT || Arrays.equals(page, valueAt, valueAt + valueLength, value, valueOff, valueOff + valueLength)) {
@@ -427,14 +427,14 @@ final class CacheTable {
   /** Appends an entry to the slab; @return its reference. */
   private int append(byte[] key, int keyOff, int keyLen, byte[] value, int valueOff, int valueLength) {
     int stored = Math.max(0, valueLength);
-    int entry = varintSize(keyLen) + varintSize(valueLength + 1) + keyLen + stored;
+    int entry = Varints.size(keyLen) + Varints.size(valueLength + 1) + keyLen + stored;
     byte[] page = pages[Math.max(0, pageCount - 1)];
     if (pageCount == 0 || top + entry > page.length) {
       page = newPage(entry);
     }
     int start = top;
-    int p = writeVarint(page, start, keyLen);
-    p = writeVarint(page, p, valueLength + 1);
+    int p = Varints.write(page, start, keyLen);
+    p = Varints.write(page, p, valueLength + 1);
     System.arraycopy(key, keyOff, page, p, keyLen);
     p += keyLen;
     if (stored > 0) {
@@ -506,12 +506,12 @@ final class CacheTable {
         int ref = refs[i];
         byte[] page = old[ref >>> PAGE_BITS];
         int start = ref & (MAX_PAGE - 1);
-        int keyLength = readVarint(page, start);
-        int lengthAt = start + varintSize(keyLength);
-        int valueLength = readVarint(page, lengthAt) - 1;
-        int keyAt = lengthAt + varintSize(valueLength + 1);
+        int keyLength = Varints.read(page, start);
+        int lengthAt = start + Varints.size(keyLength);
+        int valueLength = Varints.read(page, lengthAt) - 1;
+        int keyAt = lengthAt + Varints.size(valueLength + 1);
         refs[i] = append(page, keyAt, keyLength, page, keyAt + keyLength, valueLength);
-        toCopy -= varintSize(keyLength) + varintSize(valueLength + 1) + keyLength + Math.max(0, valueLength);
+        toCopy -= Varints.size(keyLength) + Varints.size(valueLength + 1) + keyLength + Math.max(0, valueLength);
       }
     }
     toCopy = 0;
@@ -521,34 +521,10 @@ final class CacheTable {
     int ref = refs[slot];
     byte[] page = pages[ref >>> PAGE_BITS];
     int start = ref & (MAX_PAGE - 1);
-    int keyLength = readVarint(page, start);
-    int lengthAt = start + varintSize(keyLength);
-    int valueLength = readVarint(page, lengthAt) - 1;
-    return varintSize(keyLength) + varintSize(valueLength + 1) + keyLength + Math.max(0, valueLength);
-  }
-
-  private static int writeVarint(byte[] b, int pos, int v) {
-    while ((v & ~0x7F) != 0) {
-      b[pos++] = (byte) ((v & 0x7F) | 0x80);
-      v >>>= 7;
-    }
-    b[pos++] = (byte) v;
-    return pos;
-  }
-
-  private static int readVarint(byte[] b, int pos) {
-    int v = 0;
-    for (int shift = 0; ; shift += 7) {
-      byte x = b[pos++];
-      v |= (x & 0x7F) << shift;
-      if (x >= 0) {
-        return v;
-      }
-    }
-  }
-
-  private static int varintSize(int v) {
-    return v < (1 << 7) ? 1 : v < (1 << 14) ? 2 : v < (1 << 21) ? 3 : v < (1 << 28) ? 4 : 5;
+    int keyLength = Varints.read(page, start);
+    int lengthAt = start + Varints.size(keyLength);
+    int valueLength = Varints.read(page, lengthAt) - 1;
+    return Varints.size(keyLength) + Varints.size(valueLength + 1) + keyLength + Math.max(0, valueLength);
   }
 
   // ------------------------------------------------------------------ reading an entry
@@ -561,7 +537,7 @@ final class CacheTable {
   /** @return the length of the key in {@code slot} (the RocksDB key, partition prefix included) */
   int keyLength(int slot) {
     int ref = refs[slot];
-    return readVarint(pages[ref >>> PAGE_BITS], ref & (MAX_PAGE - 1));
+    return Varints.read(pages[ref >>> PAGE_BITS], ref & (MAX_PAGE - 1));
   }
 
   /** @return the offset of the key in {@code slot} in its {@link #page} */
@@ -586,7 +562,7 @@ final class CacheTable {
     while (page[p++] < 0) {
       // key length
     }
-    return readVarint(page, p) - 1;
+    return Varints.read(page, p) - 1;
   }
 
   /** @return the offset of the value in {@code slot} in its {@link #page} (meaningless if absent) */

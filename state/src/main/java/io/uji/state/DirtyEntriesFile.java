@@ -106,15 +106,15 @@ final class DirtyEntriesFile {
     try {
       int count = in.getInt();
       for (int k = 0; k < count; k++) {
-        int nameLength = varint(in);
+        int nameLength = Varints.read(in);
         String name = new String(b, in.position(), nameLength, StandardCharsets.UTF_8);
         in.position(in.position() + nameLength);
         int entries = in.getInt();
         // One block per partition: a column family's partitions are merged into one.
         SerializedEntries block = blocks.computeIfAbsent(name, n -> new SerializedEntries(0, entries, 32L * entries));
         for (int i = 0; i < entries; i++) {
-          int keyLength = varint(in);
-          int valueLength = varint(in) - 1;
+          int keyLength = Varints.read(in);
+          int valueLength = Varints.read(in) - 1;
           int at = in.position();
           block.add(b, at, keyLength, valueLength);
           in.position(at + keyLength + Math.max(0, valueLength));
@@ -130,18 +130,6 @@ final class DirtyEntriesFile {
       throw new StateStoreException("Damaged state checkpoint file " + file + ": " + e, e);
     }
     return blocks;
-  }
-
-  private static int varint(ByteBuffer in) {
-    int v = 0;
-    for (int shift = 0; shift < 35; shift += 7) {
-      byte x = in.get();
-      v |= (x & 0x7F) << shift;
-      if (x >= 0) {
-        return v;
-      }
-    }
-    throw new IllegalArgumentException("varint longer than 5 bytes");
   }
 
   /** A buffered, checksummed writer of one file. */
@@ -165,12 +153,8 @@ final class DirtyEntriesFile {
     }
 
     void varint(int v) throws IOException {
-      room(5);
-      while ((v & ~0x7F) != 0) {
-        buf[len++] = (byte) ((v & 0x7F) | 0x80);
-        v >>>= 7;
-      }
-      buf[len++] = (byte) v;
+      room(Varints.MAX_BYTES);
+      len = Varints.write(buf, len, v);
     }
 
     void bytes(byte[] src, int off, int n) throws IOException {

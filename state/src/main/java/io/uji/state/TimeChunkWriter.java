@@ -44,14 +44,14 @@ final class TimeChunkWriter implements AutoCloseable {
 
   /** Adds the key {@code src[off, + length)} (serialized, without the partition prefix). */
   void add(byte[] src, int off, int length) throws RocksDBException {
-    int need = 5 + length; // a varint of an int takes at most 5 bytes
+    int need = Varints.MAX_BYTES + length;
     if (len > 0 && len + need > TimeIndex.MAX_CHUNK_BYTES) {
       putChunk();
     }
     if (len + need > buf.length) {
       buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + need));
     }
-    len = putVarint(buf, len, length);
+    len = Varints.write(buf, len, length);
     System.arraycopy(src, off, buf, len, length);
     len += length;
   }
@@ -87,14 +87,5 @@ final class TimeChunkWriter implements AutoCloseable {
     if (wb.getDataSize() >= TimeIndex.MAX_CHUNK_BYTES) {
       write();
     }
-  }
-
-  private static int putVarint(byte[] buf, int pos, int v) {
-    while ((v & ~0x7F) != 0) {
-      buf[pos++] = (byte) ((v & 0x7F) | 0x80);
-      v >>>= 7;
-    }
-    buf[pos++] = (byte) v;
-    return pos;
   }
 }

@@ -234,14 +234,8 @@ public final class TimeIndex<K> {
   private void decode(byte[] blob, List<K> out) {
     int pos = 0;
     while (pos < blob.length) {
-      int len = 0;
-      int shift = 0;
-      byte b;
-      do {
-        b = blob[pos++];
-        len |= (b & 0x7F) << shift;
-        shift += 7;
-      } while (b < 0);
+      int len = Varints.read(blob, pos);
+      pos += Varints.size(len);
       out.add(keySerde.fromBytes(Arrays.copyOfRange(blob, pos, pos + len)));
       pos += len;
     }

@@ -39,13 +39,13 @@ final class WriteBatchEncoder {
 
   /** A put of {@code keySrc[keyOff, keyOff + keyLen)} = {@code valueSrc[valueOff, valueOff + valueLen)}. */
   void put(byte[] keySrc, int keyOff, int keyLen, byte[] valueSrc, int valueOff, int valueLen) {
-    ensure(1 + 5 + 5 + keyLen + 5 + valueLen);
+    ensure(1 + 3 * Varints.MAX_BYTES + keyLen + valueLen);
     buf[len++] = CF_VALUE;
-    len = varint(buf, len, cfId);
-    len = varint(buf, len, keyLen);
+    len = Varints.write(buf, len, cfId);
+    len = Varints.write(buf, len, keyLen);
     System.arraycopy(keySrc, keyOff, buf, len, keyLen);
     len += keyLen;
-    len = varint(buf, len, valueLen);
+    len = Varints.write(buf, len, valueLen);
     System.arraycopy(valueSrc, valueOff, buf, len, valueLen);
     len += valueLen;
     count++;
@@ -53,10 +53,10 @@ final class WriteBatchEncoder {
 
   /** A deletion of the key {@code src[keyOff, keyOff + keyLen)}. */
   void delete(byte[] src, int keyOff, int keyLen) {
-    ensure(1 + 5 + 5 + keyLen);
+    ensure(1 + 2 * Varints.MAX_BYTES + keyLen);
     buf[len++] = CF_DELETION;
-    len = varint(buf, len, cfId);
-    len = varint(buf, len, keyLen);
+    len = Varints.write(buf, len, cfId);
+    len = Varints.write(buf, len, keyLen);
     System.arraycopy(src, keyOff, buf, len, keyLen);
     len += keyLen;
     count++;
@@ -87,14 +87,5 @@ final class WriteBatchEncoder {
     if (len + more > buf.length) {
       buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
     }
-  }
-
-  private static int varint(byte[] b, int pos, int v) {
-    while ((v & ~0x7F) != 0) {
-      b[pos++] = (byte) ((v & 0x7F) | 0x80);
-      v >>>= 7;
-    }
-    b[pos++] = (byte) v;
-    return pos;
   }
 }
