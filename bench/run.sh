@@ -7,7 +7,8 @@
 #   bench/run.sh kafka-session-count --guarantee eos --ft on   # a local broker, 10 M events loaded, KafkaSink; alos: plain producer
 #   bench/run.sh wordcount --n 8000000 --verbose
 # Environment: XMX (default 4g), GC=g1|parallel|shenandoah (default g1), SKIP_BUILD=1 to skip the maven build,
-#              EXTRA_JVM_FLAGS (appended, e.g. a JFR recording).
+#              EXTRA_JVM_FLAGS (appended, e.g. a JFR recording); recovery: RESTART_JVM_FLAGS, for the restarted
+#              child JVM only (its JFR recording or GC log).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"

@@ -139,15 +139,21 @@ final class RecoveryWorkload {
         if (bi.failureReason().isEmpty() ? bi.numRecords() == 0 : done.getCount() == 0) {
           return; // empty, or the batch that stop() interrupts after the check
         }
+        long n = completed.incrementAndGet();
         System.out.printf(Locale.ROOT, "BATCH n=%d time=%d records=%d proc_ms=%d sched_ms=%d ms_since_jvm_start=%d%s%n",
-            completed.incrementAndGet(), bi.batchTime().milliseconds(), bi.numRecords(), bi.processingDelay(),
+            n, bi.batchTime().milliseconds(), bi.numRecords(), bi.processingDelay(),
             bi.schedulingDelay(), System.currentTimeMillis() - jvmStart,
             bi.failureReason().map(r -> " failed=" + r.replace(' ', '_')).orElse(""));
+        if (n <= 2) {
+          System.out.printf(Locale.ROOT, "CPU at=batch%d %s%n", n, ThreadCpu.byKind());
+        }
         System.out.flush();
       }
     });
+    System.out.printf(Locale.ROOT, "CPU at=context %s%n", ThreadCpu.byKind());
     ssc.start();
     System.out.printf(Locale.ROOT, "STARTED ms_since_jvm_start=%d%n", System.currentTimeMillis() - jvmStart);
+    System.out.printf(Locale.ROOT, "CPU at=started %s%n", ThreadCpu.byKind());
     System.out.flush();
     if (checkAtEnd && exhausted.await(o.maxWaitS, TimeUnit.SECONDS)) {
       long checkStart = System.nanoTime();
@@ -274,9 +280,15 @@ final class RecoveryWorkload {
         return 1;
       }
 
-      // run 2: the same command on the same directory
+      // run 2: the same command on the same directory (plus RESTART_JVM_FLAGS: a profile or a GC
+      // log of the restarted JVM alone, which flags given to every JVM would overwrite at the parent's exit)
+      List<String> cmd2 = new ArrayList<>(cmd);
+      String restartFlags = System.getenv("RESTART_JVM_FLAGS");
+      if (restartFlags != null && !restartFlags.isBlank()) {
+        cmd2.addAll(1, List.of(restartFlags.trim().split("\\s+")));
+      }
       long t0 = System.nanoTime();
-      Process p2 = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      Process p2 = new ProcessBuilder(cmd2).redirectErrorStream(true).start();
       double firstBatchS = -1;
       double contextS = -1;
       double startedS = -1;
