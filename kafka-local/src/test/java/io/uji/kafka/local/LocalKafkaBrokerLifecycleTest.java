@@ -19,7 +19,11 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Start, stop, restart and close of the in-JVM broker: what stays and what goes. */
+/**
+ * Start, stop, restart and close of the in-JVM broker: what stays and what goes. Runs in a JVM of
+ * its own (kafka-local's pom): another broker alive in the same JVM, such as the one the other test
+ * classes share, starts threads at times of its own that no name tells apart from this test's.
+ */
 class LocalKafkaBrokerLifecycleTest {
   /**
    * Yammer Metrics' meter-tick threads: JVM-wide daemons, started by the first broker of a JVM
