@@ -17,6 +17,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -270,6 +271,18 @@ public final class CheckpointDirectory implements AutoCloseable {
    * @throws IllegalStateException if this directory is closed
    */
   public VerifiedCheckpoint verify(CompletedCheckpoint cp) {
+    return verify(cp, Set.of());
+  }
+
+  /**
+   * As {@link #verify(CompletedCheckpoint)}, but the bytes of the state files named in {@code
+   * readByCaller} (relative to the state directory) are not read: only their presence and size
+   * are checked, and their recorded CRC32Cs are handed back ({@link
+   * VerifiedCheckpoint#leftToReader}) for the caller to check while it reads them anyway, so
+   * that a large file is read once rather than twice. The caller must treat a mismatch as this
+   * method would: as damage to the checkpoint ({@link CheckpointCorruptedException} naming it).
+   */
+  public VerifiedCheckpoint verify(CompletedCheckpoint cp, Set<String> readByCaller) {
     checkOpen();
     CheckpointContents c = cp.readContents();
     if (c.legacy()) {
@@ -285,8 +298,8 @@ public final class CheckpointDirectory implements AutoCloseable {
       throw new CheckpointCorruptedException(cp.metadataFile(), "it was written as checkpoint " + c.checkpointId()
           + ", not " + cp.id() + " (was the directory renamed?)");
     }
-    c.manifest().verify(cp.stateDir(), checksums);
-    return new VerifiedCheckpoint(cp, c.metadata(), false);
+    Map<String, Integer> left = c.manifest().verify(cp.stateDir(), checksums, readByCaller);
+    return new VerifiedCheckpoint(cp, c.metadata(), false, left);
   }
 
   /**

@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -64,11 +66,15 @@ public record CheckpointManifest(List<StateFile> files) {
    *
    * @param checksums told the checksum of every file found intact, so that the next checkpoint
    *     that links the same file need not read it again
+   * @param readByCaller names of files whose bytes are not read here (only their presence and
+   *     size are checked): the caller checks them against the returned checksums as it reads them
+   * @return the recorded CRC32C of each file of {@code readByCaller} the checkpoint holds, by name
    * @throws CheckpointCorruptedException naming the first file that is missing, extra, of
    *     another size or with another checksum
    * @throws CheckpointException if a file cannot be read for another reason
    */
-  void verify(Path stateDir, FileChecksums checksums) {
+  Map<String, Integer> verify(Path stateDir, FileChecksums checksums, Set<String> readByCaller) {
+    Map<String, Integer> left = new HashMap<>();
     try {
       Set<String> present = new TreeSet<>(fileNames(stateDir));
       for (StateFile f : files) {
@@ -81,6 +87,10 @@ public record CheckpointManifest(List<StateFile> files) {
           throw new CheckpointCorruptedException(p, "it holds " + size + " bytes, the checkpoint recorded "
               + f.size() + " (truncated or overwritten)");
         }
+        if (readByCaller.contains(f.name())) {
+          left.put(f.name(), f.crc32c());
+          continue;
+        }
         int crc = FileChecksums.compute(p);
         if (crc != f.crc32c()) {
           throw new CheckpointCorruptedException(p, String.format(
@@ -92,6 +102,7 @@ public record CheckpointManifest(List<StateFile> files) {
         throw new CheckpointCorruptedException(stateDir.resolve(present.iterator().next()),
             "the file is not part of the checkpoint (added after it was written)");
       }
+      return left;
     } catch (NoSuchFileException e) {
       throw new CheckpointCorruptedException(Path.of(e.getFile()), "the file is missing", e);
     } catch (IOException e) {

@@ -11,7 +11,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.zip.CRC32;
+import java.util.zip.CRC32C;
 
 /**
  * The file of a state checkpoint that holds the cache entries RocksDB's copy lacks: the dirty
@@ -71,36 +73,49 @@ final class DirtyEntriesFile {
   }
 
   /**
+   * As {@link #read(Path, OptionalInt)} with no checksum recorded elsewhere: the file's own
+   * CRC32 alone vouches for it.
+   */
+  static Map<String, SerializedEntries> read(Path dir) {
+    return read(dir, OptionalInt.empty());
+  }
+
+  /**
+   * Reads {@code dir}/{@value #NAME} in one pass: its bytes are checksummed as they arrive (the
+   * CRC32C the checkpoint recorded, if given, and the file's own CRC32), then its entries are
+   * indexed where they lie in those bytes ({@link SerializedEntries#over}), not copied.
+   *
+   * @param expectedCrc32c the CRC32C of the whole file as the checkpoint's manifest recorded it,
+   *     which the caller then did not check itself; empty if there is none
    * @return the entries of {@code dir}/{@value #NAME} by column family name, none if there is no
    *     such file (a checkpoint that wrote every entry into RocksDB, or one made before the file
    *     existed)
-   * @throws StateStoreException if the file is damaged or of another version
+   * @throws StateFileDamagedException if the file's CRC32C is not {@code expectedCrc32c}
+   * @throws StateStoreException if the file is damaged otherwise or of another version
    */
-  static Map<String, SerializedEntries> read(Path dir) {
+  static Map<String, SerializedEntries> read(Path dir, OptionalInt expectedCrc32c) {
     Path file = dir.resolve(NAME);
     Map<String, SerializedEntries> blocks = new LinkedHashMap<>();
     if (!Files.exists(file)) {
       return blocks;
     }
-    byte[] b;
-    try {
-      b = Files.readAllBytes(file);
-    } catch (IOException e) {
-      throw new StateStoreException("Error reading " + file, e);
+    Checked checked = readChecked(file);
+    if (expectedCrc32c.isPresent() && checked.crc32c() != expectedCrc32c.getAsInt()) {
+      throw new StateFileDamagedException(file, String.format(
+          "its CRC32C is %08x, the checkpoint recorded %08x (damaged bytes)", checked.crc32c(), expectedCrc32c.getAsInt()));
     }
+    byte[] b = checked.bytes();
     if (b.length < MAGIC.length + 12 || !Arrays.equals(b, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
       throw new StateStoreException("Damaged state checkpoint file " + file + ": not a dirty-entries file");
     }
-    ByteBuffer in = ByteBuffer.wrap(b);
+    ByteBuffer in = ByteBuffer.wrap(b, 0, b.length - 4);
     in.position(MAGIC.length);
     int version = in.getInt();
     if (version != VERSION) {
       throw new StateStoreException("State checkpoint file " + file + " is of format version " + version
           + ", this version of Uji reads version " + VERSION);
     }
-    CRC32 crc = new CRC32();
-    crc.update(b, 0, b.length - 4);
-    if ((int) crc.getValue() != ByteBuffer.wrap(b, b.length - 4, 4).getInt()) {
+    if (checked.crc32() != ByteBuffer.wrap(b, b.length - 4, 4).getInt()) {
       throw new StateStoreException("Damaged state checkpoint file " + file + ": checksum mismatch");
     }
     try {
@@ -110,17 +125,18 @@ final class DirtyEntriesFile {
         String name = new String(b, in.position(), nameLength, StandardCharsets.UTF_8);
         in.position(in.position() + nameLength);
         int entries = in.getInt();
-        // One block per partition: a column family's partitions are merged into one.
-        SerializedEntries block = blocks.computeIfAbsent(name, n -> new SerializedEntries(0, entries, 32L * entries));
+        // One block per column family (the file has one per partition): all index the same bytes.
+        SerializedEntries block = blocks.computeIfAbsent(name, n -> SerializedEntries.over(b, entries));
         for (int i = 0; i < entries; i++) {
           int keyLength = Varints.read(in);
           int valueLength = Varints.read(in) - 1;
           int at = in.position();
-          block.add(b, at, keyLength, valueLength);
-          in.position(at + keyLength + Math.max(0, valueLength));
+          // Checked here, not when the entry is used: a wrong length must not index past the file.
+          in.position(Math.addExact(at, keyLength + Math.max(0, valueLength)));
+          block.addInPlace(at, keyLength, valueLength);
         }
       }
-      if (in.position() != b.length - 4) {
+      if (in.hasRemaining()) {
         throw new StateStoreException("Damaged state checkpoint file " + file + ": bytes after the last entry");
       }
     } catch (RuntimeException e) {
@@ -130,6 +146,41 @@ final class DirtyEntriesFile {
       throw new StateStoreException("Damaged state checkpoint file " + file + ": " + e, e);
     }
     return blocks;
+  }
+
+  /**
+   * A file's bytes with their checksums.
+   *
+   * @param crc32c of all its bytes
+   * @param crc32 of all its bytes but the last 4 (where the file keeps its own CRC32)
+   */
+  private record Checked(byte[] bytes, int crc32c, int crc32) {}
+
+  /** Reads {@code file} whole, checksumming each chunk as it arrives (while it is in the CPU's cache). */
+  private static Checked readChecked(Path file) {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = ch.size();
+      if (size > Integer.MAX_VALUE - 8) {
+        throw new StateStoreException("State checkpoint file " + file + " is too large: " + size + " bytes");
+      }
+      byte[] b = new byte[(int) size];
+      CRC32C crc32c = new CRC32C();
+      CRC32 crc32 = new CRC32();
+      int crc32End = Math.max(0, b.length - 4);
+      int at = 0;
+      while (at < b.length) {
+        int n = ch.read(ByteBuffer.wrap(b, at, Math.min(CHUNK, b.length - at)));
+        if (n < 0) {
+          throw new StateFileDamagedException(file, "it ended after " + at + " bytes while being read, not " + b.length);
+        }
+        crc32c.update(b, at, n);
+        crc32.update(b, at, Math.max(0, Math.min(n, crc32End - at)));
+        at += n;
+      }
+      return new Checked(b, (int) crc32c.getValue(), (int) crc32.getValue());
+    } catch (IOException e) {
+      throw new StateStoreException("Error reading " + file, e);
+    }
   }
 
   /** A buffered, checksummed writer of one file. */

@@ -11,14 +11,21 @@ import java.util.function.Consumer;
  * allocated per entry. For a checkpoint the copy happens at the batch boundary and the sorting
  * and encoding later on another thread, so the boundary pays for a memory copy only.
  *
- * <p>Not thread-safe; handed from the thread that fills it to the one that encodes it.
+ * <p>Entries read from a checkpoint's {@link DirtyEntriesFile} are not copied at all: {@link
+ * #over} indexes them where they lie in the file's bytes.
+ *
+ * <p>Not thread-safe; handed from the thread that fills it to the one that encodes it (or, once
+ * filled, read by several threads at once: {@link StateTable#loadRestored}).
  */
 final class SerializedEntries {
   /** Entries per write batch: large enough to amortize the JNI call, small enough to stream. */
   static final int WRITE_CHUNK = 32768;
 
   private int cfId;
+  /** Where {@link #add} copies entries to; null for entries indexed in place ({@link #over}). */
   private final ByteSink bytes;
+  /** The bytes the entries lie in, when indexed in place; else null. */
+  private final byte[] source;
   /** Entry i: key bytes[keyStarts[i], + keyLengths[i]), then its value's valueLengths[i] bytes; -1 = removal. */
   private int[] keyStarts;
   private int[] keyLengths;
@@ -33,9 +40,27 @@ final class SerializedEntries {
     this.cfId = cfId;
     int n = Math.max(16, expectedEntries);
     this.bytes = new ByteSink((int) Math.max(64, Math.min(Integer.MAX_VALUE - 8, expectedBytes)));
+    this.source = null;
     this.keyStarts = new int[n];
     this.keyLengths = new int[n];
     this.valueLengths = new int[n];
+  }
+
+  private SerializedEntries(byte[] source, int expectedEntries) {
+    int n = Math.max(16, expectedEntries);
+    this.bytes = null;
+    this.source = source;
+    this.keyStarts = new int[n];
+    this.keyLengths = new int[n];
+    this.valueLengths = new int[n];
+  }
+
+  /**
+   * @return entries that lie in {@code source} as they are ({@link #addInPlace}), for bytes read
+   *     whole from a file: indexing them costs no copy of their keys and values
+   */
+  static SerializedEntries over(byte[] source, int expectedEntries) {
+    return new SerializedEntries(source, expectedEntries);
   }
 
   /**
@@ -43,16 +68,34 @@ final class SerializedEntries {
    * valueLength} bytes right after it in {@code src}, or {@link CacheTable#ABSENT} for a removal.
    */
   void add(byte[] src, int keyOff, int keyLen, int valueLength) {
+    if (bytes == null) {
+      throw new IllegalStateException("entries indexed in place take no copies");
+    }
+    index(bytes.position(), keyLen, valueLength);
+    bytes.writeBytes(src, keyOff, keyLen + Math.max(0, valueLength));
+  }
+
+  /**
+   * Appends the entry that lies in the source of {@link #over} at {@code keyStart}: its key of
+   * {@code keyLen} bytes, then its value of {@code valueLength} bytes, or {@link CacheTable#ABSENT}.
+   */
+  void addInPlace(int keyStart, int keyLen, int valueLength) {
+    if (source == null) {
+      throw new IllegalStateException("entries that own their buffer are added by copy");
+    }
+    index(keyStart, keyLen, valueLength);
+  }
+
+  private void index(int keyStart, int keyLen, int valueLength) {
     if (size == keyStarts.length) {
       int n = size + (size >> 1);
       keyStarts = Arrays.copyOf(keyStarts, n);
       keyLengths = Arrays.copyOf(keyLengths, n);
       valueLengths = Arrays.copyOf(valueLengths, n);
     }
-    keyStarts[size] = bytes.position();
+    keyStarts[size] = keyStart;
     keyLengths[size] = keyLen;
     valueLengths[size] = valueLength;
-    bytes.writeBytes(src, keyOff, keyLen + Math.max(0, valueLength));
     size++;
   }
 
@@ -73,7 +116,7 @@ final class SerializedEntries {
 
   /** @return the buffer that holds entry i's key at {@link #keyStart}, its value right after */
   byte[] buffer() {
-    return bytes.buffer();
+    return source != null ? source : bytes.buffer();
   }
 
   int keyStart(int i) {
@@ -99,7 +142,7 @@ final class SerializedEntries {
     if (size == 0) {
       return;
     }
-    byte[] b = bytes.buffer();
+    byte[] b = buffer();
     int[] order = approximateKeyOrder(b, keyStarts, keyLengths, size);
     WriteBatchEncoder enc = new WriteBatchEncoder(cfId);
     for (int from = 0; from < size; from += WRITE_CHUNK) {

@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -93,6 +94,12 @@ public final class StateStore implements AutoCloseable {
    * exceptionally if writing them failed. See {@link #awaitCheckpointWrites}.
    */
   private volatile CompletableFuture<Void> pendingCheckpointWrites = CompletableFuture.completedFuture(null);
+  /**
+   * The name of the file of a state checkpoint that {@link #restore(Path, StateStoreConfig,
+   * RestoredEntries, OptionalInt)} can check against a recorded checksum while reading it.
+   */
+  public static final String DIRTY_ENTRIES_FILE = DirtyEntriesFile.NAME;
+
   /** {@link #restoredSequenceNumber()}. */
   private final long sequenceAtOpen;
   /**
@@ -202,10 +209,25 @@ public final class StateStore implements AutoCloseable {
    *     checkpoint's {@link DirtyEntriesFile} is damaged or of another version
    */
   public static StateStore restore(Path checkpointDir, StateStoreConfig config, RestoredEntries entries) {
+    return restore(checkpointDir, config, entries, OptionalInt.empty());
+  }
+
+  /**
+   * As {@link #restore(Path, StateStoreConfig, RestoredEntries)}, checking that the checkpoint's
+   * {@value #DIRTY_ENTRIES_FILE} file has the CRC32C {@code dirtyEntriesCrc32c} as it reads it:
+   * for a caller that verified the checkpoint's other files against their recorded checksums and
+   * left this one to the restore, so that it is read once rather than twice.
+   *
+   * @param dirtyEntriesCrc32c the file's recorded CRC32C; empty if none was recorded
+   * @throws StateFileDamagedException if the file's CRC32C differs: the checkpoint is damaged
+   * @throws StateStoreException as {@link #restore(Path, StateStoreConfig, RestoredEntries)}
+   */
+  public static StateStore restore(Path checkpointDir, StateStoreConfig config, RestoredEntries entries,
+      OptionalInt dirtyEntriesCrc32c) {
     StateRestore.replaceLive(checkpointDir, config.dir());
     StateStore store = open(config);
     try {
-      store.takeDirtyEntries(DirtyEntriesFile.read(checkpointDir), entries);
+      store.takeDirtyEntries(DirtyEntriesFile.read(checkpointDir, dirtyEntriesCrc32c), entries);
     } catch (RuntimeException | Error e) {
       store.close();
       throw e;
@@ -307,8 +329,17 @@ public final class StateStore implements AutoCloseable {
    *     or if creating its column families fails
    * @throws StateStoreClosedException if the store is closed
    */
+  public <K, S> StateTable<K, S> table(String id, Serde<K> keySerde, Serde<S> stateSerde, int numPartitions) {
+    return table(id, keySerde, stateSerde, numPartitions, Runnable::run);
+  }
+
+  /**
+   * As {@link #table(String, Serde, Serde, int)}; the restored dirty entries of the table, if
+   * any ({@link RestoredEntries#INTO_CACHE}), are put into its partitions' caches in parallel on
+   * {@code restoreExecutor} (the calling thread waits).
+   */
   public synchronized <K, S> StateTable<K, S> table(
-      String id, Serde<K> keySerde, Serde<S> stateSerde, int numPartitions) {
+      String id, Serde<K> keySerde, Serde<S> stateSerde, int numPartitions, Executor restoreExecutor) {
     checkOpen(null);
     TableIds.check(id, "state table id");
     if (numPartitions < 1 || numPartitions > KeyLayout.MAX_PARTITIONS) {
@@ -346,7 +377,7 @@ public final class StateStore implements AutoCloseable {
     SerializedEntries restored = unopenedDirtyEntries.remove(id);
     if (restored != null) {
       long start = System.nanoTime();
-      long cached = table.loadRestored(restored);
+      long cached = table.loadRestored(restored, restoreExecutor);
       LOG.info("State store {}: table '{}' took {} restored dirty entries into its cache, wrote {} into RocksDB, in {} ms",
           name, id, cached, restored.size() - cached, (System.nanoTime() - start) / 1_000_000);
     }

@@ -98,26 +98,37 @@ public final class StateTable<K, S> {
     for (StatePartition<K, S> p : partitions) {
       loads.add(CompletableFuture.supplyAsync(p::preload, executor));
     }
-    long total = 0;
-    for (CompletableFuture<Integer> l : loads) {
-      try {
-        total += l.join();
-      } catch (CompletionException e) {
-        throw e.getCause() instanceof RuntimeException r ? r : e;
-      }
-    }
-    return total;
+    return sum(loads);
   }
 
   /**
    * Hands a restored checkpoint's dirty entries of this table to its partitions ({@link
-   * StatePartition#loadRestored}), each its own by the partition its key begins with. Called by
-   * {@link StateStore#table} as the table opens.
+   * StatePartition#loadRestored}), each its own by the partition its key begins with, the
+   * partitions filled in parallel on {@code executor}; the calling thread waits. Called by {@link
+   * StateStore#table} as the table opens.
    *
    * @return the number of entries cached (the others were written into RocksDB)
    * @throws StateStoreException if an entry's key names no partition of this table, or writing fails
    */
-  long loadRestored(SerializedEntries entries) {
+  long loadRestored(SerializedEntries entries, Executor executor) {
+    int[][] indexes = byPartition(entries);
+    List<CompletableFuture<Integer>> loads = new ArrayList<>();
+    for (int p = 0; p < partitions.length; p++) {
+      if (indexes[p].length > 0) {
+        StatePartition<K, S> partition = partitions[p];
+        int[] of = indexes[p];
+        // Each partition fills its own cache: nothing is shared but the entries, only read.
+        loads.add(CompletableFuture.supplyAsync(() -> partition.loadRestored(entries, of), executor));
+      }
+    }
+    return sum(loads);
+  }
+
+  /**
+   * @return for each partition, the indexes of the entries whose key begins with its number
+   * @throws StateStoreException if an entry's key names no partition of this table
+   */
+  private int[][] byPartition(SerializedEntries entries) {
     int[] counts = new int[partitions.length];
     int[] of = new int[entries.size()];
     byte[] b = entries.buffer();
@@ -139,13 +150,30 @@ public final class StateTable<K, S> {
     for (int i = 0; i < of.length; i++) {
       indexes[of[i]][counts[of[i]]++] = i;
     }
-    long cached = 0;
-    for (int p = 0; p < partitions.length; p++) {
-      if (indexes[p].length > 0) {
-        cached += partitions[p].loadRestored(entries, indexes[p]);
+    return indexes;
+  }
+
+  /** Waits for every one of {@code loads}; @return the sum of what they cached */
+  private static long sum(List<CompletableFuture<Integer>> loads) {
+    long total = 0;
+    RuntimeException failure = null;
+    for (CompletableFuture<Integer> l : loads) {
+      try {
+        total += l.join();
+      } catch (CompletionException e) {
+        // Every load is waited for, so none still runs on a partition when the caller sees the error.
+        RuntimeException r = e.getCause() instanceof RuntimeException c ? c : e;
+        if (failure == null) {
+          failure = r;
+        } else if (failure != r) {
+          failure.addSuppressed(r);
+        }
       }
     }
-    return cached;
+    if (failure != null) {
+      throw failure;
+    }
+    return total;
   }
 
   // ------------------------------------------------------------------ read-only access

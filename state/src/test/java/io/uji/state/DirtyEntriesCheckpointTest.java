@@ -8,12 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Random;
+import java.util.zip.CRC32;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -129,6 +136,72 @@ class DirtyEntriesCheckpointTest {
     StateStoreException e = assertThrows(StateStoreException.class,
         () -> StateStore.restore(tmp.resolve("cp"), config("restored")).close());
     assertTrue(e.getMessage().contains("checksum mismatch"), e.getMessage());
+  }
+
+  private static int crc32c(byte[] b) {
+    CRC32C c = new CRC32C();
+    c.update(b);
+    return (int) c.getValue();
+  }
+
+  /**
+   * The restore reads the file once, checking it against the checksum the checkpoint recorded
+   * as it reads: damage anywhere in it, its last byte included, or a cut tail is refused as
+   * damage naming the file (the caller then falls back to an older checkpoint).
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"a byte in the middle", "the last byte", "the tail cut"})
+  void damageAgainstTheRecordedChecksumIsFoundInTheOnePassAndNamesTheFile(String where) throws IOException {
+    Path file = checkpointWithDirtyEntries().resolve(DirtyEntriesFile.NAME);
+    byte[] b = Files.readAllBytes(file);
+    int recorded = crc32c(b);
+    switch (where) {
+      case "a byte in the middle" -> b[b.length / 2] ^= 0x40;
+      case "the last byte" -> b[b.length - 1] ^= 0x01;
+      default -> b = Arrays.copyOf(b, b.length - 100);
+    }
+    Files.write(file, b);
+    StateFileDamagedException e = assertThrows(StateFileDamagedException.class,
+        () -> StateStore.restore(tmp.resolve("cp"), config("restored"), StateStore.RestoredEntries.INTO_CACHE,
+            OptionalInt.of(recorded)).close());
+    assertEquals(file, e.file());
+    assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("CRC32C"), e.getMessage());
+  }
+
+  /**
+   * A file consistent in itself (its own CRC32 recomputed over a changed value) but not the one
+   * the checkpoint recorded: only the recorded checksum, checked in the same pass, can tell.
+   */
+  @Test
+  void aSelfConsistentFileOtherThanTheRecordedOneIsRefused() throws IOException {
+    Path file = checkpointWithDirtyEntries().resolve(DirtyEntriesFile.NAME);
+    byte[] b = Files.readAllBytes(file);
+    int recorded = crc32c(b);
+    b[b.length - 5] ^= 0x01; // the last entry's last value byte
+    CRC32 own = new CRC32();
+    own.update(b, 0, b.length - 4);
+    ByteBuffer.wrap(b, b.length - 4, 4).putInt((int) own.getValue());
+    Files.write(file, b);
+    StateStore.restore(tmp.resolve("cp"), config("unchecked")).close(); // its own checksum is right
+    StateFileDamagedException e = assertThrows(StateFileDamagedException.class,
+        () -> StateStore.restore(tmp.resolve("cp"), config("restored"), StateStore.RestoredEntries.INTO_CACHE,
+            OptionalInt.of(recorded)).close());
+    assertEquals(file, e.file());
+  }
+
+  @Test
+  void anIntactFileMatchingTheRecordedChecksumRestoresExactly() throws IOException {
+    Path cp = checkpointWithDirtyEntries();
+    int recorded = crc32c(Files.readAllBytes(cp.resolve(DirtyEntriesFile.NAME)));
+    Map<String, Long> expected;
+    try (StateStore store = StateStore.restore(cp, config("plain"))) {
+      expected = StateStoreTest.contents(store.table("counts", STRING, LONG, 1));
+    }
+    try (StateStore store = StateStore.restore(cp, config("checked"), StateStore.RestoredEntries.INTO_CACHE,
+        OptionalInt.of(recorded))) {
+      assertEquals(2000, expected.size());
+      assertEquals(expected, StateStoreTest.contents(store.table("counts", STRING, LONG, 1)));
+    }
   }
 
   @Test

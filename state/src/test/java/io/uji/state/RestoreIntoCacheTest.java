@@ -13,6 +13,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +38,8 @@ class RestoreIntoCacheTest {
   private final Map<String, Long> model = new HashMap<>();
   /** Its entries kept beside RocksDB's copy. */
   private int dirtyAtCheckpoint;
+  /** The same, by partition. */
+  private final int[] dirtyByPartition = new int[PARTITIONS];
 
   private StateStoreConfig config(String name) {
     return StateStoreConfig.of(tmp.resolve(name)).withMemoryBudgetBytes(32L << 20);
@@ -64,7 +72,8 @@ class RestoreIntoCacheTest {
         put(t, "b" + i, 1_000_000 + i);
       }
       for (int p = 0; p < PARTITIONS; p++) {
-        dirtyAtCheckpoint += t.partition(p).dirtyEntries();
+        dirtyByPartition[p] = t.partition(p).dirtyEntries();
+        dirtyAtCheckpoint += dirtyByPartition[p];
       }
       store.checkpoint(tmp.resolve("cp"));
     }
@@ -95,6 +104,32 @@ class RestoreIntoCacheTest {
 
   private StateStore restoreIntoCache(Path checkpoint, StateStoreConfig config) {
     return StateStore.restore(checkpoint, config, RestoredEntries.INTO_CACHE);
+  }
+
+  @Test
+  void restoredEntriesFillThePartitionsOnTheGivenExecutorEachIntoItsOwnPartition() throws InterruptedException {
+    ExecutorService pool = Executors.newFixedThreadPool(PARTITIONS, r -> new Thread(r, "restore-fill"));
+    Set<String> fillers = ConcurrentHashMap.newKeySet();
+    Executor recording = task -> pool.execute(() -> {
+      fillers.add(Thread.currentThread().getName());
+      task.run();
+    });
+    try (StateStore store = restoreIntoCache(tmp.resolve("cp"), config("r"))) {
+      StateTable<String, Long> t = store.table("counts", STRING, LONG, PARTITIONS, recording);
+      assertEquals(Set.of("restore-fill"), fillers, "the partitions were filled on the executor only");
+      for (int p = 0; p < PARTITIONS; p++) {
+        assertEquals(dirtyByPartition[p], t.partition(p).dirtyEntries(), "partition " + p + " took its own entries");
+      }
+      assertEquals(store.restoredSequenceNumber(), store.latestSequenceNumber(), "nothing written into RocksDB");
+      for (int i = 0; i < 2000; i++) {
+        // Keys RocksDB's copy lacks: found only in the cache of the partition they belong to.
+        assertEquals(1_000_000L + i, t.partition(partitionOf("b" + i)).get("b" + i), "b" + i);
+      }
+      assertEquals(model, read(t));
+    } finally {
+      pool.shutdown();
+      assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
+    }
   }
 
   @Test

@@ -29,6 +29,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.function.Consumer;
 import org.apache.commons.io.file.PathUtils;
 import org.slf4j.Logger;
@@ -290,13 +291,13 @@ public final class ContextRuntime {
   /** Opens the live state of the checkpoint directory as recovery decides. */
   private final class StateOpener implements Recovery.StateOpener {
     @Override
-    public StateStore restore(Path checkpointStateDir) {
+    public StateStore restore(Path checkpointStateDir, OptionalInt dirtyEntriesCrc32c) {
       return graph.statefulNodes().isEmpty() ? null
           // The checkpoint's dirty entries go to the caches as they were, not through RocksDB and
           // out again: the restore writes nothing and the first batches find the keys the last
           // ones wrote (in a group, key groups are written raw after the restore: not there).
           : StateStore.restore(checkpointStateDir, stateConfig(checkpointDir.liveStateDir()),
-              StateStore.RestoredEntries.INTO_CACHE);
+              StateStore.RestoredEntries.INTO_CACHE, dirtyEntriesCrc32c);
     }
 
     @Override
@@ -329,7 +330,9 @@ public final class ContextRuntime {
     public <K, S> io.uji.state.StateTable<K, S> table(String id, Class<K> keyType, Class<S> stateType,
         int numPartitions) {
       io.uji.state.StateTable<K, S> table =
-          store.table(id, new KryoSerde<>(kryo, keyType), new KryoSerde<>(kryo, stateType), numPartitions);
+          // Restored entries fill the partitions' caches in parallel on the pool, as the preload reads.
+          store.table(id, new KryoSerde<>(kryo, keyType), new KryoSerde<>(kryo, stateType), numPartitions,
+              pool.executor());
       if (preloadState) {
         // Restored state: one sequential scan now beats the first batches' random lookups.
         long start = System.nanoTime();

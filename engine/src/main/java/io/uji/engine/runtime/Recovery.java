@@ -16,6 +16,7 @@ import io.uji.engine.scheduler.Batch;
 import io.uji.engine.scheduler.BatchScheduler;
 import io.uji.serde.KryoSerde;
 import io.uji.serde.SerdeException;
+import io.uji.state.StateFileDamagedException;
 import io.uji.state.StateStore;
 import io.uji.state.StateStoreException;
 import io.uji.streaming.Clock;
@@ -26,6 +27,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,10 +56,14 @@ final class Recovery {
    */
   interface StateOpener {
     /**
+     * @param dirtyEntriesCrc32c the recorded CRC32C of the checkpoint's {@link
+     *     StateStore#DIRTY_ENTRIES_FILE}, which its verification left to the restore to check
+     *     while reading it; empty if none was recorded
      * @return a store restored from a checkpoint's state directory
+     * @throws io.uji.state.StateFileDamagedException if that file's CRC32C differs
      * @throws io.uji.state.StateStoreException if the state cannot be restored
      */
-    StateStore restore(Path checkpointStateDir);
+    StateStore restore(Path checkpointStateDir, OptionalInt dirtyEntriesCrc32c);
 
     /** @return an empty store, for a start without a usable checkpoint */
     StateStore openEmpty();
@@ -203,7 +209,8 @@ final class Recovery {
       StreamGraph graph, StateOpener state, boolean allowNonRestoredState) {
     VerifiedCheckpoint verified;
     try {
-      verified = dir.verify(cp);
+      // The dirty-entries file (tens of MB at 1 M keys) is checked by the restore as it reads it.
+      verified = dir.verify(cp, Set.of(StateStore.DIRTY_ENTRIES_FILE));
     } catch (ForeignFileException e) {
       throw new StreamingException("Refusing to resume from " + dir.root() + ": " + e.getMessage(), e);
     }
@@ -217,7 +224,10 @@ final class Recovery {
     StateMigration migration = validate(meta, graph, dir, allowNonRestoredState);
     StateStore store;
     try {
-      store = state.restore(cp.stateDir());
+      store = state.restore(cp.stateDir(), verified.crc32cLeftToReader(StateStore.DIRTY_ENTRIES_FILE));
+    } catch (StateFileDamagedException e) {
+      // What the verification would have found, found by the restore: the same fallback.
+      throw new CheckpointCorruptedException(e.file(), e.reason(), e);
     } catch (StateStoreException e) {
       if (verified.legacy()) {
         // Written before checkpoints had a manifest: a RocksDB that cannot open is the only sign.

@@ -4,10 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.uji.streaming.StreamingContext;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,6 +48,41 @@ class DirtyEntriesRecoveryTest {
     second.stop(false);
 
     assertEquals(job.expectedFinalState(), job.stateAfter.get(end));
+  }
+
+  /**
+   * The restore checks the dirty-entries file against the checksum the checkpoint recorded as it
+   * reads it (the verification before it leaves that file's bytes to the restore): damage to it
+   * still sets the checkpoint aside, naming the file, and the restart falls back exactly.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"middle", "last"})
+  void aDamagedDirtyEntriesFileSetsTheCheckpointAsideAndTheRestartFallsBackExactly(String where) throws IOException {
+    Path dir = tmp.resolve("ckpt");
+    StreamingContext first = job.start(dir);
+    job.runUntil(7 * INTERVAL);
+    first.stop(false);
+    Path checkpoints = dir.resolve("checkpoints");
+    Path file = checkpoints.resolve(String.format("checkpoint-%020d", 6000L)).resolve("state").resolve("uji-dirty-entries");
+    byte[] b = Files.readAllBytes(file);
+    b[where.equals("middle") ? b.length / 2 : b.length - 1] ^= 0x20;
+    Files.write(file, b);
+
+    job.completed.clear();
+    StreamingContext second = job.start(dir);
+    long end = (EVENTS / PER_BATCH) * INTERVAL;
+    job.runUntil(end);
+    second.stop(false);
+
+    assertEquals(job.expectedFinalState(), job.stateAfter.get(end), "exact after the fallback");
+    List<Path> aside;
+    try (Stream<Path> s = Files.list(checkpoints)) {
+      aside = s.filter(p -> p.getFileName().toString().contains(".corrupt-")).toList();
+    }
+    assertEquals(1, aside.size(), "only the damaged checkpoint is set aside: " + aside);
+    assertTrue(aside.get(0).getFileName().toString().startsWith(String.format("checkpoint-%020d", 6000L)));
+    String reason = Files.readString(aside.get(0).resolve("REASON.txt"));
+    assertTrue(reason.contains("uji-dirty-entries") && reason.contains("CRC32C"), "the reason names the file: " + reason);
   }
 
   @Test
