@@ -152,12 +152,11 @@ public final class MapWithStateNode<K, V, S, M> extends KeyedStateNode<K, V, S, 
     // Records often share one value instance (a constant 1L, say): reuse its Optional.
     Object lastValue = null;
     Optional<V> lastOptional = Optional.empty();
-    List<K> keys = batch.keyList();
     for (int from = 0, groups = batch.size(); from < groups; from += CHUNK) {
       int to = Math.min(groups, from + CHUNK);
       found.clear();
       found.ensureCapacity(to - from); // one allocation, not a grow per doubling (10% of a profile's samples)
-      partition.getAll(from == 0 && to == groups ? keys : keys.subList(from, to), found);
+      partition.getAll(batch.keys(from, to), found);
       for (int g = from; g < to; g++) {
         K key = batch.key(g);
         TimedState<S> rec = found.get(g - from);
@@ -212,7 +211,11 @@ public final class MapWithStateNode<K, V, S, M> extends KeyedStateNode<K, V, S, 
         }
       }
       found.clear();
-      if (freshCount > 0) {
+      if (timed) {
+        // Also for a chunk without new keys (the time index skips an empty filing): a test of
+        // freshCount here, true in every chunk of the first batches, was compiled as a trap that
+        // threw away this whole loop at the first chunk with none (session-count's batch 3:
+        // three recompilations of the loop, ~1.8 s of C2 time, during the build-up).
         fileFresh(partition, now, fresh, freshSlots, freshCount);
         freshCount = 0;
       }
@@ -268,7 +271,7 @@ public final class MapWithStateNode<K, V, S, M> extends KeyedStateNode<K, V, S, 
     if (buckets.isEmpty()) {
       return;
     }
-    List<K> keys = new ArrayList<>();
+    ArrayList<K> due = new ArrayList<>();
     List<Long> filedAt = new ArrayList<>();
     // In a group, a key group restored from its changelog may have a key filed twice under the
     // same time (once per changelog record of it): it must time out once.
@@ -279,10 +282,12 @@ public final class MapWithStateNode<K, V, S, M> extends KeyedStateNode<K, V, S, 
         if (seen != null && !seen.add(k)) {
           continue;
         }
-        keys.add(k);
+        due.add(k);
         filedAt.add(b.time());
       }
     }
+    // The same list class as the batch's keys (KeyArray): getAll stays compiled for one.
+    List<K> keys = new KeyArray<>(due.toArray(), 0, due.size());
     ArrayList<TimedState<S>> found = new ArrayList<>(keys.size());
     partition.getAll(keys, found);
     TreeMap<Long, List<K>> refile = new TreeMap<>();
