@@ -246,15 +246,7 @@ final class CacheTable {
       release(oldSize);
       compactSlabIfMostlyDead();
     }
-    if ((flags[slot] & DIRTY) == 0) {
-      flags[slot] |= DIRTY;
-      dirtyCount++;
-    }
-    if ((flags[slot] & FRESH) == 0) {
-      flags[slot] |= FRESH;
-      freshCount++;
-    }
-    markChanged(slot);
+    markWritten(slot);
   }
 
   private void markChanged(int slot) {
@@ -270,14 +262,21 @@ final class CacheTable {
    */
   void markDirty(int slot, int used) {
     lastUsed[slot] = used;
-    if ((flags[slot] & DIRTY) == 0) {
-      flags[slot] |= DIRTY;
-      dirtyCount++;
-    }
-    if ((flags[slot] & FRESH) == 0) {
-      flags[slot] |= FRESH;
-      freshCount++;
-    }
+    markWritten(slot);
+  }
+
+  /**
+   * Marks the entry in {@code slot} dirty, fresh and (when tracked) changed, counting the flags
+   * it did not have. Without a branch on whether it had them: that flips at every checkpoint (a
+   * checkpoint clears FRESH, a flush DIRTY), and a branch the JIT saw go one way only is
+   * compiled as a trap that, taken, throws away the compiled caller with everything it inlined
+   * (mapWithState's batch loop: a recompilation of ~1 s after the first checkpoint).
+   */
+  private void markWritten(int slot) {
+    byte f = flags[slot];
+    dirtyCount += ((f & DIRTY) ^ DIRTY) >>> Integer.numberOfTrailingZeros(DIRTY);
+    freshCount += ((f & FRESH) ^ FRESH) >>> Integer.numberOfTrailingZeros(FRESH);
+    flags[slot] = (byte) (f | DIRTY | FRESH);
     markChanged(slot);
   }
 

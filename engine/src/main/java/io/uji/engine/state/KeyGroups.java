@@ -38,7 +38,6 @@ final class KeyGroups<K, V> {
   private int records;
   /** Whether the hash table holds the groups ({@link #fill}) or was skipped ({@link #fillDistinct}). */
   private boolean indexed;
-  private final KeyList keyList = new KeyList();
 
   /** Fills this with partition {@code p}'s records of {@code split}, in batch order. */
   void fill(BatchSplit<K, V> split, int p) {
@@ -236,19 +235,13 @@ final class KeyGroups<K, V> {
 
   /** @return a view of the distinct keys (valid until the next reset) */
   List<K> keyList() {
-    return keyList;
+    return keys(0, groups);
   }
 
-  private final class KeyList extends AbstractList<K> implements RandomAccess {
-    @Override
-    public K get(int index) {
-      return key(Objects.checkIndex(index, groups));
-    }
-
-    @Override
-    public int size() {
-      return groups;
-    }
+  /** @return a view of the distinct keys of groups {@code [from, to)} (valid until the next reset) */
+  List<K> keys(int from, int to) {
+    Objects.checkFromToIndex(from, to, groups);
+    return new KeyArray<>(keys, from, to);
   }
 
   /** The values of one key as given to updateStateByKey functions: immutable, nulls allowed. */

@@ -50,6 +50,7 @@ public final class MapWithStateNode<K, V, S, M> extends KeyedStateNode<K, V, S, 
   private final TimeoutFiling filing;
   private StateImpl<S>[] states;
   private ArrayList<TimedState<S>>[] lookups;
+  private ChunkOutcome<S>[] outcomes;
 
   @SuppressWarnings("unchecked")
   public MapWithStateNode(Node<Pair<K, V>> parent, MapWithStateSpec<K, V, S, M> spec, int defaultPartitions) {
@@ -88,9 +89,11 @@ public final class MapWithStateNode<K, V, S, M> extends KeyedStateNode<K, V, S, 
   protected void openKeyGroups(int count) {
     states = new StateImpl[count];
     lookups = new ArrayList[count];
+    outcomes = new ChunkOutcome[count];
     for (int g = 0; g < count; g++) {
       states[g] = new StateImpl<>();
       lookups[g] = new ArrayList<>();
+      outcomes[g] = new ChunkOutcome<>();
     }
   }
 
@@ -139,83 +142,24 @@ public final class MapWithStateNode<K, V, S, M> extends KeyedStateNode<K, V, S, 
   @Override
   protected List<M> computePartition(StatePartition<K, TimedState<S>> partition, KeyGroups<K, V> batch, Time t) {
     int p = partition.id();
-    StateImpl<S> st = states[p];
     ArrayList<TimedState<S>> found = lookups[p];
+    ChunkOutcome<S> outcome = outcomes[p];
     final long now = t.milliseconds();
     final boolean timed = timeoutMs >= 0;
     List<M> out = new ArrayList<>(batch.records() + 16);
-    // The chunk's new keys, by position in its getAll, and the slot each is filed in: filed in
-    // the time index from the bytes getAll serialized, before the chunk's positions expire.
-    int[] fresh = timed ? new int[Math.min(batch.size(), CHUNK)] : null;
-    int[] freshSlots = timed ? new int[fresh.length] : null;
-    int freshCount = 0;
-    // Records often share one value instance (a constant 1L, say): reuse its Optional.
-    Object lastValue = null;
-    Optional<V> lastOptional = Optional.empty();
-    List<K> keys = batch.keyList();
     for (int from = 0, groups = batch.size(); from < groups; from += CHUNK) {
       int to = Math.min(groups, from + CHUNK);
       found.clear();
       found.ensureCapacity(to - from); // one allocation, not a grow per doubling (10% of a profile's samples)
-      partition.getAll(from == 0 && to == groups ? keys : keys.subList(from, to), found);
-      for (int g = from; g < to; g++) {
-        K key = batch.key(g);
-        TimedState<S> rec = found.get(g - from);
-        boolean existed = rec != null;
-        S cur = existed ? rec.state : null;
-        boolean exists = existed;
-        boolean changed = false;
-        for (int r = batch.first(g); r >= 0; r = batch.next(r)) {
-          V v = batch.value(r);
-          if (v != lastValue || lastOptional.isEmpty()) {
-            lastValue = v;
-            lastOptional = Optional.ofNullable(v);
-          }
-          st.wrap(cur, exists);
-          call(t, key, lastOptional, st, out);
-          if (st.isRemoved()) {
-            exists = false;
-            cur = null;
-            changed = true;
-          } else if (st.isUpdated()) {
-            cur = st.get();
-            exists = true;
-            changed = true;
-          }
-        }
-        // Positional writes: the entry found by getAll, no second hash lookup.
-        int at = g - from;
-        if (!exists) {
-          if (existed) {
-            partition.removeAt(at);
-          }
-        } else if (existed) {
-          // With a timeout, lastSeen must be refreshed even without an update (Spark's rule).
-          if (changed || timed) {
-            if (changed) {
-              checkState(p, cur);
-            }
-            rec.state = cur;
-            rec.lastSeen = now;
-            partition.putAt(at, rec);
-          }
-        } else {
-          observe(p, key, cur);
-          if (timed) {
-            int slot = filing.slot(now, key.hashCode());
-            partition.putAt(at, new TimedState<>(cur, now, filing.time(now, slot)));
-            freshSlots[freshCount] = slot;
-            fresh[freshCount++] = at;
-          } else {
-            partition.putAt(at, new TimedState<>(cur, now, now));
-          }
-        }
-      }
+      partition.getAll(batch.keys(from, to), found);
+      outcome.reset(to - from);
+      callFunction(p, batch, from, to, found, outcome, t, out);
+      // Positional writes: the entries found by getAll, no second hash lookup.
+      writeKept(partition, found, outcome, now, timed);
+      removeRemoved(partition, outcome);
+      createNew(partition, batch, from, outcome, now, timed);
+      outcome.clear(to - from);
       found.clear();
-      if (freshCount > 0) {
-        fileFresh(partition, now, fresh, freshSlots, freshCount);
-        freshCount = 0;
-      }
       if (to < groups) {
         // Lets the cache evict between chunks: a batch touching more keys than the cache holds
         // (state bigger than the heap) then adds at most a chunk on top of the bound.
@@ -223,10 +167,116 @@ public final class MapWithStateNode<K, V, S, M> extends KeyedStateNode<K, V, S, 
       }
     }
     if (timed) {
-      fireTimeouts(partition, st, t, out);
+      fireTimeouts(partition, states[p], t, out);
     }
     partition.endBatch();
     return out;
+  }
+
+  /**
+   * Calls the function for each record of keys {@code [from, to)} in batch order, carrying each
+   * key's state from record to record (its state before: {@code found}, at the key's position in
+   * the chunk), and records in {@code outcome} what became of each key.
+   */
+  private void callFunction(int p, KeyGroups<K, V> batch, int from, int to, List<TimedState<S>> found,
+      ChunkOutcome<S> outcome, Time t, List<M> out) {
+    StateImpl<S> st = states[p];
+    // Records often share one value instance (a constant 1L, say): reuse its Optional.
+    Object lastValue = null;
+    Optional<V> lastOptional = Optional.empty();
+    for (int g = from; g < to; g++) {
+      K key = batch.key(g);
+      TimedState<S> rec = found.get(g - from);
+      boolean existed = rec != null;
+      S cur = existed ? rec.state : null;
+      boolean exists = existed;
+      boolean changed = false;
+      for (int r = batch.first(g); r >= 0; r = batch.next(r)) {
+        V v = batch.value(r);
+        if (v != lastValue || lastOptional.isEmpty()) {
+          lastValue = v;
+          lastOptional = Optional.ofNullable(v);
+        }
+        st.wrap(cur, exists);
+        call(t, key, lastOptional, st, out);
+        if (st.isRemoved()) {
+          exists = false;
+          cur = null;
+          changed = true;
+        } else if (st.isUpdated()) {
+          cur = st.get();
+          exists = true;
+          changed = true;
+        }
+      }
+      int at = g - from;
+      if (existed) {
+        if (exists) {
+          outcome.keep(at, cur, changed);
+        } else {
+          outcome.remove(at);
+        }
+      } else if (exists) {
+        outcome.create(at, cur);
+      }
+    }
+  }
+
+  /** Writes back the keys that existed and still do. */
+  private void writeKept(StatePartition<K, TimedState<S>> partition, List<TimedState<S>> found,
+      ChunkOutcome<S> outcome, long now, boolean timed) {
+    int p = partition.id();
+    for (int k = 0, n = outcome.keptCount; k < n; k++) {
+      int at = outcome.kept[k];
+      boolean changed = outcome.changed(at);
+      // With a timeout, lastSeen must be refreshed even without an update (Spark's rule).
+      if (changed || timed) {
+        TimedState<S> rec = found.get(at);
+        S cur = outcome.state(at);
+        if (changed) {
+          checkState(p, cur);
+        }
+        rec.state = cur;
+        rec.lastSeen = now;
+        partition.putAt(at, rec);
+      }
+    }
+  }
+
+  private void removeRemoved(StatePartition<K, TimedState<S>> partition, ChunkOutcome<S> outcome) {
+    for (int k = 0, n = outcome.removedCount; k < n; k++) {
+      partition.removeAt(outcome.removed[k]);
+    }
+  }
+
+  /**
+   * Puts the keys the function created and, with a timeout, files them in the time index (from
+   * the bytes getAll serialized, before the chunk's positions expire).
+   */
+  private void createNew(StatePartition<K, TimedState<S>> partition, KeyGroups<K, V> batch, int from,
+      ChunkOutcome<S> outcome, long now, boolean timed) {
+    int p = partition.id();
+    int n = outcome.createdCount;
+    int[] slots = timed ? new int[n] : null;
+    for (int k = 0; k < n; k++) {
+      int at = outcome.created[k];
+      K key = batch.key(from + at);
+      S cur = outcome.state(at);
+      observe(p, key, cur);
+      if (timed) {
+        int slot = filing.slot(now, key.hashCode());
+        partition.putAt(at, new TimedState<>(cur, now, filing.time(now, slot)));
+        slots[k] = slot;
+      } else {
+        partition.putAt(at, new TimedState<>(cur, now, now));
+      }
+    }
+    if (timed) {
+      // Also for a chunk without new keys (the time index skips an empty filing): a test of the
+      // count here, true in every chunk of the first batches, was compiled as a trap that threw
+      // the compiled loop away at the first chunk with none (session-count's batch 3).
+      fileFresh(partition, now, outcome.created, slots, n);
+    }
   }
 
   /** Files the new keys at getAll positions {@code fresh[0, n)}, each under its slot's time, in one call. */
@@ -268,7 +318,7 @@ public final class MapWithStateNode<K, V, S, M> extends KeyedStateNode<K, V, S, 
     if (buckets.isEmpty()) {
       return;
     }
-    List<K> keys = new ArrayList<>();
+    ArrayList<K> due = new ArrayList<>();
     List<Long> filedAt = new ArrayList<>();
     // In a group, a key group restored from its changelog may have a key filed twice under the
     // same time (once per changelog record of it): it must time out once.
@@ -279,10 +329,12 @@ public final class MapWithStateNode<K, V, S, M> extends KeyedStateNode<K, V, S, 
         if (seen != null && !seen.add(k)) {
           continue;
         }
-        keys.add(k);
+        due.add(k);
         filedAt.add(b.time());
       }
     }
+    // The same list class as the batch's keys (KeyArray): getAll stays compiled for one.
+    List<K> keys = new KeyArray<>(due.toArray(), 0, due.size());
     ArrayList<TimedState<S>> found = new ArrayList<>(keys.size());
     partition.getAll(keys, found);
     TreeMap<Long, List<K>> refile = new TreeMap<>();
