@@ -2,6 +2,7 @@ package io.uji.bench;
 
 import io.uji.streaming.BatchInfo;
 import io.uji.streaming.Durations;
+import io.uji.streaming.StateCompaction;
 import io.uji.streaming.StreamingConfig;
 import io.uji.streaming.StreamingContext;
 import java.nio.file.Files;
@@ -110,6 +111,10 @@ public final class Bench implements Callable<Integer> {
       + " state with KeyedState.get and, every 2 s, runs a SQL aggregate over the whole state while batches run"
       + " (default: ${DEFAULT-VALUE}).")
   String queryLoad = "off";
+
+  @Option(names = "--state-compaction", description = "RocksDB compaction style of the keyed state: LEVELED or"
+      + " UNIVERSAL (default: StreamingConfig's, LEVELED).")
+  StateCompaction stateCompaction;
 
   @Option(names = "--state-cache", description = "Write-back cache entries per state partition"
       + " (default: derived from -Xmx).")
@@ -236,6 +241,9 @@ public final class Bench implements Callable<Integer> {
     }
     if (stateKeyGroups != null) {
       config = config.withStateKeyGroups(stateKeyGroups);
+    }
+    if (stateCompaction != null) {
+      config = config.withStateCompaction(stateCompaction);
     }
     return config;
   }

@@ -79,6 +79,9 @@ import java.util.Objects;
  *     operator keeps the number of groups it was created with (it is recorded with it; state
  *     written before key groups existed keeps its partitions as groups); the parallelism of an
  *     operator's processing is at most its number of groups
+ * @param stateCompaction RocksDB's compaction style for the keyed state (default {@link
+ *     StateCompaction#LEVELED}; {@link StateCompaction#UNIVERSAL} rewrites keys fewer times, for
+ *     state far larger than the heap cache, at the cost of disk space; see docs/PERFORMANCE.md)
  */
 public record StreamingConfig(
     int workerThreads,
@@ -100,14 +103,15 @@ public record StreamingConfig(
     boolean allowNonRestoredState,
     InetSocketAddress statusAddress,
     SqlLimits sqlLimits,
-    int stateKeyGroups) {
+    int stateKeyGroups,
+    StateCompaction stateCompaction) {
 
   /**
    * Checks and holds the settings; {@link #builder()} is the usual way to make one, as it fills
    * in the defaults.
    *
    * @throws NullPointerException if {@code clock}, {@code receiverRestartDelay}, {@code
-   *     walGroupCommit} or {@code sqlLimits} is null
+   *     walGroupCommit}, {@code sqlLimits} or {@code stateCompaction} is null
    * @throws IllegalArgumentException if a count, size or budget is not positive, a rate, delay,
    *     bound or restart limit is negative, {@code logSegmentBytes} is below 256, or {@code
    *     stateKeyGroups} is not in [1, 65535]
@@ -124,6 +128,7 @@ public record StreamingConfig(
     requirePositive(stateCacheEntriesPerPartition, "stateCacheEntriesPerPartition");
     requirePositive(checkpointsRetained, "checkpointsRetained");
     Objects.requireNonNull(sqlLimits, "sqlLimits");
+    Objects.requireNonNull(stateCompaction, "stateCompaction");
     if (logSegmentBytes < 256) {
       throw new IllegalArgumentException("logSegmentBytes must be at least 256, got " + logSegmentBytes);
     }
@@ -284,6 +289,17 @@ public record StreamingConfig(
   }
 
   /**
+   * A copy of this configuration with another {@link #stateCompaction() stateCompaction}.
+   *
+   * @param style the new value
+   * @return the new configuration; this one is unchanged
+   * @throws NullPointerException if {@code style} is null
+   */
+  public StreamingConfig withStateCompaction(StateCompaction style) {
+    return toBuilder().stateCompaction(style).build();
+  }
+
+  /**
    * A copy of this configuration with another {@link #stateDir() stateDir}: where keyed state
    * lives when no checkpoint directory is set.
    *
@@ -404,6 +420,7 @@ public record StreamingConfig(
     private InetSocketAddress statusAddress;
     private SqlLimits sqlLimits = SqlLimits.defaults();
     private int stateKeyGroups = 128;
+    private StateCompaction stateCompaction = StateCompaction.LEVELED;
 
     private Builder() {}
 
@@ -428,6 +445,7 @@ public record StreamingConfig(
       statusAddress = c.statusAddress;
       sqlLimits = c.sqlLimits;
       stateKeyGroups = c.stateKeyGroups;
+      stateCompaction = c.stateCompaction;
     }
 
     /** Sets the worker threads; the default parallelism follows unless it is set. */
@@ -661,6 +679,12 @@ public record StreamingConfig(
       return this;
     }
 
+    /** Sets the keyed state's compaction style (see the record's component). */
+    public Builder stateCompaction(StateCompaction style) {
+      stateCompaction = style;
+      return this;
+    }
+
     /**
      * Sets whether a start may drop the checkpointed state of stateful operators that the program
      * no longer has, instead of refusing to start.
@@ -684,7 +708,7 @@ public record StreamingConfig(
           receiverMaxBlockRecords, maxRatePerReceiver, receiverRestartDelay, stateMemoryBytes, cacheEntries,
           stateDir, kryoRegistrations, walGroupCommit, checkpointsRetained, logSegmentBytes,
           receiverMaxRestarts, stopGracefullyOnShutdown, allowNonRestoredState,
-          statusAddress, sqlLimits, stateKeyGroups);
+          statusAddress, sqlLimits, stateKeyGroups, stateCompaction);
     }
 
     /**

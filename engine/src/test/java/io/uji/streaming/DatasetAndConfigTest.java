@@ -67,12 +67,13 @@ class DatasetAndConfigTest {
         .kryoRegistration(Pair.class, 100).walGroupCommit(Durations.milliseconds(17)).checkpointsRetained(18)
         .logSegmentBytes(1 << 20).receiverMaxRestarts(19).stopGracefullyOnShutdown(true)
         .allowNonRestoredState(true).statusPort(4040)
-        .sqlLimits(new SqlLimits(Durations.seconds(5), 19, 32L << 20, 2)).stateKeyGroups(20).build();
+        .sqlLimits(new SqlLimits(Durations.seconds(5), 19, 32L << 20, 2)).stateKeyGroups(20)
+        .stateCompaction(StateCompaction.UNIVERSAL).build();
     assertEquals(new StreamingConfig(3, 7, clock, 11, 12, 13, Durations.milliseconds(14), 15, 16,
         java.nio.file.Path.of("/tmp/s"), java.util.Map.of(Pair.class, 100), Durations.milliseconds(17), 18, 1 << 20,
         19, true, true,
         new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 4040),
-        new SqlLimits(Durations.seconds(5), 19, 32L << 20, 2), 20), c);
+        new SqlLimits(Durations.seconds(5), 19, 32L << 20, 2), 20, StateCompaction.UNIVERSAL), c);
     assertEquals(c, c.toBuilder().build());
     assertEquals(c.withCheckpointsRetained(4), c.toBuilder().checkpointsRetained(4).build());
   }

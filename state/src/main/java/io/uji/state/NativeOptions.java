@@ -5,6 +5,7 @@ import java.util.List;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompactionOptionsUniversal;
 import org.rocksdb.CompactionStyle;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DataBlockIndexType;
@@ -31,6 +32,7 @@ final class NativeOptions implements AutoCloseable {
   final BloomFilter bloomFilter;
   final DBOptions dbOptions;
   final ColumnFamilyOptions cfOptions;
+  final CompactionOptionsUniversal compactionOptions;
   /** No WAL, no sync: the live database is rebuilt from a checkpoint after a crash. */
   final WriteOptions writeOptions;
 
@@ -87,15 +89,14 @@ final class NativeOptions implements AutoCloseable {
           .setTableFormatConfig(table)
           .setWriteBufferSize(writeBufferSize)
           .setMaxWriteBufferNumber(3)
-          .setCompactionStyle(CompactionStyle.LEVEL)
           .setNumLevels(NUM_LEVELS)
-          .setLevelCompactionDynamicLevelBytes(true)
           // No compression: state entries are small and read at random, one block per lookup, so
           // decompressing a block per lookup cost more than the disk it saves (20 M users: batch
           // times 2-3x lower without it).
           .setCompressionType(CompressionType.NO_COMPRESSION)
           .setBottommostCompressionType(CompressionType.NO_COMPRESSION)
           .setOptimizeFiltersForHits(false);
+      compactionOptions = add(made, compaction(config.compaction(), cfOptions));
       // A whole-key Bloom filter in each memtable (a tenth of its size, part of the memtable's
       // memory and so of the budget): most keys a batch reads are in no memtable, and without it
       // each lookup searched every memtable's skip list (its comparisons were among the largest
@@ -109,6 +110,24 @@ final class NativeOptions implements AutoCloseable {
       closeQuietly(made, e);
       throw e;
     }
+  }
+
+  /**
+   * Sets {@code style} on {@code cf}; returns the universal style's options object, which {@code
+   * cf} refers to and which must live as long (an empty placeholder for leveled, so that there is
+   * always one object to close).
+   */
+  private static CompactionOptionsUniversal compaction(Compaction style, ColumnFamilyOptions cf) {
+    CompactionOptionsUniversal universal = new CompactionOptionsUniversal();
+    switch (style) {
+      case LEVELED -> cf.setCompactionStyle(CompactionStyle.LEVEL).setLevelCompactionDynamicLevelBytes(true);
+      case UNIVERSAL -> {
+        // RocksDB's default bound: a full merge once the newer runs exceed twice the last one.
+        universal.setMaxSizeAmplificationPercent(200);
+        cf.setCompactionStyle(CompactionStyle.UNIVERSAL).setCompactionOptionsUniversal(universal);
+      }
+    }
+    return universal;
   }
 
   private static <T extends AutoCloseable> T add(List<AutoCloseable> made, T resource) {
@@ -128,13 +147,14 @@ final class NativeOptions implements AutoCloseable {
 
   /**
    * Closes the options after the database that used them: options hold references to the
-   * write buffer manager, the filter and the cache, and the write buffer manager charges the
-   * cache, so the order is options, filter, write buffer manager, cache.
+   * write buffer manager, the filter, the cache and the universal compaction options, and the
+   * write buffer manager charges the cache, so the order is options, compaction options, filter,
+   * write buffer manager, cache.
    */
   @Override
   public void close() {
     Closer.closeAll(
         "RocksDB options",
-        List.of(writeOptions, cfOptions, dbOptions, bloomFilter, writeBufferManager, cache));
+        List.of(writeOptions, cfOptions, dbOptions, compactionOptions, bloomFilter, writeBufferManager, cache));
   }
 }

@@ -16,22 +16,27 @@ import java.util.Objects;
  *     entries, split evenly among the table's partitions; enforced at {@link
  *     StatePartition#endBatch()}
  * @param maxOpenFiles RocksDB's bound on open SST files ({@code -1} = unbounded)
+ * @param compaction RocksDB's compaction style for the store's tables (default {@link
+ *     Compaction#LEVELED})
  */
 public record StateStoreConfig(
     Path dir,
     long memoryBudgetBytes,
     double writeBufferRatio,
     long cacheEntriesPerTable,
-    int maxOpenFiles) {
+    int maxOpenFiles,
+    Compaction compaction) {
 
   public static final long DEFAULT_MEMORY_BUDGET_BYTES = 256L << 20;
   public static final double DEFAULT_WRITE_BUFFER_RATIO = 0.5;
   public static final long DEFAULT_CACHE_ENTRIES_PER_TABLE = 1L << 20;
   public static final int DEFAULT_MAX_OPEN_FILES = 1024;
+  public static final Compaction DEFAULT_COMPACTION = Compaction.LEVELED;
 
   /** @throws IllegalArgumentException if a value is out of range */
   public StateStoreConfig {
     Objects.requireNonNull(dir, "dir");
+    Objects.requireNonNull(compaction, "compaction");
     if (memoryBudgetBytes < (8L << 20)) {
       throw new IllegalArgumentException("memoryBudgetBytes must be >= 8 MiB: " + memoryBudgetBytes);
     }
@@ -63,7 +68,8 @@ public record StateStoreConfig(
         .memoryBudgetBytes(memoryBudgetBytes)
         .writeBufferRatio(writeBufferRatio)
         .cacheEntriesPerTable(cacheEntriesPerTable)
-        .maxOpenFiles(maxOpenFiles);
+        .maxOpenFiles(maxOpenFiles)
+        .compaction(compaction);
   }
 
   /** @throws NullPointerException if {@code newDir} is null */
@@ -91,6 +97,11 @@ public record StateStoreConfig(
     return toBuilder().maxOpenFiles(files).build();
   }
 
+  /** @throws NullPointerException if {@code style} is null */
+  public StateStoreConfig withCompaction(Compaction style) {
+    return toBuilder().compaction(style).build();
+  }
+
   /**
    * Collects the values of a {@link StateStoreConfig}, starting from the defaults; {@link
    * #build()} checks them. Each setter names a component of the record (see there).
@@ -101,6 +112,7 @@ public record StateStoreConfig(
     private double writeBufferRatio = DEFAULT_WRITE_BUFFER_RATIO;
     private long cacheEntriesPerTable = DEFAULT_CACHE_ENTRIES_PER_TABLE;
     private int maxOpenFiles = DEFAULT_MAX_OPEN_FILES;
+    private Compaction compaction = DEFAULT_COMPACTION;
 
     private Builder() {}
 
@@ -129,13 +141,19 @@ public record StateStoreConfig(
       return this;
     }
 
+    public Builder compaction(Compaction style) {
+      this.compaction = style;
+      return this;
+    }
+
     /**
      * @return the configuration
-     * @throws NullPointerException if no directory was set
+     * @throws NullPointerException if no directory or compaction style was set
      * @throws IllegalArgumentException if a value is out of range
      */
     public StateStoreConfig build() {
-      return new StateStoreConfig(dir, memoryBudgetBytes, writeBufferRatio, cacheEntriesPerTable, maxOpenFiles);
+      return new StateStoreConfig(dir, memoryBudgetBytes, writeBufferRatio, cacheEntriesPerTable, maxOpenFiles,
+          compaction);
     }
   }
 }

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class StatePartitionTest {
   @TempDir Path tmp;
 
-  private StateStoreConfig config() {
+  StateStoreConfig config() {
     return StateStoreConfig.of(tmp.resolve("live")).withMemoryBudgetBytes(32L << 20);
   }
 

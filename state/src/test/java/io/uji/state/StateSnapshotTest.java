@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StateSnapshotTest {
   @TempDir Path tmp;
 
-  private StateStoreConfig config(String name) {
+  StateStoreConfig config(String name) {
     return StateStoreConfig.of(tmp.resolve(name)).withMemoryBudgetBytes(32L << 20);
   }
 

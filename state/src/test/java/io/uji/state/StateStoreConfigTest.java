@@ -15,25 +15,27 @@ class StateStoreConfigTest {
     StateStoreConfig c = StateStoreConfig.builder().dir(DIR).build();
     assertEquals(new StateStoreConfig(DIR, StateStoreConfig.DEFAULT_MEMORY_BUDGET_BYTES,
         StateStoreConfig.DEFAULT_WRITE_BUFFER_RATIO, StateStoreConfig.DEFAULT_CACHE_ENTRIES_PER_TABLE,
-        StateStoreConfig.DEFAULT_MAX_OPEN_FILES), c);
+        StateStoreConfig.DEFAULT_MAX_OPEN_FILES, Compaction.LEVELED), c);
     assertEquals(c, StateStoreConfig.of(DIR));
   }
 
   @Test
   void shouldCarryEveryValueThroughToBuilder() {
-    StateStoreConfig c = new StateStoreConfig(DIR, 64L << 20, 0.25, 1000, 64);
+    StateStoreConfig c = new StateStoreConfig(DIR, 64L << 20, 0.25, 1000, 64, Compaction.UNIVERSAL);
     assertEquals(c, c.toBuilder().build());
   }
 
   @Test
   void shouldChangeOnlyTheNamedValueWithEachWither() {
-    StateStoreConfig c = new StateStoreConfig(DIR, 64L << 20, 0.25, 1000, 64);
+    StateStoreConfig c = new StateStoreConfig(DIR, 64L << 20, 0.25, 1000, 64, Compaction.UNIVERSAL);
     Path other = Path.of("/tmp/other");
-    assertEquals(new StateStoreConfig(other, 64L << 20, 0.25, 1000, 64), c.withDir(other));
-    assertEquals(new StateStoreConfig(DIR, 32L << 20, 0.25, 1000, 64), c.withMemoryBudgetBytes(32L << 20));
-    assertEquals(new StateStoreConfig(DIR, 64L << 20, 0.75, 1000, 64), c.withWriteBufferRatio(0.75));
-    assertEquals(new StateStoreConfig(DIR, 64L << 20, 0.25, 7, 64), c.withCacheEntriesPerTable(7));
-    assertEquals(new StateStoreConfig(DIR, 64L << 20, 0.25, 1000, -1), c.withMaxOpenFiles(-1));
+    assertEquals(new StateStoreConfig(other, 64L << 20, 0.25, 1000, 64, Compaction.UNIVERSAL), c.withDir(other));
+    assertEquals(new StateStoreConfig(DIR, 32L << 20, 0.25, 1000, 64, Compaction.UNIVERSAL), c.withMemoryBudgetBytes(32L << 20));
+    assertEquals(new StateStoreConfig(DIR, 64L << 20, 0.75, 1000, 64, Compaction.UNIVERSAL), c.withWriteBufferRatio(0.75));
+    assertEquals(new StateStoreConfig(DIR, 64L << 20, 0.25, 7, 64, Compaction.UNIVERSAL), c.withCacheEntriesPerTable(7));
+    assertEquals(new StateStoreConfig(DIR, 64L << 20, 0.25, 1000, -1, Compaction.UNIVERSAL), c.withMaxOpenFiles(-1));
+    assertEquals(new StateStoreConfig(DIR, 64L << 20, 0.25, 1000, 64, Compaction.LEVELED),
+        c.withCompaction(Compaction.LEVELED));
   }
 
   @Test
@@ -53,5 +55,6 @@ class StateStoreConfigTest {
     b.cacheEntriesPerTable(1);
     assertThrows(IllegalArgumentException.class, () -> b.maxOpenFiles(15).build());
     assertEquals(16, b.maxOpenFiles(16).build().maxOpenFiles());
+    assertThrows(NullPointerException.class, () -> b.compaction(null).build());
   }
 }

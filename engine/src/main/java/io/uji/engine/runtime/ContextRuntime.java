@@ -19,6 +19,7 @@ import io.uji.engine.scheduler.ListenerBus;
 import io.uji.serde.KryoPool;
 import io.uji.serde.KryoRegistry;
 import io.uji.serde.KryoSerde;
+import io.uji.state.Compaction;
 import io.uji.state.StateStore;
 import io.uji.state.StateStoreConfig;
 import io.uji.streaming.Duration;
@@ -314,7 +315,8 @@ public final class ContextRuntime {
 
   private StateStoreConfig stateConfig(Path dir) {
     return StateStoreConfig.of(dir).withMemoryBudgetBytes(config.stateMemoryBytes())
-        .withCacheEntriesPerTable((long) config.stateCacheEntriesPerPartition() * config.defaultParallelism());
+        .withCacheEntriesPerTable((long) config.stateCacheEntriesPerPartition() * config.defaultParallelism())
+        .withCompaction(Compaction.valueOf(config.stateCompaction().name()));
   }
 
   private void openStatefulNodes() {
